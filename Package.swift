@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Tickler",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tickler", targets: ["tickler"]),
+        .executable(name: "ticklerd", targets: ["ticklerd"]),
+        .library(name: "TicklerCore", targets: ["TicklerCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure domain: time, calendars, policies, the evaluator. Foundation only.
+        .target(name: "TicklerCore", swiftSettings: strict),
+        // tickler.yaml -> validated Configuration, with FILE:LINE:COL diagnostics.
+        .target(
+            name: "TicklerConfig",
+            dependencies: ["TicklerCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // Case store (SQLite through GRDB), ledger, import.
+        .target(
+            name: "TicklerStore",
+            dependencies: ["TicklerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The `tickler` commands, as a library so tests can drive them in-process.
+        .target(
+            name: "TicklerCLI",
+            dependencies: [
+                "TicklerCore", "TicklerConfig", "TicklerStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "tickler", dependencies: ["TicklerCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "ticklerd",
+            dependencies: [
+                "TicklerCore", "TicklerConfig", "TicklerStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TicklerCoreTests", dependencies: ["TicklerCore"], swiftSettings: strict),
+        .testTarget(
+            name: "TicklerConfigTests",
+            dependencies: ["TicklerConfig"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TicklerStoreTests", dependencies: ["TicklerStore"], swiftSettings: strict),
+        .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,119 @@
+/// One case with everything the clocks look at, as read from the store at one moment.
+public struct CaseSnapshot: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable { case open, pending, onHold = "on_hold", closed }
+
+    public var id: String
+    public var number: String
+    public var title: String
+    public var clientName: String
+    public var clientEmail: String?
+    public var status: Status
+    public var practiceArea: String?
+    public var office: String?
+    public var assigneeID: String?
+    public var attorneyID: String?
+    public var openedAt: Instant
+    public var closedAt: Instant?
+    public var tags: [String]
+    public var communications: [Communication]
+    public var deadlines: [Deadline]
+    public var documentRequests: [DocumentRequest]
+    public var appointments: [Appointment]
+
+    public init(
+        id: String, number: String, title: String = "", clientName: String = "", clientEmail: String? = nil,
+        status: Status = .open, practiceArea: String? = nil, office: String? = nil, assigneeID: String? = nil,
+        attorneyID: String? = nil, openedAt: Instant, closedAt: Instant? = nil, tags: [String] = [],
+        communications: [Communication] = [], deadlines: [Deadline] = [], documentRequests: [DocumentRequest] = [],
+        appointments: [Appointment] = []
+    ) {
+        self.id = id
+        self.number = number
+        self.title = title
+        self.clientName = clientName
+        self.clientEmail = clientEmail
+        self.status = status
+        self.practiceArea = practiceArea
+        self.office = office
+        self.assigneeID = assigneeID
+        self.attorneyID = attorneyID
+        self.openedAt = openedAt
+        self.closedAt = closedAt
+        self.tags = tags
+        self.communications = communications
+        self.deadlines = deadlines
+        self.documentRequests = documentRequests
+        self.appointments = appointments
+    }
+}
+
+public struct Communication: Sendable, Equatable {
+    public enum Direction: String, Sendable, CaseIterable { case inbound, outbound }
+    public enum Channel: String, Sendable, CaseIterable { case call, email, sms, portal, letter, meeting }
+    public enum Kind: String, Sendable, CaseIterable { case statusUpdate = "status_update", other }
+
+    public var id: String
+    public var direction: Direction
+    public var channel: Channel
+    public var kind: Kind
+    public var occurredAt: Instant
+    public var respondedAt: Instant?
+
+    public init(id: String, direction: Direction, channel: Channel, kind: Kind = .other, occurredAt: Instant,
+                respondedAt: Instant? = nil) {
+        self.id = id
+        self.direction = direction
+        self.channel = channel
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.respondedAt = respondedAt
+    }
+}
+
+public struct Deadline: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case court, filing, statute, `internal` }
+
+    public var id: String
+    public var title: String
+    public var kind: Kind
+    public var dueAt: Instant
+    public var completedAt: Instant?
+
+    public init(id: String, title: String = "", kind: Kind, dueAt: Instant, completedAt: Instant? = nil) {
+        self.id = id
+        self.title = title
+        self.kind = kind
+        self.dueAt = dueAt
+        self.completedAt = completedAt
+    }
+}
+
+public struct DocumentRequest: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var requestedAt: Instant
+    public var receivedAt: Instant?
+
+    public init(id: String, title: String = "", requestedAt: Instant, receivedAt: Instant? = nil) {
+        self.id = id
+        self.title = title
+        self.requestedAt = requestedAt
+        self.receivedAt = receivedAt
+    }
+}
+
+public struct Appointment: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var startsAt: Instant
+    public var withClient: Bool
+    public var cancelled: Bool
+
+    public init(id: String, title: String = "", startsAt: Instant, withClient: Bool = false, cancelled: Bool = false) {
+        self.id = id
+        self.title = title
+        self.startsAt = startsAt
+        self.withClient = withClient
+        self.cancelled = cancelled
+    }
+}

@@ -1,0 +1,91 @@
+/// What a policy measures from (`since:`) or toward (`until:`), and how it turns a case into subjects.
+public enum Clock: Sendable, Equatable {
+    case sinceClientUpdate
+    case sinceInbound
+    case sinceDocumentRequest
+    case sinceActivity
+    case sinceOpened
+    /// `kinds` nil means every deadline kind.
+    case untilDeadline(kinds: Set<Deadline.Kind>?)
+    case untilAppointment
+
+    /// `since: client_update`, `until: deadline`…
+    public var name: String {
+        switch self {
+        case .sinceClientUpdate: "since: client_update"
+        case .sinceInbound: "since: inbound"
+        case .sinceDocumentRequest: "since: document_request"
+        case .sinceActivity: "since: activity"
+        case .sinceOpened: "since: opened"
+        case .untilDeadline: "until: deadline"
+        case .untilAppointment: "until: appointment"
+        }
+    }
+
+    public static let sinceValues = ["client_update", "inbound", "document_request", "activity", "opened"]
+    public static let untilValues = ["deadline", "appointment"]
+
+    /// The open cycles of this clock on `c`; resolved subjects are not yielded.
+    public func subjects(of c: CaseSnapshot) -> [Subject] {
+        switch self {
+        case .sinceClientUpdate:
+            var latest: Communication?
+            for m in c.communications where m.direction == .outbound && m.kind == .statusUpdate {
+                if latest == nil || m.occurredAt > latest!.occurredAt
+                    || (m.occurredAt == latest!.occurredAt && m.id > latest!.id) { latest = m }
+            }
+            if let m = latest {
+                return [Subject(ref: SubjectRef(.case, c.id), anchor: m.occurredAt,
+                                anchorSource: "latest outbound status update (communication \(m.id))")]
+            }
+            return [Subject(ref: SubjectRef(.case, c.id), anchor: c.openedAt,
+                            anchorSource: "case opened (no status update yet)")]
+
+        case .sinceInbound:
+            var lastOutbound: Instant?
+            for m in c.communications where m.direction == .outbound {
+                if lastOutbound == nil || m.occurredAt > lastOutbound! { lastOutbound = m.occurredAt }
+            }
+            return c.communications.compactMap { m in
+                guard m.direction == .inbound, m.respondedAt == nil else { return nil }
+                if let o = lastOutbound, o > m.occurredAt { return nil }
+                return Subject(ref: SubjectRef(.communication, m.id), anchor: m.occurredAt,
+                               anchorSource: "unanswered inbound \(m.channel.rawValue) (communication \(m.id))")
+            }
+
+        case .sinceDocumentRequest:
+            return c.documentRequests.compactMap { r in
+                guard r.receivedAt == nil else { return nil }
+                return Subject(ref: SubjectRef(.documentRequest, r.id), anchor: r.requestedAt,
+                               anchorSource: "document request \(r.id) outstanding")
+            }
+
+        case .sinceActivity:
+            var latest: Communication?
+            for m in c.communications where latest == nil || m.occurredAt > latest!.occurredAt { latest = m }
+            if let m = latest {
+                return [Subject(ref: SubjectRef(.case, c.id), anchor: m.occurredAt,
+                                anchorSource: "latest communication (communication \(m.id))")]
+            }
+            return [Subject(ref: SubjectRef(.case, c.id), anchor: c.openedAt, anchorSource: "case opened (no communication yet)")]
+
+        case .sinceOpened:
+            if c.communications.contains(where: { $0.direction == .outbound }) { return [] }
+            return [Subject(ref: SubjectRef(.case, c.id), anchor: c.openedAt, anchorSource: "case opened, no outbound contact yet")]
+
+        case .untilDeadline(let kinds):
+            return c.deadlines.compactMap { d in
+                guard d.completedAt == nil, kinds?.contains(d.kind) ?? true else { return nil }
+                return Subject(ref: SubjectRef(.deadline, d.id), anchor: d.dueAt,
+                               anchorSource: "\(d.kind.rawValue) deadline \(d.id) due")
+            }
+
+        case .untilAppointment:
+            return c.appointments.compactMap { a in
+                guard !a.cancelled else { return nil }
+                return Subject(ref: SubjectRef(.appointment, a.id), anchor: a.startsAt, endsAt: a.startsAt,
+                               anchorSource: "appointment \(a.id) starts")
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+/// A follow-up policy: which cases, which clock, which stages.
+public struct Policy: Sendable {
+    public var id: String
+    public var description: String
+    public var appliesTo: CaseFilter
+    public var clock: Clock
+    /// The calendar of `at:` placement and delivery windows, and of `business days`.
+    public var calendar: BusinessCalendar
+    public var stages: [Stage]
+    public var clientFacing: Bool
+
+    public init(id: String, description: String = "", appliesTo: CaseFilter = CaseFilter(), clock: Clock,
+                calendar: BusinessCalendar, stages: [Stage], clientFacing: Bool = false) {
+        self.id = id
+        self.description = description
+        self.appliesTo = appliesTo
+        self.clock = clock
+        self.calendar = calendar
+        self.stages = stages
+        self.clientFacing = clientFacing
+    }
+}
+
+/// `applies_to`: a case matches when each given key matches one listed value; absent keys match all.
+public struct CaseFilter: Sendable, Equatable {
+    public var statuses: Set<CaseSnapshot.Status>?
+    public var practiceAreas: Set<String>?
+    public var offices: Set<String>?
+    /// Matches a case that carries at least one of these tags.
+    public var tags: Set<String>?
+
+    public init(statuses: Set<CaseSnapshot.Status>? = nil, practiceAreas: Set<String>? = nil,
+                offices: Set<String>? = nil, tags: Set<String>? = nil) {
+        self.statuses = statuses
+        self.practiceAreas = practiceAreas
+        self.offices = offices
+        self.tags = tags
+    }
+
+    public func matches(_ c: CaseSnapshot) -> Bool {
+        if let s = statuses, !s.contains(c.status) { return false }
+        if let p = practiceAreas, !(c.practiceArea.map(p.contains) ?? false) { return false }
+        if let o = offices, !(c.office.map(o.contains) ?? false) { return false }
+        if let t = tags, !c.tags.contains(where: t.contains) { return false }
+        return true
+    }
+}
+
+/// One step of a policy: when it comes due relative to the anchor, what it does and to whom.
+public struct Stage: Sendable {
+    public enum Action: String, Sendable { case remind, escalate }
+    public enum Side: String, Sendable { case after, before }
+    /// When a fire that comes due is handed to its channels.
+    public enum Delivery: String, Sendable {
+        case immediately
+        /// Held until the next opening window of the policy's calendar.
+        case businessHours = "business_hours"
+    }
+    public struct Repeat: Sendable {
+        public var every: Period
+        /// Repeats after the first fire: `max: 3` gives four fires, repeat numbers 0 to 3.
+        public var max: Int
+        public var counting: BusinessCalendar
+        public init(every: Period, max: Int, counting: BusinessCalendar) {
+            self.every = every
+            self.max = max
+            self.counting = counting
+        }
+    }
+
+    /// 1-based position in the policy.
+    public var number: Int
+    public var side: Side
+    public var offset: Period
+    /// The calendar the offset counts on: the policy's, or the court calendar for `court days`.
+    public var counting: BusinessCalendar
+    public var at: TimeOfDay?
+    public var action: Action
+    public var notify: [Recipient]
+    public var via: [String]
+    public var deliver: Delivery
+    public var repeatRule: Repeat?
+
+    public init(number: Int, side: Side = .after, offset: Period, counting: BusinessCalendar, at: TimeOfDay? = nil,
+                action: Action = .remind, notify: [Recipient] = [], via: [String] = ["journal"],
+                deliver: Delivery? = nil, repeatRule: Repeat? = nil) {
+        self.number = number
+        self.side = side
+        self.offset = offset
+        self.counting = counting
+        self.at = at
+        self.action = action
+        self.notify = notify
+        self.via = via
+        self.deliver = deliver ?? (action == .remind ? .businessHours : .immediately)
+        self.repeatRule = repeatRule
+    }
+
+    /// `after: 10 business days`, `before: 2 court days at 09:00`.
+    public var offsetText: String {
+        "\(side.rawValue): \(offset)" + (at.map { " at \($0)" } ?? "")
+    }
+}
+
+/// Who a stage notifies, as written in `notify:`.
+public enum Recipient: Sendable, Equatable, CustomStringConvertible {
+    case assignee, attorney, supervisor, client
+    case role(String)
+    case person(String)
+    case address(String)
+
+    /// Parses one `notify:` entry; nil when it is none of the forms.
+    public init?(parsing text: String) {
+        switch text {
+        case "assignee": self = .assignee
+        case "attorney": self = .attorney
+        case "supervisor": self = .supervisor
+        case "client": self = .client
+        default:
+            if text.hasPrefix("role:"), text.count > 5 { self = .role(String(text.dropFirst(5))) }
+            else if text.hasPrefix("person:"), text.count > 7 { self = .person(String(text.dropFirst(7))) }
+            else if Recipient.isEmailAddress(text) { self = .address(text) }
+            else { return nil }
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .assignee: "assignee"
+        case .attorney: "attorney"
+        case .supervisor: "supervisor"
+        case .client: "client"
+        case .role(let r): "role:" + r
+        case .person(let p): "person:" + p
+        case .address(let a): a
+        }
+    }
+
+    /// A plain `local@domain` check: enough to tell an address from a typo'd keyword.
+    public static func isEmailAddress(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+              !parts[1].hasSuffix(".") else { return false }
+        return s.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && !"<>()[],;:\\\"".unicodeScalars.contains($0) }
+    }
+
+    /// The addressees for case `c`: person ids, email addresses, or `client`.
+    public func resolve(for c: CaseSnapshot, staff: Staff) -> [String] {
+        switch self {
+        case .assignee: return c.assigneeID.flatMap(staff.reachable).map { [$0] } ?? []
+        case .attorney: return c.attorneyID.flatMap(staff.reachable).map { [$0] } ?? []
+        case .supervisor:
+            guard let a = c.assigneeID, let manager = staff.people[a]?.managerID else { return [] }
+            return staff.reachable(manager).map { [$0] } ?? []
+        case .client: return c.clientEmail == nil ? [] : ["client"]
+        case .role(let r): return staff.members(of: r)
+        case .person(let p): return staff.reachable(p).map { [$0] } ?? []
+        case .address(let a): return [a]
+        }
+    }
+}
