@@ -32,7 +32,11 @@ let package = Package(
         // Case store (SQLite through GRDB), ledger, import.
         .target(
             name: "TicklerStore",
-            dependencies: ["TicklerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TicklerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // The `tickler` commands, as a library so tests can drive them in-process.

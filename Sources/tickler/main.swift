@@ -1,1 +1,4 @@
-print("tickler")
+import Foundation
+import TicklerCLI
+
+exit(await TicklerCommand.run(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import TicklerConfig
+import TicklerCore
+import TicklerStore
+
+/// `--config` and `--store`, shared by every command.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "The configuration file.")
+    var config: String = "/etc/tickler/tickler.yaml"
+
+    @Option(help: "A SQLite store file to use instead of the configuration's store.")
+    var store: String?
+
+    /// The validated configuration, or exit 1 with every located error.
+    func loadConfiguration() throws -> Configuration {
+        do {
+            return try ConfigurationLoader.load(path: config)
+        } catch {
+            throw CommandFailure.invalid(error.description)
+        }
+    }
+
+    /// The store named by `--store`, else by the configuration; exit 3 when it cannot be opened.
+    func openStore(_ configuration: Configuration?, create: Bool = false) throws -> SQLiteCaseStore {
+        let path: String
+        if let s = store {
+            if s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") {
+                throw CommandFailure.unavailable("PostgreSQL stores are not supported by this version of tickler")
+            }
+            path = s
+        } else if let configuration, case .sqlite(let p) = configuration.store {
+            path = p
+        } else {
+            throw CommandFailure.invalid("no store: pass --store or a --config that names one")
+        }
+        do {
+            return try SQLiteCaseStore(path: path, create: create)
+        } catch {
+            throw CommandFailure.unavailable(error.message)
+        }
+    }
+}
+
+/// Reads a point in time from the command line: RFC 3339 (`2026-10-01T09:00:00-07:00`), a date
+/// (`2026-10-01`, midnight in `zone`), or `now`.
+enum TimeArgument {
+    static func parse(_ text: String, option: String, zone: ZoneRules, now: Instant) throws -> Instant {
+        if text == "now" { return now }
+        if let t = RFC3339.parse(text) { return t }
+        if let d = LocalDate(iso8601: text) { return zone.instant(date: d, secondOfDay: 0) }
+        throw CommandFailure(
+            message: "error: \(option) '\(text)' is not a time; use RFC 3339 (2026-10-01T09:00:00Z), a date (2026-10-01) or now",
+            exitCode: 2)
+    }
+
+    static var wallClock: Instant { Instant(seconds: Int64(Date().timeIntervalSince1970)) }
+}
+
+/// Reports rows the store skipped, one warning each, without client data.
+func warn(_ bad: [BadRow]) {
+    for b in bad { Output.error("warning: \(b)") }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import TicklerCore
+import TicklerStore
+
+/// `tickler import FILE…`: one transaction; any invalid record rejects the whole import.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import cases and people from JSON or CSV files, all or nothing.",
+        discussion: """
+            JSON files follow the interchange format (people, cases with nested communications, deadlines, \
+            document_requests, appointments). CSV files hold one flat table each, named after it \
+            (cases.csv, communications.csv, ...); child tables carry a case_id column. Records upsert by id.
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "The table a CSV file holds, when its name does not say.")
+    var table: String?
+
+    @Argument(help: "JSON or CSV files to import together.")
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one file to import") }
+        if let t = table, !ImportReader.csvTables.contains(t) {
+            throw ValidationError("--table must be one of \(ImportReader.csvTables.joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let config = options.store == nil ? try options.loadConfiguration() : nil
+        var batch = ImportBatch()
+        var problems: [ImportProblem] = []
+        for file in files {
+            let (b, p) = ImportReader.read(path: file, table: table)
+            batch.append(b)
+            problems += p
+        }
+        let store = try options.openStore(config, create: true)
+        let result: Result<Int, ImportRejected>
+        do {
+            result = try await Importer(store: store).run(batch, readProblems: problems, now: TimeArgument.wallClock)
+        } catch {
+            throw CommandFailure.unavailable("error: the store could not be written: \(error)")
+        }
+        switch result {
+        case .success(let count):
+            Output.standard.line("imported \(count) records: \(batch.people.count) people, \(batch.cases.count) cases, "
+                + "\(batch.communications.count) communications, \(batch.deadlines.count) deadlines, "
+                + "\(batch.documentRequests.count) document requests, \(batch.appointments.count) appointments")
+        case .failure(let rejected):
+            for p in rejected.problems { Output.error(p.description) }
+            throw CommandFailure.invalid("import rejected: \(rejected.problems.count) problem(s); nothing was written")
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import TicklerCore
+import Yams
+
+/// `channels:`: each entry's type and settings. Secrets may only be named (`*_credential`).
+struct ChannelDecoder {
+    let reader: NodeReader
+
+    func decode(_ node: Node) -> [String: ChannelSettings] {
+        var out: [String: ChannelSettings] = ["journal": .journal]
+        guard case .mapping(let m) = node else {
+            reader.error(node, "channels must be a mapping of channel names to settings")
+            return out
+        }
+        var seen = Set<String>()
+        for (keyNode, value) in m {
+            guard case .scalar(let k) = keyNode else { continue }
+            let name = k.string
+            if !seen.insert(name).inserted {
+                reader.error(keyNode, "duplicate channel '\(name)'")
+                continue
+            }
+            if name == "journal" {
+                reader.error(keyNode, "channel 'journal' is built in and cannot be redefined")
+                continue
+            }
+            if !CalendarDecoder.isValidName(name) {
+                reader.error(keyNode, "channel name '\(name)' must be letters, digits, '-' or '_'")
+            }
+            if let settings = channel(value, name) { out[name] = settings }
+        }
+        return out
+    }
+
+    private func channel(_ node: Node, _ name: String) -> ChannelSettings? {
+        let what = "channel '\(name)'"
+        guard case .mapping(let m) = node else {
+            reader.error(node, "\(what) must be a mapping")
+            return nil
+        }
+        let typeNode = m.first(where: { if case .scalar(let s) = $0.key { s.string == "type" } else { false } })?.value
+        guard let typeNode, let type = reader.string(typeNode, "type") else {
+            if typeNode == nil { reader.error(node, "\(what) is missing required key 'type'") }
+            return nil
+        }
+        switch type {
+        case "email":
+            let keys = ["type", "smtp", "starttls", "username", "password_credential", "from", "include_client"]
+            guard let f = reader.mapping(node, what, allowed: keys, required: ["smtp", "from"]) else { return nil }
+            var ok = true
+            var url = ""
+            var tls = ChannelSettings.Email.StartTLS.required
+            if let n = f["smtp"], let u = reader.string(n, "smtp") {
+                url = u
+                if let problem = Self.urlProblem(u, schemes: ["smtp", "smtps"]) {
+                    reader.error(n, "smtp \(problem)")
+                    ok = false
+                }
+            } else { ok = false }
+            if let n = f["starttls"], let t = reader.string(n, "starttls") {
+                if let v = ChannelSettings.Email.StartTLS(rawValue: t) {
+                    tls = v
+                    if url.hasPrefix("smtps://") && v != .off {
+                        reader.error(n, "starttls does not apply to smtps:// (TLS from the first byte); remove it")
+                        ok = false
+                    }
+                } else {
+                    reader.error(n, "starttls must be required, opportunistic or off")
+                    ok = false
+                }
+            } else if url.hasPrefix("smtps://") {
+                tls = .off
+            }
+            let username = f["username"].flatMap { reader.string($0, "username") }
+            var credential: String?
+            if let n = f["password_credential"], let c = reader.string(n, "password_credential") {
+                if Self.isCredentialName(c) { credential = c } else {
+                    reader.error(n, "password_credential must name a credential (letters, digits, '.', '_', '-')")
+                    ok = false
+                }
+            }
+            if username != nil && f["password_credential"] == nil {
+                reader.error(f.keys["username"], "\(what) gives a username but no password_credential")
+                ok = false
+            }
+            var from = ""
+            if let n = f["from"], let v = reader.string(n, "from") {
+                from = v
+                if !Self.isMailbox(v) {
+                    reader.error(n, "from must be an address, optionally with a name: \"Tickler <tickler@firm.test>\"")
+                    ok = false
+                }
+            } else { ok = false }
+            let include = f["include_client"].flatMap { reader.bool($0, "include_client") } ?? true
+            guard ok else { return nil }
+            return .email(.init(url: url, startTLS: tls, username: username, passwordCredential: credential, from: from,
+                                includeClient: include))
+        case "webhook":
+            let keys = ["type", "url", "secret_credential", "include_client"]
+            guard let f = reader.mapping(node, what, allowed: keys, required: ["url", "secret_credential"]) else { return nil }
+            var ok = f["url"] != nil && f["secret_credential"] != nil
+            var url = ""
+            if let n = f["url"], let u = reader.string(n, "url") {
+                url = u
+                if let problem = Self.urlProblem(u, schemes: ["https", "http"]) {
+                    reader.error(n, "url \(problem)")
+                    ok = false
+                } else if u.hasPrefix("http://") && !Self.isLoopback(u) {
+                    reader.error(n, "url must use https:// (plain http:// is allowed only to a loopback address)")
+                    ok = false
+                }
+            }
+            var secret = ""
+            if let n = f["secret_credential"], let c = reader.string(n, "secret_credential") {
+                if Self.isCredentialName(c) { secret = c } else {
+                    reader.error(n, "secret_credential must name a credential (letters, digits, '.', '_', '-')")
+                    ok = false
+                }
+            }
+            let include = f["include_client"].flatMap { reader.bool($0, "include_client") } ?? false
+            guard ok else { return nil }
+            return .webhook(.init(url: url, secretCredential: secret, includeClient: include))
+        case "outbox":
+            guard let f = reader.mapping(node, what, allowed: ["type", "include_client"]) else { return nil }
+            return .outbox(includeClient: f["include_client"].flatMap { reader.bool($0, "include_client") } ?? false)
+        case "journal":
+            reader.error(typeNode, "the journal channel is built in; other channels have type email, webhook or outbox")
+            return nil
+        default:
+            reader.error(typeNode, "unknown channel type '\(type)'; expected email, webhook or outbox")
+            return nil
+        }
+    }
+
+    static func isCredentialName(_ s: String) -> Bool {
+        !s.isEmpty && s.count <= 255 && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+    }
+
+    /// Why `text` is not a usable URL of one of `schemes`; never quotes a password it may contain.
+    static func urlProblem(_ text: String, schemes: [String]) -> String? {
+        guard let c = URLComponents(string: text), let scheme = c.scheme?.lowercased(), let host = c.host, !host.isEmpty
+        else { return "must be a URL such as \(schemes[0])://host:port" }
+        if c.password != nil {
+            return "must not contain a password; store it as a systemd credential (LoadCredential=) and name it with *_credential"
+        }
+        guard schemes.contains(scheme) else { return "must start with \(schemes.map { $0 + "://" }.joined(separator: " or "))" }
+        return nil
+    }
+
+    static func isLoopback(_ text: String) -> Bool {
+        guard let host = URLComponents(string: text)?.host else { return false }
+        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    }
+
+    static func isMailbox(_ s: String) -> Bool {
+        if s.contains("\r") || s.contains("\n") { return false }
+        if let lt = s.lastIndex(of: "<"), s.hasSuffix(">") {
+            return Recipient.isEmailAddress(String(s[s.index(after: lt)..<s.index(before: s.endIndex)]))
+        }
+        return Recipient.isEmailAddress(s)
+    }
+}
+

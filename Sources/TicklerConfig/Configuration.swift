@@ -1,0 +1,41 @@
+import TicklerCore
+
+/// A validated `tickler.yaml`: everything the daemon and the commands need, with relative paths resolved.
+public struct Configuration: Sendable {
+    /// The file it was read from.
+    public var path: String
+    /// `firm.name`.
+    public var firmName: String
+    /// `calendars`, by name; `default` (UTC, Mon–Fri 09:00–17:00) when none is defined.
+    public var calendars: [String: BusinessCalendar]
+    /// The calendar of policies that name none: `defaults.calendar`, else `firm`, else the only one.
+    public var defaultCalendar: BusinessCalendar
+    /// `store`: where the case store lives.
+    public var store: StoreLocation
+    /// `poll`: `interval` (default 60s) and `full_rescan` (default 1h), in seconds.
+    public var poll: PollSettings
+    /// `channels`, by name; `journal` always exists.
+    public var channels: [String: ChannelSettings]
+    /// `journal.include_client` (default false): whether client names and addresses reach the journal.
+    public var journalIncludesClient: Bool
+    /// `policies`, in file order.
+    public var policies: [Policy]
+}
+
+/// Where the case store is.
+public enum StoreLocation: Sendable, Equatable {
+    /// A SQLite file (the embedded default).
+    case sqlite(path: String)
+}
+
+public struct PollSettings: Sendable, Equatable {
+    /// Seconds between ticks.
+    public var interval: Int
+    /// Seconds between full rescans.
+    public var fullRescan: Int
+
+    public init(interval: Int = 60, fullRescan: Int = 3600) {
+        self.interval = interval
+        self.fullRescan = fullRescan
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import TicklerCore
+import Yams
+
+/// Reads `tickler.yaml` into a `Configuration`, or fails with every problem located in the file.
+public enum ConfigurationLoader {
+    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "policies"]
+
+    /// Reads and validates the file at `path`.
+    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let contents: String
+        do {
+            contents = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file (not UTF-8 or not readable)"
+                : "no such file"
+            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: reason)])
+        }
+        return try parse(contents, path: path)
+    }
+
+    /// Validates `text` as if read from `path` (relative paths resolve against its directory).
+    public static func parse(_ text: String, path: String) throws(ConfigurationError) -> Configuration {
+        let reader = NodeReader(file: path)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigurationError(diagnostics: [syntaxDiagnostic(error, file: path)])
+        } catch {
+            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: "cannot parse YAML")])
+        }
+        guard let root else {
+            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: "the configuration is empty")])
+        }
+        let config = decode(root, reader: reader, path: path)
+        if !reader.diagnostics.isEmpty { throw ConfigurationError(diagnostics: reader.diagnostics) }
+        guard let config else {
+            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: "invalid configuration")])
+        }
+        return config
+    }
+
+    static func syntaxDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text) " } ?? ""
+            return Diagnostic(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(prefix)\(problem)")
+        case .reader(let problem, _, _, _):
+            return Diagnostic(file: file, line: 1, column: 1, message: "YAML: \(problem)")
+        default:
+            return Diagnostic(file: file, line: 1, column: 1, message: "YAML: \(error)")
+        }
+    }
+
+    /// `path` as written, or relative to `directory` when it is relative.
+    public static func resolve(_ path: String, against directory: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: directory).appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    private static func decode(_ root: Node, reader: NodeReader, path: String) -> Configuration? {
+        guard let top = reader.mapping(root, "the configuration", allowed: topKeys, required: ["policies"]) else { return nil }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+
+        var firmName = ""
+        if let n = top["firm"], let f = reader.mapping(n, "firm", allowed: ["name"]) {
+            firmName = f["name"].flatMap { reader.string($0, "firm name") } ?? ""
+        }
+        var calendars: [String: BusinessCalendar] = [:]
+        if let n = top["calendars"] { calendars = CalendarDecoder(reader: reader, baseDirectory: directory).decode(n) }
+        let calendarsDefined = top["calendars"] != nil
+
+        var channels: [String: ChannelSettings] = ["journal": .journal]
+        if let n = top["channels"] { channels = ChannelDecoder(reader: reader).decode(n) }
+
+        var defaultCalendar = calendars["firm"] ?? (calendars.count == 1 ? calendars.values.first! : nil)
+        var defaults = PolicyDefaults(calendar: .utcDefault)
+        if let n = top["defaults"], let f = reader.mapping(n, "defaults", allowed: ["via", "deliver", "calendar"]) {
+            if let cn = f["calendar"], let name = reader.string(cn, "calendar") {
+                if let c = calendars[name] { defaultCalendar = c } else {
+                    reader.error(cn, "unknown calendar '\(name)'")
+                }
+            }
+            if let vn = f["via"], let items = reader.strings(vn, "via") {
+                defaults.via = []
+                for (name, cn) in items {
+                    if channels[name] == nil { reader.error(cn, "unknown channel '\(name)'") } else { defaults.via.append(name) }
+                }
+            }
+            if let dn = f["deliver"], let s = reader.string(dn, "deliver") {
+                if let d = Stage.Delivery(rawValue: s) { defaults.deliver = d } else {
+                    reader.error(dn, "deliver must be business_hours or immediately")
+                }
+            }
+        }
+        if let c = defaultCalendar { defaults.calendar = c } else if calendarsDefined && calendars.count > 1 {
+            // Several calendars and none named firm or chosen in defaults: policies must name theirs.
+            defaults.calendar = calendars.values.min { $0.name < $1.name }!
+        }
+
+        var store = StoreLocation.sqlite(path: resolve("/var/lib/tickler/tickler.db", against: directory))
+        if let n = top["store"], let f = reader.mapping(n, "store", allowed: ["sqlite"], required: ["sqlite"]),
+           let sn = f["sqlite"], let p = reader.string(sn, "sqlite") {
+            store = .sqlite(path: resolve(p, against: directory))
+        }
+
+        var poll = PollSettings()
+        if let n = top["poll"], let f = reader.mapping(n, "poll", allowed: ["interval", "full_rescan"]) {
+            if let i = f["interval"] { poll.interval = seconds(i, "interval", reader: reader) ?? poll.interval }
+            if let r = f["full_rescan"] { poll.fullRescan = seconds(r, "full_rescan", reader: reader) ?? poll.fullRescan }
+        }
+
+        var includeClient = false
+        if let n = top["journal"], let f = reader.mapping(n, "journal", allowed: ["include_client"]) {
+            includeClient = f["include_client"].flatMap { reader.bool($0, "include_client") } ?? false
+        }
+
+        var policies: [Policy] = []
+        if let n = top["policies"] {
+            policies = PolicyDecoder(reader: reader, calendars: calendars, channels: channels, defaults: defaults).decode(n)
+        }
+        return Configuration(
+            path: path, firmName: firmName, calendars: calendars.isEmpty ? ["default": .utcDefault] : calendars,
+            defaultCalendar: defaults.calendar, store: store, poll: poll, channels: channels,
+            journalIncludesClient: includeClient, policies: policies)
+    }
+
+    /// `60s`, `5m`, `1h`, `90 seconds`, `2 minutes`, `1 hour`: a positive number of seconds.
+    static func seconds(_ node: Node, _ what: String, reader: NodeReader) -> Int? {
+        guard let text = reader.string(node, what) else { return nil }
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = t.prefix(while: \.isNumber)
+        let unit = t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let factors: [String: Int] = ["s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "minute": 60,
+                                      "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600]
+        guard let n = Int(digits), n > 0, n <= 86_400 * 7, let f = factors[unit] else {
+            reader.error(node, "\(what) '\(text)' must be a positive duration such as 60s, 5m or 1h")
+            return nil
+        }
+        return n * f
+    }
+}

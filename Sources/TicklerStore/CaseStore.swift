@@ -1,0 +1,52 @@
+import TicklerCore
+
+/// The data the evaluator works on, as one consistent read of the store.
+public struct StoreSnapshot: Sendable {
+    public var people: [Person]
+    /// Cases in id order, each with its communications, deadlines, requests and appointments.
+    public var cases: [CaseSnapshot]
+    /// Rows that could not be read (a bad timestamp, an unknown status): skipped, reported once each.
+    public var badRows: [BadRow]
+}
+
+/// A row of the case tables that the store skipped. Carries ids only, never client data.
+public struct BadRow: Sendable, Equatable, CustomStringConvertible {
+    public var table: String
+    public var id: String
+    public var problem: String
+
+    public var description: String { "\(table) row '\(id)' skipped: \(problem)" }
+}
+
+/// A ledger entry: a step recorded as fired or skipped.
+public struct LedgerEntry: Sendable, Equatable {
+    public enum Outcome: String, Sendable { case fired, skipped }
+    public var fireID: String
+    public var key: FireKey
+    public var caseID: String
+    public var outcome: Outcome
+    public var due: Instant
+    public var firedAt: Instant
+}
+
+/// Where the case data and Tickler's own state live. Async so that a networked store (PostgreSQL)
+/// fits behind it without changing callers.
+public protocol CaseStore: Sendable {
+    /// Everything needed to evaluate `caseIDs` (all cases when nil).
+    func snapshot(caseIDs: [String]?) async throws -> StoreSnapshot
+    /// The highest recorded step of every cycle of `caseIDs` (all when nil).
+    func ledgerFacts(caseIDs: [String]?) async throws -> LedgerState
+    /// Active snoozes of `caseIDs` (all when nil).
+    func snoozes(caseIDs: [String]?) async throws -> [Snooze]
+    /// Writes a validated import in one transaction (upsert by id).
+    func write(_ batch: ImportBatch, now: Instant) async throws
+    /// The ids already present in a case table, among `ids`.
+    func existingIDs(table: String, among ids: Set<String>) async throws -> Set<String>
+}
+
+/// The store could not be opened or read: the CLI's exit code 3.
+public struct StoreUnavailable: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

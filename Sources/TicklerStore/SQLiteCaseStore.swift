@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import TicklerCore
+
+/// The embedded store: one SQLite file in WAL mode, shared by `ticklerd`, `tickler` and integrations.
+public final class SQLiteCaseStore: CaseStore, Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (and migrates) the store at `path`. With `create: false` a missing file is an error rather
+    /// than a new empty store, so a mistyped `--store` does not report an empty firm.
+    public init(path: String, create: Bool) throws(StoreUnavailable) {
+        self.path = path
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw StoreUnavailable("no store at \(path) (create one with 'tickler import' or 'tickler demo-data')")
+        }
+        var config = GRDB.Configuration()
+        config.busyMode = .timeout(10)
+        config.label = "tickler"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreUnavailable("cannot open the store at \(path): \(Self.describe(error))")
+        }
+    }
+
+    /// SQLite's own words (`database is locked`), never the SQL or its arguments.
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? DatabaseError { return e.message ?? "SQLite error \(e.resultCode.rawValue)" }
+        return String(describing: type(of: error))
+    }
+
+    public func snapshot(caseIDs: [String]?) async throws -> StoreSnapshot {
+        try await pool.read { db in try SnapshotReader(db: db, caseIDs: caseIDs).read() }
+    }
+
+    public func ledgerFacts(caseIDs: [String]?) async throws -> LedgerState {
+        try await pool.read { db in
+            var state = LedgerState()
+            let (filter, args) = Self.inClause("case_id", caseIDs)
+            let rows = try Row.fetchCursor(db, sql: "SELECT policy, subject, anchor_at, stage, repeat FROM tickler_ledger \(filter)",
+                                           arguments: args)
+            while let row = try rows.next() {
+                guard let subject = SubjectRef(parsing: row[1]), let anchor = RFC3339.parse(row[2]) else { continue }
+                state.record(CycleKey(policy: row[0], subject: subject, anchor: anchor), StepIndex(stage: row[3], repeat: row[4]))
+            }
+            return state
+        }
+    }
+
+    public func snoozes(caseIDs: [String]?) async throws -> [Snooze] {
+        try await pool.read { db in
+            let (filter, args) = Self.inClause("case_id", caseIDs)
+            return try Row.fetchAll(db, sql: "SELECT case_id, policy, until_at FROM tickler_snoozes \(filter)", arguments: args)
+                .compactMap { row in
+                    guard let until = RFC3339.parse(row[2]) else { return nil }
+                    return Snooze(caseID: row[0], policy: row[1], until: until)
+                }
+        }
+    }
+
+    public func existingIDs(table: String, among ids: Set<String>) async throws -> Set<String> {
+        precondition(Schema.caseTables.contains(table))
+        if ids.isEmpty { return [] }
+        return try await pool.read { db in
+            var found = Set<String>()
+            let all = Array(ids)
+            for chunk in stride(from: 0, to: all.count, by: 500) {
+                let part = Array(all[chunk..<min(chunk + 500, all.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                let rows = try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id IN (\(marks))",
+                                               arguments: StatementArguments(part))
+                found.formUnion(rows)
+            }
+            return found
+        }
+    }
+
+    public func write(_ batch: ImportBatch, now: Instant) async throws {
+        try await pool.write { db in try ImportWriter(db: db, now: now).write(batch) }
+    }
+
+    /// Records fires and skipped steps, each once: a key already in the ledger is left as it is.
+    /// Returns the fires that were newly recorded.
+    public func record(fires: [Fire], skipped: [SkippedStep], explanations: [String: String] = [:], now: Instant) async throws -> [Fire] {
+        try await pool.write { db in
+            var recorded: [Fire] = []
+            let sql = """
+                INSERT INTO tickler_ledger (fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action,
+                    due_at, fired_at, deliver_at, recipients, channels, explanation, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """
+            let statement = try db.cachedStatement(sql: sql)
+            for s in skipped {
+                try statement.execute(arguments: [
+                    s.key.fireID, s.key.cycle.policy, s.key.cycle.subject.description, s.key.cycle.anchor.rfc3339,
+                    s.key.step.stage, s.key.step.repeatNumber, s.caseID, "skipped", nil, s.due.rfc3339, now.rfc3339, nil,
+                    nil, nil, nil, now.rfc3339,
+                ])
+            }
+            for f in fires {
+                try statement.execute(arguments: [
+                    f.fireID, f.policy, f.subject.description, f.key.cycle.anchor.rfc3339, f.key.step.stage,
+                    f.key.step.repeatNumber, f.caseID, "fired", f.action.rawValue, f.due.rfc3339, f.firedAt.rfc3339,
+                    f.deliverAt.rfc3339, JSONText.array(f.recipients), JSONText.array(f.channels), explanations[f.fireID],
+                    now.rfc3339,
+                ])
+                if db.changesCount > 0 { recorded.append(f) }
+            }
+            return recorded
+        }
+    }
+
+    /// The ledger, oldest first, optionally for one case.
+    public func ledger(caseID: String? = nil) async throws -> [LedgerEntry] {
+        try await pool.read { db in
+            let (filter, args) = Self.inClause("case_id", caseID.map { [$0] })
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, due_at, fired_at
+                FROM tickler_ledger \(filter) ORDER BY fired_at, case_id, policy, stage, repeat
+                """, arguments: args)
+            return rows.compactMap { row in
+                guard let subject = SubjectRef(parsing: row[2]), let anchor = RFC3339.parse(row[3]),
+                      let outcome = LedgerEntry.Outcome(rawValue: row[7]), let due = RFC3339.parse(row[8]),
+                      let fired = RFC3339.parse(row[9]) else { return nil }
+                let key = FireKey(cycle: CycleKey(policy: row[1], subject: subject, anchor: anchor),
+                                  step: StepIndex(stage: row[4], repeat: row[5]))
+                return LedgerEntry(fireID: row[0], key: key, caseID: row[6], outcome: outcome, due: due, firedAt: fired)
+            }
+        }
+    }
+
+    static func inClause(_ column: String, _ ids: [String]?) -> (String, StatementArguments) {
+        guard let ids else { return ("", StatementArguments()) }
+        if ids.isEmpty { return ("WHERE 0", StatementArguments()) }
+        return ("WHERE \(column) IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))", StatementArguments(ids))
+    }
+}
+
+/// Minimal JSON text for lists of strings stored in one column (`tags`, `recipients`).
+enum JSONText {
+    static func array(_ items: [String]) -> String {
+        "[" + items.map(quote).joined(separator: ",") + "]"
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Parses a JSON array of strings; nil when the text is not one.
+    static func parseArray(_ text: String) -> [String]? {
+        guard let data = text.data(using: .utf8),
+              let value = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return nil }
+        return value as? [String]
+    }
+}

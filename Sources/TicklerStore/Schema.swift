@@ -1,0 +1,62 @@
+import GRDB
+
+/// The store's schema as GRDB migrations. A shipped migration is never edited; changes add a new one.
+///
+/// Case tables hold the firm's data and are written by integrations and `tickler import`; they carry no
+/// foreign keys so a sync may write them in any order (import checks references itself). Times are
+/// instants stored as RFC 3339 UTC text (`2026-09-01T16:00:00Z`). `tickler_*` tables are Tickler's own.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-case-tables") { db in
+            try db.execute(sql: """
+                CREATE TABLE people (
+                    id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, email TEXT, role TEXT, manager_id TEXT,
+                    active INTEGER NOT NULL DEFAULT 1);
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY NOT NULL, number TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+                    client_name TEXT NOT NULL DEFAULT '', client_email TEXT, status TEXT NOT NULL,
+                    practice_area TEXT, office TEXT, assignee_id TEXT, attorney_id TEXT,
+                    opened_at TEXT NOT NULL, closed_at TEXT, tags TEXT NOT NULL DEFAULT '[]', updated_at TEXT NOT NULL);
+                CREATE TABLE communications (
+                    id TEXT PRIMARY KEY NOT NULL, case_id TEXT NOT NULL, direction TEXT NOT NULL, channel TEXT NOT NULL,
+                    kind TEXT NOT NULL DEFAULT 'other', occurred_at TEXT NOT NULL, responded_at TEXT);
+                CREATE INDEX communications_case ON communications(case_id);
+                CREATE TABLE deadlines (
+                    id TEXT PRIMARY KEY NOT NULL, case_id TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+                    kind TEXT NOT NULL, due_at TEXT NOT NULL, completed_at TEXT);
+                CREATE INDEX deadlines_case ON deadlines(case_id);
+                CREATE TABLE document_requests (
+                    id TEXT PRIMARY KEY NOT NULL, case_id TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+                    requested_at TEXT NOT NULL, received_at TEXT);
+                CREATE INDEX document_requests_case ON document_requests(case_id);
+                CREATE TABLE appointments (
+                    id TEXT PRIMARY KEY NOT NULL, case_id TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+                    starts_at TEXT NOT NULL, with_client INTEGER NOT NULL DEFAULT 0, cancelled INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX appointments_case ON appointments(case_id);
+                """)
+        }
+        m.registerMigration("v1-tickler-tables") { db in
+            try db.execute(sql: """
+                CREATE TABLE tickler_ledger (
+                    fire_id TEXT PRIMARY KEY NOT NULL,
+                    policy TEXT NOT NULL, subject TEXT NOT NULL, anchor_at TEXT NOT NULL,
+                    stage INTEGER NOT NULL, repeat INTEGER NOT NULL,
+                    case_id TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('fired', 'skipped')),
+                    action TEXT, due_at TEXT NOT NULL, fired_at TEXT NOT NULL, deliver_at TEXT,
+                    recipients TEXT, channels TEXT, explanation TEXT, recorded_at TEXT NOT NULL,
+                    UNIQUE (policy, subject, anchor_at, stage, repeat));
+                CREATE INDEX tickler_ledger_case ON tickler_ledger(case_id);
+                CREATE TABLE tickler_snoozes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, policy TEXT,
+                    until_at TEXT NOT NULL, reason TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL);
+                CREATE INDEX tickler_snoozes_case ON tickler_snoozes(case_id);
+                CREATE TABLE tickler_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                """)
+        }
+        return m
+    }
+
+    static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments"]
+}

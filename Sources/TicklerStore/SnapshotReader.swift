@@ -1,0 +1,150 @@
+import GRDB
+import GRDBSQLite
+import TicklerCore
+
+/// Reads the case tables into snapshots in one pass per table. It steps SQLite statements directly and
+/// parses timestamps from the column bytes: this read is the floor under every `plan`, `simulate` and
+/// full rescan, so it avoids a Swift value per column. A row that cannot be read is skipped and reported.
+struct SnapshotReader {
+    let db: Database
+    let caseIDs: [String]?
+
+    func read() throws -> StoreSnapshot {
+        var bad: [BadRow] = []
+        let people = try readPeople(&bad)
+        var cases: [CaseSnapshot] = []
+        var index: [String: Int] = [:]
+        try each("SELECT id, number, title, client_name, client_email, status, practice_area, office, assignee_id, "
+                 + "attorney_id, opened_at, closed_at, tags FROM cases", filter: "id", order: "id") { s in
+            let id = text(s, 0) ?? ""
+            guard let status = CaseSnapshot.Status(rawValue: text(s, 5) ?? "") else {
+                return bad.append(BadRow(table: "cases", id: id, problem: "unknown status"))
+            }
+            guard let opened = instant(s, 10) else {
+                return bad.append(BadRow(table: "cases", id: id, problem: "opened_at is not an RFC 3339 timestamp"))
+            }
+            var closed: Instant?
+            if !isNull(s, 11) {
+                guard let c = instant(s, 11) else {
+                    return bad.append(BadRow(table: "cases", id: id, problem: "closed_at is not an RFC 3339 timestamp"))
+                }
+                closed = c
+            }
+            var tags: [String] = []
+            if let t = text(s, 12), t != "[]" {
+                guard let parsed = JSONText.parseArray(t) else {
+                    return bad.append(BadRow(table: "cases", id: id, problem: "tags is not a JSON list of strings"))
+                }
+                tags = parsed
+            }
+            index[id] = cases.count
+            cases.append(CaseSnapshot(
+                id: id, number: text(s, 1) ?? "", title: text(s, 2) ?? "", clientName: text(s, 3) ?? "",
+                clientEmail: text(s, 4), status: status, practiceArea: text(s, 6), office: text(s, 7),
+                assigneeID: text(s, 8), attorneyID: text(s, 9), openedAt: opened, closedAt: closed, tags: tags))
+        }
+        try each("SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications",
+                 filter: "case_id") { s in
+            guard let i = caseIndex(s, index) else { return }
+            let id = text(s, 0) ?? ""
+            guard let direction = Communication.Direction(rawValue: text(s, 2) ?? ""),
+                  let channel = Communication.Channel(rawValue: text(s, 3) ?? ""),
+                  let kind = Communication.Kind(rawValue: text(s, 4) ?? "") else {
+                return bad.append(BadRow(table: "communications", id: id, problem: "unknown direction, channel or kind"))
+            }
+            guard let occurred = instant(s, 5), let responded = optionalInstant(s, 6) else {
+                return bad.append(BadRow(table: "communications", id: id, problem: "a timestamp is not RFC 3339"))
+            }
+            cases[i].communications.append(Communication(id: id, direction: direction, channel: channel, kind: kind,
+                                                         occurredAt: occurred, respondedAt: responded.value))
+        }
+        try each("SELECT id, case_id, title, kind, due_at, completed_at FROM deadlines", filter: "case_id") { s in
+            guard let i = caseIndex(s, index) else { return }
+            let id = text(s, 0) ?? ""
+            guard let kind = Deadline.Kind(rawValue: text(s, 3) ?? "") else {
+                return bad.append(BadRow(table: "deadlines", id: id, problem: "unknown kind"))
+            }
+            guard let due = instant(s, 4), let completed = optionalInstant(s, 5) else {
+                return bad.append(BadRow(table: "deadlines", id: id, problem: "a timestamp is not RFC 3339"))
+            }
+            cases[i].deadlines.append(Deadline(id: id, title: text(s, 2) ?? "", kind: kind, dueAt: due,
+                                               completedAt: completed.value))
+        }
+        try each("SELECT id, case_id, title, requested_at, received_at FROM document_requests", filter: "case_id") { s in
+            guard let i = caseIndex(s, index) else { return }
+            let id = text(s, 0) ?? ""
+            guard let requested = instant(s, 3), let received = optionalInstant(s, 4) else {
+                return bad.append(BadRow(table: "document_requests", id: id, problem: "a timestamp is not RFC 3339"))
+            }
+            cases[i].documentRequests.append(DocumentRequest(id: id, title: text(s, 2) ?? "", requestedAt: requested,
+                                                             receivedAt: received.value))
+        }
+        try each("SELECT id, case_id, title, starts_at, with_client, cancelled FROM appointments", filter: "case_id") { s in
+            guard let i = caseIndex(s, index) else { return }
+            let id = text(s, 0) ?? ""
+            guard let starts = instant(s, 3) else {
+                return bad.append(BadRow(table: "appointments", id: id, problem: "starts_at is not RFC 3339"))
+            }
+            cases[i].appointments.append(Appointment(id: id, title: text(s, 2) ?? "", startsAt: starts,
+                                                     withClient: sqlite3_column_int64(s, 4) != 0,
+                                                     cancelled: sqlite3_column_int64(s, 5) != 0))
+        }
+        return StoreSnapshot(people: people, cases: cases, badRows: bad)
+    }
+
+    private func readPeople(_ bad: inout [BadRow]) throws -> [Person] {
+        var people: [Person] = []
+        try each("SELECT id, name, email, role, manager_id, active FROM people", filter: nil, order: "id") { s in
+            people.append(Person(id: text(s, 0) ?? "", name: text(s, 1) ?? "", email: text(s, 2), role: text(s, 3),
+                                 managerID: text(s, 4), active: sqlite3_column_int64(s, 5) != 0))
+        }
+        return people
+    }
+
+    /// Steps `sql` (restricted to `caseIDs` on `filter`), calling `body` with the raw statement per row.
+    private func each(_ sql: String, filter: String?, order: String? = nil, _ body: (OpaquePointer) throws -> Void) throws {
+        var full = sql
+        var args: [String] = []
+        if let filter, let ids = caseIDs {
+            full += ids.isEmpty ? " WHERE 0" : " WHERE \(filter) IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
+            args = ids
+        }
+        if let order { full += " ORDER BY \(order)" }
+        let statement = try db.makeStatement(sql: full)
+        try statement.setArguments(StatementArguments(args))
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            try body(s)
+        }
+    }
+
+    private func caseIndex(_ s: OpaquePointer, _ index: [String: Int]) -> Int? {
+        guard let id = text(s, 1) else { return nil }
+        return index[id]
+    }
+}
+
+@inline(__always) private func isNull(_ s: OpaquePointer, _ i: Int32) -> Bool { sqlite3_column_type(s, i) == SQLITE_NULL }
+
+@inline(__always) private func text(_ s: OpaquePointer, _ i: Int32) -> String? {
+    guard let p = sqlite3_column_text(s, i) else { return nil }
+    return String(cString: p)
+}
+
+@inline(__always) private func instant(_ s: OpaquePointer, _ i: Int32) -> Instant? {
+    guard let p = sqlite3_column_text(s, i) else { return nil }
+    return RFC3339.parse(bytes: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))))
+}
+
+/// `.some(nil)` for NULL, `.some(t)` for a timestamp, nil for text that is not one.
+private struct OptionalInstant { var value: Instant? }
+@inline(__always) private func optionalInstant(_ s: OpaquePointer, _ i: Int32) -> OptionalInstant? {
+    if isNull(s, i) { return OptionalInstant(value: nil) }
+    return instant(s, i).map { OptionalInstant(value: $0) }
+}
