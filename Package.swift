@@ -65,7 +65,11 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
-        .testTarget(name: "TicklerStoreTests", dependencies: ["TicklerStore"], swiftSettings: strict),
+        .testTarget(
+            name: "TicklerStoreTests",
+            dependencies: ["TicklerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI"], swiftSettings: strict),
     ]
 )

@@ -31,8 +31,9 @@ struct CalendarDecoder {
             if let spec = spec(value, name) { specs[name] = spec }
         }
         var resolved: [String: BusinessCalendar] = [:]
+        var reportedCycles = Set<Set<String>>()
         for name in fields.order where specs[name] != nil {
-            _ = resolve(name, specs, &resolved, visiting: [])
+            _ = resolve(name, specs, &resolved, visiting: [], reportedCycles: &reportedCycles)
         }
         return resolved
     }
@@ -101,7 +102,7 @@ struct CalendarDecoder {
         for (a, b) in zip(windows, windows.dropFirst()) where b.open < a.close {
             reader.error(node, "business_hours \(a.open)-\(a.close) and \(b.open)-\(b.close) overlap")
         }
-        if windows.isEmpty { reader.error(node, "business_hours must give at least one range") }
+        if items.isEmpty { reader.error(node, "business_hours must give at least one range") }
         return windows
     }
 
@@ -147,20 +148,24 @@ struct CalendarDecoder {
     }
 
     private func resolve(_ name: String, _ specs: [String: Spec], _ done: inout [String: BusinessCalendar],
-                         visiting: [String]) -> BusinessCalendar? {
+                         visiting: [String], reportedCycles: inout Set<Set<String>>) -> BusinessCalendar? {
         if let c = done[name] { return c }
         guard let spec = specs[name] else { return nil }
         var parent: BusinessCalendar?
         if let (p, pn) = spec.basedOn {
             if visiting.contains(p) || p == name {
-                reader.error(pn, "calendar '\(name)' is based on itself through \((visiting + [name, p]).joined(separator: " -> "))")
+                let cycle = (visiting.drop { $0 != p } + [name, p]).joined(separator: " -> ")
+                if !reportedCycles.contains(Set(visiting.drop { $0 != p } + [name])) {
+                    reportedCycles.insert(Set(visiting.drop { $0 != p } + [name]))
+                    reader.error(pn, "calendars are based on each other in a cycle: \(cycle)")
+                }
                 return nil
             }
             guard specs[p] != nil else {
                 reader.error(pn, "calendar '\(name)' is based on unknown calendar '\(p)'")
                 return nil
             }
-            parent = resolve(p, specs, &done, visiting: visiting + [name])
+            parent = resolve(p, specs, &done, visiting: visiting + [name], reportedCycles: &reportedCycles)
             if parent == nil { return nil }
         }
         if spec.zoneGiven && spec.zone == nil { return nil }

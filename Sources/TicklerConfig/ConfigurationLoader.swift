@@ -47,6 +47,10 @@ public enum ConfigurationLoader {
              .composer(let context, let problem, let mark, _):
             let prefix = context.map { "\($0.text) " } ?? ""
             return Diagnostic(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(prefix)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return Diagnostic(file: file, line: context.mark.line, column: context.mark.column,
+                              message: "duplicate key \(keys) in the same mapping")
         case .reader(let problem, _, _, _):
             return Diagnostic(file: file, line: 1, column: 1, message: "YAML: \(problem)")
         default:

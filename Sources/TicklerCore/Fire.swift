@@ -14,6 +14,19 @@ public struct Fire: Sendable, Equatable {
     public var recipients: [String]
     public var channels: [String]
 
+    public init(key: FireKey, caseID: String, caseNumber: String, due: Instant, firedAt: Instant, deliverAt: Instant,
+                action: Stage.Action, recipients: [String], channels: [String]) {
+        self.key = key
+        self.caseID = caseID
+        self.caseNumber = caseNumber
+        self.due = due
+        self.firedAt = firedAt
+        self.deliverAt = deliverAt
+        self.action = action
+        self.recipients = recipients
+        self.channels = channels
+    }
+
     public var fireID: String { key.fireID }
     public var policy: String { key.cycle.policy }
     public var subject: SubjectRef { key.cycle.subject }

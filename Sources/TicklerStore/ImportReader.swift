@@ -4,7 +4,9 @@ import TicklerCore
 extension NSNull: NSNullLike {}
 
 /// Turns import files (the JSON interchange format, or CSV of the flat tables) into an `ImportBatch`,
-/// listing every problem found rather than stopping at the first.
+/// listing every problem found rather than stopping at the first. A record with an id is kept even when
+/// other fields are bad (with placeholders), so that its references and children are checked too; any
+/// problem rejects the whole import, so placeholders are never written.
 public enum ImportReader {
     public static let csvTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments"]
 
@@ -163,8 +165,8 @@ public enum ImportReader {
         let role = r.string("role")
         let manager = r.string("manager_id")
         let active = r.bool("active", default: true)
-        guard let id, let name else { return nil }
-        return Person(id: id, name: name, email: email, role: role, managerID: manager, active: active)
+        guard let id else { return nil }
+        return Person(id: id, name: name ?? "", email: email, role: role, managerID: manager, active: active)
     }
 
     static func caseRecord(_ r: RecordReader, nested: Bool) -> ImportBatch.CaseRecord? {
@@ -187,7 +189,7 @@ public enum ImportReader {
             status: status ?? .open, practiceArea: r.string("practice_area"), office: r.string("office"),
             assigneeID: r.string("assignee_id"), attorneyID: r.string("attorney_id"), openedAt: opened ?? Instant(seconds: 0),
             closedAt: closed, tags: tags)
-        guard id != nil, number != nil, status != nil, opened != nil else { return nil }
+        guard id != nil else { return nil }
         return ImportBatch.CaseRecord(fields: c, updatedAt: updated)
     }
 
@@ -199,8 +201,9 @@ public enum ImportReader {
         let kind = r.choice("kind", Communication.Kind.self, default: .other)
         let occurred = r.instant("occurred_at", required: true)
         let responded = r.instant("responded_at")
-        guard let id, let direction, let channel, let kind, let occurred else { return nil }
-        return Communication(id: id, direction: direction, channel: channel, kind: kind, occurredAt: occurred,
+        guard let id else { return nil }
+        return Communication(id: id, direction: direction ?? .inbound, channel: channel ?? .call, kind: kind ?? .other,
+                             occurredAt: occurred ?? Instant(seconds: 0),
                              respondedAt: responded)
     }
 
@@ -211,8 +214,8 @@ public enum ImportReader {
         let kind = r.choice("kind", Deadline.Kind.self)
         let due = r.instant("due_at", required: true)
         let completed = r.instant("completed_at")
-        guard let id, let kind, let due else { return nil }
-        return Deadline(id: id, title: title, kind: kind, dueAt: due, completedAt: completed)
+        guard let id else { return nil }
+        return Deadline(id: id, title: title, kind: kind ?? .internal, dueAt: due ?? Instant(seconds: 0), completedAt: completed)
     }
 
     static func documentRequest(_ r: RecordReader, extra: Set<String> = []) -> DocumentRequest? {
@@ -221,8 +224,8 @@ public enum ImportReader {
         let title = r.string("title") ?? ""
         let requested = r.instant("requested_at", required: true)
         let received = r.instant("received_at")
-        guard let id, let requested else { return nil }
-        return DocumentRequest(id: id, title: title, requestedAt: requested, receivedAt: received)
+        guard let id else { return nil }
+        return DocumentRequest(id: id, title: title, requestedAt: requested ?? Instant(seconds: 0), receivedAt: received)
     }
 
     static func appointment(_ r: RecordReader, extra: Set<String> = []) -> Appointment? {
@@ -232,7 +235,7 @@ public enum ImportReader {
         let starts = r.instant("starts_at", required: true)
         let withClient = r.bool("with_client", default: false)
         let cancelled = r.bool("cancelled", default: false)
-        guard let id, let starts else { return nil }
-        return Appointment(id: id, title: title, startsAt: starts, withClient: withClient, cancelled: cancelled)
+        guard let id else { return nil }
+        return Appointment(id: id, title: title, startsAt: starts ?? Instant(seconds: 0), withClient: withClient, cancelled: cancelled)
     }
 }
