@@ -43,14 +43,18 @@ struct CommonOptions: ParsableArguments {
 }
 
 /// Reads a point in time from the command line: RFC 3339 (`2026-10-01T09:00:00-07:00`), a date
-/// (`2026-10-01`, midnight in `zone`), or `now`.
+/// (`2026-10-01`, midnight in `zone`), `now`, or `now` plus or minus whole days or hours (`now+7d`, `now-12h`).
 enum TimeArgument {
     static func parse(_ text: String, option: String, zone: ZoneRules, now: Instant) throws -> Instant {
         if text == "now" { return now }
+        if text.hasPrefix("now+") || text.hasPrefix("now-"), let unit = text.last, unit == "d" || unit == "h",
+           let n = Int64(text.dropFirst(4).dropLast()), n >= 0 {
+            return now.adding(seconds: (text.hasPrefix("now+") ? n : -n) * (unit == "d" ? 86_400 : 3600))
+        }
         if let t = RFC3339.parse(text) { return t }
         if let d = LocalDate(iso8601: text) { return zone.instant(date: d, secondOfDay: 0) }
         throw CommandFailure(
-            message: "error: \(option) '\(text)' is not a time; use RFC 3339 (2026-10-01T09:00:00Z), a date (2026-10-01) or now",
+            message: "error: \(option) '\(text)' is not a time; use RFC 3339 (2026-10-01T09:00:00Z), a date (2026-10-01), now, or now+7d / now-12h",
             exitCode: 2)
     }
 

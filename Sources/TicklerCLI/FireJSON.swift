@@ -2,14 +2,6 @@ import TicklerCore
 
 /// The JSON forms of fires and plans: fixed key order, UTC `Z` timestamps, whole seconds.
 enum FireJSON {
-    /// One `simulate` line, exactly as the contract shows it.
-    static func simulateLine(_ f: Fire) -> String {
-        "{\"at\": \"\(f.deliverAt.rfc3339)\", \"due\": \"\(f.due.rfc3339)\", \"case\": \(q(f.caseID)), "
-            + "\"policy\": \(q(f.policy)), \"stage\": \(f.key.step.stage), \"repeat\": \(f.key.step.repeatNumber), "
-            + "\"action\": \"\(f.action.rawValue)\", \"subject\": \(q(f.subject.description)), "
-            + "\"recipients\": \(list(f.recipients)), \"channels\": \(list(f.channels))}"
-    }
-
     static func list(_ items: [String]) -> String { "[" + items.map(q).joined(separator: ", ") + "]" }
 
     static func q(_ s: String) -> String {

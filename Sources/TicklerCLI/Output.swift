@@ -22,15 +22,27 @@ public final class Output: @unchecked Sendable {
         if full { flush() }
     }
 
+    /// Writes ready-made bytes (a chunk of lines) after what is buffered, without copying them.
+    func write(_ bytes: [UInt8]) {
+        flush()
+        lock.lock()
+        defer { lock.unlock() }
+        bytes.withUnsafeBytes { Self.writeAll(fd, $0) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
     public func flush() {
         lock.lock()
         defer { lock.unlock() }
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            offset += n
-        }
+        buffer.withUnsafeBytes { Self.writeAll(fd, $0) }
         buffer.removeAll(keepingCapacity: true)
     }
 

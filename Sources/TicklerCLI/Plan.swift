@@ -9,7 +9,7 @@ struct Plan: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Option(help: "The time to plan for (RFC 3339, a date, or now).")
+    @Option(help: "The time to plan for (RFC 3339, a date, now, now+7d).")
     var at: String = "now"
 
     @Option(name: .customLong("case"), help: "Only this case id.")
@@ -22,9 +22,8 @@ struct Plan: AsyncParsableCommand {
         if format != "table" && format != "json" { throw ValidationError("--format must be table or json") }
     }
 
+    /// One open cycle of a case as the plan shows it.
     struct Row {
-        var caseID: String
-        var caseNumber: String
         var policy: String
         var subject: SubjectRef
         var anchor: Instant
@@ -35,6 +34,7 @@ struct Plan: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var timer = PhaseTimer()
         let config = try options.loadConfiguration()
         let now = try TimeArgument.parse(at, option: "--at", zone: config.defaultCalendar.zone, now: TimeArgument.wallClock)
         let store = try options.openStore(config)
@@ -43,83 +43,134 @@ struct Plan: AsyncParsableCommand {
         let ledger: LedgerState
         let snoozes: [Snooze]
         do {
-            snapshot = try await store.snapshot(caseIDs: ids)
+            snapshot = try await store.snapshot(caseIDs: ids, detail: .evaluation)
             ledger = try await store.ledgerFacts(caseIDs: ids)
             snoozes = try await store.snoozes(caseIDs: ids)
         } catch {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
+        timer.mark("read")
         warn(snapshot.badRows)
         if let caseID, snapshot.cases.isEmpty { throw CommandFailure.invalid("error: no case with id '\(caseID)'") }
         let snoozesByCase = Dictionary(grouping: snoozes, by: \.caseID)
         let evaluator = Evaluator(policies: config.policies, staff: Staff(snapshot.people))
+        let cases = snapshot.cases
+        let json = format == "json"
+        let progress = SharedProgress(Progress("planning cases", total: cases.count))
+        let parts = ParallelSlices.map(count: cases.count) { _, range in
+            var out = JSONBytes(capacity: 600 * range.count)
+            var due = 0, listed = 0
+            var dueCases = 0
+            for i in range {
+                let c = cases[i]
+                let rows = Self.rows(c, evaluator: evaluator, ledger: ledger, snoozes: snoozesByCase[c.id] ?? [], now: now)
+                if rows.isEmpty { continue }
+                listed += rows.count
+                let dueHere = rows.filter { $0.dueNow != nil }.count
+                due += dueHere
+                if dueHere > 0 { dueCases += 1 }
+                if json { Self.json(c, rows, into: &out) } else { Self.table(c, rows, into: &out) }
+            }
+            progress.add(range.count)
+            return (out.bytes, due, listed, dueCases)
+        }
+        progress.finish()
+        timer.mark("plan")
+        if json {
+            Output.standard.line("{\"at\": \"\(now.rfc3339)\", \"cases\": [")
+            var first = true
+            for part in parts where !part.0.isEmpty {
+                // Each case object starts with ",\n"; the very first drops it.
+                Output.standard.write(first ? Array(part.0.dropFirst(2)) : part.0)
+                first = false
+            }
+            Output.standard.line(first ? "]}" : "\n]}")
+        } else {
+            Output.standard.line("plan at \(now.rfc3339)")
+            Output.standard.line(Self.cell("CASE", 12) + Self.cell("POLICY", 24) + Self.cell("SUBJECT", 22)
+                + Self.cell("DUE NOW", 34) + "NEXT")
+            for part in parts { Output.standard.write(part.0) }
+            let due = parts.reduce(0) { $0 + $1.1 }, listed = parts.reduce(0) { $0 + $1.2 }
+            let dueCases = parts.reduce(0) { $0 + $1.3 }
+            Output.standard.line("\(due) cycle(s) due now in \(dueCases) case(s); \(listed) open cycle(s) listed")
+        }
+        timer.mark("write")
+    }
+
+    /// The open cycles of `c` at `now` that have something due, something next, or a snooze.
+    static func rows(_ c: CaseSnapshot, evaluator: Evaluator, ledger: LedgerState, snoozes: [Snooze], now: Instant) -> [Row] {
         var rows: [Row] = []
-        for c in snapshot.cases {
-            for view in evaluator.cycles(of: c, ledger: ledger, snoozes: snoozesByCase[c.id] ?? [], now: now) {
-                let d = view.decision
-                let after = d.fire?.index ?? ledger.highestRecorded(view.schedule.key)
-                let next = view.schedule.steps.first { s in s.due > now && (after.map { s.index > $0 } ?? true) }
-                    .flatMap { s in view.schedule.subject.endsAt.map { s.due < $0 } ?? true ? s : nil }
-                let fire = d.fire.map { evaluator.fire($0, of: view.schedule, policy: view.policy, case: c, at: now) }
-                let held = view.holdUntil.flatMap { $0 > now ? $0 : nil }
-                if fire == nil && next == nil && held == nil { continue }
-                rows.append(Row(caseID: c.id, caseNumber: c.number, policy: view.policy.id, subject: view.schedule.subject.ref,
-                                anchor: view.schedule.subject.anchor, dueNow: fire, skipped: d.skipped.map(\.index),
-                                next: next, heldUntil: held))
+        for view in evaluator.cycles(of: c, ledger: ledger, snoozes: snoozes, now: now) {
+            let d = view.decision
+            let after = d.fire?.index ?? ledger.highestRecorded(view.schedule.key)
+            let endsAt = view.schedule.subject.endsAt
+            let next = view.schedule.steps.first { s in
+                s.due > now && (after.map { s.index > $0 } ?? true) && (endsAt.map { s.due < $0 } ?? true)
             }
+            let fire = d.fire.map { evaluator.fire($0, of: view.schedule, policy: view.policy, case: c, at: now) }
+            let held = view.holdUntil.flatMap { $0 > now ? $0 : nil }
+            if fire == nil && next == nil && held == nil { continue }
+            rows.append(Row(policy: view.policy.id, subject: view.schedule.subject.ref, anchor: view.schedule.subject.anchor,
+                            dueNow: fire, skipped: d.skipped.map(\.index), next: next, heldUntil: held))
         }
-        if format == "json" { printJSON(rows, now: now) } else { printTable(rows, now: now) }
+        return rows
     }
 
-    private func printJSON(_ rows: [Row], now: Instant) {
-        let out = Output.standard
-        out.line("{\"at\": \"\(now.rfc3339)\", \"cases\": [")
-        var byCase: [(String, String, [Row])] = []
-        for r in rows {
-            if byCase.last?.0 == r.caseID { byCase[byCase.count - 1].2.append(r) } else { byCase.append((r.caseID, r.caseNumber, [r])) }
-        }
-        for (ci, (id, number, cycles)) in byCase.enumerated() {
-            out.line("  {\"case\": \(FireJSON.q(id)), \"number\": \(FireJSON.q(number)), \"cycles\": [")
-            for (i, r) in cycles.enumerated() {
-                var fields = ["\"policy\": \(FireJSON.q(r.policy))", "\"subject\": \(FireJSON.q(r.subject.description))",
-                              "\"anchor\": \"\(r.anchor.rfc3339)\""]
-                if let f = r.dueNow {
-                    fields.append("\"due_now\": {\"stage\": \(f.key.step.stage), \"repeat\": \(f.key.step.repeatNumber), "
-                        + "\"action\": \"\(f.action.rawValue)\", \"due\": \"\(f.due.rfc3339)\", \"at\": \"\(f.deliverAt.rfc3339)\", "
-                        + "\"recipients\": \(FireJSON.list(f.recipients)), \"channels\": \(FireJSON.list(f.channels)), "
-                        + "\"fire_id\": \"\(f.fireID)\", \"skips\": [" + r.skipped.map {
-                            "{\"stage\": \($0.stage), \"repeat\": \($0.repeatNumber)}" }.joined(separator: ", ") + "]}")
-                } else { fields.append("\"due_now\": null") }
-                if let n = r.next {
-                    fields.append("\"next\": {\"stage\": \(n.index.stage), \"repeat\": \(n.index.repeatNumber), \"due\": \"\(n.due.rfc3339)\"}")
-                } else { fields.append("\"next\": null") }
-                fields.append("\"snoozed_until\": " + (r.heldUntil.map { "\"\($0.rfc3339)\"" } ?? "null"))
-                out.line("    {" + fields.joined(separator: ", ") + "}" + (i == cycles.count - 1 ? "" : ","))
+    static func json(_ c: CaseSnapshot, _ rows: [Row], into out: inout JSONBytes) {
+        out.raw(",\n  {\"case\": "); out.string(c.id)
+        out.raw(", \"number\": "); out.string(c.number)
+        out.raw(", \"cycles\": [\n")
+        for (i, r) in rows.enumerated() {
+            out.raw("    {\"policy\": "); out.string(r.policy)
+            out.raw(", \"subject\": "); out.string(r.subject.description)
+            out.raw(", \"anchor\": "); out.instant(r.anchor)
+            if let f = r.dueNow {
+                out.raw(", \"due_now\": {\"stage\": "); out.int(f.key.step.stage)
+                out.raw(", \"repeat\": "); out.int(f.key.step.repeatNumber)
+                out.raw(", \"action\": "); out.string(f.action.rawValue)
+                out.raw(", \"due\": "); out.instant(f.due)
+                out.raw(", \"at\": "); out.instant(f.deliverAt)
+                out.raw(", \"recipients\": "); out.strings(f.recipients)
+                out.raw(", \"channels\": "); out.strings(f.channels)
+                out.raw(", \"fire_id\": "); out.string(f.fireID)
+                out.raw(", \"skips\": [")
+                for (k, s) in r.skipped.enumerated() {
+                    if k > 0 { out.raw(", ") }
+                    out.raw("{\"stage\": "); out.int(s.stage); out.raw(", \"repeat\": "); out.int(s.repeatNumber); out.raw("}")
+                }
+                out.raw("]}")
+            } else {
+                out.raw(", \"due_now\": null")
             }
-            out.line("  ]}" + (ci == byCase.count - 1 ? "" : ","))
+            if let n = r.next {
+                out.raw(", \"next\": {\"stage\": "); out.int(n.index.stage)
+                out.raw(", \"repeat\": "); out.int(n.index.repeatNumber)
+                out.raw(", \"due\": "); out.instant(n.due); out.raw("}")
+            } else {
+                out.raw(", \"next\": null")
+            }
+            out.raw(", \"snoozed_until\": ")
+            if let h = r.heldUntil { out.instant(h) } else { out.raw("null") }
+            out.raw(i == rows.count - 1 ? "}\n" : "},\n")
         }
-        out.line("]}")
+        out.raw("  ]}")
     }
 
-    private func printTable(_ rows: [Row], now: Instant) {
-        let out = Output.standard
-        func cell(_ s: String, _ w: Int) -> String { s.count >= w ? String(s.prefix(w - 1)) + " " : s + String(repeating: " ", count: w - s.count) }
-        out.line("plan at \(now.rfc3339)")
-        out.line(cell("CASE", 12) + cell("POLICY", 24) + cell("SUBJECT", 22) + cell("DUE NOW", 34) + "NEXT")
-        var due = 0
+    static func table(_ c: CaseSnapshot, _ rows: [Row], into out: inout JSONBytes) {
         for r in rows {
             var now = "-"
             if let f = r.dueNow {
-                due += 1
                 now = "\(f.key.step) \(f.action.rawValue)"
                 if f.deliverAt != f.firedAt { now += " at \(f.deliverAt.rfc3339)" }
             } else if let h = r.heldUntil {
                 now = "snoozed to \(h.rfc3339)"
             }
             let next = r.next.map { "\($0.index) \($0.due.rfc3339)" } ?? "-"
-            out.line(cell(r.caseNumber, 12) + cell(r.policy, 24) + cell(r.subject.description, 22) + cell(now, 34) + next)
+            out.text(cell(c.number, 12) + cell(r.policy, 24) + cell(r.subject.description, 22) + cell(now, 34) + next + "\n")
         }
-        let cases = Set(rows.filter { $0.dueNow != nil }.map(\.caseID)).count
-        out.line("\(due) cycle(s) due now in \(cases) case(s); \(rows.count) open cycle(s) listed")
+    }
+
+    static func cell(_ s: String, _ w: Int) -> String {
+        s.count >= w ? String(s.prefix(w - 1)) + " " : s + String(repeating: " ", count: w - s.count)
     }
 }

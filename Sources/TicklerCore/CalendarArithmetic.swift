@@ -52,10 +52,10 @@ extension BusinessCalendar {
             day = day.adding(days: step)
             steps += 1
             if steps > Self.searchLimitDays { return .distantFuture }
-            if let reason = nonBusinessReason(day) {
-                recorder?.record(day, reason)
-            } else {
+            if isBusinessDay(day) {
                 counted += 1
+            } else if let recorder, let reason = nonBusinessReason(day) {
+                recorder.record(day, reason)
             }
         }
         return zone.instant(date: day, secondOfDay: secondOfDay)
@@ -73,8 +73,8 @@ extension BusinessCalendar {
         var t = start
         var day = zone.localDate(start)
         for _ in 0..<Self.searchLimitDays {
-            if let reason = nonBusinessReason(day) {
-                recorder?.record(day, reason)
+            if !isBusinessDay(day) {
+                if let recorder, let reason = nonBusinessReason(day) { recorder.record(day, reason) }
             } else {
                 for w in windows {
                     let (open, close) = windowBounds(day, w)
@@ -97,8 +97,8 @@ extension BusinessCalendar {
         var t = start
         var day = zone.localDate(start)
         for _ in 0..<Self.searchLimitDays {
-            if let reason = nonBusinessReason(day) {
-                recorder?.record(day, reason)
+            if !isBusinessDay(day) {
+                if let recorder, let reason = nonBusinessReason(day) { recorder.record(day, reason) }
             } else {
                 for w in windows.reversed() {
                     let (open, close) = windowBounds(day, w)
@@ -127,8 +127,8 @@ extension BusinessCalendar {
     public func nextOpening(atOrAfter t: Instant, recorder: SkipRecorder? = nil) -> Instant {
         var day = zone.localDate(t)
         for _ in 0..<Self.searchLimitDays {
-            if let reason = nonBusinessReason(day) {
-                recorder?.record(day, reason)
+            if !isBusinessDay(day) {
+                if let recorder, let reason = nonBusinessReason(day) { recorder.record(day, reason) }
             } else {
                 for w in windows {
                     let (open, close) = windowBounds(day, w)

@@ -36,10 +36,10 @@ public enum Clock: Sendable, Equatable {
             }
             if let m = latest {
                 return [Subject(ref: SubjectRef(.case, c.id), anchor: m.occurredAt,
-                                anchorSource: "latest outbound status update (communication \(m.id))")]
+                                anchorSource: .statusUpdate(communication: m.id))]
             }
             return [Subject(ref: SubjectRef(.case, c.id), anchor: c.openedAt,
-                            anchorSource: "case opened (no status update yet)")]
+                            anchorSource: .openedNoStatusUpdate)]
 
         case .sinceInbound:
             var lastOutbound: Instant?
@@ -50,14 +50,14 @@ public enum Clock: Sendable, Equatable {
                 guard m.direction == .inbound, m.respondedAt == nil else { return nil }
                 if let o = lastOutbound, o > m.occurredAt { return nil }
                 return Subject(ref: SubjectRef(.communication, m.id), anchor: m.occurredAt,
-                               anchorSource: "unanswered inbound \(m.channel.rawValue) (communication \(m.id))")
+                               anchorSource: .unansweredInbound(channel: m.channel, communication: m.id))
             }
 
         case .sinceDocumentRequest:
             return c.documentRequests.compactMap { r in
                 guard r.receivedAt == nil else { return nil }
                 return Subject(ref: SubjectRef(.documentRequest, r.id), anchor: r.requestedAt,
-                               anchorSource: "document request \(r.id) outstanding")
+                               anchorSource: .documentRequested(r.id))
             }
 
         case .sinceActivity:
@@ -65,26 +65,26 @@ public enum Clock: Sendable, Equatable {
             for m in c.communications where latest == nil || m.occurredAt > latest!.occurredAt { latest = m }
             if let m = latest {
                 return [Subject(ref: SubjectRef(.case, c.id), anchor: m.occurredAt,
-                                anchorSource: "latest communication (communication \(m.id))")]
+                                anchorSource: .latestCommunication(m.id))]
             }
-            return [Subject(ref: SubjectRef(.case, c.id), anchor: c.openedAt, anchorSource: "case opened (no communication yet)")]
+            return [Subject(ref: SubjectRef(.case, c.id), anchor: c.openedAt, anchorSource: .openedNoCommunication)]
 
         case .sinceOpened:
             if c.communications.contains(where: { $0.direction == .outbound }) { return [] }
-            return [Subject(ref: SubjectRef(.case, c.id), anchor: c.openedAt, anchorSource: "case opened, no outbound contact yet")]
+            return [Subject(ref: SubjectRef(.case, c.id), anchor: c.openedAt, anchorSource: .openedNoOutboundContact)]
 
         case .untilDeadline(let kinds):
             return c.deadlines.compactMap { d in
                 guard d.completedAt == nil, kinds?.contains(d.kind) ?? true else { return nil }
                 return Subject(ref: SubjectRef(.deadline, d.id), anchor: d.dueAt,
-                               anchorSource: "\(d.kind.rawValue) deadline \(d.id) due")
+                               anchorSource: .deadlineDue(kind: d.kind, id: d.id))
             }
 
         case .untilAppointment:
             return c.appointments.compactMap { a in
                 guard !a.cancelled else { return nil }
                 return Subject(ref: SubjectRef(.appointment, a.id), anchor: a.startsAt, endsAt: a.startsAt,
-                               anchorSource: "appointment \(a.id) starts")
+                               anchorSource: .appointmentStarts(a.id))
             }
         }
     }

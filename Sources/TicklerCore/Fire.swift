@@ -74,7 +74,7 @@ public struct LedgerState: LedgerFacts, Sendable, Equatable {
 
     public init() {}
 
-    public func highestRecorded(_ cycle: CycleKey) -> StepIndex? { highest[cycle] }
+    public func highestRecorded(_ cycle: CycleKey) -> StepIndex? { highest.isEmpty ? nil : highest[cycle] }
 
     public mutating func record(_ cycle: CycleKey, _ step: StepIndex) {
         if let h = highest[cycle], h >= step { return }

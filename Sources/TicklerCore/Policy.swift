@@ -1,13 +1,13 @@
 /// A follow-up policy: which cases, which clock, which stages.
-public struct Policy: Sendable {
-    public var id: String
-    public var description: String
-    public var appliesTo: CaseFilter
-    public var clock: Clock
+public final class Policy: Sendable {
+    public let id: String
+    public let description: String
+    public let appliesTo: CaseFilter
+    public let clock: Clock
     /// The calendar of `at:` placement and delivery windows, and of `business days`.
-    public var calendar: BusinessCalendar
-    public var stages: [Stage]
-    public var clientFacing: Bool
+    public let calendar: BusinessCalendar
+    public let stages: [Stage]
+    public let clientFacing: Bool
 
     public init(id: String, description: String = "", appliesTo: CaseFilter = CaseFilter(), clock: Clock,
                 calendar: BusinessCalendar, stages: [Stage], clientFacing: Bool = false) {
@@ -47,7 +47,7 @@ public struct CaseFilter: Sendable, Equatable {
 }
 
 /// One step of a policy: when it comes due relative to the anchor, what it does and to whom.
-public struct Stage: Sendable {
+public final class Stage: Sendable {
     public enum Action: String, Sendable { case remind, escalate }
     public enum Side: String, Sendable { case after, before }
     /// When a fire that comes due is handed to its channels.
@@ -69,17 +69,17 @@ public struct Stage: Sendable {
     }
 
     /// 1-based position in the policy.
-    public var number: Int
-    public var side: Side
-    public var offset: Period
+    public let number: Int
+    public let side: Side
+    public let offset: Period
     /// The calendar the offset counts on: the policy's, or the court calendar for `court days`.
-    public var counting: BusinessCalendar
-    public var at: TimeOfDay?
-    public var action: Action
-    public var notify: [Recipient]
-    public var via: [String]
-    public var deliver: Delivery
-    public var repeatRule: Repeat?
+    public let counting: BusinessCalendar
+    public let at: TimeOfDay?
+    public let action: Action
+    public let notify: [Recipient]
+    public let via: [String]
+    public let deliver: Delivery
+    public let repeatRule: Repeat?
 
     public init(number: Int, side: Side = .after, offset: Period, counting: BusinessCalendar, at: TimeOfDay? = nil,
                 action: Action = .remind, notify: [Recipient] = [], via: [String] = ["journal"],

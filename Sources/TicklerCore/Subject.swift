@@ -25,7 +25,11 @@ public struct SubjectRef: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// `case:c1`, `communication:m1`, `document_request:r1`, `deadline:d1`, `appointment:ap1`.
     public var description: String { kind.rawValue + ":" + id }
 
-    public static func < (l: SubjectRef, r: SubjectRef) -> Bool { l.description < r.description }
+    /// The order of `description` (`kind:id`), without building it: kinds compare by name, and no kind
+    /// name is a prefix of another followed by a character below ':'.
+    public static func < (l: SubjectRef, r: SubjectRef) -> Bool {
+        l.kind != r.kind ? l.kind.rawValue < r.kind.rawValue : l.id < r.id
+    }
 }
 
 /// A subject with its anchor: one open cycle of a policy.
@@ -34,13 +38,41 @@ public struct Subject: Sendable, Equatable {
     public var anchor: Instant
     /// When the cycle ends by itself (an appointment once it starts); nil if only data ends it.
     public var endsAt: Instant?
-    /// Where the anchor comes from, for explanations (`latest outbound status update m3`); no client data.
-    public var anchorSource: String
+    /// Where the anchor comes from, for explanations; no client data.
+    public var anchorSource: AnchorSource
 
-    public init(ref: SubjectRef, anchor: Instant, endsAt: Instant? = nil, anchorSource: String) {
+    public init(ref: SubjectRef, anchor: Instant, endsAt: Instant? = nil, anchorSource: AnchorSource) {
         self.ref = ref
         self.anchor = anchor
         self.endsAt = endsAt
         self.anchorSource = anchorSource
+    }
+}
+
+/// Why a subject's anchor is where it is. Kept as data and worded only when explained: subjects are
+/// built for every case on every evaluation.
+public enum AnchorSource: Sendable, Equatable, CustomStringConvertible {
+    case statusUpdate(communication: String)
+    case openedNoStatusUpdate
+    case unansweredInbound(channel: Communication.Channel, communication: String)
+    case documentRequested(String)
+    case latestCommunication(String)
+    case openedNoCommunication
+    case openedNoOutboundContact
+    case deadlineDue(kind: Deadline.Kind, id: String)
+    case appointmentStarts(String)
+
+    public var description: String {
+        switch self {
+        case .statusUpdate(let m): "latest outbound status update (communication \(m))"
+        case .openedNoStatusUpdate: "case opened (no status update yet)"
+        case .unansweredInbound(let channel, let m): "unanswered inbound \(channel.rawValue) (communication \(m))"
+        case .documentRequested(let r): "document request \(r) outstanding"
+        case .latestCommunication(let m): "latest communication (communication \(m))"
+        case .openedNoCommunication: "case opened (no communication yet)"
+        case .openedNoOutboundContact: "case opened, no outbound contact yet"
+        case .deadlineDue(let kind, let d): "\(kind.rawValue) deadline \(d) due"
+        case .appointmentStarts(let a): "appointment \(a) starts"
+        }
     }
 }

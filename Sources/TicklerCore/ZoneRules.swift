@@ -2,7 +2,7 @@ import Foundation
 
 /// UTC offsets of one IANA time zone as a sorted transition table, so that converting between
 /// instants and wall-clock time is a binary search instead of a call into ICU on every step.
-public struct ZoneRules: Sendable, Hashable {
+public final class ZoneRules: Sendable, Hashable {
     public let identifier: String
     /// Instants (UTC seconds) at which the offset changes.
     private let transitions: [Int64]

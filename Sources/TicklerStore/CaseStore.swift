@@ -9,6 +9,15 @@ public struct StoreSnapshot: Sendable {
     public var badRows: [BadRow]
 }
 
+/// How much of each case a snapshot carries.
+public enum SnapshotDetail: Sendable {
+    /// What the evaluator needs: ids, statuses, times, people references and tags. Titles, client names
+    /// and addresses are left empty, so evaluating the whole firm neither reads nor holds client data.
+    case evaluation
+    /// Everything, for messages and exports.
+    case full
+}
+
 /// A row of the case tables that the store skipped. Carries ids only, never client data.
 public struct BadRow: Sendable, Equatable, CustomStringConvertible {
     public var table: String
@@ -32,8 +41,8 @@ public struct LedgerEntry: Sendable, Equatable {
 /// Where the case data and Tickler's own state live. Async so that a networked store (PostgreSQL)
 /// fits behind it without changing callers.
 public protocol CaseStore: Sendable {
-    /// Everything needed to evaluate `caseIDs` (all cases when nil).
-    func snapshot(caseIDs: [String]?) async throws -> StoreSnapshot
+    /// The cases `caseIDs` (all when nil) with their records, in id order, and the firm's people.
+    func snapshot(caseIDs: [String]?, detail: SnapshotDetail) async throws -> StoreSnapshot
     /// The highest recorded step of every cycle of `caseIDs` (all when nil).
     func ledgerFacts(caseIDs: [String]?) async throws -> LedgerState
     /// Active snoozes of `caseIDs` (all when nil).

@@ -18,6 +18,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         var config = GRDB.Configuration()
         config.busyMode = .timeout(10)
         config.label = "tickler"
+
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
@@ -32,8 +33,30 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         return String(describing: type(of: error))
     }
 
-    public func snapshot(caseIDs: [String]?) async throws -> StoreSnapshot {
-        try await pool.read { db in try SnapshotReader(db: db, caseIDs: caseIDs).read() }
+    public func snapshot(caseIDs: [String]?, detail: SnapshotDetail = .full) async throws -> StoreSnapshot {
+        // A whole-firm read splits across two connections (communications, the largest table, on the
+        // second), and is kept only if both saw the same generation; otherwise it is read on one.
+        if caseIDs == nil {
+            for _ in 0..<3 {
+                async let main = pool.read { db in
+                    (try Schema.generation(db), try SnapshotReader(db: db, caseIDs: nil, detail: detail).read(communications: false))
+                }
+                async let side = pool.read { db in
+                    (try Schema.generation(db), try SnapshotReader(db: db, caseIDs: nil, detail: detail).communications())
+                }
+                var (a, b) = try await (main, side)
+                if a.0 == b.0 {
+                    SnapshotReader.attach(b.1, to: &a.1)
+                    return a.1
+                }
+            }
+        }
+        return try await pool.read { db in try SnapshotReader(db: db, caseIDs: caseIDs, detail: detail).read() }
+    }
+
+    /// The store's generation: it changes whenever a case table is written.
+    public func generation() async throws -> Int64 {
+        try await pool.read { db in try Schema.generation(db) }
     }
 
     public func ledgerFacts(caseIDs: [String]?) async throws -> LedgerState {
@@ -162,8 +185,26 @@ enum JSONText {
         return out + "\""
     }
 
-    /// Parses a JSON array of strings; nil when the text is not one.
+    /// Parses a JSON array of strings; nil when the text is not one. Simple arrays (no escapes) are
+    /// read directly: the snapshot reader parses the tags of every case.
     static func parseArray(_ text: String) -> [String]? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasPrefix("["), t.hasSuffix("]"), !t.contains("\\") {
+            let inner = t.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+            if inner.isEmpty { return [] }
+            var out: [String] = []
+            for part in inner.split(separator: ",", omittingEmptySubsequences: false) {
+                let item = part.trimmingCharacters(in: .whitespaces)
+                guard item.count >= 2, item.hasPrefix("\""), item.hasSuffix("\""), !item.dropFirst().dropLast().contains("\"")
+                else { return slowParse(text) }
+                out.append(String(item.dropFirst().dropLast()))
+            }
+            return out
+        }
+        return slowParse(text)
+    }
+
+    private static func slowParse(_ text: String) -> [String]? {
         guard let data = text.data(using: .utf8),
               let value = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return nil }
         return value as? [String]

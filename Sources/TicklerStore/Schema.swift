@@ -55,7 +55,25 @@ enum Schema {
                 CREATE TABLE tickler_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 """)
         }
+        m.registerMigration("v2-generation") { db in
+            // Every write to a case table bumps one counter, so a reader can tell whether two reads (on two
+            // connections, or two ticks apart) saw the same data without comparing the data.
+            try db.execute(sql: "INSERT OR IGNORE INTO tickler_state (key, value) VALUES ('generation', 0)")
+            for table in caseTables {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                        CREATE TRIGGER \(table)_\(event.lowercased())_generation AFTER \(event) ON \(table)
+                        BEGIN UPDATE tickler_state SET value = value + 1 WHERE key = 'generation'; END
+                        """)
+                }
+            }
+        }
         return m
+    }
+
+    /// The store's generation: changes whenever any case table is written.
+    static func generation(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM tickler_state WHERE key = 'generation'") ?? 0
     }
 
     static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments"]

@@ -8,16 +8,62 @@ import TicklerCore
 struct SnapshotReader {
     let db: Database
     let caseIDs: [String]?
+    let detail: SnapshotDetail
 
-    func read() throws -> StoreSnapshot {
+    /// A text column in full snapshots, an empty constant in evaluation ones.
+    private func detailColumn(_ name: String) -> String { detail == .full ? name : "''" }
+
+    /// Communications read apart from their cases (on another connection), with each row's case id.
+    struct DetachedCommunications {
+        var rows: [(caseID: String, record: Communication)] = []
         var bad: [BadRow] = []
+    }
+
+    func communications() throws -> DetachedCommunications {
+        var out = DetachedCommunications()
+        let directions = ByteChoices<Communication.Direction>()
+        let channels = ByteChoices<Communication.Channel>()
+        let kinds = ByteChoices<Communication.Kind>()
+        try each("SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications",
+                 filter: "case_id") { s in
+            let id = text(s, 0) ?? ""
+            guard let direction = directions.match(s, 2), let channel = channels.match(s, 3), let kind = kinds.match(s, 4) else {
+                return out.bad.append(BadRow(table: "communications", id: id, problem: "unknown direction, channel or kind"))
+            }
+            guard let occurred = instant(s, 5), let responded = optionalInstant(s, 6) else {
+                return out.bad.append(BadRow(table: "communications", id: id, problem: "a timestamp is not RFC 3339"))
+            }
+            out.rows.append((text(s, 1) ?? "", Communication(id: id, direction: direction, channel: channel, kind: kind,
+                                                              occurredAt: occurred, respondedAt: responded.value)))
+        }
+        return out
+    }
+
+    /// Puts detached communications on their cases (rows of unknown cases are dropped, as in a joined read).
+    static func attach(_ detached: DetachedCommunications, to snapshot: inout StoreSnapshot) {
+        var index = [String: Int](minimumCapacity: snapshot.cases.count)
+        for (i, c) in snapshot.cases.enumerated() { index[c.id] = i }
+        for (caseID, record) in detached.rows {
+            if let i = index[caseID] { snapshot.cases[i].communications.append(record) }
+        }
+        snapshot.badRows += detached.bad
+    }
+
+    func read(communications includeCommunications: Bool = true) throws -> StoreSnapshot {
+        var bad: [BadRow] = []
+        let statuses = ByteChoices<CaseSnapshot.Status>()
+        let directions = ByteChoices<Communication.Direction>()
+        let channels = ByteChoices<Communication.Channel>()
+        let kinds = ByteChoices<Communication.Kind>()
+        let deadlineKinds = ByteChoices<Deadline.Kind>()
         let people = try readPeople(&bad)
         var cases: [CaseSnapshot] = []
-        var index: [String: Int] = [:]
-        try each("SELECT id, number, title, client_name, client_email, status, practice_area, office, assignee_id, "
+        var index = CaseIndex(capacity: caseIDs?.count ?? 1024)
+        try each("SELECT id, number, \(detailColumn("title")), \(detailColumn("client_name")), "
+                 + "\(detail == .full ? "client_email" : "NULL"), status, practice_area, office, assignee_id, "
                  + "attorney_id, opened_at, closed_at, tags FROM cases", filter: "id", order: "id") { s in
             let id = text(s, 0) ?? ""
-            guard let status = CaseSnapshot.Status(rawValue: text(s, 5) ?? "") else {
+            guard let status = statuses.match(s, 5) else {
                 return bad.append(BadRow(table: "cases", id: id, problem: "unknown status"))
             }
             guard let opened = instant(s, 10) else {
@@ -37,19 +83,19 @@ struct SnapshotReader {
                 }
                 tags = parsed
             }
-            index[id] = cases.count
+            index.insert(id)
             cases.append(CaseSnapshot(
                 id: id, number: text(s, 1) ?? "", title: text(s, 2) ?? "", clientName: text(s, 3) ?? "",
                 clientEmail: text(s, 4), status: status, practiceArea: text(s, 6), office: text(s, 7),
                 assigneeID: text(s, 8), attorneyID: text(s, 9), openedAt: opened, closedAt: closed, tags: tags))
         }
-        try each("SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications",
+        if includeCommunications { try each("SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications",
                  filter: "case_id") { s in
             guard let i = caseIndex(s, index) else { return }
             let id = text(s, 0) ?? ""
-            guard let direction = Communication.Direction(rawValue: text(s, 2) ?? ""),
-                  let channel = Communication.Channel(rawValue: text(s, 3) ?? ""),
-                  let kind = Communication.Kind(rawValue: text(s, 4) ?? "") else {
+            guard let direction = directions.match(s, 2),
+                  let channel = channels.match(s, 3),
+                  let kind = kinds.match(s, 4) else {
                 return bad.append(BadRow(table: "communications", id: id, problem: "unknown direction, channel or kind"))
             }
             guard let occurred = instant(s, 5), let responded = optionalInstant(s, 6) else {
@@ -57,11 +103,11 @@ struct SnapshotReader {
             }
             cases[i].communications.append(Communication(id: id, direction: direction, channel: channel, kind: kind,
                                                          occurredAt: occurred, respondedAt: responded.value))
-        }
-        try each("SELECT id, case_id, title, kind, due_at, completed_at FROM deadlines", filter: "case_id") { s in
+        } }
+        try each("SELECT id, case_id, \(detailColumn("title")), kind, due_at, completed_at FROM deadlines", filter: "case_id") { s in
             guard let i = caseIndex(s, index) else { return }
             let id = text(s, 0) ?? ""
-            guard let kind = Deadline.Kind(rawValue: text(s, 3) ?? "") else {
+            guard let kind = deadlineKinds.match(s, 3) else {
                 return bad.append(BadRow(table: "deadlines", id: id, problem: "unknown kind"))
             }
             guard let due = instant(s, 4), let completed = optionalInstant(s, 5) else {
@@ -70,7 +116,8 @@ struct SnapshotReader {
             cases[i].deadlines.append(Deadline(id: id, title: text(s, 2) ?? "", kind: kind, dueAt: due,
                                                completedAt: completed.value))
         }
-        try each("SELECT id, case_id, title, requested_at, received_at FROM document_requests", filter: "case_id") { s in
+        try each("SELECT id, case_id, \(detailColumn("title")), requested_at, received_at FROM document_requests",
+                 filter: "case_id") { s in
             guard let i = caseIndex(s, index) else { return }
             let id = text(s, 0) ?? ""
             guard let requested = instant(s, 3), let received = optionalInstant(s, 4) else {
@@ -79,7 +126,8 @@ struct SnapshotReader {
             cases[i].documentRequests.append(DocumentRequest(id: id, title: text(s, 2) ?? "", requestedAt: requested,
                                                              receivedAt: received.value))
         }
-        try each("SELECT id, case_id, title, starts_at, with_client, cancelled FROM appointments", filter: "case_id") { s in
+        try each("SELECT id, case_id, \(detailColumn("title")), starts_at, with_client, cancelled FROM appointments",
+                 filter: "case_id") { s in
             guard let i = caseIndex(s, index) else { return }
             let id = text(s, 0) ?? ""
             guard let starts = instant(s, 3) else {
@@ -124,9 +172,9 @@ struct SnapshotReader {
         }
     }
 
-    private func caseIndex(_ s: OpaquePointer, _ index: [String: Int]) -> Int? {
-        guard let id = text(s, 1) else { return nil }
-        return index[id]
+    private func caseIndex(_ s: OpaquePointer, _ index: CaseIndex) -> Int? {
+        guard let p = sqlite3_column_text(s, 1) else { return nil }
+        return index.position(of: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, 1))))
     }
 }
 
@@ -147,4 +195,16 @@ private struct OptionalInstant { var value: Instant? }
 @inline(__always) private func optionalInstant(_ s: OpaquePointer, _ i: Int32) -> OptionalInstant? {
     if isNull(s, i) { return OptionalInstant(value: nil) }
     return instant(s, i).map { OptionalInstant(value: $0) }
+}
+
+/// An enum's raw values as bytes, built once per read, so a column is matched without making a `String`.
+private struct ByteChoices<E: CaseIterable & RawRepresentable> where E.RawValue == String {
+    private let table: [([UInt8], E)] = E.allCases.map { (Array($0.rawValue.utf8), $0) }
+
+    @inline(__always) func match(_ s: OpaquePointer, _ i: Int32) -> E? {
+        guard let p = sqlite3_column_text(s, i) else { return nil }
+        let bytes = UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i)))
+        for (raw, value) in table where raw.count == bytes.count && raw.elementsEqual(bytes) { return value }
+        return nil
+    }
 }

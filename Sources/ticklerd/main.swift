@@ -1,1 +1,62 @@
-print("ticklerd")
+import ArgumentParser
+import Foundation
+import TicklerConfig
+import TicklerCore
+import TicklerStore
+
+/// `ticklerd`: the follow-up daemon. This version runs one evaluation (`--once`): every case is
+/// evaluated at the current time and each due step is recorded in the ledger exactly once.
+struct TicklerDaemon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ticklerd", abstract: "The Tickler follow-up and escalation daemon.")
+
+    @Option(help: "The configuration file.")
+    var config = "/etc/tickler/tickler.yaml"
+
+    @Flag(help: "Run one evaluation, record what fires, and exit.")
+    var once = false
+
+    func validate() throws {
+        guard once else { throw ValidationError("only --once is supported by this version; run it from a timer") }
+    }
+
+    func run() async throws {
+        let configuration: Configuration
+        do {
+            configuration = try ConfigurationLoader.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        guard case .sqlite(let path) = configuration.store else { throw ExitCode(1) }
+        let now = Instant(seconds: Int64(Date().timeIntervalSince1970))
+        do {
+            let store = try SQLiteCaseStore(path: path, create: true)
+            let snapshot = try await store.snapshot(caseIDs: nil, detail: .evaluation)
+            let ledger = try await store.ledgerFacts(caseIDs: nil)
+            let snoozes = Dictionary(grouping: try await store.snoozes(caseIDs: nil), by: \.caseID)
+            for bad in snapshot.badRows { log("warning: \(bad)") }
+            let evaluator = Evaluator(policies: configuration.policies, staff: Staff(snapshot.people))
+            var fires: [Fire] = []
+            var skipped: [SkippedStep] = []
+            for c in snapshot.cases {
+                let e = evaluator.evaluate(c, ledger: ledger, snoozes: snoozes[c.id] ?? [], now: now)
+                fires += e.fires
+                skipped += e.skipped
+            }
+            let recorded = try await store.record(fires: fires, skipped: skipped, now: now)
+            for f in recorded {
+                log("\(f.action == .escalate ? "escalation" : "reminder") fired: case \(f.caseNumber) policy \(f.policy) "
+                    + "\(f.key.step) subject \(f.subject) fire \(f.fireID) due \(f.due) deliver \(f.deliverAt)")
+            }
+            log("evaluated \(snapshot.cases.count) cases at \(now): \(recorded.count) fired, \(skipped.count) skipped")
+        } catch let e as StoreUnavailable {
+            log("error: \(e.message)")
+            throw ExitCode(3)
+        }
+    }
+
+    private func log(_ line: String) { FileHandle.standardError.write(Data(("ticklerd: " + line + "\n").utf8)) }
+}
+
+await TicklerDaemon.main()

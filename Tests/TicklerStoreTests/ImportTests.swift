@@ -180,3 +180,29 @@ let goodFirm = """
         #expect(throws: StoreUnavailable.self) { try SQLiteCaseStore(path: "/nonexistent/dir/t.db", create: false) }
     }
 }
+
+@Suite struct CaseIndexTests {
+    @Test func findsEveryIdAfterGrowingAndRejectsUnknownOnes() {
+        var index = CaseIndex(capacity: 4)
+        let ids = (0..<5000).map { "case-\($0)" }
+        for id in ids { index.insert(id) }
+        for (i, id) in ids.enumerated() {
+            var bytes = Array(id.utf8)
+            #expect(bytes.withUnsafeBufferPointer { index.position(of: $0) } == i)
+            bytes.append(0x78)
+            #expect(bytes.withUnsafeBufferPointer { index.position(of: $0) } == nil)
+        }
+    }
+}
+
+@Suite struct JSONTextTests {
+    @Test func parsesStringArraysFastAndSlowAlike() {
+        #expect(JSONText.parseArray("[]") == [])
+        #expect(JSONText.parseArray(#"["vip","pro-bono"]"#) == ["vip", "pro-bono"])
+        #expect(JSONText.parseArray(#"[ "a, b" , "c" ]"#) == ["a, b", "c"])
+        #expect(JSONText.parseArray(#"["q\"uote"]"#) == ["q\"uote"])
+        #expect(JSONText.parseArray(JSONText.array(["x\\y", "tab\t"])) == ["x\\y", "tab\t"])
+        #expect(JSONText.parseArray("vip") == nil)
+        #expect(JSONText.parseArray("[1, 2]") == nil)
+    }
+}
