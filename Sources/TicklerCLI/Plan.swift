@@ -18,6 +18,9 @@ struct Plan: AsyncParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: String = "table"
 
+    @Flag(help: "Explain each fire due now: anchor, offset, calendar, days skipped and why.")
+    var explain = false
+
     func validate() throws {
         if format != "table" && format != "json" { throw ValidationError("--format must be table or json") }
     }
@@ -28,6 +31,7 @@ struct Plan: AsyncParsableCommand {
         var subject: SubjectRef
         var anchor: Instant
         var dueNow: Fire?
+        var explanation: String?
         var skipped: [StepIndex]
         var next: CycleSchedule.Step?
         var heldUntil: Instant?
@@ -56,6 +60,7 @@ struct Plan: AsyncParsableCommand {
         let evaluator = Evaluator(policies: config.policies, staff: Staff(snapshot.people))
         let cases = snapshot.cases
         let json = format == "json"
+        let explain = self.explain
         let progress = SharedProgress(Progress("planning cases", total: cases.count))
         let parts = ParallelSlices.map(count: cases.count) { _, range in
             var out = JSONBytes(capacity: 600 * range.count)
@@ -63,7 +68,8 @@ struct Plan: AsyncParsableCommand {
             var dueCases = 0
             for i in range {
                 let c = cases[i]
-                let rows = Self.rows(c, evaluator: evaluator, ledger: ledger, snoozes: snoozesByCase[c.id] ?? [], now: now)
+                let rows = Self.rows(c, evaluator: evaluator, ledger: ledger, snoozes: snoozesByCase[c.id] ?? [], now: now,
+                                     explain: explain)
                 if rows.isEmpty { continue }
                 listed += rows.count
                 let dueHere = rows.filter { $0.dueNow != nil }.count
@@ -98,7 +104,8 @@ struct Plan: AsyncParsableCommand {
     }
 
     /// The open cycles of `c` at `now` that have something due, something next, or a snooze.
-    static func rows(_ c: CaseSnapshot, evaluator: Evaluator, ledger: LedgerState, snoozes: [Snooze], now: Instant) -> [Row] {
+    static func rows(_ c: CaseSnapshot, evaluator: Evaluator, ledger: LedgerState, snoozes: [Snooze], now: Instant,
+                     explain: Bool) -> [Row] {
         var rows: [Row] = []
         for view in evaluator.cycles(of: c, ledger: ledger, snoozes: snoozes, now: now) {
             let d = view.decision
@@ -110,8 +117,9 @@ struct Plan: AsyncParsableCommand {
             let fire = d.fire.map { evaluator.fire($0, of: view.schedule, policy: view.policy, case: c, at: now) }
             let held = view.holdUntil.flatMap { $0 > now ? $0 : nil }
             if fire == nil && next == nil && held == nil { continue }
+            let why = explain ? fire.map { Explanation(fire: $0, policy: view.policy, subject: view.schedule.subject).text } : nil
             rows.append(Row(policy: view.policy.id, subject: view.schedule.subject.ref, anchor: view.schedule.subject.anchor,
-                            dueNow: fire, skipped: d.skipped.map(\.index), next: next, heldUntil: held))
+                            dueNow: fire, explanation: why, skipped: d.skipped.map(\.index), next: next, heldUntil: held))
         }
         return rows
     }
@@ -133,6 +141,7 @@ struct Plan: AsyncParsableCommand {
                 out.raw(", \"recipients\": "); out.strings(f.recipients)
                 out.raw(", \"channels\": "); out.strings(f.channels)
                 out.raw(", \"fire_id\": "); out.string(f.fireID)
+                if let why = r.explanation { out.raw(", \"explanation\": "); out.string(why) }
                 out.raw(", \"skips\": [")
                 for (k, s) in r.skipped.enumerated() {
                     if k > 0 { out.raw(", ") }
@@ -167,6 +176,7 @@ struct Plan: AsyncParsableCommand {
             }
             let next = r.next.map { "\($0.index) \($0.due.rfc3339)" } ?? "-"
             out.text(cell(c.number, 12) + cell(r.policy, 24) + cell(r.subject.description, 22) + cell(now, 34) + next + "\n")
+            if let why = r.explanation { out.text("            why: \(why)\n") }
         }
     }
 

@@ -6,7 +6,8 @@ import TicklerStore
 
 /// `ticklerd`: the follow-up daemon. This version runs one evaluation (`--once`): every case is
 /// evaluated at the current time and each due step is recorded in the ledger exactly once.
-struct TicklerDaemon: AsyncParsableCommand {
+@main
+struct TicklerDaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ticklerd", abstract: "The Tickler follow-up and escalation daemon.")
 
@@ -39,12 +40,19 @@ struct TicklerDaemon: AsyncParsableCommand {
             let evaluator = Evaluator(policies: configuration.policies, staff: Staff(snapshot.people))
             var fires: [Fire] = []
             var skipped: [SkippedStep] = []
+            var explanations: [String: String] = [:]
+            let policies = Dictionary(uniqueKeysWithValues: configuration.policies.map { ($0.id, $0) })
             for c in snapshot.cases {
                 let e = evaluator.evaluate(c, ledger: ledger, snoozes: snoozes[c.id] ?? [], now: now)
+                for f in e.fires {
+                    if let policy = policies[f.policy], let subject = policy.clock.subjects(of: c).first(where: { $0.ref == f.subject }) {
+                        explanations[f.fireID] = Explanation(fire: f, policy: policy, subject: subject).text
+                    }
+                }
                 fires += e.fires
                 skipped += e.skipped
             }
-            let recorded = try await store.record(fires: fires, skipped: skipped, now: now)
+            let recorded = try await store.record(fires: fires, skipped: skipped, explanations: explanations, now: now)
             for f in recorded {
                 log("\(f.action == .escalate ? "escalation" : "reminder") fired: case \(f.caseNumber) policy \(f.policy) "
                     + "\(f.key.step) subject \(f.subject) fire \(f.fireID) due \(f.due) deliver \(f.deliverAt)")
@@ -58,5 +66,3 @@ struct TicklerDaemon: AsyncParsableCommand {
 
     private func log(_ line: String) { FileHandle.standardError.write(Data(("ticklerd: " + line + "\n").utf8)) }
 }
-
-await TicklerDaemon.main()
