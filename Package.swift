@@ -45,7 +45,6 @@ let package = Package(
             dependencies: [
                 "TicklerCore", "TicklerConfig", "TicklerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -55,6 +54,7 @@ let package = Package(
             dependencies: [
                 "TicklerCore", "TicklerConfig", "TicklerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

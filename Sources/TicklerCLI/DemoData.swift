@@ -61,7 +61,7 @@ struct DemoData: AsyncParsableCommand {
 /// The interchange JSON of a batch (people, then cases with their children nested).
 enum DemoJSON {
     static func encode(_ batch: ImportBatch) -> String {
-        let q = FireJSON.q
+        let q = JSONText.quote
         func opt(_ s: String?) -> String { s.map(q) ?? "null" }
         func t(_ i: Instant?) -> String { i.map { "\"\($0.rfc3339)\"" } ?? "null" }
         var lines = ["{", "\"people\": ["]
@@ -97,7 +97,7 @@ enum DemoJSON {
             return "{\"id\": \(q(r.id)), \"number\": \(q(r.number)), \"title\": \(q(r.title)), \"client_name\": \(q(r.clientName)), "
                 + "\"client_email\": \(opt(r.clientEmail)), \"status\": \"\(r.status.rawValue)\", \"practice_area\": \(opt(r.practiceArea)), "
                 + "\"office\": \(opt(r.office)), \"assignee_id\": \(opt(r.assigneeID)), \"attorney_id\": \(opt(r.attorneyID)), "
-                + "\"opened_at\": \(t(r.openedAt)), \"closed_at\": \(t(r.closedAt)), \"tags\": \(FireJSON.list(r.tags)),\n"
+                + "\"opened_at\": \(t(r.openedAt)), \"closed_at\": \(t(r.closedAt)), \"tags\": \(JSONText.array(r.tags, separator: ", ")),\n"
                 + " \"communications\": [\(m.joined(separator: ", "))],\n \"deadlines\": [\(d.joined(separator: ", "))],\n"
                 + " \"document_requests\": [\(dr.joined(separator: ", "))],\n \"appointments\": [\(a.joined(separator: ", "))]}"
         }.joined(separator: ",\n"))

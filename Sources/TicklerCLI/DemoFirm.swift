@@ -1,19 +1,6 @@
 import TicklerCore
 import TicklerStore
 
-/// SplitMix64: small, fast and the same on every platform, so a seed always yields the same firm.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A synthetic law firm with the problems Tickler exists for: overdue client updates, unanswered calls and
 /// emails, approaching court dates, outstanding document requests, upcoming appointments, new cases with no
 /// contact yet. Deterministic for a (seed, as-of) pair. All names and addresses are fictitious (`.test`).
@@ -35,7 +22,7 @@ struct DemoFirm {
 
     /// Calls `progress` with the number of cases made so far.
     func generate(progress: (Int) -> Void = { _ in }) -> ImportBatch {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var batch = ImportBatch()
         let day: Int64 = 86_400
         func name() -> (String, String) { (Self.first.randomElement(using: &rng)!, Self.last.randomElement(using: &rng)!) }

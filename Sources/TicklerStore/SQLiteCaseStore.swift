@@ -164,12 +164,14 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
 }
 
 /// Minimal JSON text for lists of strings stored in one column (`tags`, `recipients`).
-enum JSONText {
-    static func array(_ items: [String]) -> String {
-        "[" + items.map(quote).joined(separator: ",") + "]"
+public enum JSONText {
+    /// `["a","b"]`, or with `separator: ", "` the spaced form.
+    public static func array(_ items: [String], separator: String = ",") -> String {
+        "[" + items.map(quote).joined(separator: separator) + "]"
     }
 
-    static func quote(_ s: String) -> String {
+    /// A quoted JSON string.
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -179,7 +181,10 @@ enum JSONText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else { out.unicodeScalars.append(u) }
             }
         }
         return out + "\""

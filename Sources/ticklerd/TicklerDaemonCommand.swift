@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TicklerConfig
 import TicklerCore
 import TicklerStore
@@ -22,10 +23,17 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let log = Logger(label: "ticklerd")
         let configuration: Configuration
         do {
             configuration = try ConfigurationLoader.load(path: config)
         } catch {
+            // Each located error on its own line, so editors and people can jump to it.
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
@@ -36,16 +44,19 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
             let snapshot = try await store.snapshot(caseIDs: nil, detail: .evaluation)
             let ledger = try await store.ledgerFacts(caseIDs: nil)
             let snoozes = Dictionary(grouping: try await store.snoozes(caseIDs: nil), by: \.caseID)
-            for bad in snapshot.badRows { log("warning: \(bad)") }
+            for bad in snapshot.badRows {
+                log.warning("row skipped", metadata: ["table": "\(bad.table)", "row": "\(bad.id)", "problem": "\(bad.problem)"])
+            }
             let evaluator = Evaluator(policies: configuration.policies, staff: Staff(snapshot.people))
+            let policies = Dictionary(uniqueKeysWithValues: configuration.policies.map { ($0.id, $0) })
             var fires: [Fire] = []
             var skipped: [SkippedStep] = []
             var explanations: [String: String] = [:]
-            let policies = Dictionary(uniqueKeysWithValues: configuration.policies.map { ($0.id, $0) })
             for c in snapshot.cases {
                 let e = evaluator.evaluate(c, ledger: ledger, snoozes: snoozes[c.id] ?? [], now: now)
                 for f in e.fires {
-                    if let policy = policies[f.policy], let subject = policy.clock.subjects(of: c).first(where: { $0.ref == f.subject }) {
+                    if let policy = policies[f.policy],
+                       let subject = policy.clock.subjects(of: c).first(where: { $0.ref == f.subject }) {
                         explanations[f.fireID] = Explanation(fire: f, policy: policy, subject: subject).text
                     }
                 }
@@ -54,15 +65,16 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
             }
             let recorded = try await store.record(fires: fires, skipped: skipped, explanations: explanations, now: now)
             for f in recorded {
-                log("\(f.action == .escalate ? "escalation" : "reminder") fired: case \(f.caseNumber) policy \(f.policy) "
-                    + "\(f.key.step) subject \(f.subject) fire \(f.fireID) due \(f.due) deliver \(f.deliverAt)")
+                log.notice("\(f.action == .escalate ? "escalation" : "reminder") fired", metadata: [
+                    "case_number": "\(f.caseNumber)", "policy": "\(f.policy)", "stage": "\(f.key.step.stage)",
+                    "repeat": "\(f.key.step.repeatNumber)", "subject": "\(f.subject)", "fire_id": "\(f.fireID)",
+                    "due_at": "\(f.due)", "deliver_at": "\(f.deliverAt)",
+                ])
             }
-            log("evaluated \(snapshot.cases.count) cases at \(now): \(recorded.count) fired, \(skipped.count) skipped")
+            log.info("evaluated \(snapshot.cases.count) cases at \(now): \(recorded.count) fired, \(skipped.count) skipped")
         } catch let e as StoreUnavailable {
-            log("error: \(e.message)")
+            log.error("\(e.message)")
             throw ExitCode(3)
         }
     }
-
-    private func log(_ line: String) { FileHandle.standardError.write(Data(("ticklerd: " + line + "\n").utf8)) }
 }

@@ -2,20 +2,7 @@ import Foundation
 import Testing
 
 @Suite struct DaemonOnceTests {
-    static func ticklerd(_ arguments: [String]) throws -> TicklerBinary.Result {
-        let p = Process()
-        p.executableURL = TicklerBinary.url.deletingLastPathComponent().appendingPathComponent("ticklerd")
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return TicklerBinary.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                                    stderr: String(decoding: e, as: UTF8.self))
-    }
+    static func ticklerd(_ arguments: [String]) throws -> TicklerBinary.Result { try TicklerBinary.daemon(arguments) }
 
     @Test func onceRecordsEachDueStepExactlyOnceAcrossRuns() throws {
         let dir = try smallFirmDirectory()
@@ -24,7 +11,8 @@ import Testing
         #expect(first.status == 0)
         #expect(first.stderr.contains("evaluated 1 cases"))
         #expect(first.stderr.contains(": 2 fired, 2 skipped"))
-        #expect(first.stderr.contains("escalation fired: case 2026-0142 policy client-update-cadence stage 2"))
+        #expect(first.stderr.contains("case_number=2026-0142") && first.stderr.contains("fire_id=083ce8b87214363876ebffeabe03ed96")
+            && first.stderr.contains("policy=client-update-cadence repeat=0 stage=2 subject=case:c1 [ticklerd] escalation fired"))
         #expect(!first.stderr.contains("Canary"))
         let second = try Self.ticklerd(["--once", "--config", dir + "/tickler.yaml"])
         #expect(second.status == 0)

@@ -22,9 +22,16 @@ enum TicklerBinary {
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    static func run(_ arguments: [String]) throws -> Result { try run(url, arguments) }
+
+    /// `ticklerd`, built beside `tickler`.
+    static func daemon(_ arguments: [String]) throws -> Result {
+        try run(url.deletingLastPathComponent().appendingPathComponent("ticklerd"), arguments)
+    }
+
+    static func run(_ executable: URL, _ arguments: [String]) throws -> Result {
         let p = Process()
-        p.executableURL = url
+        p.executableURL = executable
         p.arguments = arguments
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

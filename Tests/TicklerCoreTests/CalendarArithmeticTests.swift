@@ -31,6 +31,13 @@ import Testing
         #expect(firm.shift(t("2026-11-16T17:00:00Z"), by: .businessDays(10)) == t("2026-12-01T17:00:00Z"))
     }
 
+    @Test func independenceDay2027ObservedOnMonday() {
+        // Fri 2027-07-02 10:00 PDT + 1: Sat 3, Sun 4 (the holiday), Mon 5 observed → Tue Jul 6 10:00 PDT.
+        let recorder = SkipRecorder()
+        #expect(firm.shift(t("2027-07-02T17:00:00Z"), by: .businessDays(1), recorder: recorder) == t("2027-07-06T17:00:00Z"))
+        #expect(recorder.days.map(\.reason) == ["Saturday", "Sunday", "holiday: Independence Day (observed)"])
+    }
+
     @Test func christmas2027ObservedOnFriday() {
         // Thu 2027-12-23 10:00 PST + 1 → Fri 24 observed, weekend → Mon 27 10:00 PST.
         #expect(firm.shift(t("2027-12-23T18:00:00Z"), by: .businessDays(1)) == t("2027-12-27T18:00:00Z"))

@@ -1,18 +1,6 @@
 import Testing
 @testable import TicklerCore
 
-/// SplitMix64, so every run explores the same cases and a failure names its seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random firms over 2026–2027 exercising every clock, repeats, `at:`, both delivery modes, DST and holidays.
 enum RandomFirm {
     static let start = t("2026-01-01T00:00:00Z").seconds
@@ -42,11 +30,11 @@ enum RandomFirm {
         ]
     }()
 
-    static func instant(_ rng: inout SeededRandom) -> Instant {
+    static func instant(_ rng: inout SplitMix64) -> Instant {
         Instant(seconds: start + Int64.random(in: 0..<span, using: &rng))
     }
 
-    static func makeCase(_ rng: inout SeededRandom) -> CaseSnapshot {
+    static func makeCase(_ rng: inout SplitMix64) -> CaseSnapshot {
         let opened = instant(&rng)
         var c = CaseSnapshot(id: "c\(Int.random(in: 1...999, using: &rng))", number: "N", status: .open,
                              assigneeID: "p1", attorneyID: "a1", openedAt: opened)
@@ -83,7 +71,7 @@ extension LedgerState {
     static let seeds = Array(UInt64(1)...UInt64(200))
 
     @Test(arguments: seeds) func nextWakeUpNeverGoesBackward(seed: UInt64) {
-        var rng = SeededRandom(state: seed)
+        var rng = SplitMix64(seed: seed)
         let c = RandomFirm.makeCase(&rng)
         var ledger = LedgerState()
         var now = RandomFirm.instant(&rng)
@@ -100,7 +88,7 @@ extension LedgerState {
     }
 
     @Test(arguments: seeds) func noStepFiresTwiceAcrossClockJumps(seed: UInt64) {
-        var rng = SeededRandom(state: seed &* 7919)
+        var rng = SplitMix64(seed: seed &* 7919)
         let c = RandomFirm.makeCase(&rng)
         var ledger = LedgerState()
         var seen = Set<FireKey>()
@@ -124,7 +112,7 @@ extension LedgerState {
     }
 
     @Test(arguments: seeds) func simulateOverACEqualsABThenBCWithLedgerCarried(seed: UInt64) {
-        var rng = SeededRandom(state: seed &* 104_729)
+        var rng = SplitMix64(seed: seed &* 104_729)
         let c = RandomFirm.makeCase(&rng)
         var points = [RandomFirm.instant(&rng), RandomFirm.instant(&rng), RandomFirm.instant(&rng)].sorted()
         if Int.random(in: 0..<5, using: &rng) == 0 { points[1] = points[0] }
@@ -141,7 +129,7 @@ extension LedgerState {
     }
 
     @Test(arguments: seeds) func simulatorAgreesWithEvaluatorRunAtEveryWakeUp(seed: UInt64) {
-        var rng = SeededRandom(state: seed &* 15_485_863)
+        var rng = SplitMix64(seed: seed &* 15_485_863)
         let c = RandomFirm.makeCase(&rng)
         let from = RandomFirm.instant(&rng)
         let to = from.adding(seconds: 90 * 86_400)
@@ -163,7 +151,7 @@ extension LedgerState {
     }
 
     @Test(arguments: Array(UInt64(1)...UInt64(50))) func businessDayShiftLandsOnABusinessDayAndRoundTripsForward(seed: UInt64) {
-        var rng = SeededRandom(state: seed &* 31)
+        var rng = SplitMix64(seed: seed &* 31)
         let cal = Calendars.firm
         let start = RandomFirm.instant(&rng)
         let n = Int.random(in: 1...30, using: &rng)
