@@ -74,13 +74,13 @@ public enum ConfigurationLoader {
         }
         var calendars: [String: BusinessCalendar] = [:]
         if let n = top["calendars"] { calendars = CalendarDecoder(reader: reader, baseDirectory: directory).decode(n) }
-        let calendarsDefined = top["calendars"] != nil
 
         var channels: [String: ChannelSettings] = ["journal": .journal]
         if let n = top["channels"] { channels = ChannelDecoder(reader: reader).decode(n) }
 
         var defaultCalendar = calendars["firm"] ?? (calendars.count == 1 ? calendars.values.first! : nil)
-        var defaults = PolicyDefaults(calendar: .utcDefault)
+        if top["calendars"] == nil { defaultCalendar = .utcDefault }
+        var defaults = PolicyDefaults()
         if let n = top["defaults"], let f = reader.mapping(n, "defaults", allowed: ["via", "deliver", "calendar"]) {
             if let cn = f["calendar"], let name = reader.string(cn, "calendar") {
                 if let c = calendars[name] { defaultCalendar = c } else {
@@ -99,10 +99,14 @@ public enum ConfigurationLoader {
                 }
             }
         }
-        if let c = defaultCalendar { defaults.calendar = c } else if calendarsDefined && calendars.count > 1 {
-            // Several calendars and none named firm or chosen in defaults: policies must name theirs.
-            defaults.calendar = calendars.values.min { $0.name < $1.name }!
+        // Ambiguity is judged on the calendars declared: one that failed to load has its own error already.
+        var declared: [String] = []
+        if let n = top["calendars"], case .mapping(let m) = n {
+            declared = m.compactMap { if case .scalar(let k) = $0.key { k.string } else { nil } }
         }
+        let chosen = top["defaults"].flatMap { if case .mapping(let m) = $0 { m.contains { if case .scalar(let k) = $0.key { k.string == "calendar" } else { false } } } else { false } } ?? false
+        let ambiguous = declared.count > 1 && !declared.contains("firm") && !chosen
+        defaults.calendar = ambiguous ? nil : (defaultCalendar ?? .utcDefault)
 
         var store = StoreLocation.sqlite(path: resolve("/var/lib/tickler/tickler.db", against: directory))
         if let n = top["store"], let f = reader.mapping(n, "store", allowed: ["sqlite"], required: ["sqlite"]),
@@ -127,7 +131,8 @@ public enum ConfigurationLoader {
         }
         return Configuration(
             path: path, firmName: firmName, calendars: calendars.isEmpty ? ["default": .utcDefault] : calendars,
-            defaultCalendar: defaults.calendar, store: store, poll: poll, channels: channels,
+            // Command-line dates need a zone even when policies name their calendars: the first by name.
+            defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, poll: poll, channels: channels,
             journalIncludesClient: includeClient, policies: policies)
     }
 

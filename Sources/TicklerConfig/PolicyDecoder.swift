@@ -5,7 +5,8 @@ import Yams
 struct PolicyDefaults {
     var via: [String] = ["journal"]
     var deliver: Stage.Delivery?
-    var calendar: BusinessCalendar
+    /// Nil when several calendars are defined and none is named `firm` or chosen in `defaults`.
+    var calendar: BusinessCalendar?
 }
 
 /// `policies:`: each policy's filter, clock and stages, checked against the calendars and channels.
@@ -64,7 +65,7 @@ struct PolicyDecoder {
         var stageNodes: [Node] = []
         if let n = f["stages"], let items = reader.sequence(n, "stages") {
             if items.isEmpty { reader.error(n, "\(what) needs at least one stage") }
-            let calendar = clockResult?.calendar ?? defaults.calendar
+            let calendar = clockResult?.calendar ?? defaults.calendar ?? .utcDefault
             for (i, item) in items.enumerated() {
                 if let s = stage(item, number: i + 1, isLast: i == items.count - 1, calendar: calendar,
                                  clock: clockResult?.clock, clientFacing: clientFacing, policyDeliver: policyDeliver) {
@@ -120,6 +121,10 @@ struct PolicyDecoder {
         var ok = true
         if let n = f["calendar"], let name = reader.string(n, "calendar") {
             if let c = self.calendar(named: name, n) { calendar = c } else { ok = false }
+        } else if calendar == nil {
+            reader.error(node, "clock of \(what) must name its calendar: several calendars are defined and none is "
+                + "named 'firm' (or set defaults.calendar)")
+            ok = false
         }
         let since = f["since"].flatMap { reader.string($0, "since") }
         let until = f["until"].flatMap { reader.string($0, "until") }
@@ -163,7 +168,7 @@ struct PolicyDecoder {
         } else if f["since"] == nil && f["until"] == nil {
             reader.error(node, "clock of \(what) needs since: or until:")
         }
-        guard ok, let result else { return nil }
+        guard ok, let result, let calendar else { return nil }
         return (result, calendar)
     }
 

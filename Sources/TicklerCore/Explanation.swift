@@ -24,13 +24,6 @@ public struct Explanation: Sendable, Equatable {
     public var firedAt: Instant
     public var deliverAt: Instant
 
-    public static func == (l: Explanation, r: Explanation) -> Bool {
-        l.policy == r.policy && l.stage == r.stage && l.action == r.action && l.clock == r.clock && l.subject == r.subject
-            && l.anchor == r.anchor && l.anchorSource == r.anchorSource && l.offset == r.offset && l.countedOn == r.countedOn
-            && l.zone.identifier == r.zone.identifier && l.skipped == r.skipped && l.repeatEvery == r.repeatEvery
-            && l.due == r.due && l.firedAt == r.firedAt && l.deliverAt == r.deliverAt
-    }
-
     /// Recomputes how `fire` came due, recording what the count passed over.
     public init(fire: Fire, policy: Policy, subject: Subject) {
         let stage = policy.stages[fire.key.step.stage - 1]
