@@ -6,9 +6,9 @@ PREFIX      ?= /usr/local
 DESTDIR     ?=
 BINDIR      := $(DESTDIR)$(PREFIX)/bin
 SYSCONFDIR  ?= $(DESTDIR)/etc/tickler
-DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3
+DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 libsystemd-dev pkg-config systemd
 
-.PHONY: all deps build release test demo bench install clean
+.PHONY: all deps journald build release test demo bench install clean
 
 all: build
 
@@ -21,6 +21,18 @@ deps:
 		else echo "missing system packages:$$missing (run 'sudo make deps')"; exit 1; fi; \
 	fi
 
+## journald: start systemd-journald when nothing listens on its socket (as root it runs without systemd
+## as PID 1); the tests write real entries and read them back with journalctl.
+journald: deps
+	@if [ ! -S /run/systemd/journal/socket ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "journald is not running and starting it needs root"; exit 1; fi; \
+		mkdir -p /run/systemd/journal /var/log/journal; \
+		(setsid /lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &); \
+		for i in $$(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done; \
+		[ -S /run/systemd/journal/socket ] || { echo "systemd-journald did not start"; exit 1; }; \
+		echo "started systemd-journald"; \
+	fi
+
 build: deps
 	$(SWIFT) build
 
@@ -28,7 +40,7 @@ release: deps
 	$(SWIFT) build -c release --product tickler
 
 ## test: everything the tests need, then the whole suite.
-test: deps
+test: deps journald
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

@@ -39,6 +39,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // libsystemd: journal entries, sd_notify, watchdog.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // journald, sd_notify, the watchdog and the credentials directory, for any service.
+        .target(
+            name: "Systemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         // The `tickler` commands, as a library so tests can drive them in-process.
         .target(
             name: "TicklerCLI",
@@ -71,5 +79,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI"], swiftSettings: strict),
+        .testTarget(
+            name: "SystemdTests",
+            dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
     ]
 )

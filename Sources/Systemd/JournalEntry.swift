@@ -1,0 +1,40 @@
+/// One structured journal entry: ordered `NAME=value` fields. A name may repeat (journald keeps every
+/// value), so this is a list, not a dictionary. Values may hold any bytes, newlines included.
+public struct JournalEntry: Sendable, Equatable {
+    public private(set) var fields: [(name: String, value: String)] = []
+
+    public init() {}
+
+    public init(_ fields: [(String, String)]) {
+        for (n, v) in fields { append(n, v) }
+    }
+
+    public static func == (l: JournalEntry, r: JournalEntry) -> Bool {
+        l.fields.map(\.name) == r.fields.map(\.name) && l.fields.map(\.value) == r.fields.map(\.value)
+    }
+
+    /// Adds a field. journald silently drops fields whose names are not `[A-Z0-9_]+` (not starting with
+    /// `_`, at most 64 characters), so such a name is a programming error here, caught in tests.
+    public mutating func append(_ name: String, _ value: String) {
+        precondition(Self.isValidFieldName(name), "invalid journal field name \(name)")
+        fields.append((name, value))
+    }
+
+    public func value(_ name: String) -> String? { fields.first { $0.name == name }?.value }
+
+    public static func isValidFieldName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first != UInt8(ascii: "_"), name.utf8.count <= 64 else { return false }
+        return name.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+    }
+
+    /// `order_id`, `case-number`, `TICKLER_POLICY` → `TICKLER_ORDER_ID`, `TICKLER_CASE_NUMBER`, `TICKLER_POLICY`:
+    /// uppercase, anything but letters and digits becomes `_`, and the `TICKLER_` prefix is added once.
+    public static func ticklerFieldName(_ key: String) -> String {
+        var name = String(key.uppercased().unicodeScalars.map { s -> Character in
+            (s.value >= 65 && s.value <= 90) || (s.value >= 48 && s.value <= 57) ? Character(s) : "_"
+        })
+        while name.hasPrefix("_") { name.removeFirst() }
+        if !name.hasPrefix("TICKLER_") { name = "TICKLER_" + name }
+        return String(name.prefix(64))
+    }
+}
