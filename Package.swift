@@ -56,11 +56,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The service: the poll loop, lifecycle, journal events.
+        .target(
+            name: "TicklerDaemon",
+            dependencies: [
+                "TicklerCore", "TicklerConfig", "TicklerStore", "Systemd",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(name: "tickler", dependencies: ["TicklerCLI"], swiftSettings: strict),
         .executableTarget(
             name: "ticklerd",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore",
+                "TicklerDaemon", "TicklerCore", "TicklerConfig", "TicklerStore", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -79,6 +88,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI"], swiftSettings: strict),
+        .testTarget(name: "TicklerDaemonTests", dependencies: ["TicklerDaemon"], swiftSettings: strict),
         .testTarget(
             name: "SystemdTests",
             dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")],

@@ -59,3 +59,15 @@ public struct StoreUnavailable: Error, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+/// The change feed since a sequence number.
+public struct ChangeSet: Sendable, Equatable {
+    /// Case ids written, directly or through their communications, deadlines, requests or appointments.
+    public var cases: Set<String> = []
+    /// Whether the people table was written.
+    public var people = false
+    /// The last sequence number read.
+    public var through: Int64
+
+    public init(through: Int64) { self.through = through }
+}

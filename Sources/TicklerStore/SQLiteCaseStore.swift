@@ -28,7 +28,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     /// SQLite's own words (`database is locked`), never the SQL or its arguments.
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         if let e = error as? DatabaseError { return e.message ?? "SQLite error \(e.resultCode.rawValue)" }
         return String(describing: type(of: error))
     }
@@ -57,6 +57,36 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     /// The store's generation: it changes whenever a case table is written.
     public func generation() async throws -> Int64 {
         try await pool.read { db in try Schema.generation(db) }
+    }
+
+    /// What changed after `sequence`: the cases touched (by them or their records), whether people
+    /// changed, and the sequence to ask from next time.
+    public func changes(after sequence: Int64) async throws -> ChangeSet {
+        try await pool.read { db in
+            var set = ChangeSet(through: sequence)
+            let rows = try Row.fetchCursor(db, sql: "SELECT seq, table_name, case_id FROM tickler_changes WHERE seq > ? ORDER BY seq",
+                                           arguments: [sequence])
+            while let row = try rows.next() {
+                set.through = row[0]
+                if let id: String = row[2] { set.cases.insert(id) } else if (row[1] as String) == "people" { set.people = true }
+            }
+            return set
+        }
+    }
+
+    /// Records the daemon's health (`tickler status` reads it): each key under `daemon.` in `tickler_state`.
+    public func saveHealth(_ values: [String: String]) async throws {
+        try await pool.write { db in
+            for (k, v) in values {
+                try db.execute(sql: "INSERT INTO tickler_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               arguments: ["daemon." + k, v])
+            }
+        }
+    }
+
+    /// Drops feed entries up to `sequence` (every reader has seen them).
+    public func pruneChanges(through sequence: Int64) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM tickler_changes WHERE seq <= ?", arguments: [sequence]) }
     }
 
     public func ledgerFacts(caseIDs: [String]?) async throws -> LedgerState {

@@ -55,15 +55,27 @@ enum Schema {
                 CREATE TABLE tickler_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 """)
         }
-        m.registerMigration("v2-generation") { db in
-            // Every write to a case table bumps one counter, so a reader can tell whether two reads (on two
-            // connections, or two ticks apart) saw the same data without comparing the data.
-            try db.execute(sql: "INSERT OR IGNORE INTO tickler_state (key, value) VALUES ('generation', 0)")
+        m.registerMigration("v2-change-feed") { db in
+            // Every write to a case table, by any writer, appends the case it touched (NULL for people), so
+            // the daemon reads only what changed since its last tick. The sequence is also the store's
+            // generation: two reads that see the same last sequence saw the same data.
+            try db.execute(sql: """
+                CREATE TABLE tickler_changes (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL, case_id TEXT)
+                """)
             for table in caseTables {
+                let key = table == "cases" ? "id" : "case_id"
                 for event in ["INSERT", "UPDATE", "DELETE"] {
+                    var rows: [String] = []
+                    if table == "people" {
+                        rows = ["('people', NULL)"]
+                    } else {
+                        if event != "DELETE" { rows.append("('\(table)', NEW.\(key))") }
+                        if event != "INSERT" { rows.append("('\(table)', OLD.\(key))") }
+                    }
                     try db.execute(sql: """
-                        CREATE TRIGGER \(table)_\(event.lowercased())_generation AFTER \(event) ON \(table)
-                        BEGIN UPDATE tickler_state SET value = value + 1 WHERE key = 'generation'; END
+                        CREATE TRIGGER \(table)_\(event.lowercased())_feed AFTER \(event) ON \(table)
+                        BEGIN INSERT INTO tickler_changes (table_name, case_id) VALUES \(rows.joined(separator: ", ")); END
                         """)
                 }
             }
@@ -71,9 +83,10 @@ enum Schema {
         return m
     }
 
-    /// The store's generation: changes whenever any case table is written.
+    /// The store's generation: the last change-feed sequence, which grows with every write to a case table
+    /// (and survives pruning of the feed).
     static func generation(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM tickler_state WHERE key = 'generation'") ?? 0
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'tickler_changes'") ?? 0
     }
 
     static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments"]

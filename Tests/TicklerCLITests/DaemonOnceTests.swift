@@ -9,14 +9,14 @@ import Testing
         // Both cycles of the small firm are long past due: catch-up fires stage 2 of each and skips stage 1.
         let first = try Self.ticklerd(["--once", "--config", dir + "/tickler.yaml"])
         #expect(first.status == 0)
-        #expect(first.stderr.contains("evaluated 1 cases"))
-        #expect(first.stderr.contains(": 2 fired, 2 skipped"))
-        #expect(first.stderr.contains("case_number=2026-0142") && first.stderr.contains("fire_id=083ce8b87214363876ebffeabe03ed96")
-            && first.stderr.contains("policy=client-update-cadence repeat=0 stage=2 subject=case:c1 [ticklerd] escalation fired"))
+        #expect(first.stderr.contains("warning: Escalation: client-update-cadence stage 2 for case 2026-0142 (case:c1), "
+            + "due 2026-09-21T16:00:00Z, to a1 [fire 083ce8b87214363876ebffeabe03ed96]"))
+        #expect(first.stderr.contains("warning: Escalation: deadline-approach stage 2 for case 2026-0142 (deadline:d1)"))
+        #expect(first.stderr.components(separatedBy: "Escalation:").count == 3)
         #expect(!first.stderr.contains("Canary"))
         let second = try Self.ticklerd(["--once", "--config", dir + "/tickler.yaml"])
         #expect(second.status == 0)
-        #expect(second.stderr.contains(": 0 fired, 0 skipped"))
+        #expect(!second.stderr.contains("Escalation:") && !second.stderr.contains("Reminder:"))
         // The ledger now holds stage 2, so plan shows nothing due.
         let plan = try TicklerBinary.run(["plan", "--config", dir + "/tickler.yaml", "--format", "json"])
         #expect(!plan.stdout.contains("\"due_now\": {"))

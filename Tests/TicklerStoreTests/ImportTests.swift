@@ -206,3 +206,32 @@ let goodFirm = """
         #expect(JSONText.parseArray("[1, 2]") == nil)
     }
 }
+
+@Suite struct ChangeFeedTests {
+    @Test func everyWriterIsSeenThroughTheFeed() async throws {
+        let dir = temporaryDirectory()
+        write(goodFirm, to: dir + "/firm.json")
+        let s = try SQLiteCaseStore(path: dir + "/t.db", create: true)
+        let (batch, _) = ImportReader.read(path: dir + "/firm.json")
+        try await s.write(batch, now: Instant(seconds: 0))
+        let first = try await s.changes(after: 0)
+        #expect(first.cases == ["c1"])
+        #expect(first.people)
+        #expect(first.through == 7)
+        #expect(try await s.generation() == 7)
+        // Another writer (an integration's sync) changes a deadline of c1 and adds a case.
+        try await s.pool.write { db in
+            try db.execute(sql: "UPDATE deadlines SET completed_at = '2026-10-01T00:00:00Z' WHERE id = 'd1'")
+            try db.execute(sql: "INSERT INTO cases (id, number, status, opened_at, updated_at) VALUES ('c2', 'N', 'open', '2026-01-01T00:00:00Z', 'x')")
+        }
+        let next = try await s.changes(after: first.through)
+        #expect(next.cases == ["c1", "c2"])
+        #expect(!next.people)
+        try await s.pruneChanges(through: next.through)
+        #expect(try await s.changes(after: 0).cases.isEmpty)
+        #expect(try await s.generation() == next.through)
+        // A communication moved between cases touches both.
+        try await s.pool.write { db in try db.execute(sql: "UPDATE communications SET case_id = 'c2' WHERE id = 'm1'") }
+        #expect(try await s.changes(after: next.through).cases == ["c1", "c2"])
+    }
+}

@@ -1,0 +1,46 @@
+import Logging
+import TicklerCore
+
+/// Writes `ticklerd`'s events: structured journal entries (MESSAGE_ID, PRIORITY, TICKLER_* fields) through
+/// the logger's handler. Only ids, numbers and policy names are written: the evaluation snapshot holds
+/// no client names or addresses.
+public struct EventLog: Sendable {
+    public let logger: Logger
+
+    public init(logger: Logger) { self.logger = logger }
+
+    public func record(_ event: JournalEvent, _ message: String, _ fields: Logger.Metadata = [:],
+                       file: String = #fileID, function: String = #function, line: UInt = #line) {
+        var metadata = fields
+        metadata["message_id"] = .string(event.messageID)
+        logger.log(level: Self.level(event.priority), "\(message)", metadata: metadata, file: file, function: function, line: line)
+    }
+
+    /// The swift-log level whose journal priority is `priority`.
+    static func level(_ priority: Int) -> Logger.Level {
+        switch priority {
+        case ...2: .critical
+        case 3: .error
+        case 4: .warning
+        case 5: .notice
+        case 6: .info
+        default: .debug
+        }
+    }
+
+    /// One entry per fire: escalations at priority 4, reminders at 5.
+    public func fired(_ f: Fire, explanation: String?, file: String = #fileID, function: String = #function, line: UInt = #line) {
+        let escalation = f.action == .escalate
+        var fields: Logger.Metadata = [
+            "case_id": "\(f.caseID)", "case_number": "\(f.caseNumber)", "policy": "\(f.policy)",
+            "stage": "\(f.key.step.stage)", "repeat": "\(f.key.step.repeatNumber)", "action": "\(f.action.rawValue)",
+            "fire_id": "\(f.fireID)", "subject": "\(f.subject)", "due_at": "\(f.due)", "deliver_at": "\(f.deliverAt)",
+            "recipients": .array(f.recipients.map { .string($0) }), "channels": .array(f.channels.map { .string($0) }),
+        ]
+        if let explanation { fields["explanation"] = "\(explanation)" }
+        record(escalation ? .escalationFired : .reminderFired,
+               "\(escalation ? "Escalation" : "Reminder"): \(f.policy) \(f.key.step) for case \(f.caseNumber) (\(f.subject)), "
+                   + "due \(f.due), to \(f.recipients.isEmpty ? "nobody" : f.recipients.joined(separator: ", "))",
+               fields, file: file, function: function, line: line)
+    }
+}

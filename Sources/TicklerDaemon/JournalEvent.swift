@@ -1,0 +1,33 @@
+/// The kinds of journal entry `ticklerd` writes, each with a fixed MESSAGE_ID (documented in
+/// `systemd/tickler.catalog`) and its priority, so ops can filter: `journalctl MESSAGE_ID=…`.
+public enum JournalEvent: String, CaseIterable, Sendable {
+    case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
+         storeRecovered, started, stopping, rowSkipped
+
+    public var messageID: String {
+        switch self {
+        case .reminderFired: "74046f60a840438597970918207c2b2f"
+        case .escalationFired: "07375ca842e147c3bdca0cd6f430391b"
+        case .deliveryFailed: "388262a9e30d4deba90617fbfc5e2a68"
+        case .delivered: "322203dcd24244eea38969b0bde4a90e"
+        case .configLoaded: "1185d79f7af94ab0891309e9ab1e7cc9"
+        case .reloadFailed: "5d54fe4fc78a4695a0cc1f00c0a752fa"
+        case .storeOutage: "5c969da84f074339b4089e31e1b089a3"
+        case .storeRecovered: "7e83e0e6f50347deb2d21c4343827a09"
+        case .started: "4752238b4c20467aaf1628b533de3610"
+        case .stopping: "8813b76c169f44acb73e5af180e3a214"
+        case .rowSkipped: "6554987fb18f49258ebebcf44c79e6cf"
+        }
+    }
+
+    /// syslog priority: escalations 4, reminders 5, failures 3, routine 6, delivered 7.
+    public var priority: Int {
+        switch self {
+        case .reminderFired, .storeRecovered: 5
+        case .escalationFired, .rowSkipped: 4
+        case .deliveryFailed, .reloadFailed, .storeOutage: 3
+        case .configLoaded, .started, .stopping: 6
+        case .delivered: 7
+        }
+    }
+}

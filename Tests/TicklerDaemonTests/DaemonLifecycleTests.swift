@@ -1,0 +1,241 @@
+import Foundation
+import Glibc
+import Testing
+import TicklerCore
+import TicklerStore
+@testable import TicklerDaemon
+
+/// A bound AF_UNIX datagram socket standing in for systemd's notify socket.
+final class NotifySocket: @unchecked Sendable {
+    let fd: Int32
+    let path: String
+
+    init() {
+        path = "/tmp/tickler-notify-\(UUID().uuidString.prefix(8))"
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, b) in path.utf8.enumerated() { raw[i] = b } }
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+    }
+
+    /// The next message, or nil after `timeout` seconds.
+    func next(timeout: Double = 10) -> String? {
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
+    }
+
+    /// Messages until one satisfies `match` (returned last), skipping watchdog pings unless asked for.
+    func until(_ match: (String) -> Bool, timeout: Double = 10) -> [String] {
+        var seen: [String] = []
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end, let m = next(timeout: max(0.1, end.timeIntervalSinceNow)) {
+            seen.append(m)
+            if match(m) { return seen }
+        }
+        return seen
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
+    }
+}
+
+/// A firm directory and a running `ticklerd`.
+struct DaemonProcess {
+    let process = Process()
+    let stderr = Pipe()
+
+    static var binary: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("ticklerd")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/ticklerd")
+    }
+
+    init(config: String, notify: NotifySocket?, environment: [String: String] = [:]) throws {
+        process.executableURL = Self.binary
+        process.arguments = ["--config", config]
+        var env = ProcessInfo.processInfo.environment
+        env["NOTIFY_SOCKET"] = notify?.path
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.standardError = stderr
+        process.standardOutput = Pipe()
+        try process.run()
+    }
+
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    func wait(timeout: Double = 15) -> Int32? {
+        let end = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < end { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.terminate()
+            return nil
+        }
+        return process.terminationStatus
+    }
+}
+
+enum FirmFixture {
+    static let config = """
+        calendars:
+          firm: { timezone: America/Los_Angeles, holidays: [us-federal] }
+        store: { sqlite: tickler.db }
+        poll: { interval: 1s, full_rescan: 1h }
+        policies:
+          - id: client-update-cadence
+            applies_to: { status: [open, pending] }
+            clock: { since: client_update, calendar: firm }
+            stages:
+              - { after: 10 business days, action: remind, notify: [assignee] }
+              - { after: 13 business days, action: escalate, notify: [attorney] }
+        """
+
+    /// A directory with the configuration and a store holding `cases` open cases, opened long ago.
+    static func directory(cases: Int = 1) async throws -> String {
+        let dir = "/tmp/tickler-daemon-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try config.write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
+        let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: true)
+        var batch = ImportBatch()
+        batch.people = [.init(source: "t", record: Person(id: "a1", role: "attorney")),
+                        .init(source: "t", record: Person(id: "p1", role: "paralegal", managerID: "a1"))]
+        for i in 0..<cases {
+            batch.cases.append(.init(source: "t", record: .init(fields: CaseSnapshot(
+                id: "c\(i)", number: "N-\(i)", clientName: "Canary Client", status: .open, assigneeID: "p1", attorneyID: "a1",
+                openedAt: RFC3339.parse("2026-09-01T16:00:00Z")!), updatedAt: nil)))
+        }
+        try await store.write(batch, now: Instant(seconds: 0))
+        return dir
+    }
+}
+
+@Suite(.serialized) struct DaemonLifecycleTests {
+    @Test func readyOnlyAfterTheFirstEvaluationThenReloadAndStopInOrder() async throws {
+        let dir = try await FirmFixture.directory()
+        let notify = NotifySocket()
+        let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
+        let start = notify.until { $0.hasPrefix("READY=1") }
+        #expect(start.first == "EXTEND_TIMEOUT_USEC=90000000\nSTATUS=opening the store")
+        #expect(start.last?.hasPrefix("READY=1\nSTATUS=1 open cases · 1 cycles due · last tick ") == true)
+        // By READY the first evaluation has recorded the catch-up fire.
+        let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
+        #expect(try await store.ledger().filter { $0.outcome == .fired }.map(\.key.step) == [StepIndex(stage: 2)])
+
+        daemon.signal(SIGHUP)
+        let reload = notify.until { $0.hasPrefix("READY=1") }
+        let reloading = try #require(reload.first { $0.hasPrefix("RELOADING=1") })
+        #expect(reloading.split(separator: "\n").map(String.init).count == 3)
+        #expect(reloading.split(separator: "\n")[1].hasPrefix("MONOTONIC_USEC="))
+        #expect(UInt64(reloading.split(separator: "\n")[1].dropFirst(15)) ?? 0 > 0)
+
+        // A broken configuration on reload: the old one stays, the daemon stays ready.
+        try "policies: [ { id: x } ]".write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(notify.until { $0.hasPrefix("READY=1") }.last?.hasPrefix("READY=1") == true)
+        #expect(daemon.process.isRunning)
+
+        daemon.signal(SIGTERM)
+        #expect(notify.until { $0.hasPrefix("STOPPING=1") }.last == "STOPPING=1\nSTATUS=stopping")
+        #expect(daemon.wait() == 0)
+        // Exactly once: the reloads and ticks did not fire stage 2 again.
+        #expect(try await store.ledger().filter { $0.outcome == .fired }.count == 1)
+    }
+
+    @Test func aBrokenConfigurationNeverReportsReady() throws {
+        let dir = "/tmp/tickler-daemon-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "policies:\n  - { id: a, clock: { since: never }, stages: [{ after: 1 day }] }\n"
+            .write(toFile: dir + "/t.yaml", atomically: true, encoding: .utf8)
+        let notify = NotifySocket()
+        let daemon = try DaemonProcess(config: dir + "/t.yaml", notify: notify)
+        #expect(daemon.wait() == 1)
+        #expect(notify.next(timeout: 0.5) == nil)
+        let err = String(decoding: daemon.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(err.contains("\(dir)/t.yaml:2:30: error: unknown clock 'since: never'"))
+    }
+
+    @Test func watchdogPingsStopWhenTheLoopIsWedged() async throws {
+        let dir = try await FirmFixture.directory()
+        let notify = NotifySocket()
+        let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify, environment: [
+            "WATCHDOG_USEC": "2000000", "TICKLER_TEST_WEDGE_AFTER_TICKS": "2",
+        ])
+        defer { daemon.signal(SIGKILL) }
+        _ = notify.until { $0.hasPrefix("READY=1") }
+        // Alive: pings every second while ticks complete.
+        #expect(notify.until({ $0 == "WATCHDOG=1" }, timeout: 3).last == "WATCHDOG=1")
+        // The third tick hangs; within a few seconds the pings stop for good.
+        var lastPing = Date()
+        let end = Date().addingTimeInterval(8)
+        while Date() < end {
+            if let m = notify.next(timeout: 0.5), m.hasPrefix("WATCHDOG=1") { lastPing = Date() }
+        }
+        #expect(Date().timeIntervalSince(lastPing) >= 3, "pings continued while the loop was wedged")
+    }
+}
+
+@Suite(.serialized) struct DaemonJournalTests {
+    static func journal(_ matches: [String]) throws -> [[String: Any]] {
+        for _ in 0..<50 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
+            p.arguments = ["-o", "json", "--no-pager", "--all"] + matches
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = Pipe()
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            let found = String(decoding: data, as: UTF8.self).split(separator: "\n")
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            if !found.isEmpty { return found }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return []
+    }
+
+    @Test func eachFireIsOneJournalEntryWithEveryField() async throws {
+        let dir = try await FirmFixture.directory()
+        let notify = NotifySocket()
+        let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
+        _ = notify.until { $0.hasPrefix("READY=1") }
+        let key = FireKey(cycle: CycleKey(policy: "client-update-cadence", subject: SubjectRef(.case, "c0"),
+                                          anchor: RFC3339.parse("2026-09-01T16:00:00Z")!), step: StepIndex(stage: 2))
+        let entries = try Self.journal(["TICKLER_FIRE_ID=\(key.fireID)", "_PID=\(daemon.process.processIdentifier)"])
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait() == 0)
+        #expect(entries.count == 1)
+        let e = try #require(entries.first)
+        #expect(e["MESSAGE_ID"] as? String == JournalEvent.escalationFired.messageID)
+        #expect(e["PRIORITY"] as? String == "4")
+        #expect(e["SYSLOG_IDENTIFIER"] as? String == "ticklerd")
+        #expect(e["TICKLER_CASE_ID"] as? String == "c0")
+        #expect(e["TICKLER_CASE_NUMBER"] as? String == "N-0")
+        #expect(e["TICKLER_POLICY"] as? String == "client-update-cadence")
+        #expect(e["TICKLER_STAGE"] as? String == "2")
+        #expect(e["TICKLER_ACTION"] as? String == "escalate")
+        #expect(e["TICKLER_SUBJECT"] as? String == "case:c0")
+        #expect(e["TICKLER_DUE_AT"] as? String == "2026-09-21T16:00:00Z")
+        #expect(e["TICKLER_RECIPIENTS"] as? String == "a1")
+        #expect((e["CODE_FILE"] as? String)?.isEmpty == false && e["CODE_LINE"] != nil && e["CODE_FUNC"] != nil)
+        #expect((e["TICKLER_EXPLANATION"] as? String)?.contains("Due after: 13 business days on calendar firm") == true)
+        for (name, value) in e where name.hasPrefix("TICKLER_") {
+            #expect(!"\(value)".contains("Canary"), "client name in \(name)")
+        }
+        #expect(!e.keys.contains { !$0.hasPrefix("_") && !$0.hasPrefix("TICKLER_") && !["MESSAGE", "MESSAGE_ID", "PRIORITY",
+            "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC"].contains($0) })
+    }
+}
