@@ -8,7 +8,7 @@ BINDIR      := $(DESTDIR)$(PREFIX)/bin
 SYSCONFDIR  ?= $(DESTDIR)/etc/tickler
 DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 libsystemd-dev pkg-config systemd
 
-.PHONY: all deps journald build release test demo bench install clean
+.PHONY: all deps journald build release test demo demo-firm preview bench install clean
 
 all: build
 
@@ -38,32 +38,49 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product tickler
+	$(SWIFT) build -c release --product ticklerd
 
 ## test: everything the tests need, then the whole suite.
 test: deps journald
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-## demo: the main job on the embedded default: a demo firm in SQLite, the example policies, and what fires.
-demo: build
+## demo: the main job on the embedded default: a 300-case demo firm in SQLite, the example policies,
+## and ticklerd in the foreground printing each fire (Ctrl-C stops it).
+demo: build demo-firm
+	.build/debug/ticklerd --config .demo/tickler.yaml
+
+## demo-firm: the demo store and a copy of the example configuration that points at it (polls every 5s).
+demo-firm:
 	@mkdir -p .demo
 	.build/debug/tickler demo-data --cases 300 --seed 42 --out .demo/tickler.db --force
-	.build/debug/tickler check-config --config config/tickler.yaml
-	@echo; echo "== tickler plan (what is due now, what comes next) =="
-	.build/debug/tickler plan --config config/tickler.yaml --store .demo/tickler.db | head -25
-	@echo; echo "== tickler simulate over the next 7 days (first 10 fires) =="
-	.build/debug/tickler simulate --config config/tickler.yaml --store .demo/tickler.db --from now --to now+7d | head -10
-	@echo; echo "fires in the next 7 days: $$(.build/debug/tickler simulate --config config/tickler.yaml --store .demo/tickler.db --from now --to now+7d | wc -l)"
+	cp config/court-holidays.ics .demo/
+	sed -e 's|^store: .*|store: { sqlite: tickler.db }|' -e 's|^poll: .*|poll: { interval: 5s, full_rescan: 1h }|' \
+		config/tickler.yaml > .demo/tickler.yaml
+	.build/debug/tickler check-config --config .demo/tickler.yaml
+
+## preview: what the example policies would do on the demo firm, without running the daemon.
+preview: build demo-firm
+	.build/debug/tickler plan --config .demo/tickler.yaml | head -25
+	.build/debug/tickler simulate --config .demo/tickler.yaml --from now --to now+7d | head -10
 
 ## bench: release build; simulate and plan over a 100k-case firm against sqlite3 reading the same rows.
 bench: release
 	scripts/bench.sh
 
+## install: binaries, the systemd unit (ExecStart pointing at $(PREFIX)/bin), the journal catalog and the
+## example configuration (installed as tickler.yaml only where none exists).
+UNITDIR     ?= $(DESTDIR)$(PREFIX)/lib/systemd/system
+CATALOGDIR  ?= $(DESTDIR)/usr/lib/systemd/catalog
 install: release
-	install -d $(BINDIR) $(SYSCONFDIR)
-	install -m 0755 .build/release/tickler $(BINDIR)/tickler
+	install -d $(BINDIR) $(SYSCONFDIR) $(UNITDIR) $(CATALOGDIR)
+	install -m 0755 .build/release/tickler .build/release/ticklerd $(BINDIR)/
+	sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' systemd/ticklerd.service > $(UNITDIR)/ticklerd.service
+	chmod 0644 $(UNITDIR)/ticklerd.service
+	install -m 0644 systemd/tickler.catalog $(CATALOGDIR)/tickler.catalog
 	install -m 0644 config/tickler.yaml $(SYSCONFDIR)/tickler.yaml.example
 	install -m 0644 config/court-holidays.ics $(SYSCONFDIR)/court-holidays.ics
+	[ -e $(SYSCONFDIR)/tickler.yaml ] || install -m 0644 config/tickler.yaml $(SYSCONFDIR)/tickler.yaml
 
 clean:
 	rm -rf .demo .bench
