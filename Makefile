@@ -67,6 +67,7 @@ preview: build demo-firm
 ## bench: release build; simulate and plan over a 100k-case firm against sqlite3 reading the same rows.
 bench: release
 	scripts/bench.sh
+	scripts/bench-daemon.py
 
 ## install: binaries, the systemd unit (ExecStart pointing at $(PREFIX)/bin), the journal catalog and the
 ## example configuration (installed as tickler.yaml only where none exists).

@@ -44,6 +44,8 @@ public actor Daemon {
     }
 
     let options: Options
+    /// Fires recorded per transaction.
+    static let chunk = 500
     private var config: Configuration
     private var store: SQLiteCaseStore
     private var storePath: String
@@ -174,9 +176,16 @@ public actor Daemon {
             skipped += e.skipped
         }
         // Claiming a fire is inserting its key: a step another instance (or an earlier run) recorded is
-        // not returned, so it is journaled once.
-        let recorded = try await store.record(fires: fires, skipped: skipped, explanations: explanations, now: now)
-        for f in recorded { options.events.fired(f, explanation: explanations[f.fireID]) }
+        // not returned, so it is journaled once. A large catch-up is recorded in chunks, each journaled as
+        // soon as it is committed, so a stop or a crash mid-burst keeps what was done.
+        var recorded: [Fire] = []
+        try await store.record(fires: [], skipped: skipped, now: now)
+        for start in stride(from: 0, to: fires.count, by: Self.chunk) {
+            let chunk = Array(fires[start..<min(start + Self.chunk, fires.count)])
+            let claimed = try await store.record(fires: chunk, skipped: [], explanations: explanations, now: now)
+            for f in claimed { options.events.fired(f, explanation: explanations[f.fireID]) }
+            recorded += claimed
+        }
         feed = changes.through
         if full { lastFullRescan = now }
         let elapsed = Int((options.now().seconds - now.seconds) * 1000)

@@ -50,7 +50,10 @@ final class NotifySocket: @unchecked Sendable {
 /// A firm directory and a running `ticklerd`.
 struct DaemonProcess {
     let process = Process()
-    let stderr = Pipe()
+    /// Standard error goes to a file: a pipe nobody drains would block a daemon printing thousands of fires.
+    let stderrPath = "/tmp/ticklerd-stderr-\(UUID().uuidString.prefix(8))"
+
+    var stderrText: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     static var binary: URL {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -63,15 +66,16 @@ struct DaemonProcess {
             .deletingLastPathComponent().appendingPathComponent(".build/debug/ticklerd")
     }
 
-    init(config: String, notify: NotifySocket?, environment: [String: String] = [:]) throws {
+    init(config: String, notify: NotifySocket?, environment: [String: String] = [:], once: Bool = false) throws {
         process.executableURL = Self.binary
-        process.arguments = ["--config", config]
+        process.arguments = ["--config", config] + (once ? ["--once"] : [])
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = notify?.path
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        process.standardError = stderr
-        process.standardOutput = Pipe()
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
     }
 
@@ -163,7 +167,7 @@ enum FirmFixture {
         let daemon = try DaemonProcess(config: dir + "/t.yaml", notify: notify)
         #expect(daemon.wait() == 1)
         #expect(notify.next(timeout: 0.5) == nil)
-        let err = String(decoding: daemon.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = daemon.stderrText
         #expect(err.contains("\(dir)/t.yaml:2:30: error: unknown clock 'since: never'"))
     }
 

@@ -1,0 +1,63 @@
+import Foundation
+import Glibc
+import Testing
+import TicklerCore
+import TicklerStore
+@testable import TicklerDaemon
+
+@Suite(.serialized) struct DaemonResilienceTests {
+    @Test func aVanishedStoreIsJournaledOnceRetriedAndItsRecoveryJournaledOnce() async throws {
+        let dir = try await FirmFixture.directory()
+        let notify = NotifySocket()
+        let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
+        _ = notify.until { $0.hasPrefix("READY=1") }
+        let pid = daemon.process.processIdentifier
+        try FileManager.default.moveItem(atPath: dir + "/tickler.db", toPath: dir + "/away.db")
+        // Several 1-second ticks fail while it is gone; the status says so.
+        let down = notify.until({ $0.contains("store unavailable") }, timeout: 10)
+        #expect(down.last?.contains("STATUS=") == true && down.last?.contains("store unavailable") == true)
+        try await Task.sleep(for: .seconds(3))
+        try FileManager.default.moveItem(atPath: dir + "/away.db", toPath: dir + "/tickler.db")
+        let up = notify.until({ $0.hasPrefix("STATUS=") && !$0.contains("store unavailable") }, timeout: 15)
+        #expect(up.last?.hasPrefix("STATUS=") == true)
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait() == 0)
+        let outages = try DaemonJournalTests.journal(["MESSAGE_ID=\(JournalEvent.storeOutage.messageID)", "_PID=\(pid)"])
+        let recoveries = try DaemonJournalTests.journal(["MESSAGE_ID=\(JournalEvent.storeRecovered.messageID)", "_PID=\(pid)"])
+        #expect(outages.count == 1)
+        #expect(outages.first?["PRIORITY"] as? String == "3")
+        #expect((outages.first?["TICKLER_ERROR"] as? String)?.contains("is missing") == true)
+        #expect(recoveries.count == 1)
+        #expect(recoveries.first?["PRIORITY"] as? String == "5")
+    }
+
+    /// Kill -9 at random moments while 10,000 fires come due, 20 times over: the ledger ends with each
+    /// due fire exactly once.
+    @Test func killedAtRandomTwentyTimesTheLedgerHoldsEveryFireExactlyOnce() async throws {
+        let cases = 10_000
+        let dir = try await FirmFixture.directory(cases: cases)
+        var rng = SplitMix64(seed: 20_261_129)
+        let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
+        var partial = 0
+        for _ in 0..<20 {
+            let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...2500, using: &rng)))
+            daemon.signal(SIGKILL)
+            _ = daemon.wait()
+            let n = try await store.ledger().filter { $0.outcome == .fired }.count
+            if n > 0 && n < cases { partial += 1 }
+        }
+        // Some kills landed inside the burst (the ledger was part-way), which is what this test is about.
+        #expect(partial > 0)
+        // A final run finishes whatever the kills interrupted.
+        let last = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil, environment: [:], once: true)
+        #expect(last.wait(timeout: 120) == 0)
+        let ledger = try await store.ledger()
+        let fired = ledger.filter { $0.outcome == .fired }
+        #expect(fired.count == cases)
+        #expect(Set(fired.map(\.caseID)).count == cases)
+        #expect(Set(ledger.map(\.fireID)).count == ledger.count)
+        #expect(fired.allSatisfy { $0.key.step == StepIndex(stage: 2) })
+        #expect(ledger.filter { $0.outcome == .skipped }.count == cases)
+    }
+}
