@@ -59,15 +59,17 @@ def measure(cases):
     for r in range(ROUNDS):
         # Wait for a tick boundary, then change 1,000 cases (a sync touching them) and read the next tick.
         last, _ = next_status()
-        while next_status()[0] == last:
-            pass
+        while True:
+            stamp, _ = next_status()
+            if stamp != last:
+                break
         db.execute("UPDATE cases SET updated_at = ? WHERE id IN (SELECT id FROM cases ORDER BY id LIMIT 1000 OFFSET ?)",
                    (f"2026-12-01T00:00:{r:02d}Z", r * 1000))
         db.commit()
-        seen, _ = next_status()
+        # Ticks are 2 s apart and the change lands just after one: the next tick is the one that reads it.
         while True:
-            stamp, ms = next_status()
-            if stamp != seen:
+            later, ms = next_status()
+            if later != stamp:
                 ticks.append(ms)
                 break
     with open(f"/proc/{proc.pid}/status") as f:

@@ -49,9 +49,10 @@ public actor Daemon {
     private var config: Configuration
     private var store: SQLiteCaseStore
     private var storePath: String
-    private var evaluator: Evaluator
     private var policies: [String: Policy]
     private var wakes = WakeSchedule()
+    /// The firm's people, re-read only on a full rescan or when the change feed says they changed.
+    private var staff = Staff.empty
     private var openCases = Set<String>()
     private var feed: Int64 = 0
     private var lastFullRescan = Instant(seconds: 0)
@@ -62,6 +63,8 @@ public actor Daemon {
     private var storeDown = false
     private var retryDelay: Int64 = 1
     private var stopping = false
+    /// Set once READY=1 has been sent.
+    private var isRunning = false
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Loads and validates the configuration, opens (and migrates) the store, and runs the first full
@@ -75,7 +78,6 @@ public actor Daemon {
         do { store = try SQLiteCaseStore(path: path, create: true) } catch { throw .store(error.message) }
         storePath = path
         config = loaded
-        evaluator = Evaluator(policies: loaded.policies, staff: .empty)
         policies = Dictionary(uniqueKeysWithValues: loaded.policies.map { ($0.id, $0) })
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
@@ -86,6 +88,7 @@ public actor Daemon {
     public func run() async {
         options.events.record(.started, "ticklerd started: \(openCases.count) open cases, poll every \(config.poll.interval)s",
                               ["open_cases": "\(openCases.count)"])
+        isRunning = true
         options.notifier.notify(.ready, .status(status))
         await withCheckedContinuation { stoppedWaiters.append($0) }
     }
@@ -129,6 +132,7 @@ public actor Daemon {
     /// Evaluates the changed and due cases (every case when `full`), records what fires, journals it.
     func tick(full: Bool) async throws {
         let now = options.now()
+        let started = ContinuousClock.now
         tickStartedAt = now
         defer { tickStartedAt = nil }
         ticks += 1
@@ -143,14 +147,15 @@ public actor Daemon {
             set.formUnion(wakes.takeDue(at: now))
             ids = Array(set)
         }
-        let snapshot = try await store.snapshot(caseIDs: ids, detail: .evaluation)
+        let readPeople = full || changes.people
+        let snapshot = try await store.snapshot(caseIDs: ids, detail: .evaluation, people: readPeople)
+        if readPeople { staff = Staff(snapshot.people) }
         let ledger = try await store.ledgerFacts(caseIDs: ids)
         let snoozes = Dictionary(grouping: try await store.snoozes(caseIDs: ids), by: \.caseID)
         for bad in snapshot.badRows {
             options.events.record(.rowSkipped, "\(bad)", ["table": "\(bad.table)", "row": "\(bad.id)"])
         }
-        let evaluator = Evaluator(policies: config.policies, staff: Staff(snapshot.people))
-        self.evaluator = evaluator
+        let evaluator = Evaluator(policies: config.policies, staff: staff)
         if full {
             wakes = WakeSchedule()
             openCases = []
@@ -185,10 +190,12 @@ public actor Daemon {
             let claimed = try await store.record(fires: chunk, skipped: [], explanations: explanations, now: now)
             for f in claimed { options.events.fired(f, explanation: explanations[f.fireID]) }
             recorded += claimed
+            // A first start over a large backlog can outlast TimeoutStartSec: each chunk buys more time.
+            if !isRunning { options.notifier.notify(.extendTimeout(microseconds: 30_000_000)) }
         }
         feed = changes.through
         if full { lastFullRescan = now }
-        let elapsed = Int((options.now().seconds - now.seconds) * 1000)
+        let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
         lastTick = (now, elapsed, recorded.count)
         nextTickAt = now.adding(seconds: Int64(config.poll.interval))
         try await store.saveHealth(["last_tick_at": now.rfc3339, "last_tick_fired": "\(recorded.count)",

@@ -41,8 +41,9 @@ public struct LedgerEntry: Sendable, Equatable {
 /// Where the case data and Tickler's own state live. Async so that a networked store (PostgreSQL)
 /// fits behind it without changing callers.
 public protocol CaseStore: Sendable {
-    /// The cases `caseIDs` (all when nil) with their records, in id order, and the firm's people.
-    func snapshot(caseIDs: [String]?, detail: SnapshotDetail) async throws -> StoreSnapshot
+    /// The cases `caseIDs` (all when nil) with their records, in id order, and (unless `people` is false)
+    /// the firm's people.
+    func snapshot(caseIDs: [String]?, detail: SnapshotDetail, people: Bool) async throws -> StoreSnapshot
     /// The highest recorded step of every cycle of `caseIDs` (all when nil).
     func ledgerFacts(caseIDs: [String]?) async throws -> LedgerState
     /// Active snoozes of `caseIDs` (all when nil).

@@ -33,16 +33,16 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         return String(describing: type(of: error))
     }
 
-    public func snapshot(caseIDs: [String]?, detail: SnapshotDetail = .full) async throws -> StoreSnapshot {
+    public func snapshot(caseIDs: [String]?, detail: SnapshotDetail = .full, people: Bool = true) async throws -> StoreSnapshot {
         // A whole-firm read splits across two connections (communications, the largest table, on the
         // second), and is kept only if both saw the same generation; otherwise it is read on one.
         if caseIDs == nil {
             for _ in 0..<3 {
                 async let main = pool.read { db in
-                    (try Schema.generation(db), try SnapshotReader(db: db, caseIDs: nil, detail: detail).read(communications: false))
+                    (try Schema.generation(db), try SnapshotReader(db: db, caseIDs: nil, detail: detail, people: people).read(communications: false))
                 }
                 async let side = pool.read { db in
-                    (try Schema.generation(db), try SnapshotReader(db: db, caseIDs: nil, detail: detail).communications())
+                    (try Schema.generation(db), try SnapshotReader(db: db, caseIDs: nil, detail: detail, people: false).communications())
                 }
                 var (a, b) = try await (main, side)
                 if a.0 == b.0 {
@@ -51,7 +51,9 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                 }
             }
         }
-        return try await pool.read { db in try SnapshotReader(db: db, caseIDs: caseIDs, detail: detail).read() }
+        return try await pool.read { db in
+            try SnapshotReader(db: db, caseIDs: caseIDs, detail: detail, people: people).read()
+        }
     }
 
     /// The store's generation: it changes whenever a case table is written.

@@ -9,6 +9,8 @@ struct SnapshotReader {
     let db: Database
     let caseIDs: [String]?
     let detail: SnapshotDetail
+    /// Whether to read the people table (the daemon keeps it between ticks until the feed says it changed).
+    var people = true
 
     /// A text column in full snapshots, an empty constant in evaluation ones.
     private func detailColumn(_ name: String) -> String { detail == .full ? name : "''" }
@@ -56,7 +58,7 @@ struct SnapshotReader {
         let channels = ByteChoices<Communication.Channel>()
         let kinds = ByteChoices<Communication.Kind>()
         let deadlineKinds = ByteChoices<Deadline.Kind>()
-        let people = try readPeople(&bad)
+        let people = self.people ? try readPeople(&bad) : []
         var cases: [CaseSnapshot] = []
         var index = CaseIndex(capacity: caseIDs?.count ?? 1024)
         try each("SELECT id, number, \(detailColumn("title")), \(detailColumn("client_name")), "
