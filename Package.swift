@@ -47,6 +47,8 @@ let package = Package(
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Helpers for tests that talk to real journald and a notify socket.
+        .target(name: "TicklerTestKit", swiftSettings: strict),
         // The `tickler` commands, as a library so tests can drive them in-process.
         .target(
             name: "TicklerCLI",
@@ -88,10 +90,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI"], swiftSettings: strict),
-        .testTarget(name: "TicklerDaemonTests", dependencies: ["TicklerDaemon"], swiftSettings: strict),
+        .testTarget(name: "TicklerDaemonTests", dependencies: ["TicklerDaemon", "TicklerTestKit"], swiftSettings: strict),
         .testTarget(
             name: "SystemdTests",
-            dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Systemd", "TicklerTestKit", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
     ]

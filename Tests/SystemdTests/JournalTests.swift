@@ -1,29 +1,8 @@
 import Foundation
 import Logging
 import Testing
+import TicklerTestKit
 @testable import Systemd
-
-/// Reads entries back from the real journald with `journalctl -o json`.
-enum JournalReader {
-    static func entries(matching match: String, expect count: Int = 1) throws -> [[String: Any]] {
-        for _ in 0..<50 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
-            p.arguments = ["-o", "json", "--no-pager", "--all", match]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = Pipe()
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-            let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            if objects.count >= count { return objects }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return []
-    }
-}
 
 @Suite struct JournalFieldTests {
     @Test func metadataKeysBecomeValidTicklerFieldNames() {
@@ -63,7 +42,7 @@ struct JournaldRoundTripTests {
             ("TICKLER_RECIPIENTS", "p1"), ("TICKLER_RECIPIENTS", "a1"),
         ])
         #expect(Journal.send(entry) == 0)
-        let found = try JournalReader.entries(matching: "TICKLER_TEST_TOKEN=\(token)")
+        let found = try JournalQuery.entries(["TICKLER_TEST_TOKEN=\(token)"])
         let e = try #require(found.first)
         #expect(e["PRIORITY"] as? String == "5")
         #expect(e["SYSLOG_IDENTIFIER"] as? String == "tickler-test")
@@ -78,7 +57,7 @@ struct JournaldRoundTripTests {
         var logger = Logger(label: "test") { _ in JournalLogHandler(identifier: "tickler-test") }
         logger[metadataKey: "run"] = "\(token)"
         logger.notice("stage fired", metadata: ["policy": "client-update-cadence", "case_number": "2026-0142"])
-        let e = try #require(try JournalReader.entries(matching: "TICKLER_RUN=\(token)").first)
+        let e = try #require(try JournalQuery.entries(["TICKLER_RUN=\(token)"]).first)
         #expect(e["MESSAGE"] as? String == "stage fired")
         #expect(e["PRIORITY"] as? String == "5")
         #expect(e["TICKLER_POLICY"] as? String == "client-update-cadence")

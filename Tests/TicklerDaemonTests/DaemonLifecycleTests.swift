@@ -3,49 +3,8 @@ import Glibc
 import Testing
 import TicklerCore
 import TicklerStore
+import TicklerTestKit
 @testable import TicklerDaemon
-
-/// A bound AF_UNIX datagram socket standing in for systemd's notify socket.
-final class NotifySocket: @unchecked Sendable {
-    let fd: Int32
-    let path: String
-
-    init() {
-        path = "/tmp/tickler-notify-\(UUID().uuidString.prefix(8))"
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, b) in path.utf8.enumerated() { raw[i] = b } }
-        _ = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-    }
-
-    /// The next message, or nil after `timeout` seconds.
-    func next(timeout: Double = 10) -> String? {
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = recv(fd, &buffer, buffer.count, 0)
-        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
-    }
-
-    /// Messages until one satisfies `match` (returned last), skipping watchdog pings unless asked for.
-    func until(_ match: (String) -> Bool, timeout: Double = 10) -> [String] {
-        var seen: [String] = []
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end, let m = next(timeout: max(0.1, end.timeIntervalSinceNow)) {
-            seen.append(m)
-            if match(m) { return seen }
-        }
-        return seen
-    }
-
-    deinit {
-        close(fd)
-        unlink(path)
-    }
-}
 
 /// A firm directory and a running `ticklerd`.
 struct DaemonProcess {
@@ -192,24 +151,7 @@ enum FirmFixture {
 }
 
 @Suite(.serialized) struct DaemonJournalTests {
-    static func journal(_ matches: [String]) throws -> [[String: Any]] {
-        for _ in 0..<50 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
-            p.arguments = ["-o", "json", "--no-pager", "--all"] + matches
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = Pipe()
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            let found = String(decoding: data, as: UTF8.self).split(separator: "\n")
-                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            if !found.isEmpty { return found }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return []
-    }
+    static func journal(_ matches: [String]) throws -> [[String: Any]] { try JournalQuery.entries(matches) }
 
     @Test func eachFireIsOneJournalEntryWithEveryField() async throws {
         let dir = try await FirmFixture.directory()

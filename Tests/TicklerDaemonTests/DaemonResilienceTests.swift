@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import TicklerCore
 import TicklerStore
+import TicklerTestKit
 @testable import TicklerDaemon
 
 @Suite(.serialized) struct DaemonResilienceTests {

@@ -1,0 +1,44 @@
+import Foundation
+import Glibc
+
+/// A bound AF_UNIX datagram socket standing in for the service manager's `NOTIFY_SOCKET`.
+public final class NotifySocket: @unchecked Sendable {
+    public let path: String
+    private let fd: Int32
+
+    public init() {
+        path = "/tmp/tickler-notify-\(UUID().uuidString.prefix(8))"
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, b) in path.utf8.enumerated() { raw[i] = b } }
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+    }
+
+    /// The next message, or nil after `timeout` seconds.
+    public func next(timeout: Double = 10) -> String? {
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
+    }
+
+    /// Messages until one satisfies `match` (returned last), or until `timeout` seconds have passed.
+    public func until(_ match: (String) -> Bool, timeout: Double = 10) -> [String] {
+        var seen: [String] = []
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end, let m = next(timeout: max(0.1, end.timeIntervalSinceNow)) {
+            seen.append(m)
+            if match(m) { return seen }
+        }
+        return seen
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
+    }
+}
