@@ -6,9 +6,9 @@ PREFIX      ?= /usr/local
 DESTDIR     ?=
 BINDIR      := $(DESTDIR)$(PREFIX)/bin
 SYSCONFDIR  ?= $(DESTDIR)/etc/tickler
-DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 libsystemd-dev pkg-config systemd
+DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 libsystemd-dev pkg-config systemd systemd-container debootstrap
 
-.PHONY: all deps journald build release test demo demo-firm preview bench install clean
+.PHONY: all deps journald build release test e2e demo demo-firm preview bench install clean
 
 all: build
 
@@ -43,7 +43,12 @@ release: deps
 ## test: everything the tests need, then the whole suite.
 test: deps journald
 	$(SWIFT) build --build-tests
+	scripts/e2e-nspawn.sh
 	$(SWIFT) test
+
+## e2e: only the end-to-end run under real systemd (systemd-nspawn; root).
+e2e: deps
+	scripts/e2e-nspawn.sh
 
 ## demo: the main job on the embedded default: a 300-case demo firm in SQLite, the example policies,
 ## and ticklerd in the foreground printing each fire (Ctrl-C stops it).
@@ -84,4 +89,4 @@ install: release
 	[ -e $(SYSCONFDIR)/tickler.yaml ] || install -m 0644 config/tickler.yaml $(SYSCONFDIR)/tickler.yaml
 
 clean:
-	rm -rf .demo .bench
+	rm -rf .demo .bench .cache .build-e2e

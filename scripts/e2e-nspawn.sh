@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# End-to-end under real systemd: boots a minimal Debian in systemd-nspawn, installs ticklerd with its
+# unit and catalog, and checks what a sysadmin relies on: `systemctl start` returns only after READY,
+# fires reach `journalctl -u ticklerd`, reload with a good and a broken configuration, a wedged loop is
+# restarted by the watchdog, `systemctl stop` is clean. The root is built once per machine (cached in
+# .cache/nspawn-root, ignored by git). Needs root.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=${E2E_ROOT:-$PWD/.cache/nspawn-root}
+BIN=.build-e2e/release
+passed=0 failed=0
+ok() { echo "e2e ok: $1"; passed=$((passed + 1)); }
+bad() { echo "e2e FAILED: $1"; failed=$((failed + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+
+for tool in systemd-nspawn debootstrap; do
+  command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd-container debootstrap >/dev/null; break; }
+done
+if [[ ! -x $ROOT/bin/systemctl ]]; then
+  echo "e2e: building the container root (once)"
+  rm -rf "$ROOT" && mkdir -p "$(dirname "$ROOT")"
+  debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libsqlite3-0,tzdata bookworm "$ROOT" >/dev/null \
+    || { echo "e2e: debootstrap failed"; exit 1; }
+fi
+swift build -c release --static-swift-stdlib --scratch-path .build-e2e --product ticklerd >/dev/null \
+  && swift build -c release --static-swift-stdlib --scratch-path .build-e2e --product tickler >/dev/null \
+  || { echo "e2e: build failed"; exit 1; }
+
+# Install as `make install` would, plus a demo firm whose backlog fires at the first evaluation.
+install -m 0755 $BIN/ticklerd $BIN/tickler "$ROOT/usr/local/bin/"
+install -D -m 0644 systemd/ticklerd.service "$ROOT/usr/local/lib/systemd/system/ticklerd.service"
+install -D -m 0644 systemd/tickler.catalog "$ROOT/usr/lib/systemd/catalog/tickler.catalog"
+mkdir -p "$ROOT/etc/tickler" "$ROOT/var/lib/private/tickler"
+chmod 0700 "$ROOT/var/lib/private"
+cp config/court-holidays.ics "$ROOT/etc/tickler/"
+sed -e 's|^poll: .*|poll: { interval: 1s, full_rescan: 1h }|' config/tickler.yaml > "$ROOT/etc/tickler/tickler.yaml"
+rm -f "$ROOT"/var/lib/private/tickler/tickler.db*
+$BIN/tickler demo-data --cases 50 --seed 3 --out "$ROOT/var/lib/private/tickler/tickler.db" >/dev/null
+rm -rf "$ROOT/etc/systemd/system/ticklerd.service.d"
+
+systemd-nspawn -D "$ROOT" --register=no --keep-unit -b >/tmp/tickler-e2e-console.log 2>&1 &
+NSPAWN=$!
+cleanup() { kill $NSPAWN 2>/dev/null; wait $NSPAWN 2>/dev/null; }
+trap cleanup EXIT
+inside() { nsenter -t "$LEADER" -m -u -i -n -p -- "$@"; }
+LEADER=
+for _ in $(seq 150); do
+  LEADER=$(ps --ppid $NSPAWN -o pid= 2>/dev/null | tr -d ' ')
+  [[ -n $LEADER && $(inside /bin/systemctl is-system-running 2>/dev/null) =~ ^(running|degraded)$ ]] && break
+  sleep 0.2
+done
+check "container booted" test "$(inside /bin/systemctl is-system-running)" != "starting"
+inside /bin/journalctl --update-catalog
+
+check "unit verifies inside the container" inside /bin/systemd-analyze verify --man=no /usr/local/lib/systemd/system/ticklerd.service
+# Type=notify: start returns only once READY=1 arrived, i.e. after the first evaluation.
+check "systemctl start returns active" inside /bin/systemctl start ticklerd
+check "active after start" test "$(inside /bin/systemctl is-active ticklerd)" = active
+status=$(inside /bin/systemctl show -p StatusText --value ticklerd)
+check "status line reports the loop: $status" grep -q 'open cases' <<<"$status"
+started=$(inside /bin/journalctl -u ticklerd -o cat MESSAGE_ID=4752238b4c20467aaf1628b533de3610 | wc -l)
+check "journal says started once" test "$started" -eq 1
+fires=$(inside /bin/journalctl -u ticklerd -o cat MESSAGE_ID=07375ca842e147c3bdca0cd6f430391b MESSAGE_ID=74046f60a840438597970918207c2b2f | wc -l)
+check "fires reach journalctl -u ticklerd ($fires)" test "$fires" -gt 0
+explained=$(inside /bin/journalctl -u ticklerd -x MESSAGE_ID=4752238b4c20467aaf1628b533de3610)
+check "catalog explains the entries" grep -q 'first full evaluation' <<<"$explained"
+
+check "reload with a good configuration" inside /bin/systemctl reload ticklerd
+loaded=$(inside /bin/journalctl -u ticklerd -o cat MESSAGE_ID=1185d79f7af94ab0891309e9ab1e7cc9 | wc -l)
+check "configuration reloaded ($loaded loads)" test "$loaded" -eq 2
+echo "policies: [ { id: broken } ]" > "$ROOT/etc/tickler/tickler.yaml"
+inside /bin/systemctl reload ticklerd
+check "a broken reload keeps the service active" test "$(inside /bin/systemctl is-active ticklerd)" = active
+failure=$(inside /bin/journalctl -u ticklerd -o verbose MESSAGE_ID=5d54fe4fc78a4695a0cc1f00c0a752fa)
+check "the journal locates the broken configuration" grep -q 'TICKLER_CONFIG_ERRORS=/etc/tickler/tickler.yaml:1:' <<<"$failure"
+refired=$(inside /bin/journalctl -u ticklerd -o cat MESSAGE_ID=07375ca842e147c3bdca0cd6f430391b MESSAGE_ID=74046f60a840438597970918207c2b2f | wc -l)
+check "reloads fire nothing twice" test "$refired" -eq "$fires"
+
+check "systemctl stop is clean" inside /bin/systemctl stop ticklerd
+check "inactive with result success" test "$(inside /bin/systemctl show -p Result --value ticklerd)" = success
+check "stopping journaled" test "$(inside /bin/journalctl -u ticklerd -o cat MESSAGE_ID=8813b76c169f44acb73e5af180e3a214 | wc -l)" -ge 1
+
+# A loop that hangs after its second tick stops pinging; systemd's watchdog restarts the service.
+sed -e 's|^poll: .*|poll: { interval: 1s, full_rescan: 1h }|' config/tickler.yaml > "$ROOT/etc/tickler/tickler.yaml"
+mkdir -p "$ROOT/etc/systemd/system/ticklerd.service.d"
+printf '[Service]\nWatchdogSec=3s\nEnvironment=TICKLER_TEST_WEDGE_AFTER_TICKS=2\n' > "$ROOT/etc/systemd/system/ticklerd.service.d/wedge.conf"
+inside /bin/systemctl daemon-reload
+inside /bin/systemctl start ticklerd
+for _ in $(seq 100); do
+  [[ $(inside /bin/systemctl show -p NRestarts --value ticklerd) -ge 1 ]] && break
+  sleep 0.2
+done
+check "the watchdog restarted a wedged loop" test "$(inside /bin/systemctl show -p NRestarts --value ticklerd)" -ge 1
+unitlog=$(inside /bin/journalctl -u ticklerd)
+check "journal records the watchdog timeout" grep -qi 'watchdog timeout' <<<"$unitlog"
+inside /bin/systemctl stop ticklerd
+rm -rf "$ROOT/etc/systemd/system/ticklerd.service.d"
+inside /bin/systemctl poweroff >/dev/null 2>&1
+
+echo "e2e (systemd-nspawn): $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
