@@ -194,7 +194,12 @@ public actor Daemon {
             if !isRunning { options.notifier.notify(.extendTimeout(microseconds: 30_000_000)) }
         }
         feed = changes.through
-        if full { lastFullRescan = now }
+        if full {
+            lastFullRescan = now
+            // Everything up to here has been evaluated; the feed need not keep it. (One daemon per SQLite
+            // store: a store shared by several instances would prune by the slowest reader.)
+            try await store.pruneChanges(through: changes.through)
+        }
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
         lastTick = (now, elapsed, recorded.count)
         nextTickAt = now.adding(seconds: Int64(config.poll.interval))

@@ -62,3 +62,22 @@ import TicklerTestKit
         #expect(ledger.filter { $0.outcome == .skipped }.count == cases)
     }
 }
+
+@Suite(.serialized) struct ChangeFeedPruningTests {
+    @Test func aFullRescanPrunesTheFeedItHasRead() async throws {
+        let dir = try await FirmFixture.directory(cases: 3)
+        let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
+        #expect(try await store.changes(after: 0).cases.count == 3)
+        let run = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil, once: true)
+        #expect(run.wait() == 0)
+        let left = try await store.changes(after: 0)
+        #expect(left.cases.isEmpty && !left.people)
+        // The generation survives pruning: the next write still gets a larger sequence number.
+        let before = try await store.generation()
+        var batch = ImportBatch()
+        batch.people = [.init(source: "t", record: Person(id: "p9", role: "paralegal"))]
+        try await store.write(batch, now: Instant(seconds: 0))
+        #expect(try await store.generation() == before + 1)
+        #expect(try await store.changes(after: before).people)
+    }
+}
