@@ -137,8 +137,9 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         try await pool.write { db in try ImportWriter(db: db, now: now).write(batch) }
     }
 
-    /// Records fires and skipped steps, each once: a key already in the ledger is left as it is.
-    /// Returns the fires that were newly recorded.
+    /// Records fires and skipped steps, each once: a key already in the ledger is left as it is. A newly
+    /// recorded fire queues one pending delivery per recipient and channel (other than the journal) in the
+    /// same transaction. Returns the fires that were newly recorded.
     public func record(fires: [Fire], skipped: [SkippedStep], explanations: [String: String] = [:], now: Instant) async throws -> [Fire] {
         try await pool.write { db in
             var recorded: [Fire] = []
@@ -149,6 +150,10 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                 ON CONFLICT DO NOTHING
                 """
             let statement = try db.cachedStatement(sql: sql)
+            let enqueue = try db.cachedStatement(sql: """
+                INSERT INTO tickler_deliveries (fire_id, recipient, channel, next_attempt_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """)
             for s in skipped {
                 try statement.execute(arguments: [
                     s.key.fireID, s.key.cycle.policy, s.key.cycle.subject.description, s.key.cycle.anchor.rfc3339,
@@ -163,9 +168,35 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                     f.deliverAt.rfc3339, JSONText.array(f.recipients), JSONText.array(f.channels), explanations[f.fireID],
                     now.rfc3339,
                 ])
-                if db.changesCount > 0 { recorded.append(f) }
+                guard db.changesCount > 0 else { continue }
+                recorded.append(f)
+                for channel in f.channels where channel != "journal" {
+                    for recipient in f.recipients {
+                        try enqueue.execute(arguments: [f.fireID, recipient, channel, f.deliverAt.rfc3339])
+                    }
+                }
             }
             return recorded
+        }
+    }
+
+    /// A queued delivery (the delivery issue sends them; until then they wait).
+    public struct QueuedDelivery: Sendable, Equatable {
+        public var fireID: String
+        public var recipient: String
+        public var channel: String
+        public var status: String
+        public var nextAttemptAt: Instant
+    }
+
+    /// The delivery queue, in queue order.
+    public func deliveries() async throws -> [QueuedDelivery] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT fire_id, recipient, channel, status, next_attempt_at FROM tickler_deliveries ORDER BY id")
+                .compactMap { row in
+                    guard let at = RFC3339.parse(row[4]) else { return nil }
+                    return QueuedDelivery(fireID: row[0], recipient: row[1], channel: row[2], status: row[3], nextAttemptAt: at)
+                }
         }
     }
 

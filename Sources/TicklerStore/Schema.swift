@@ -80,6 +80,22 @@ enum Schema {
                 }
             }
         }
+        m.registerMigration("v3-delivery-queue") { db in
+            // One row per (fire, recipient, channel), written in the transaction that claims the fire, so a
+            // crash can never leave a recorded fire without its deliveries. The journal channel is not
+            // queued: the fire's journal entry is its delivery there.
+            try db.execute(sql: """
+                CREATE TABLE tickler_deliveries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    fire_id TEXT NOT NULL REFERENCES tickler_ledger(fire_id),
+                    recipient TEXT NOT NULL, channel TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, last_error TEXT,
+                    delivered_at TEXT,
+                    UNIQUE (fire_id, recipient, channel));
+                CREATE INDEX tickler_deliveries_pending ON tickler_deliveries(status, next_attempt_at);
+                """)
+        }
         return m
     }
 
