@@ -21,15 +21,18 @@ deps:
 		else echo "missing system packages:$$missing (run 'sudo make deps')"; exit 1; fi; \
 	fi
 
-## journald: start systemd-journald when nothing listens on its socket (as root it runs without systemd
-## as PID 1); the tests write real entries and read them back with journalctl.
+## journald: start systemd-journald when nothing answers on its socket (as root it runs without systemd
+## as PID 1); the tests write real entries and read them back with journalctl. A socket file left by a
+## journald that was killed refuses connections: it counts as not running.
+JOURNAL_SOCKET := /run/systemd/journal/socket
+JOURNAL_PROBE  := python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.connect(sys.argv[1])' $(JOURNAL_SOCKET) 2>/dev/null
 journald: deps
-	@if [ ! -S /run/systemd/journal/socket ]; then \
+	@if ! $(JOURNAL_PROBE); then \
 		if [ "$$(id -u)" != 0 ]; then echo "journald is not running and starting it needs root"; exit 1; fi; \
 		mkdir -p /run/systemd/journal /var/log/journal; \
 		(setsid /lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &); \
-		for i in $$(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done; \
-		[ -S /run/systemd/journal/socket ] || { echo "systemd-journald did not start"; exit 1; }; \
+		for i in $$(seq 50); do $(JOURNAL_PROBE) && break; sleep 0.1; done; \
+		$(JOURNAL_PROBE) || { echo "systemd-journald did not start"; exit 1; }; \
 		echo "started systemd-journald"; \
 	fi
 
