@@ -6,7 +6,7 @@ PREFIX      ?= /usr/local
 DESTDIR     ?=
 BINDIR      := $(DESTDIR)$(PREFIX)/bin
 SYSCONFDIR  ?= $(DESTDIR)/etc/tickler
-DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 libsystemd-dev pkg-config systemd systemd-container debootstrap
+DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 python3-venv libsystemd-dev libcurl4-openssl-dev openssl pkg-config systemd systemd-container debootstrap
 
 .PHONY: all deps journald build release test e2e demo demo-firm preview bench install clean
 

@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: time, calendars, policies, the evaluator. Foundation only.
@@ -47,13 +49,25 @@ let package = Package(
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // libcurl: SMTP and HTTPS, with its connection reuse, TLS and AUTH.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Channels: email over SMTP, signed webhooks; messages from Mustache templates; retry policy.
+        .target(
+            name: "TicklerDelivery",
+            dependencies: [
+                "TicklerCore", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strict
+        ),
         // Helpers for tests that talk to real journald and a notify socket.
         .target(name: "TicklerTestKit", swiftSettings: strict),
         // The `tickler` commands, as a library so tests can drive them in-process.
         .target(
             name: "TicklerCLI",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore",
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -62,7 +76,7 @@ let package = Package(
         .target(
             name: "TicklerDaemon",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore", "Systemd",
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "Systemd",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -89,8 +103,17 @@ let package = Package(
             dependencies: ["TicklerStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI"], swiftSettings: strict),
-        .testTarget(name: "TicklerDaemonTests", dependencies: ["TicklerDaemon", "TicklerTestKit"], swiftSettings: strict),
+        .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI", "TicklerTestKit"], swiftSettings: strict),
+        .testTarget(
+            name: "TicklerDeliveryTests",
+            dependencies: ["TicklerDelivery", "TicklerTestKit", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TicklerDaemonTests",
+            dependencies: ["TicklerDaemon", "TicklerTestKit", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SystemdTests",
             dependencies: ["Systemd", "TicklerTestKit", .product(name: "Logging", package: "swift-log")],

@@ -5,6 +5,8 @@ import Yams
 /// `channels:`: each entry's type and settings. Secrets may only be named (`*_credential`).
 struct ChannelDecoder {
     let reader: NodeReader
+    /// The configuration file's directory: `tls_ca_file` resolves against it.
+    let baseDirectory: String
 
     func decode(_ node: Node) -> [String: ChannelSettings] {
         var out: [String: ChannelSettings] = ["journal": .journal]
@@ -45,7 +47,7 @@ struct ChannelDecoder {
         }
         switch type {
         case "email":
-            let keys = ["type", "smtp", "starttls", "username", "password_credential", "from", "include_client"]
+            let keys = ["type", "smtp", "starttls", "username", "password_credential", "from", "include_client", "tls_ca_file"]
             guard let f = reader.mapping(node, what, allowed: keys, required: ["smtp", "from"]) else { return nil }
             var ok = true
             var url = ""
@@ -92,11 +94,12 @@ struct ChannelDecoder {
                 }
             } else { ok = false }
             let include = f["include_client"].flatMap { reader.bool($0, "include_client") } ?? true
+            let ca = caFile(f["tls_ca_file"], &ok)
             guard ok else { return nil }
             return .email(.init(url: url, startTLS: tls, username: username, passwordCredential: credential, from: from,
-                                includeClient: include))
+                                includeClient: include, caFile: ca))
         case "webhook":
-            let keys = ["type", "url", "secret_credential", "include_client"]
+            let keys = ["type", "url", "secret_credential", "include_client", "tls_ca_file"]
             guard let f = reader.mapping(node, what, allowed: keys, required: ["url", "secret_credential"]) else { return nil }
             var ok = f["url"] != nil && f["secret_credential"] != nil
             var url = ""
@@ -118,8 +121,9 @@ struct ChannelDecoder {
                 }
             }
             let include = f["include_client"].flatMap { reader.bool($0, "include_client") } ?? false
+            let ca = caFile(f["tls_ca_file"], &ok)
             guard ok else { return nil }
-            return .webhook(.init(url: url, secretCredential: secret, includeClient: include))
+            return .webhook(.init(url: url, secretCredential: secret, includeClient: include, caFile: ca))
         case "outbox":
             guard let f = reader.mapping(node, what, allowed: ["type", "include_client"]) else { return nil }
             return .outbox(includeClient: f["include_client"].flatMap { reader.bool($0, "include_client") } ?? false)
@@ -130,6 +134,18 @@ struct ChannelDecoder {
             reader.error(typeNode, "unknown channel type '\(type)'; expected email, webhook or outbox")
             return nil
         }
+    }
+
+    /// `tls_ca_file`: a readable file, resolved against the configuration's directory.
+    private func caFile(_ node: Node?, _ ok: inout Bool) -> String? {
+        guard let node, let text = reader.string(node, "tls_ca_file") else { return nil }
+        let path = ConfigurationLoader.resolve(text, against: baseDirectory)
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            reader.error(node, "tls_ca_file '\(text)' cannot be read")
+            ok = false
+            return nil
+        }
+        return path
     }
 
     static func isCredentialName(_ s: String) -> Bool {

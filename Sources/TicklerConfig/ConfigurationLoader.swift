@@ -76,7 +76,7 @@ public enum ConfigurationLoader {
         if let n = top["calendars"] { calendars = CalendarDecoder(reader: reader, baseDirectory: directory).decode(n) }
 
         var channels: [String: ChannelSettings] = ["journal": .journal]
-        if let n = top["channels"] { channels = ChannelDecoder(reader: reader).decode(n) }
+        if let n = top["channels"] { channels = ChannelDecoder(reader: reader, baseDirectory: directory).decode(n) }
 
         var defaultCalendar = calendars["firm"] ?? (calendars.count == 1 ? calendars.values.first! : nil)
         if top["calendars"] == nil { defaultCalendar = .utcDefault }

@@ -1,0 +1,60 @@
+import Foundation
+import TicklerCore
+
+/// Turns a fire into what a channel sends: an email for one recipient, or a webhook's JSON body. Client
+/// names and matter titles go in only where the channel's `include_client` allows.
+public struct MessageComposer: Sendable {
+    public let templates: TemplateCatalog
+
+    public init(templates: TemplateCatalog) { self.templates = templates }
+
+    /// The email of `notice` to `to`. Its Message-ID derives from the fire id and the recipient, so a
+    /// copy sent again after a crash is recognisably the same message.
+    public func email(_ notice: Notice, to: Mailbox, settings: ChannelSettings.Email, now: Instant) -> MailMessage {
+        let from = Mailbox(parsing: settings.from) ?? Mailbox(address: "tickler@localhost")
+        let fields = notice.fields(includeClient: settings.includeClient)
+        let render = { (part: TemplateCatalog.Part) in
+            templates.render(part, policy: notice.policy, stage: notice.stage, fields: fields)
+        }
+        return MailMessage(
+            from: from, to: to, subject: render(.subject), text: render(.text), html: render(.html),
+            messageID: Self.messageID(fireID: notice.fireID, recipient: to.address, domain: from.domain), date: now,
+            extraHeaders: [("X-Tickler-Fire-ID", notice.fireID), ("X-Tickler-Policy", notice.policy),
+                           ("X-Tickler-Case", notice.caseNumber)])
+    }
+
+    /// The digest email of one person.
+    public func digest(_ digest: DigestNotice, to: Mailbox, settings: ChannelSettings.Email, now: Instant) -> MailMessage {
+        let from = Mailbox(parsing: settings.from) ?? Mailbox(address: "tickler@localhost")
+        let fields = digest.fields(includeClient: settings.includeClient)
+        return MailMessage(
+            from: from, to: to, subject: templates.renderDigest(.subject, fields: fields),
+            text: templates.renderDigest(.text, fields: fields), html: templates.renderDigest(.html, fields: fields),
+            messageID: Self.messageID(fireID: digest.digestID, recipient: to.address, domain: from.domain), date: now,
+            extraHeaders: [("X-Tickler-Digest", digest.date.iso8601)])
+    }
+
+    /// `<FIREID.R@DOMAIN>`, R the first 8 hex digits of SHA-256 of the recipient's address.
+    public static func messageID(fireID: String, recipient: String, domain: String) -> String {
+        "\(fireID).\(SHA256.hex(recipient.lowercased()).prefix(8))@\(domain)"
+    }
+
+    /// The webhook body: the fire's ids, times and explanation, and a Slack/Teams-compatible `text`.
+    public func webhookBody(_ notice: Notice, includeClient: Bool) -> [UInt8] {
+        let fields = notice.fields(includeClient: includeClient)
+        let title = templates.render(.subject, policy: notice.policy, stage: notice.stage, fields: fields)
+        var body: [String: Any] = [
+            "fire_id": notice.fireID, "case_id": notice.caseID, "case_number": notice.caseNumber, "policy": notice.policy,
+            "stage": notice.stage, "repeat": notice.repeatNumber, "action": notice.action.rawValue, "subject": notice.subject,
+            "due_at": notice.due.rfc3339, "fired_at": notice.firedAt.rfc3339, "deliver_at": notice.deliverAt.rfc3339,
+            "recipients": notice.recipients, "explanation": notice.explanation,
+            "text": title + "\n" + notice.explanation,
+        ]
+        if includeClient {
+            body["client_name"] = notice.clientName
+            body["case_title"] = notice.caseTitle
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Array(data)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Mustache
+
+/// The message templates: Mustache files in the configuration's `templates/` directory, each for one part
+/// of a message (`subject`, `text`, `html`), chosen most specific first:
+/// `POLICY.stageN.PART.mustache`, then `POLICY.PART.mustache`, then `default.PART.mustache`, then the
+/// built-in default. `digest.PART.mustache` shapes the daily digest. HTML parts escape every variable;
+/// text parts and subjects do not.
+public struct TemplateCatalog: Sendable {
+    public enum Part: String, CaseIterable, Sendable { case subject, text, html }
+
+    private var templates: [String: MustacheTemplate]
+
+    /// The built-in defaults only.
+    public static let builtIn: TemplateCatalog = {
+        var t: [String: MustacheTemplate] = [:]
+        for (name, text) in DefaultTemplates.all {
+            let part = Part(rawValue: String(name.split(separator: ".").last!))!
+            t[name] = try! Self.compile(text, part: part)
+        }
+        return TemplateCatalog(templates: t)
+    }()
+
+    private init(templates: [String: MustacheTemplate]) { self.templates = templates }
+
+    /// Loads the templates of `directory` over the built-in defaults and checks them: names that match no
+    /// policy (of `stages`: policy id → number of stages) or part, Mustache syntax, and variables the
+    /// messages do not have. Every problem is reported, each with its file, line and column.
+    public static func load(directory: String?, stages: [String: Int]) throws(TemplateProblems) -> TemplateCatalog {
+        var catalog = builtIn
+        guard let directory else { return catalog }
+        let files: [String]
+        do { files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted() } catch {
+            throw TemplateProblems([TemplateProblem(file: directory, line: 1, column: 1,
+                                                    message: "the templates directory cannot be read")])
+        }
+        var problems: [TemplateProblem] = []
+        for file in files where file.hasSuffix(".mustache") {
+            let path = directory + "/" + file
+            let name = String(file.dropLast(".mustache".count))
+            guard let (part, vocabulary) = classify(name, stages: stages) else {
+                problems.append(TemplateProblem(file: path, line: 1, column: 1, message:
+                    "'\(file)' names no template: use POLICY.stageN.PART, POLICY.PART, default.PART or digest.PART "
+                        + "(PART is subject, text or html) with a policy id of the configuration"))
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                problems.append(TemplateProblem(file: path, line: 1, column: 1, message: "cannot be read as UTF-8 text"))
+                continue
+            }
+            var found: [TemplateProblem] = []
+            for tag in MustacheTags.scan(text) where !vocabulary.contains(tag.name) {
+                found.append(TemplateProblem(file: path, line: tag.line, column: tag.column,
+                                             message: "unknown variable '\(tag.name)'\(suggestion(tag.name, vocabulary))"))
+            }
+            do {
+                let template = try compile(text, part: part)
+                if found.isEmpty { catalog.templates[name] = template }
+            } catch {
+                found.append(TemplateProblem(file: path, line: error.line, column: error.column,
+                                             message: "Mustache syntax: \(error.message)"))
+            }
+            problems += found.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        }
+        if !problems.isEmpty { throw TemplateProblems(problems) }
+        return catalog
+    }
+
+    /// Renders one part of a fire's message.
+    public func render(_ part: Part, policy: String, stage: Int, fields: [String: Any]) -> String {
+        let template = templates["\(policy).stage\(stage).\(part.rawValue)"] ?? templates["\(policy).\(part.rawValue)"]
+            ?? templates["default.\(part.rawValue)"]!
+        return finish(template.render(fields), part)
+    }
+
+    /// Renders one part of the daily digest.
+    public func renderDigest(_ part: Part, fields: [String: Any]) -> String {
+        finish(templates["digest.\(part.rawValue)"]!.render(fields), part)
+    }
+
+    private func finish(_ s: String, _ part: Part) -> String {
+        guard part == .subject else { return s }
+        return s.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A Mustache syntax error at a line and column of the file as written.
+    struct SyntaxError: Error {
+        var line: Int
+        var column: Int
+        var message: String
+    }
+
+    /// Text parts and subjects are not HTML: they get Mustache's TEXT content type (no escaping).
+    private static func compile(_ text: String, part: Part) throws(SyntaxError) -> MustacheTemplate {
+        let pragma = part == .html ? "" : "{{% CONTENT_TYPE: TEXT}}"
+        do { return try MustacheTemplate(string: pragma + text) } catch let e as MustacheTemplate.ParserError {
+            // Positions in the file as written, without the pragma.
+            let column = e.context.lineNumber == 1 ? e.context.columnNumber - pragma.count : e.context.columnNumber
+            throw SyntaxError(line: e.context.lineNumber, column: max(1, column), message: "\(e.error)")
+        } catch {
+            throw SyntaxError(line: 1, column: 1, message: "\(error)")
+        }
+    }
+
+    /// The part a template file name is for, and the variables it may use; nil when it names nothing.
+    static func classify(_ name: String, stages: [String: Int]) -> (Part, Set<String>)? {
+        let pieces = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard pieces.count == 2 || pieces.count == 3, let part = Part(rawValue: pieces.last!) else { return nil }
+        let owner = pieces[0]
+        if pieces.count == 2 {
+            if owner == "default" { return (part, Notice.vocabulary) }
+            if owner == "digest" { return (part, DigestNotice.vocabulary) }
+            return stages[owner] != nil ? (part, Notice.vocabulary) : nil
+        }
+        guard let count = stages[owner], pieces[1].hasPrefix("stage"), let n = Int(pieces[1].dropFirst(5)),
+              (1...count).contains(n) else { return nil }
+        return (part, Notice.vocabulary)
+    }
+
+    private static func suggestion(_ name: String, _ vocabulary: Set<String>) -> String {
+        let close = vocabulary.filter { editDistance($0, name) <= 2 }.sorted()
+        return close.isEmpty ? "" : "; did you mean '\(close[0])'?"
+    }
+
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var row = Array(0...b.count)
+        for i in 1...a.count {
+            var prev = row[0]
+            row[0] = i
+            for j in 1...b.count {
+                let keep = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                prev = keep
+            }
+        }
+        return row[b.count]
+    }
+}
+
+/// A problem with a template file, located: `FILE:LINE:COL: error: MESSAGE`.
+public struct TemplateProblem: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public var description: String { "\(file):\(line):\(column): error: \(message)" }
+}
+
+public struct TemplateProblems: Error, Sendable, CustomStringConvertible {
+    public var problems: [TemplateProblem]
+
+    public init(_ problems: [TemplateProblem]) { self.problems = problems }
+
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
