@@ -8,7 +8,7 @@ BINDIR      := $(DESTDIR)$(PREFIX)/bin
 SYSCONFDIR  ?= $(DESTDIR)/etc/tickler
 DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 python3-venv libsystemd-dev libcurl4-openssl-dev openssl pkg-config systemd systemd-container debootstrap
 
-.PHONY: all deps journald build release test e2e demo demo-firm preview bench install clean
+.PHONY: all deps journald testenv build release test e2e demo demo-firm preview bench install clean
 
 all: build
 
@@ -36,6 +36,13 @@ journald: deps
 		echo "started systemd-journald"; \
 	fi
 
+## testenv: the Python the delivery tests run their SMTP server (aiosmtpd, from PyPI) and webhook
+## receiver with, in .cache/testenv.
+TESTENV := .cache/testenv
+testenv: deps
+	@$(TESTENV)/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { \
+		python3 -m venv $(TESTENV) && $(TESTENV)/bin/pip install --quiet --disable-pip-version-check aiosmtpd; }
+
 build: deps
 	$(SWIFT) build
 
@@ -44,7 +51,7 @@ release: deps
 	$(SWIFT) build -c release --product ticklerd
 
 ## test: everything the tests need, then the whole suite.
-test: deps journald
+test: deps journald testenv
 	$(SWIFT) build --build-tests
 	scripts/e2e-nspawn.sh
 	$(SWIFT) test

@@ -53,14 +53,13 @@ public final class SMTPSender {
     static func outcome(code: CURLcode, reply: Int, detail: String) -> SendOutcome {
         if code == CURLE_OK { return .delivered }
         let what = reply > 0 ? "\(detail) (server replied \(reply))" : detail
-        switch code {
-        case CURLE_LOGIN_DENIED, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT,
-             CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_USE_SSL_FAILED, CURLE_GOT_NOTHING,
-             CURLE_RECV_ERROR where reply == 0, CURLE_SEND_ERROR where reply == 0, CURLE_WEIRD_SERVER_REPLY:
+        if code == CURLE_LOGIN_DENIED || [421, 530, 534, 535, 538].contains(reply) {
             return .retry(reason: what, channelDown: true)
-        default:
-            if (500...599).contains(reply) && ![530, 534, 535, 538].contains(reply) { return .failed(reason: what) }
-            return .retry(reason: what, channelDown: reply == 0 || (400...499).contains(reply) && reply == 421)
+        }
+        switch reply {
+        case 500...599: return .failed(reason: what)
+        case 400...499: return .retry(reason: what, channelDown: false)
+        default: return .retry(reason: what, channelDown: true)
         }
     }
 }

@@ -137,10 +137,12 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         try await pool.write { db in try ImportWriter(db: db, now: now).write(batch) }
     }
 
-    /// Records fires and skipped steps, each once: a key already in the ledger is left as it is. A newly
-    /// recorded fire queues one pending delivery per recipient and channel (other than the journal) in the
-    /// same transaction. Returns the fires that were newly recorded.
-    public func record(fires: [Fire], skipped: [SkippedStep], explanations: [String: String] = [:], now: Instant) async throws -> [Fire] {
+    /// Records fires and skipped steps, each once: a key already in the ledger is left as it is. In the same
+    /// transaction, a newly recorded fire is queued for its channels (`channels` says how each is queued:
+    /// email once per recipient, a webhook once per fire; a channel not described is queued per recipient)
+    /// and written to its outbox channels. Returns the fires that were newly recorded.
+    public func record(fires: [Fire], skipped: [SkippedStep], explanations: [String: String] = [:],
+                       channels: [String: ChannelSettings] = [:], now: Instant) async throws -> [Fire] {
         try await pool.write { db in
             var recorded: [Fire] = []
             let sql = """
@@ -151,7 +153,13 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                 """
             let statement = try db.cachedStatement(sql: sql)
             let enqueue = try db.cachedStatement(sql: """
-                INSERT INTO tickler_deliveries (fire_id, recipient, channel, next_attempt_at) VALUES (?, ?, ?, ?)
+                INSERT INTO tickler_deliveries (kind, fire_id, recipient, channel, next_attempt_at) VALUES ('fire', ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """)
+            let outbox = try db.cachedStatement(sql: """
+                INSERT INTO tickler_outbox (fire_id, channel, case_id, case_number, client_name, policy, stage, repeat, action,
+                    subject, due_at, deliver_at, recipients, explanation, created_at)
+                VALUES (?, ?, ?, ?, (SELECT client_name FROM cases WHERE id = ? AND ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
                 """)
             for s in skipped {
@@ -162,41 +170,35 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                 ])
             }
             for f in fires {
+                let recipients = JSONText.array(f.recipients)
                 try statement.execute(arguments: [
                     f.fireID, f.policy, f.subject.description, f.key.cycle.anchor.rfc3339, f.key.step.stage,
                     f.key.step.repeatNumber, f.caseID, "fired", f.action.rawValue, f.due.rfc3339, f.firedAt.rfc3339,
-                    f.deliverAt.rfc3339, JSONText.array(f.recipients), JSONText.array(f.channels), explanations[f.fireID],
+                    f.deliverAt.rfc3339, recipients, JSONText.array(f.channels), explanations[f.fireID],
                     now.rfc3339,
                 ])
                 guard db.changesCount > 0 else { continue }
                 recorded.append(f)
                 for channel in f.channels where channel != "journal" {
-                    for recipient in f.recipients {
-                        try enqueue.execute(arguments: [f.fireID, recipient, channel, f.deliverAt.rfc3339])
+                    let settings = channels[channel]
+                    switch settings?.queueing ?? .perRecipient {
+                    case .perRecipient:
+                        for recipient in f.recipients {
+                            try enqueue.execute(arguments: [f.fireID, recipient, channel, f.deliverAt.rfc3339])
+                        }
+                    case .perFire:
+                        try enqueue.execute(arguments: [f.fireID, DeliveryQueue.everyone, channel, f.deliverAt.rfc3339])
+                    case .none:
+                        guard case .outbox(let includeClient) = settings else { continue }
+                        try outbox.execute(arguments: [
+                            f.fireID, channel, f.caseID, f.caseNumber, f.caseID, includeClient, f.policy, f.key.step.stage,
+                            f.key.step.repeatNumber, f.action.rawValue, f.subject.description, f.due.rfc3339,
+                            f.deliverAt.rfc3339, recipients, explanations[f.fireID], now.rfc3339,
+                        ])
                     }
                 }
             }
             return recorded
-        }
-    }
-
-    /// A queued delivery (the delivery issue sends them; until then they wait).
-    public struct QueuedDelivery: Sendable, Equatable {
-        public var fireID: String
-        public var recipient: String
-        public var channel: String
-        public var status: String
-        public var nextAttemptAt: Instant
-    }
-
-    /// The delivery queue, in queue order.
-    public func deliveries() async throws -> [QueuedDelivery] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT fire_id, recipient, channel, status, next_attempt_at FROM tickler_deliveries ORDER BY id")
-                .compactMap { row in
-                    guard let at = RFC3339.parse(row[4]) else { return nil }
-                    return QueuedDelivery(fireID: row[0], recipient: row[1], channel: row[2], status: row[3], nextAttemptAt: at)
-                }
         }
     }
 

@@ -96,6 +96,46 @@ enum Schema {
                 CREATE INDEX tickler_deliveries_pending ON tickler_deliveries(status, next_attempt_at);
                 """)
         }
+        m.registerMigration("v4-delivery") { db in
+            // Deliveries carry a kind: a fire's message, or a person's daily digest (which has no ledger
+            // row, so the queue no longer references the ledger). Every attempt is kept; the outbox holds
+            // fires for the firm's own systems; a digest is claimed once per person and business day.
+            try db.execute(sql: """
+                CREATE TABLE tickler_deliveries_v4 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL DEFAULT 'fire' CHECK (kind IN ('fire', 'digest')),
+                    fire_id TEXT NOT NULL, recipient TEXT NOT NULL, channel TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, last_error TEXT,
+                    delivered_at TEXT,
+                    UNIQUE (fire_id, recipient, channel));
+                INSERT INTO tickler_deliveries_v4 (id, fire_id, recipient, channel, status, attempts, next_attempt_at,
+                    last_error, delivered_at)
+                    SELECT id, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at
+                    FROM tickler_deliveries;
+                DROP TABLE tickler_deliveries;
+                ALTER TABLE tickler_deliveries_v4 RENAME TO tickler_deliveries;
+                CREATE INDEX tickler_deliveries_due ON tickler_deliveries(channel, status, next_attempt_at);
+                CREATE TABLE tickler_delivery_attempts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    delivery_id INTEGER NOT NULL REFERENCES tickler_deliveries(id) ON DELETE CASCADE,
+                    attempt INTEGER NOT NULL, at TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'retry', 'failed')), detail TEXT);
+                CREATE INDEX tickler_delivery_attempts_delivery ON tickler_delivery_attempts(delivery_id);
+                CREATE TABLE tickler_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    fire_id TEXT NOT NULL, channel TEXT NOT NULL,
+                    case_id TEXT NOT NULL, case_number TEXT NOT NULL, client_name TEXT,
+                    policy TEXT NOT NULL, stage INTEGER NOT NULL, repeat INTEGER NOT NULL, action TEXT NOT NULL,
+                    subject TEXT NOT NULL, due_at TEXT NOT NULL, deliver_at TEXT NOT NULL,
+                    recipients TEXT NOT NULL, explanation TEXT, created_at TEXT NOT NULL,
+                    UNIQUE (fire_id, channel));
+                CREATE TABLE tickler_digests (
+                    id TEXT PRIMARY KEY NOT NULL, person_id TEXT NOT NULL, day TEXT NOT NULL,
+                    items TEXT NOT NULL, created_at TEXT NOT NULL,
+                    UNIQUE (person_id, day));
+                """)
+        }
         return m
     }
 

@@ -1,0 +1,290 @@
+import Foundation
+import GRDB
+import TicklerCore
+
+/// The delivery queue: one row per (fire, recipient, channel), or per (digest, person, channel), written
+/// before anything is sent (fires in the transaction that records them). Channel lanes take what is due,
+/// oldest first, and record each attempt; a delivery is done once delivered or refused for good.
+public enum DeliveryQueue {
+    /// The recipient of a delivery made once per fire (webhooks): everyone the fire notifies.
+    public static let everyone = "*"
+}
+
+/// A delivery due to be attempted, with what its message is made from.
+public struct PendingDelivery: Sendable, Equatable {
+    public enum Kind: String, Sendable { case fire, digest }
+
+    public var id: Int64
+    public var kind: Kind
+    /// The fire id, or the digest id.
+    public var fireID: String
+    /// A person id, an address, `client`, or `*` (everyone the fire notifies).
+    public var recipient: String
+    public var channel: String
+    /// Attempts made before this one.
+    public var attempts: Int
+    /// The ledger row (kind `fire`).
+    public var fire: FiredStep?
+    /// The digest (kind `digest`).
+    public var digest: DigestRecord?
+    /// The case, as it is now (kind `fire`).
+    public var caseNumber: String
+    public var caseTitle: String
+    public var clientName: String
+    public var clientEmail: String?
+    /// The recipient, when it is a person of the directory.
+    public var person: Person?
+}
+
+/// A fire as the ledger recorded it.
+public struct FiredStep: Sendable, Equatable {
+    public var caseID: String
+    public var policy: String
+    public var subject: String
+    public var stage: Int
+    public var repeatNumber: Int
+    public var action: Stage.Action
+    public var due: Instant
+    public var firedAt: Instant
+    public var deliverAt: Instant
+    public var recipients: [String]
+    public var explanation: String
+}
+
+/// One person's digest for one business day, as claimed.
+public struct DigestRecord: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var caseID: String
+        public var caseNumber: String
+        public var clientName: String
+        public var policy: String
+        public var stage: Int
+        public var action: Stage.Action
+        public var due: Instant
+
+        public init(caseID: String, caseNumber: String, clientName: String, policy: String, stage: Int, action: Stage.Action,
+                    due: Instant) {
+            self.caseID = caseID
+            self.caseNumber = caseNumber
+            self.clientName = clientName
+            self.policy = policy
+            self.stage = stage
+            self.action = action
+            self.due = due
+        }
+    }
+
+    public var personID: String
+    public var day: LocalDate
+    public var entries: [Entry]
+    public var createdAt: Instant
+}
+
+/// What an attempt came to, as the queue records it.
+public enum DeliveryResult: Sendable, Equatable {
+    case delivered
+    /// Try again at `next`.
+    case retry(next: Instant, error: String)
+    /// Refused for good.
+    case failed(error: String)
+}
+
+/// A row of the queue, for tests and `tickler status`.
+public struct QueuedDelivery: Sendable, Equatable {
+    public var id: Int64
+    public var kind: PendingDelivery.Kind
+    public var fireID: String
+    public var recipient: String
+    public var channel: String
+    public var status: String
+    public var attempts: Int
+    public var nextAttemptAt: Instant
+    public var lastError: String?
+}
+
+/// The queue's health: what waits, what is being retried, what was refused for good.
+public struct DeliveryHealth: Sendable, Equatable {
+    public var pending = 0
+    public var retrying = 0
+    public var failed = 0
+    public var delivered = 0
+}
+
+extension SQLiteCaseStore {
+    /// Up to `limit` pending deliveries of `channel` whose next attempt has come, oldest first.
+    public func dueDeliveries(channel: String, now: Instant, limit: Int) async throws -> [PendingDelivery] {
+        try await pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT d.id, d.kind, d.fire_id, d.recipient, d.channel, d.attempts,
+                    l.case_id, l.policy, l.subject, l.stage, l.repeat, l.action, l.due_at, l.fired_at, l.deliver_at,
+                    l.recipients, l.explanation,
+                    c.number, c.title, c.client_name, c.client_email,
+                    p.id, p.name, p.email, p.role, p.manager_id, p.active,
+                    g.person_id, g.day, g.items, g.created_at
+                FROM tickler_deliveries d
+                LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.fire_id
+                LEFT JOIN cases c ON c.id = l.case_id
+                LEFT JOIN people p ON p.id = d.recipient
+                LEFT JOIN tickler_digests g ON d.kind = 'digest' AND g.id = d.fire_id
+                WHERE d.channel = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
+                ORDER BY d.next_attempt_at, d.id LIMIT ?
+                """, arguments: [channel, now.rfc3339, limit])
+            var out: [PendingDelivery] = []
+            while let r = try rows.next() {
+                guard let kind = PendingDelivery.Kind(rawValue: r[1]) else { continue }
+                var d = PendingDelivery(id: r[0], kind: kind, fireID: r[2], recipient: r[3], channel: r[4], attempts: r[5],
+                                        caseNumber: r[17] ?? "", caseTitle: r[18] ?? "", clientName: r[19] ?? "",
+                                        clientEmail: r[20])
+                if kind == .fire, let caseID: String = r[6], let action = Stage.Action(rawValue: r[11] ?? ""),
+                   let due = RFC3339.parse(r[12] ?? ""), let fired = RFC3339.parse(r[13] ?? "") {
+                    d.fire = FiredStep(caseID: caseID, policy: r[7], subject: r[8], stage: r[9], repeatNumber: r[10],
+                                       action: action, due: due, firedAt: fired,
+                                       deliverAt: RFC3339.parse(r[14] ?? "") ?? fired,
+                                       recipients: JSONText.parseArray(r[15] ?? "[]") ?? [], explanation: r[16] ?? "")
+                }
+                if let id: String = r[21] {
+                    d.person = Person(id: id, name: r[22] ?? "", email: r[23], role: r[24], managerID: r[25],
+                                      active: (r[26] as Int?) != 0)
+                }
+                if kind == .digest, let person: String = r[27], let day = LocalDate(iso8601: r[28] ?? ""),
+                   let created = RFC3339.parse(r[30] ?? "") {
+                    d.digest = DigestRecord(personID: person, day: day, entries: DigestItems.decode(r[29] ?? "[]"),
+                                            createdAt: created)
+                }
+                out.append(d)
+            }
+            return out
+        }
+    }
+
+    /// When the next pending delivery of `channel` comes due; nil when none waits.
+    public func nextDeliveryDue(channel: String) async throws -> Instant? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT MIN(next_attempt_at) FROM tickler_deliveries WHERE channel = ? AND status = 'pending'
+                """, arguments: [channel]).flatMap(RFC3339.parse)
+        }
+    }
+
+    /// Records attempt number `attempt` of delivery `id` and what it came to, in one transaction.
+    public func complete(delivery id: Int64, attempt: Int, result: DeliveryResult, at: Instant) async throws {
+        try await pool.write { db in
+            switch result {
+            case .delivered:
+                try db.execute(sql: """
+                    UPDATE tickler_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL
+                    WHERE id = ?
+                    """, arguments: [attempt, at.rfc3339, id])
+                try db.execute(sql: "INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome) VALUES (?, ?, ?, 'delivered')",
+                               arguments: [id, attempt, at.rfc3339])
+            case .retry(let next, let error):
+                try db.execute(sql: "UPDATE tickler_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                               arguments: [attempt, next.rfc3339, error, id])
+                try db.execute(sql: "INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, detail) VALUES (?, ?, ?, 'retry', ?)",
+                               arguments: [id, attempt, at.rfc3339, error])
+            case .failed(let error):
+                try db.execute(sql: "UPDATE tickler_deliveries SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?",
+                               arguments: [attempt, error, id])
+                try db.execute(sql: "INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, detail) VALUES (?, ?, ?, 'failed', ?)",
+                               arguments: [id, attempt, at.rfc3339, error])
+            }
+        }
+    }
+
+    /// The queue, in queue order.
+    public func deliveries() async throws -> [QueuedDelivery] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error
+                FROM tickler_deliveries ORDER BY id
+                """).compactMap { row in
+                guard let kind = PendingDelivery.Kind(rawValue: row[1]), let at = RFC3339.parse(row[7]) else { return nil }
+                return QueuedDelivery(id: row[0], kind: kind, fireID: row[2], recipient: row[3], channel: row[4], status: row[5],
+                                      attempts: row[6], nextAttemptAt: at, lastError: row[8])
+            }
+        }
+    }
+
+    /// Every attempt of delivery `id`: (attempt, outcome), in order.
+    public func attempts(delivery id: Int64) async throws -> [(attempt: Int, outcome: String)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT attempt, outcome FROM tickler_delivery_attempts WHERE delivery_id = ? ORDER BY id",
+                             arguments: [id]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    public func deliveryHealth() async throws -> DeliveryHealth {
+        try await pool.read { db in
+            var h = DeliveryHealth()
+            for row in try Row.fetchAll(db, sql: """
+                SELECT status, attempts > 0, COUNT(*) FROM tickler_deliveries GROUP BY status, attempts > 0
+                """) {
+                let n: Int = row[2]
+                switch (row[0] as String, row[1] as Bool) {
+                case ("pending", false): h.pending += n
+                case ("pending", true): h.pending += n; h.retrying += n
+                case ("failed", _): h.failed += n
+                case ("delivered", _): h.delivered += n
+                default: break
+                }
+            }
+            return h
+        }
+    }
+
+    /// Claims `person`'s digest for `day` and queues it on `channel`, once: false when it was claimed
+    /// before (by this run or an earlier one).
+    public func claimDigest(id: String, person: String, day: LocalDate, entries: [DigestRecord.Entry], channel: String,
+                            now: Instant) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO tickler_digests (id, person_id, day, items, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """, arguments: [id, person, day.iso8601, DigestItems.encode(entries), now.rfc3339])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: """
+                INSERT INTO tickler_deliveries (kind, fire_id, recipient, channel, next_attempt_at) VALUES ('digest', ?, ?, ?, ?)
+                """, arguments: [id, person, channel, now.rfc3339])
+            return true
+        }
+    }
+
+    /// The days on which `person` was sent (or is being sent) a digest.
+    public func digestDays(person: String) async throws -> [LocalDate] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT day FROM tickler_digests WHERE person_id = ? ORDER BY day", arguments: [person])
+                .compactMap(LocalDate.init(iso8601:))
+        }
+    }
+
+    /// The outbox, oldest first: (fire id, channel, case number, client name if included).
+    public func outbox() async throws -> [(fireID: String, channel: String, caseNumber: String, clientName: String?)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT fire_id, channel, case_number, client_name FROM tickler_outbox ORDER BY id")
+                .map { ($0[0], $0[1], $0[2], $0[3]) }
+        }
+    }
+}
+
+/// A digest's entries as stored: a JSON array of objects.
+enum DigestItems {
+    static func encode(_ entries: [DigestRecord.Entry]) -> String {
+        let objects: [[String: Any]] = entries.map {
+            ["case_id": $0.caseID, "case_number": $0.caseNumber, "client_name": $0.clientName, "policy": $0.policy,
+             "stage": $0.stage, "action": $0.action.rawValue, "due_at": $0.due.rfc3339]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> [DigestRecord.Entry] {
+        guard let objects = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] else { return [] }
+        return objects.compactMap { o in
+            guard let caseID = o["case_id"] as? String, let number = o["case_number"] as? String,
+                  let policy = o["policy"] as? String, let stage = o["stage"] as? Int,
+                  let action = (o["action"] as? String).flatMap(Stage.Action.init(rawValue:)),
+                  let due = (o["due_at"] as? String).flatMap(RFC3339.parse) else { return nil }
+            return DigestRecord.Entry(caseID: caseID, caseNumber: number, clientName: o["client_name"] as? String ?? "",
+                                      policy: policy, stage: stage, action: action, due: due)
+        }
+    }
+}
