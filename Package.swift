@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "TicklerCLI",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery",
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

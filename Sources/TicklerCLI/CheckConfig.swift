@@ -1,5 +1,6 @@
 import ArgumentParser
 import TicklerConfig
+import TicklerDelivery
 
 /// `tickler check-config`: validate the configuration and list every error with its location.
 struct CheckConfig: AsyncParsableCommand {
@@ -11,8 +12,12 @@ struct CheckConfig: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.loadConfiguration()
+        do { _ = try TemplateCatalog.load(directory: config.templatesDirectory, policies: config.policies) } catch {
+            throw CommandFailure.invalid(error.description)
+        }
         let custom = config.channels.count - 1
         Output.standard.line("\(config.path): ok: \(config.policies.count) policies, \(config.calendars.count) calendars, "
-            + "\(custom) channels besides the journal")
+            + "\(custom) channels besides the journal"
+            + (config.templatesDirectory.map { ", templates from \($0)" } ?? ", built-in templates"))
     }
 }

@@ -8,7 +8,7 @@ public struct TicklerCommand: AsyncParsableCommand {
         commandName: "tickler",
         abstract: "Check, preview and feed the Tickler follow-up daemon.",
         discussion: "Exit status: 0 ok, 1 invalid input or configuration, 2 usage error, 3 store or channel unreachable.",
-        subcommands: [CheckConfig.self, Import.self, Plan.self, Simulate.self, DemoData.self])
+        subcommands: [CheckConfig.self, Import.self, Plan.self, Simulate.self, TestChannel.self, DemoData.self])
 
     public init() {}
 
@@ -49,6 +49,8 @@ public struct CommandFailure: Error {
 
     /// Exit 1: the input or the configuration is invalid.
     public static func invalid(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 1) }
+    /// Exit 2: the command line is wrong.
+    public static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 2) }
     /// Exit 3: the store or a channel is unreachable.
     public static func unavailable(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 3) }
 }

@@ -20,6 +20,13 @@ public struct Configuration: Sendable {
     public var journalIncludesClient: Bool
     /// `policies`, in file order.
     public var policies: [Policy]
+    /// `templates`: the directory of message templates; by default `templates/` beside the file, when
+    /// it exists. Nil: the built-in templates only.
+    public var templatesDirectory: String?
+    /// `digest`: when each person's daily digest goes out, and through which email channel.
+    public var digest: DigestSettings?
+    /// `delivery: { retry_after, retry_max }`: the backoff of failed deliveries (default 30s doubling to 1h).
+    public var retry: RetryPolicy
 }
 
 /// Where the case store is.

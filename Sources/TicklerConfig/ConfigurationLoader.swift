@@ -4,7 +4,7 @@ import Yams
 
 /// Reads `tickler.yaml` into a `Configuration`, or fails with every problem located in the file.
 public enum ConfigurationLoader {
-    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "policies"]
+    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "policies"]
 
     /// Reads and validates the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
@@ -125,6 +125,38 @@ public enum ConfigurationLoader {
             includeClient = f["include_client"].flatMap { reader.bool($0, "include_client") } ?? false
         }
 
+        var retry = RetryPolicy()
+        if let n = top["delivery"], let f = reader.mapping(n, "delivery", allowed: ["retry_after", "retry_max"]) {
+            let first = f["retry_after"].flatMap { seconds($0, "retry_after", reader: reader) } ?? Int(retry.base)
+            let most = f["retry_max"].flatMap { seconds($0, "retry_max", reader: reader) } ?? max(Int(retry.cap), first)
+            if most < first {
+                reader.error(f["retry_max"] ?? n, "retry_max must be at least retry_after")
+            } else {
+                retry = RetryPolicy(base: Int64(first), cap: Int64(most))
+            }
+        }
+
+        var templates: String?
+        if let n = top["templates"], let t = reader.string(n, "templates") {
+            let path = resolve(t, against: directory)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                templates = path
+            } else {
+                reader.error(n, "templates '\(t)' is not a directory")
+            }
+        } else {
+            var isDirectory: ObjCBool = false
+            let path = resolve("templates", against: directory)
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { templates = path }
+        }
+
+        var digest: DigestSettings?
+        if let n = top["digest"] {
+            digest = DigestDecoder(reader: reader, calendars: calendars, channels: channels, defaultCalendar: defaults.calendar)
+                .decode(n)
+        }
+
         var policies: [Policy] = []
         if let n = top["policies"] {
             policies = PolicyDecoder(reader: reader, calendars: calendars, channels: channels, defaults: defaults).decode(n)
@@ -133,7 +165,7 @@ public enum ConfigurationLoader {
             path: path, firmName: firmName, calendars: calendars.isEmpty ? ["default": .utcDefault] : calendars,
             // Command-line dates need a zone even when policies name their calendars: the first by name.
             defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, poll: poll, channels: channels,
-            journalIncludesClient: includeClient, policies: policies)
+            journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry)
     }
 
     /// `60s`, `5m`, `1h`, `90 seconds`, `2 minutes`, `1 hour`: a positive number of seconds.

@@ -3,6 +3,7 @@ import Logging
 import Systemd
 import TicklerConfig
 import TicklerCore
+import TicklerDelivery
 import TicklerStore
 
 /// The service: evaluates the firm on a poll loop, records each due step in the ledger exactly once,
@@ -33,12 +34,23 @@ public actor Daemon {
     /// Why the daemon could not start (exit status 1 for configuration, 3 for the store).
     public enum StartFailure: Error, CustomStringConvertible {
         case configuration(ConfigurationError)
+        case templates(TemplateProblems)
         case store(String)
 
         public var description: String {
             switch self {
             case .configuration(let e): e.description
+            case .templates(let e): e.description
             case .store(let m): m
+            }
+        }
+
+        /// Each located error, one per line.
+        public var located: [String] {
+            switch self {
+            case .configuration(let e): e.diagnostics.map(\.description)
+            case .templates(let e): e.problems.map(\.description)
+            case .store(let m): [m]
             }
         }
     }
@@ -66,6 +78,14 @@ public actor Daemon {
     /// Set once READY=1 has been sent.
     private var isRunning = false
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The journal writer, with addresses redacted as the configuration says.
+    private var events: EventLog
+    /// The channel lanes: they send what the ledger queued, beside the poll loop.
+    private var deliveries: DeliveryService
+    /// Deliveries being retried or refused for good, as of the last tick.
+    private var deliveryErrors = 0
+    /// The last business day whose digests were claimed by this run.
+    private var lastDigestDay: LocalDate?
 
     /// Loads and validates the configuration, opens (and migrates) the store, and runs the first full
     /// evaluation. READY=1 is sent by `run` only after this succeeds.
@@ -73,12 +93,20 @@ public actor Daemon {
         self.options = options
         let loaded: Configuration
         do { loaded = try ConfigurationLoader.load(path: options.configPath) } catch { throw .configuration(error) }
+        let templates: TemplateCatalog
+        do { templates = try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies) } catch {
+            throw .templates(error)
+        }
         guard case .sqlite(let path) = loaded.store else { throw .store("unsupported store") }
         options.notifier.notify(.extendTimeout(microseconds: 90_000_000), .status("opening the store"))
         do { store = try SQLiteCaseStore(path: path, create: true) } catch { throw .store(error.message) }
         storePath = path
         config = loaded
         policies = Dictionary(uniqueKeysWithValues: loaded.policies.map { ($0.id, $0) })
+        var events = options.events
+        events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
+        self.events = events
+        deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, now: options.now)
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
         do { try await tick(full: true) } catch { throw .store("first evaluation failed: \(SQLiteCaseStore.describe(error))") }
@@ -89,6 +117,7 @@ public actor Daemon {
         options.events.record(.started, "ticklerd started: \(openCases.count) open cases, poll every \(config.poll.interval)s",
                               ["open_cases": "\(openCases.count)"])
         isRunning = true
+        deliveries.start()
         options.notifier.notify(.ready, .status(status))
         await withCheckedContinuation { stoppedWaiters.append($0) }
     }
@@ -187,8 +216,9 @@ public actor Daemon {
         try await store.record(fires: [], skipped: skipped, now: now)
         for start in stride(from: 0, to: fires.count, by: Self.chunk) {
             let chunk = Array(fires[start..<min(start + Self.chunk, fires.count)])
-            let claimed = try await store.record(fires: chunk, skipped: [], explanations: explanations, now: now)
-            for f in claimed { options.events.fired(f, explanation: explanations[f.fireID]) }
+            let claimed = try await store.record(fires: chunk, skipped: [], explanations: explanations, channels: config.channels,
+                                                 now: now)
+            for f in claimed { events.fired(f, explanation: explanations[f.fireID]) }
             recorded += claimed
             // A first start over a large backlog can outlast TimeoutStartSec: each chunk buys more time.
             if !isRunning { options.notifier.notify(.extendTimeout(microseconds: 30_000_000)) }
@@ -200,6 +230,13 @@ public actor Daemon {
             // store: a store shared by several instances would prune by the slowest reader.)
             try await store.pruneChanges(through: changes.through)
         }
+        if let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != lastDigestDay {
+            try await queueDigests(day, digest, now: now)
+            lastDigestDay = day
+        }
+        if !recorded.isEmpty || lastDigestDay != nil { await deliveries.kick() }
+        let health = try await store.deliveryHealth()
+        deliveryErrors = health.retrying + health.failed
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
         lastTick = (now, elapsed, recorded.count)
         nextTickAt = now.adding(seconds: Int64(config.poll.interval))
@@ -207,13 +244,60 @@ public actor Daemon {
                                     "open_cases": "\(openCases.count)"])
     }
 
+    /// Claims and queues, once per person and business day, the digest of everyone who has open
+    /// follow-ups: a full evaluation lists each cycle whose last fired step is still open.
+    private func queueDigests(_ day: LocalDate, _ digest: DigestSettings, now: Instant) async throws {
+        let snapshot = try await store.snapshot(caseIDs: nil, detail: .evaluation, people: true)
+        let ledger = try await store.ledgerFacts(caseIDs: nil)
+        let staff = Staff(snapshot.people)
+        let evaluator = Evaluator(policies: config.policies, staff: staff)
+        var byPerson: [String: [DigestRecord.Entry]] = [:]
+        for c in snapshot.cases {
+            for open in evaluator.openFollowUps(of: c, ledger: ledger, now: now) {
+                for r in open.recipients where staff.people[r] != nil {
+                    byPerson[r, default: []].append(DigestRecord.Entry(
+                        caseID: open.caseID, caseNumber: open.caseNumber, clientName: "", policy: open.policy,
+                        stage: open.step.stage, action: open.action, due: open.due))
+                }
+            }
+        }
+        var queued = 0
+        for (person, entries) in byPerson.sorted(by: { $0.key < $1.key }) {
+            let sorted = entries.sorted { ($0.due, $0.caseNumber, $0.policy) < ($1.due, $1.caseNumber, $1.policy) }
+            if try await store.claimDigest(id: DigestSchedule.id(person: person, day: day), person: person, day: day,
+                                           entries: sorted, channel: digest.via, now: now) {
+                queued += 1
+            }
+        }
+        if queued > 0 {
+            events.record(.digestQueued, "daily digests of \(day) queued for \(queued) people on \(digest.via)",
+                          ["day": "\(day)", "people": "\(queued)", "channel": "\(digest.via)"])
+        }
+    }
+
+    /// `ticklerd --once`: sends what the evaluation queued and is due now, within `timeout`. True when
+    /// nothing due was left in the queue.
+    public func deliverQueued(timeout: Duration) async -> Bool {
+        await deliveries.drain(timeout: timeout)
+    }
+
     /// SIGHUP: re-read the configuration; on error keep the old one and journal where the error is.
     public func reload() async {
         options.notifier.notify(.reloading(monotonicMicroseconds: ServiceNotifier.monotonicMicroseconds), .status("reloading"))
-        do {
+        do throws(ConfigurationError) {
             let loaded = try ConfigurationLoader.load(path: options.configPath)
+            let templates: TemplateCatalog
+            do { templates = try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies) } catch {
+                throw ConfigurationError(diagnostics: error.problems.map {
+                    Diagnostic(file: $0.file, line: $0.line, column: $0.column, message: $0.message)
+                })
+            }
             config = loaded
             policies = Dictionary(uniqueKeysWithValues: loaded.policies.map { ($0.id, $0) })
+            events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
+            await deliveries.stop(bound: .seconds(5))
+            deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, now: options.now)
+            deliveries.start()
             options.events.record(.configLoaded, "configuration reloaded from \(options.configPath): \(loaded.policies.count) policies",
                                   ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
             nextTickAt = Instant(seconds: 0)
@@ -234,6 +318,7 @@ public actor Daemon {
         options.events.record(.stopping, "ticklerd stopping")
         let deadline = ContinuousClock.now + bound
         while tickStartedAt != nil && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        await deliveries.stop(bound: max(.milliseconds(100), deadline - ContinuousClock.now))
         for w in stoppedWaiters { w.resume() }
         stoppedWaiters = []
     }
@@ -245,6 +330,6 @@ public actor Daemon {
         let local = config.defaultCalendar.zone.format(t.at)
         let clock = String(local.dropFirst(11).prefix(8))
         let health = storeDown ? " · store unavailable" : ""
-        return "\(cases) · \(t.fired) cycles due · last tick \(clock) in \(t.milliseconds) ms · 0 delivery errors\(health)"
+        return "\(cases) · \(t.fired) cycles due · last tick \(clock) in \(t.milliseconds) ms · \(deliveryErrors) delivery errors\(health)"
     }
 }

@@ -3,9 +3,11 @@ import TicklerCore
 
 /// Writes `ticklerd`'s events: structured journal entries (MESSAGE_ID, PRIORITY, TICKLER_* fields) through
 /// the logger's handler. Only ids, numbers and policy names are written: the evaluation snapshot holds
-/// no client names or addresses.
+/// no client names, and addresses are redacted unless `journal.include_client: true`.
 public struct EventLog: Sendable {
     public let logger: Logger
+    /// `journal.include_client`: set from the configuration when it is loaded.
+    var redaction = Redaction(includeClient: false)
 
     public init(logger: Logger) { self.logger = logger }
 
@@ -35,12 +37,13 @@ public struct EventLog: Sendable {
             "case_id": "\(f.caseID)", "case_number": "\(f.caseNumber)", "policy": "\(f.policy)",
             "stage": "\(f.key.step.stage)", "repeat": "\(f.key.step.repeatNumber)", "action": "\(f.action.rawValue)",
             "fire_id": "\(f.fireID)", "subject": "\(f.subject)", "due_at": "\(f.due)", "deliver_at": "\(f.deliverAt)",
-            "recipients": .array(f.recipients.map { .string($0) }), "channels": .array(f.channels.map { .string($0) }),
+            "recipients": .array(redaction.recipients(f.recipients).map { .string($0) }),
+            "channels": .array(f.channels.map { .string($0) }),
         ]
         if let explanation { fields["explanation"] = "\(explanation)" }
         record(escalation ? .escalationFired : .reminderFired,
                "\(escalation ? "Escalation" : "Reminder"): \(f.policy) \(f.key.step) for case \(f.caseNumber) (\(f.subject)), "
-                   + "due \(f.due), to \(f.recipients.isEmpty ? "nobody" : f.recipients.joined(separator: ", "))",
+                   + "due \(f.due), to \(f.recipients.isEmpty ? "nobody" : redaction.recipients(f.recipients).joined(separator: ", "))",
                fields, file: file, function: function, line: line)
     }
 }

@@ -2,7 +2,7 @@
 /// `systemd/tickler.catalog`) and its priority, so ops can filter: `journalctl MESSAGE_ID=…`.
 public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
-         storeRecovered, started, stopping, rowSkipped
+         storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued
 
     public var messageID: String {
         switch self {
@@ -17,16 +17,19 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .started: "4752238b4c20467aaf1628b533de3610"
         case .stopping: "8813b76c169f44acb73e5af180e3a214"
         case .rowSkipped: "6554987fb18f49258ebebcf44c79e6cf"
+        case .channelOutage: "b0e7a6c2f43d4c1f9a8e5d2c71f04e93"
+        case .channelRecovered: "4c2d9e81a07b4f6d8e3a1b5c9f7d2e60"
+        case .digestQueued: "9a41f3e7c2d84b0e8f6a5c3d1e7b9f24"
         }
     }
 
     /// syslog priority: escalations 4, reminders 5, failures 3, routine 6, delivered 7.
     public var priority: Int {
         switch self {
-        case .reminderFired, .storeRecovered: 5
+        case .reminderFired, .storeRecovered, .channelRecovered: 5
         case .escalationFired, .rowSkipped: 4
-        case .deliveryFailed, .reloadFailed, .storeOutage: 3
-        case .configLoaded, .started, .stopping: 6
+        case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
+        case .configLoaded, .started, .stopping, .digestQueued: 6
         case .delivered: 7
         }
     }

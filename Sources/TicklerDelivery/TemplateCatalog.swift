@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import TicklerCore
 
 /// The message templates: Mustache files in the configuration's `templates/` directory, each for one part
 /// of a message (`subject`, `text`, `html`), chosen most specific first:
@@ -64,6 +65,11 @@ public struct TemplateCatalog: Sendable {
         }
         if !problems.isEmpty { throw TemplateProblems(problems) }
         return catalog
+    }
+
+    /// Loads the templates of `directory` for `policies`.
+    public static func load(directory: String?, policies: [Policy]) throws(TemplateProblems) -> TemplateCatalog {
+        try load(directory: directory, stages: Dictionary(policies.map { ($0.id, $0.stages.count) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Renders one part of a fire's message.

@@ -153,6 +153,17 @@ extension SQLiteCaseStore {
                 }
                 out.append(d)
             }
+            // A digest names clients as the cases do now (the claim keeps ids only).
+            for i in out.indices {
+                guard var g = out[i].digest, !g.entries.isEmpty else { continue }
+                let ids = Array(Set(g.entries.map(\.caseID)))
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                let names = Dictionary(try Row.fetchAll(db, sql: "SELECT id, client_name FROM cases WHERE id IN (\(marks))",
+                                                        arguments: StatementArguments(ids)).map { ($0[0] as String, $0[1] as String) },
+                                       uniquingKeysWith: { a, _ in a })
+                for j in g.entries.indices { g.entries[j].clientName = names[g.entries[j].caseID] ?? "" }
+                out[i].digest = g
+            }
             return out
         }
     }
@@ -269,7 +280,7 @@ extension SQLiteCaseStore {
 enum DigestItems {
     static func encode(_ entries: [DigestRecord.Entry]) -> String {
         let objects: [[String: Any]] = entries.map {
-            ["case_id": $0.caseID, "case_number": $0.caseNumber, "client_name": $0.clientName, "policy": $0.policy,
+            ["case_id": $0.caseID, "case_number": $0.caseNumber, "policy": $0.policy,
              "stage": $0.stage, "action": $0.action.rawValue, "due_at": $0.due.rfc3339]
         }
         let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data("[]".utf8)

@@ -17,8 +17,12 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
     @Option(help: "The configuration file.")
     var config = "/etc/tickler/tickler.yaml"
 
-    @Flag(help: "Run one evaluation, record and journal what fires, and exit.")
+    @Flag(help: "Run one evaluation, record and journal what fires, send what is due, and exit.")
     var once = false
+
+    @Option(name: .customLong("deliver-timeout"),
+            help: "With --once: the longest time, in seconds, to spend sending; what is left stays queued.")
+    var deliverTimeout = 60
 
     func run() async throws {
         let underSystemd = ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil
@@ -29,7 +33,9 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
             if !underSystemd || !Journal.isAvailable { handlers.append(ConsoleLogHandler()) }
             return MultiplexLogHandler(handlers)
         }
-        let events = EventLog(logger: Logger(label: "ticklerd"))
+        var logger = Logger(label: "ticklerd")
+        logger.logLevel = .debug  // deliveries are journaled at priority 7 (debug)
+        let events = EventLog(logger: logger)
         let wedge = ProcessInfo.processInfo.environment["TICKLER_TEST_WEDGE_AFTER_TICKS"].flatMap(Int.init)
         let options = Daemon.Options(configPath: config, now: { Instant(seconds: Int64(Date().timeIntervalSince1970)) },
                                      notifier: ServiceNotifier(), events: events, wedgeAfterTicks: wedge)
@@ -39,14 +45,20 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
         } catch {
             // Each located error on its own line (also in the journal when it is there).
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            if case .configuration(let e) = error {
-                events.record(.reloadFailed, "ticklerd cannot start, the configuration is invalid:\n\(e.description)",
-                              ["config": "\(config)", "config_errors": .array(e.diagnostics.map { .string($0.description) })])
+            switch error {
+            case .configuration, .templates:
+                events.record(.reloadFailed, "ticklerd cannot start, the configuration is invalid:\n\(error.description)",
+                              ["config": "\(config)", "config_errors": .array(error.located.map { .string($0) })])
                 throw ExitCode(1)
+            case .store:
+                throw ExitCode(3)
             }
-            throw ExitCode(3)
         }
-        if once { return }
+        if once {
+            // What is due is sent now; what cannot be (a channel down, later delivery windows) stays queued.
+            _ = await daemon.deliverQueued(timeout: .seconds(max(0, deliverTimeout)))
+            return
+        }
         await ServiceLoop.run(daemon)
     }
 }

@@ -176,16 +176,25 @@ let goodFirm = """
         #expect(try await s.ledgerFacts(caseIDs: nil).highestRecorded(key.cycle) == StepIndex(stage: 1))
     }
 
-    @Test func recordingAFireQueuesOneDeliveryPerRecipientAndChannelOnce() async throws {
+    @Test func recordingAFireQueuesEmailPerRecipientWebhooksPerFireAndWritesTheOutboxOnce() async throws {
         let s = try store(temporaryDirectory())
         let key = FireKey(cycle: CycleKey(policy: "p", subject: SubjectRef(.case, "c1"), anchor: now), step: StepIndex(stage: 2))
         let fire = Fire(key: key, caseID: "c1", caseNumber: "N", due: now, firedAt: now, deliverAt: now.adding(seconds: 60),
-                        action: .escalate, recipients: ["a1", "mp1"], channels: ["journal", "email", "ops-hook"])
-        #expect(try await s.record(fires: [fire], skipped: [], now: now).count == 1)
-        #expect(try await s.record(fires: [fire], skipped: [], now: now).isEmpty)
+                        action: .escalate, recipients: ["a1", "mp1"],
+                        channels: ["journal", "email", "ops-hook", "outbox", "named-outbox"])
+        let channels: [String: ChannelSettings] = [
+            "email": .email(.init(url: "smtp://127.0.0.1:25", startTLS: .off, from: "t@firm.test")),
+            "ops-hook": .webhook(.init(url: "https://hooks.firm.test/", secretCredential: "s")),
+            "outbox": .outbox(includeClient: false), "named-outbox": .outbox(includeClient: true),
+        ]
+        #expect(try await s.record(fires: [fire], skipped: [], channels: channels, now: now).count == 1)
+        #expect(try await s.record(fires: [fire], skipped: [], channels: channels, now: now).isEmpty)
         let queued = try await s.deliveries()
-        #expect(queued.map { "\($0.recipient)/\($0.channel)" } == ["a1/email", "mp1/email", "a1/ops-hook", "mp1/ops-hook"])
+        #expect(queued.map { "\($0.recipient)/\($0.channel)" } == ["a1/email", "mp1/email", "*/ops-hook"])
         #expect(queued.allSatisfy { $0.fireID == key.fireID && $0.status == "pending" && $0.nextAttemptAt == now.adding(seconds: 60) })
+        let outbox = try await s.outbox()
+        #expect(outbox.map { "\($0.channel)" } == ["outbox", "named-outbox"])
+        #expect(outbox.allSatisfy { $0.fireID == key.fireID && $0.caseNumber == "N" })
     }
 
     @Test func aMissingStoreIsNotCreatedUnlessAsked() {

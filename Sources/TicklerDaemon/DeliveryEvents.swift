@@ -1,0 +1,60 @@
+import Logging
+import TicklerCore
+import TicklerStore
+
+/// The journal entries of the delivery side: each attempt's outcome with the fire's fields plus
+/// `TICKLER_CHANNEL`, `TICKLER_ATTEMPT` and `TICKLER_RECIPIENT`, and a channel's outage and recovery
+/// (once each).
+extension EventLog {
+    func delivered(_ d: PendingDelivery, attempt: Int, file: String = #fileID, function: String = #function, line: UInt = #line) {
+        record(.delivered, "Delivered \(what(d)) to \(redaction.recipient(d.recipient)) via \(d.channel) (attempt \(attempt))",
+               fields(d, attempt: attempt), file: file, function: function, line: line)
+    }
+
+    func deliveryFailed(_ d: PendingDelivery, attempt: Int, error: String, retryAt: Instant?,
+                        file: String = #fileID, function: String = #function, line: UInt = #line) {
+        var f = fields(d, attempt: attempt)
+        let reason = redaction.scrub(error)
+        f["error"] = "\(reason)"
+        f["will_retry"] = retryAt == nil ? "no" : "yes"
+        if let retryAt { f["next_attempt_at"] = "\(retryAt)" }
+        let then = retryAt.map { "will retry at \($0)" } ?? "refused for good, not retried"
+        record(.deliveryFailed, "Delivery of \(what(d)) to \(redaction.recipient(d.recipient)) via \(d.channel) failed "
+                   + "(attempt \(attempt)), \(then): \(reason)", f, file: file, function: function, line: line)
+    }
+
+    func channelOutage(_ channel: String, reason: String) {
+        record(.channelOutage, "channel \(channel) unreachable, deliveries stay queued and are retried: \(redaction.scrub(reason))",
+               ["channel": "\(channel)", "error": "\(redaction.scrub(reason))"])
+    }
+
+    func channelRecovered(_ channel: String) {
+        record(.channelRecovered, "channel \(channel) recovered", ["channel": "\(channel)"])
+    }
+
+    private func what(_ d: PendingDelivery) -> String {
+        if let g = d.digest { return "the digest of \(g.day)" }
+        guard let f = d.fire else { return "fire \(d.fireID)" }
+        return "\(f.action == .escalate ? "escalation" : "reminder") \(f.policy) stage \(f.stage) for case \(d.caseNumber)"
+    }
+
+    private func fields(_ d: PendingDelivery, attempt: Int) -> Logger.Metadata {
+        var m: Logger.Metadata = [
+            "fire_id": "\(d.fireID)", "channel": "\(d.channel)", "attempt": "\(attempt)",
+            "recipient": "\(redaction.recipient(d.recipient))",
+        ]
+        if let f = d.fire {
+            m["case_id"] = "\(f.caseID)"
+            m["case_number"] = "\(d.caseNumber)"
+            m["policy"] = "\(f.policy)"
+            m["stage"] = "\(f.stage)"
+            m["repeat"] = "\(f.repeatNumber)"
+            m["action"] = "\(f.action.rawValue)"
+            m["subject"] = "\(f.subject)"
+            m["due_at"] = "\(f.due)"
+            m["recipients"] = .array(redaction.recipients(f.recipients).map { .string($0) })
+        }
+        if let g = d.digest { m["digest_day"] = "\(g.day)" }
+        return m
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import TicklerCore
+import TicklerDelivery
+import TicklerStore
+
+/// One channel's deliveries, sent in queue order beside the poll loop. Each attempt is recorded in the
+/// store before the next one starts; a delivery is marked delivered only after the channel accepted it,
+/// so a crash in between sends it again with the same Message-ID or Idempotency-Key (at least once).
+///
+/// When the channel itself is down (no connection, TLS or login failure, timeout, 5xx from a webhook)
+/// the lane pauses with backoff instead of trying every queued delivery: it journals the outage once,
+/// probes with the oldest due delivery when the pause ends, and journals the recovery once.
+actor DeliveryLane {
+    let channel: String
+    private let settings: ChannelSettings
+    private let store: SQLiteCaseStore
+    private let events: EventLog
+    private let context: DeliveryContext
+    private let worker: LaneWorker
+    private let retry: RetryPolicy
+    private let now: @Sendable () -> Instant
+    private let signal = LaneSignal()
+    /// Since when the channel has been down, how many probes failed, and when to probe next.
+    private var outage: (failures: Int, until: Instant)?
+    private var stopping = false
+    private(set) var busy = false
+    private var jitter = SystemRandomNumberGenerator()
+    /// Deliveries taken per query.
+    static let batch = 50
+
+    init(channel: String, settings: ChannelSettings, store: SQLiteCaseStore, events: EventLog, context: DeliveryContext,
+         retry: RetryPolicy, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String) {
+        self.channel = channel
+        self.settings = settings
+        self.store = store
+        self.events = events
+        self.context = context
+        self.retry = retry
+        self.now = now
+        self.worker = LaneWorker(channel: channel, settings: settings, secret: secret)
+    }
+
+    /// Sends until `stop`: what is due, then sleeps until the next delivery comes due, a kick, or a pause ends.
+    func run() async {
+        while !stopping {
+            let wait = await step(drainOnly: false)
+            if stopping { break }
+            if let wait { await signal.wait(wait) }
+        }
+    }
+
+    /// `ticklerd --once`: sends what is due now, until nothing due is left, the channel is down, or
+    /// `deadline` passes. True when nothing due was left behind.
+    func drain(deadline: ContinuousClock.Instant) async -> Bool {
+        while ContinuousClock.now < deadline && !stopping {
+            if await step(drainOnly: true) != nil { break }
+        }
+        let left = (try? await dueCount()) ?? 1
+        return outage == nil && left == 0
+    }
+
+    func kick() async { await signal.kick() }
+
+    func stop() async {
+        stopping = true
+        await signal.kick()
+    }
+
+    private func dueCount() async throws -> Int {
+        try await store.dueDeliveries(channel: channel, now: now(), limit: 1).count
+    }
+
+    /// One pass: sends the due deliveries of one batch. Returns how long to wait before the next pass, or
+    /// nil to go on at once (more may be due). With `drainOnly`, any wait means "done for now".
+    private func step(drainOnly: Bool) async -> Duration? {
+        let t = now()
+        if let o = outage, t < o.until { return .seconds(max(1, o.until.seconds - t.seconds)) }
+        let due: [PendingDelivery]
+        do { due = try await store.dueDeliveries(channel: channel, now: t, limit: Self.batch) } catch {
+            return .seconds(2)  // the store is unavailable: the poll loop journals that; try again shortly
+        }
+        if due.isEmpty {
+            if drainOnly { return .seconds(1) }
+            let next = try? await store.nextDeliveryDue(channel: channel)
+            let seconds = next.map { max(1, min(60, $0.seconds - t.seconds)) } ?? 60
+            return .seconds(seconds)
+        }
+        busy = true
+        defer { busy = false }
+        for d in due {
+            if stopping { return nil }
+            let attempt = d.attempts + 1
+            let outcome = await send(d)
+            let at = now()
+            do {
+                switch outcome {
+                case .delivered:
+                    try await store.complete(delivery: d.id, attempt: attempt, result: .delivered, at: at)
+                    events.delivered(d, attempt: attempt)
+                    if outage != nil {
+                        outage = nil
+                        events.channelRecovered(channel)
+                    }
+                case .failed(let reason):
+                    try await store.complete(delivery: d.id, attempt: attempt, result: .failed(error: reason), at: at)
+                    events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: nil)
+                    if outage != nil {
+                        outage = nil
+                        events.channelRecovered(channel)
+                    }
+                case .retry(let reason, let down):
+                    let next = retry.nextAttempt(after: attempt, now: at, jitter: Double.random(in: 0..<1, using: &jitter))
+                    try await store.complete(delivery: d.id, attempt: attempt, result: .retry(next: next, error: reason), at: at)
+                    events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: next)
+                    if down {
+                        let failures = (outage?.failures ?? 0) + 1
+                        if outage == nil { events.channelOutage(channel, reason: reason) }
+                        let pause = retry.delay(afterFailures: failures, jitter: Double.random(in: 0..<1, using: &jitter))
+                        outage = (failures, at.adding(seconds: pause))
+                        return drainOnly ? .seconds(1) : .seconds(max(1, pause))
+                    }
+                }
+            } catch {
+                // The attempt happened but could not be recorded: it stays pending and is sent again
+                // (same Message-ID / Idempotency-Key) once the store is back.
+                return .seconds(2)
+            }
+        }
+        return nil
+    }
+
+    private func send(_ d: PendingDelivery) async -> SendOutcome {
+        switch settings {
+        case .email(let e):
+            let to: Mailbox
+            switch context.mailbox(d) {
+            case .success(let m): to = m
+            case .failure(let problem): return .failed(reason: problem.message)
+            }
+            if let f = d.fire {
+                return await worker.send(.email(context.composer.email(context.notice(d, f), to: to, settings: e, now: now())))
+            }
+            if let g = d.digest {
+                let digest = context.digestNotice(d, g, now: now())
+                return await worker.send(.email(context.composer.digest(digest, to: to, settings: e, now: now())))
+            }
+            return .failed(reason: "the fire is no longer in the ledger")
+        case .webhook(let w):
+            guard let f = d.fire else { return .failed(reason: "the fire is no longer in the ledger") }
+            let body = context.composer.webhookBody(context.notice(d, f), includeClient: w.includeClient)
+            return await worker.send(.webhook(body: body, key: d.fireID, now: now()))
+        case .journal, .outbox:
+            return .failed(reason: "channel \(channel) is not queued")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Systemd
+import TicklerConfig
+import TicklerCore
+import TicklerDelivery
+import TicklerStore
+
+/// The delivery side of the daemon: one lane per queued channel (email and webhook channels), each
+/// running beside the poll loop. The poll loop only records fires and kicks the lanes; it never waits
+/// for a send.
+final class DeliveryService: Sendable {
+    let lanes: [DeliveryLane]
+
+    init(config: Configuration, templates: TemplateCatalog, store: SQLiteCaseStore, events: EventLog,
+         now: @escaping @Sendable () -> Instant, credentials: Credentials = Credentials()) {
+        let context = DeliveryContext(config: config, templates: templates)
+        lanes = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
+            guard settings.queueing != .none else { return nil }
+            return DeliveryLane(channel: name, settings: settings, store: store, events: events, context: context,
+                                retry: config.retry, now: now, secret: { try credentials.secret($0) })
+        }
+    }
+
+    func start() {
+        for lane in lanes { Task { await lane.run() } }
+    }
+
+    /// New deliveries were queued: lanes that are asleep look now.
+    func kick() async {
+        for lane in lanes { await lane.kick() }
+    }
+
+    /// `--once`: sends what is due on every lane, all lanes at once, within `timeout`. True when nothing
+    /// due was left queued.
+    func drain(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        return await withTaskGroup(of: Bool.self) { group in
+            for lane in lanes { group.addTask { await lane.drain(deadline: deadline) } }
+            var all = true
+            for await done in group { all = all && done }
+            return all
+        }
+    }
+
+    /// Stops the lanes: a send in flight may finish within `bound`; what is left stays queued (and a send
+    /// cut off by the bound is sent again at the next start, with the same idempotency key).
+    func stop(bound: Duration) async {
+        for lane in lanes { await lane.stop() }
+        let deadline = ContinuousClock.now + bound
+        while ContinuousClock.now < deadline {
+            var busy = false
+            for lane in lanes where await lane.busy { busy = true }
+            if !busy { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}

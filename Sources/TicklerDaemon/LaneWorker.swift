@@ -1,0 +1,60 @@
+import Dispatch
+import TicklerCore
+import TicklerDelivery
+
+/// The sending end of one channel: its libcurl sender, used only on the lane's own serial queue, so a
+/// blocking send (a slow relay, a hung webhook) holds that queue and nothing else: not the poll loop,
+/// not another channel.
+final class LaneWorker: @unchecked Sendable {
+    enum Job {
+        case email(MailMessage)
+        case webhook(body: [UInt8], key: String, now: Instant)
+    }
+
+    private enum Sender {
+        case email(SMTPSender)
+        case webhook(WebhookSender)
+        /// A credential is missing: every attempt is retried, the channel counts as down.
+        case unavailable(String)
+        case none
+    }
+
+    private let queue: DispatchQueue
+    private let sender: Sender
+
+    /// `secret` reads a credential by name (`$CREDENTIALS_DIRECTORY`).
+    init(channel: String, settings: ChannelSettings, secret: (String) throws -> String) {
+        queue = DispatchQueue(label: "ticklerd.lane.\(channel)")
+        switch settings {
+        case .email(let e):
+            if let name = e.passwordCredential {
+                do { sender = .email(SMTPSender(settings: e, password: try secret(name))) } catch {
+                    sender = .unavailable("\(error)")
+                }
+            } else {
+                sender = .email(SMTPSender(settings: e, password: nil))
+            }
+        case .webhook(let w):
+            do { sender = .webhook(WebhookSender(settings: w, secret: try secret(w.secretCredential))) } catch {
+                sender = .unavailable("\(error)")
+            }
+        case .journal, .outbox:
+            sender = .none
+        }
+    }
+
+    func send(_ job: Job) async -> SendOutcome {
+        await withCheckedContinuation { c in
+            queue.async { c.resume(returning: self.perform(job)) }
+        }
+    }
+
+    private func perform(_ job: Job) -> SendOutcome {
+        switch (sender, job) {
+        case (.email(let s), .email(let m)): s.send(m)
+        case (.webhook(let s), .webhook(let body, let key, let now)): s.send(body: body, idempotencyKey: key, now: now)
+        case (.unavailable(let why), _): .retry(reason: why, channelDown: true)
+        default: .failed(reason: "this channel cannot send that kind of message")
+        }
+    }
+}
