@@ -111,7 +111,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TicklerDaemonTests",
-            dependencies: ["TicklerDaemon", "TicklerTestKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TicklerDaemon", "TicklerTestKit", "Systemd", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -20,11 +20,14 @@ count() { inside /bin/journalctl -b -u ticklerd -o cat "$@" | wc -l; }
 for tool in systemd-nspawn debootstrap; do
   command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd-container debootstrap >/dev/null; break; }
 done
-if [[ ! -x $ROOT/bin/systemctl ]]; then
+# What ticklerd needs at run time besides systemd: SQLite, libcurl (SMTP, webhooks), time zones.
+PACKAGES=systemd,systemd-sysv,dbus,libsqlite3-0,libcurl4,ca-certificates,tzdata
+if [[ ! -x $ROOT/bin/systemctl || "$(cat "$ROOT/.tickler-packages" 2>/dev/null)" != "$PACKAGES" ]]; then
   echo "e2e: building the container root (once)"
   rm -rf "$ROOT" && mkdir -p "$(dirname "$ROOT")"
-  debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libsqlite3-0,tzdata bookworm "$ROOT" >/dev/null \
+  debootstrap --variant=minbase --include=$PACKAGES bookworm "$ROOT" >/dev/null \
     || { echo "e2e: debootstrap failed"; exit 1; }
+  echo "$PACKAGES" > "$ROOT/.tickler-packages"
 fi
 swift build -c release --static-swift-stdlib --scratch-path .build-e2e --product ticklerd >/dev/null \
   && swift build -c release --static-swift-stdlib --scratch-path .build-e2e --product tickler >/dev/null \

@@ -21,7 +21,7 @@ import Testing
         let dir = try smallFirmDirectory()
         let r = try TicklerBinary.run(["check-config", "--config", dir + "/tickler.yaml"])
         #expect(r.status == 0)
-        #expect(r.stdout == "\(dir)/tickler.yaml: ok: 2 policies, 2 calendars, 0 channels besides the journal\n")
+        #expect(r.stdout == "\(dir)/tickler.yaml: ok: 2 policies, 2 calendars, 0 channels besides the journal, built-in templates\n")
     }
 
     @Test func usageErrorsExitTwo() throws {
