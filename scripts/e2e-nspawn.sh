@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end under real systemd: boots a minimal Debian in systemd-nspawn, installs ticklerd with its
 # unit and catalog, and checks what a sysadmin relies on: `systemctl start` returns only after READY,
-# fires reach `journalctl -u ticklerd`, reload with a good and a broken configuration, a wedged loop is
-# restarted by the watchdog, `systemctl stop` is clean. The root is built once per machine (cached in
+# fires reach `journalctl -u ticklerd`, email reaches an SMTP server and signed webhooks a receiver
+# (both on the host's loopback, which the container shares) with the secret passed by LoadCredential=,
+# reload with a good and a broken configuration, a wedged loop is restarted by the watchdog,
+# `systemctl stop` is clean. The root is built once per machine (cached in
 # .cache/nspawn-root, ignored by git). Needs root.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,13 +44,35 @@ rm -rf "$ROOT/var/lib/private/tickler" "$ROOT/var/lib/tickler"
 mkdir -p "$ROOT/etc/tickler" "$ROOT/var/lib/private/tickler"
 chmod 0700 "$ROOT/var/lib/private"
 cp config/court-holidays.ics "$ROOT/etc/tickler/"
-sed -e 's|^poll: .*|poll: { interval: 1s, full_rescan: 1h }|' config/tickler.yaml > "$ROOT/etc/tickler/tickler.yaml"
+
+# Real receivers on the host's loopback: the SMTP server (aiosmtpd) and the webhook receiver of the tests.
+PY=${TICKLER_TEST_PYTHON:-$PWD/.cache/testenv/bin/python3}
+SPOOL=$(mktemp -d /tmp/tickler-e2e-XXXXXX)
+printf 'e2e-webhook-secret' > "$SPOOL/secret"
+exec 3< <("$PY" scripts/testing/smtp_sink.py --dir "$SPOOL/mail" 2>"$SPOOL/smtp.log"; echo)
+read -r _ SMTP_PORT <&3
+exec 4< <("$PY" scripts/testing/http_receiver.py --dir "$SPOOL/hook" --secret-file "$SPOOL/secret" 2>"$SPOOL/hook.log"; echo)
+read -r _ HOOK_PORT <&4
+receivers() { pkill -f "scripts/testing/smtp_sink.py --dir $SPOOL" ; pkill -f "scripts/testing/http_receiver.py --dir $SPOOL"; }
+# The example configuration, its channels pointed at them.
+example_config() {
+  sed -e 's|^poll: .*|poll: { interval: 1s, full_rescan: 1h }|' \
+      -e "s|smtp: \"smtp://relay.firm.test:587\"|smtp: \"smtp://127.0.0.1:$SMTP_PORT\"|" \
+      -e 's|starttls: required|starttls: off|' -e '/username: tickler/d' -e '/password_credential: smtp-password/d' \
+      -e "s|url: \"https://hooks.firm.test/tickler\"|url: \"http://127.0.0.1:$HOOK_PORT/tickler\"|" \
+      config/tickler.yaml
+}
+example_config > "$ROOT/etc/tickler/tickler.yaml"
+install -D -m 0600 "$SPOOL/secret" "$ROOT/etc/tickler/credentials/webhook-secret"
 $BIN/tickler demo-data --cases 50 --seed 3 --out "$ROOT/var/lib/private/tickler/tickler.db" >/dev/null
 rm -rf "$ROOT/etc/systemd/system/ticklerd.service.d"
+mkdir -p "$ROOT/etc/systemd/system/ticklerd.service.d"
+printf '[Service]\nLoadCredential=webhook-secret:/etc/tickler/credentials/webhook-secret\n' \
+  > "$ROOT/etc/systemd/system/ticklerd.service.d/credentials.conf"
 
 systemd-nspawn -D "$ROOT" --register=no --keep-unit -b >/tmp/tickler-e2e-console.log 2>&1 &
 NSPAWN=$!
-cleanup() { kill $NSPAWN 2>/dev/null; wait $NSPAWN 2>/dev/null; }
+cleanup() { kill $NSPAWN 2>/dev/null; wait $NSPAWN 2>/dev/null; receivers; rm -rf "$SPOOL"; }
 trap cleanup EXIT
 inside() { nsenter -t "$LEADER" -m -u -i -n -p -- "$@"; }
 LEADER=
@@ -72,6 +96,23 @@ fires=$(inside /bin/journalctl -b -u ticklerd -o cat MESSAGE_ID=07375ca842e147c3
 check "fires reach journalctl -u ticklerd ($fires)" test "$fires" -gt 0
 explained=$(inside /bin/journalctl -b -u ticklerd -x MESSAGE_ID=4752238b4c20467aaf1628b533de3610)
 check "catalog explains the entries" grep -q 'first full evaluation' <<<"$explained"
+mails() { ls "$SPOOL/mail" 2>/dev/null | grep -c '\.json$'; }
+hooks_signed() { grep -l '"signature_ok": true' "$SPOOL"/hook/*.json 2>/dev/null | wc -l; }
+some_mail() { test "$(mails)" -gt 0; }
+some_hooks() { test "$(hooks_signed)" -gt 0; }
+check "email reaches the SMTP server" eventually some_mail
+check "signed webhooks arrive (secret from LoadCredential=)" eventually some_hooks
+delivered() { test "$(count MESSAGE_ID=322203dcd24244eea38969b0bde4a90e)" -gt 0; }
+check "deliveries are journaled" eventually delivered
+# Confidentiality: no client name and no address in any message or field ticklerd wrote.
+written=$(inside /bin/journalctl -b -u ticklerd -o verbose | grep -E '^ *(MESSAGE|TICKLER_[A-Z0-9_]+)=')
+leaks() {
+  grep -q '@' <<<"$written" && return 0
+  while IFS= read -r name; do [[ -n $name ]] && grep -qF "$name" <<<"$written" && return 0; done \
+    < <(sqlite3 "$ROOT/var/lib/private/tickler/tickler.db" "SELECT DISTINCT client_name FROM cases")
+  return 1
+}
+if leaks; then bad "no client name or address reaches the journal"; else ok "no client name or address reaches the journal"; fi
 
 check "reload with a good configuration" inside /bin/systemctl reload ticklerd
 two_loads() { test "$(count MESSAGE_ID=1185d79f7af94ab0891309e9ab1e7cc9)" -eq 2; }
@@ -90,8 +131,7 @@ check "inactive with result success" test "$(inside /bin/systemctl show -p Resul
 check "stopping journaled" test "$(inside /bin/journalctl -b -u ticklerd -o cat MESSAGE_ID=8813b76c169f44acb73e5af180e3a214 | wc -l)" -ge 1
 
 # A loop that hangs after its second tick stops pinging; systemd's watchdog restarts the service.
-sed -e 's|^poll: .*|poll: { interval: 1s, full_rescan: 1h }|' config/tickler.yaml > "$ROOT/etc/tickler/tickler.yaml"
-mkdir -p "$ROOT/etc/systemd/system/ticklerd.service.d"
+example_config > "$ROOT/etc/tickler/tickler.yaml"
 printf '[Service]\nWatchdogSec=3s\nEnvironment=TICKLER_TEST_WEDGE_AFTER_TICKS=2\n' > "$ROOT/etc/systemd/system/ticklerd.service.d/wedge.conf"
 inside /bin/systemctl daemon-reload
 inside /bin/systemctl start ticklerd

@@ -60,13 +60,18 @@ public struct Evaluator: Sendable {
                      at firedAt: Instant) -> Fire {
         let stage = policy.stages[step.index.stage - 1]
         var recipients: [String] = []
+        var redirected: [String] = []
         for r in stage.notify {
             for address in r.resolve(for: c, staff: staff) where !recipients.contains(address) { recipients.append(address) }
+            if let named = r.namedPerson(for: c, staff: staff), staff.people[named]?.active == false,
+               !redirected.contains(named) {
+                redirected.append(named)
+            }
         }
         return Fire(
             key: FireKey(cycle: schedule.key, step: step.index), caseID: c.id, caseNumber: c.number, due: step.due,
             firedAt: firedAt, deliverAt: Self.deliveryTime(firedAt, stage: stage, calendar: policy.calendar),
-            action: stage.action, recipients: recipients, channels: stage.via)
+            action: stage.action, recipients: recipients, channels: stage.via, redirectedFrom: redirected)
     }
 
     /// `deliver: business_hours` holds a fire until the next opening of the policy's calendar.

@@ -13,9 +13,11 @@ public struct Fire: Sendable, Equatable {
     /// Person ids, email addresses, or `client`.
     public var recipients: [String]
     public var channels: [String]
+    /// Inactive people the stage names, whose share went to their nearest active manager instead.
+    public var redirectedFrom: [String]
 
     public init(key: FireKey, caseID: String, caseNumber: String, due: Instant, firedAt: Instant, deliverAt: Instant,
-                action: Stage.Action, recipients: [String], channels: [String]) {
+                action: Stage.Action, recipients: [String], channels: [String], redirectedFrom: [String] = []) {
         self.key = key
         self.caseID = caseID
         self.caseNumber = caseNumber
@@ -25,6 +27,7 @@ public struct Fire: Sendable, Equatable {
         self.action = action
         self.recipients = recipients
         self.channels = channels
+        self.redirectedFrom = redirectedFrom
     }
 
     public var fireID: String { key.fireID }

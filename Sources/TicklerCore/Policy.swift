@@ -145,6 +145,17 @@ public enum Recipient: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The addressees for case `c`: person ids, email addresses, or `client`.
+    /// The one person this recipient names on `c` before inactive people are replaced, if it names one.
+    public func namedPerson(for c: CaseSnapshot, staff: Staff) -> String? {
+        switch self {
+        case .assignee: c.assigneeID
+        case .attorney: c.attorneyID
+        case .supervisor: c.assigneeID.flatMap { staff.people[$0]?.managerID }
+        case .person(let p): p
+        case .client, .role, .address: nil
+        }
+    }
+
     public func resolve(for c: CaseSnapshot, staff: Staff) -> [String] {
         switch self {
         case .assignee: return c.assigneeID.flatMap(staff.reachable).map { [$0] } ?? []

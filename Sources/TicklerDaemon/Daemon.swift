@@ -218,7 +218,10 @@ public actor Daemon {
             let chunk = Array(fires[start..<min(start + Self.chunk, fires.count)])
             let claimed = try await store.record(fires: chunk, skipped: [], explanations: explanations, channels: config.channels,
                                                  now: now)
-            for f in claimed { events.fired(f, explanation: explanations[f.fireID]) }
+            for f in claimed {
+                events.fired(f, explanation: explanations[f.fireID])
+                if !f.redirectedFrom.isEmpty { events.redirected(f, to: f.recipients) }
+            }
             recorded += claimed
             // A first start over a large backlog can outlast TimeoutStartSec: each chunk buys more time.
             if !isRunning { options.notifier.notify(.extendTimeout(microseconds: 30_000_000)) }

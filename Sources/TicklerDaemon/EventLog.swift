@@ -46,4 +46,15 @@ public struct EventLog: Sendable {
                    + "due \(f.due), to \(f.recipients.isEmpty ? "nobody" : redaction.recipients(f.recipients).joined(separator: ", "))",
                fields, file: file, function: function, line: line)
     }
+
+    /// A fire named inactive people: each is skipped and their manager notified instead (priority 4).
+    public func redirected(_ f: Fire, to recipients: [String]) {
+        for id in f.redirectedFrom {
+            record(.recipientRedirected,
+                   "\(id) is inactive: skipped for \(f.policy) \(f.key.step) on case \(f.caseNumber), their manager is notified",
+                   ["person": "\(id)", "case_id": "\(f.caseID)", "case_number": "\(f.caseNumber)", "policy": "\(f.policy)",
+                    "stage": "\(f.key.step.stage)", "fire_id": "\(f.fireID)",
+                    "recipients": .array(redaction.recipients(recipients).map { .string($0) })])
+        }
+    }
 }

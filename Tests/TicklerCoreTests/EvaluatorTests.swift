@@ -135,6 +135,10 @@ enum Fixtures {
         c.assigneeID = "p2"
         let e = evaluator.evaluate(c, ledger: LedgerState(), now: t("2026-09-16T16:00:00Z"))
         #expect(e.fires.first?.recipients == ["a1"])
+        #expect(e.fires.first?.redirectedFrom == ["p2"])
+        // An active assignee is nobody's redirection.
+        #expect(evaluator.evaluate(Fixtures.smith(), ledger: LedgerState(), now: t("2026-09-16T16:00:00Z"))
+            .fires.first?.redirectedFrom == [])
     }
 
     @Test func deadlineStagesPlaceAtNineOnTheCourtCalendar() {
