@@ -61,16 +61,28 @@ e2e: deps
 	scripts/e2e-nspawn.sh
 
 ## demo: the main job on the embedded default: a 300-case demo firm in SQLite, the example policies,
-## and ticklerd in the foreground printing each fire (Ctrl-C stops it).
-demo: build demo-firm
-	.build/debug/ticklerd --config .demo/tickler.yaml
+## and ticklerd in the foreground printing each fire and delivery (Ctrl-C stops it). The example's
+## channels are pointed at a loopback SMTP server and webhook receiver that keep what they get in
+## .demo/mail and .demo/hook.
+demo: build demo-firm testenv
+	@rm -rf .demo/mail .demo/hook; mkdir -p .demo/credentials; printf 'demo-webhook-secret' > .demo/credentials/webhook-secret
+	@$(TESTENV)/bin/python3 scripts/testing/smtp_sink.py --dir .demo/mail --port 2525 >/dev/null 2>.demo/smtp.log & \
+	$(TESTENV)/bin/python3 scripts/testing/http_receiver.py --dir .demo/hook --port 2526 \
+		--secret-file .demo/credentials/webhook-secret >/dev/null 2>.demo/hook.log & \
+	sleep 1; CREDENTIALS_DIRECTORY=$$PWD/.demo/credentials .build/debug/ticklerd --config .demo/tickler.yaml; \
+	kill %1 %2 2>/dev/null; echo "mail received: $$(ls .demo/mail | grep -c eml), webhooks: $$(ls .demo/hook | grep -c json)"
 
-## demo-firm: the demo store and a copy of the example configuration that points at it (polls every 5s).
+## demo-firm: the demo store and a copy of the example configuration that points at it (polls every 5s),
+## its channels on loopback.
 demo-firm:
 	@mkdir -p .demo
 	.build/debug/tickler demo-data --cases 300 --seed 42 --out .demo/tickler.db --force
 	cp config/court-holidays.ics .demo/
+	rm -rf .demo/templates && cp -r config/templates .demo/
 	sed -e 's|^store: .*|store: { sqlite: tickler.db }|' -e 's|^poll: .*|poll: { interval: 5s, full_rescan: 1h }|' \
+		-e 's|smtp: "smtp://relay.firm.test:587"|smtp: "smtp://127.0.0.1:2525"|' -e 's|starttls: required|starttls: off|' \
+		-e '/username: tickler/d' -e '/password_credential: smtp-password/d' \
+		-e 's|url: "https://hooks.firm.test/tickler"|url: "http://127.0.0.1:2526/tickler"|' \
 		config/tickler.yaml > .demo/tickler.yaml
 	.build/debug/tickler check-config --config .demo/tickler.yaml
 
@@ -97,6 +109,9 @@ install: release
 	install -m 0644 config/tickler.yaml $(SYSCONFDIR)/tickler.yaml.example
 	install -m 0644 config/court-holidays.ics $(SYSCONFDIR)/court-holidays.ics
 	[ -e $(SYSCONFDIR)/tickler.yaml ] || install -m 0644 config/tickler.yaml $(SYSCONFDIR)/tickler.yaml
+	[ -e $(SYSCONFDIR)/templates ] || { install -d $(SYSCONFDIR)/templates && \
+		install -m 0644 config/templates/*.mustache $(SYSCONFDIR)/templates/; }
+	install -d -m 0700 $(SYSCONFDIR)/credentials
 
 clean:
 	rm -rf .demo .bench .cache .build-e2e

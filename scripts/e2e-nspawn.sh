@@ -44,6 +44,7 @@ rm -rf "$ROOT/var/lib/private/tickler" "$ROOT/var/lib/tickler"
 mkdir -p "$ROOT/etc/tickler" "$ROOT/var/lib/private/tickler"
 chmod 0700 "$ROOT/var/lib/private"
 cp config/court-holidays.ics "$ROOT/etc/tickler/"
+rm -rf "$ROOT/etc/tickler/templates" && cp -r config/templates "$ROOT/etc/tickler/"
 
 # Real receivers on the host's loopback: the SMTP server (aiosmtpd) and the webhook receiver of the tests.
 PY=${TICKLER_TEST_PYTHON:-$PWD/.cache/testenv/bin/python3}
