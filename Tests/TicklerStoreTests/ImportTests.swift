@@ -197,6 +197,22 @@ let goodFirm = """
         #expect(outbox.allSatisfy { $0.fireID == key.fireID && $0.caseNumber == "N" })
     }
 
+    @Test func theOutboxNamesTheClientOnlyWhereItsChannelIncludesIt() async throws {
+        let s = try store(temporaryDirectory())
+        var batch = ImportBatch()
+        batch.cases = [.init(source: "t", record: .init(fields: CaseSnapshot(
+            id: "c1", number: "N-1", clientName: "Canary Client", status: .open, openedAt: now), updatedAt: nil))]
+        try await s.write(batch, now: now)
+        let key = FireKey(cycle: CycleKey(policy: "p", subject: SubjectRef(.case, "c1"), anchor: now), step: StepIndex(stage: 1))
+        let fire = Fire(key: key, caseID: "c1", caseNumber: "N-1", due: now, firedAt: now, deliverAt: now, action: .remind,
+                        recipients: ["p1"], channels: ["private", "shared"])
+        _ = try await s.record(fires: [fire], skipped: [], channels: ["private": .outbox(includeClient: false),
+                                                                     "shared": .outbox(includeClient: true)], now: now)
+        let rows = try await s.outbox()
+        #expect(rows.map { "\($0.channel)=\($0.clientName ?? "-")" } == ["private=-", "shared=Canary Client"])
+        #expect(try await s.deliveries().isEmpty)
+    }
+
     @Test func aMissingStoreIsNotCreatedUnlessAsked() {
         #expect(throws: StoreUnavailable.self) { try SQLiteCaseStore(path: "/nonexistent/dir/t.db", create: false) }
     }
