@@ -233,42 +233,40 @@ public actor Daemon {
             // store: a store shared by several instances would prune by the slowest reader.)
             try await store.pruneChanges(through: changes.through)
         }
+        var digests = 0
         if let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != lastDigestDay {
-            try await queueDigests(day, digest, now: now)
+            digests = try await queueDigests(day, digest, now: now)
             lastDigestDay = day
         }
-        if !recorded.isEmpty || lastDigestDay != nil { await deliveries.kick() }
-        let health = try await store.deliveryHealth()
+        if !recorded.isEmpty || digests > 0 { await deliveries.kick() }
+        let health = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
         deliveryErrors = health.retrying + health.failed
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
         lastTick = (now, elapsed, recorded.count)
         nextTickAt = now.adding(seconds: Int64(config.poll.interval))
         try await store.saveHealth(["last_tick_at": now.rfc3339, "last_tick_fired": "\(recorded.count)",
-                                    "open_cases": "\(openCases.count)"])
+                                    "open_cases": "\(openCases.count)", "deliveries_pending": "\(health.pending)",
+                                    "delivery_errors": "\(deliveryErrors)"])
     }
 
     /// Claims and queues, once per person and business day, the digest of everyone who has open
-    /// follow-ups: a full evaluation lists each cycle whose last fired step is still open.
-    private func queueDigests(_ day: LocalDate, _ digest: DigestSettings, now: Instant) async throws {
+    /// follow-ups: a full evaluation lists each cycle whose last fired step is still open. Returns how
+    /// many were queued now (none when an earlier run claimed them).
+    private func queueDigests(_ day: LocalDate, _ digest: DigestSettings, now: Instant) async throws -> Int {
         let snapshot = try await store.snapshot(caseIDs: nil, detail: .evaluation, people: true)
         let ledger = try await store.ledgerFacts(caseIDs: nil)
         let staff = Staff(snapshot.people)
         let evaluator = Evaluator(policies: config.policies, staff: staff)
-        var byPerson: [String: [DigestRecord.Entry]] = [:]
+        var byPerson: [String: [DigestEntry]] = [:]
         for c in snapshot.cases {
             for open in evaluator.openFollowUps(of: c, ledger: ledger, now: now) {
-                for r in open.recipients where staff.people[r] != nil {
-                    byPerson[r, default: []].append(DigestRecord.Entry(
-                        caseID: open.caseID, caseNumber: open.caseNumber, clientName: "", policy: open.policy,
-                        stage: open.step.stage, action: open.action, due: open.due))
-                }
+                for r in open.recipients where staff.people[r] != nil { byPerson[r, default: []].append(DigestEntry(open)) }
             }
         }
         var queued = 0
         for (person, entries) in byPerson.sorted(by: { $0.key < $1.key }) {
-            let sorted = entries.sorted { ($0.due, $0.caseNumber, $0.policy) < ($1.due, $1.caseNumber, $1.policy) }
             if try await store.claimDigest(id: DigestSchedule.id(person: person, day: day), person: person, day: day,
-                                           entries: sorted, channel: digest.via, now: now) {
+                                           entries: entries.sorted(by: DigestEntry.precedes), channel: digest.via, now: now) {
                 queued += 1
             }
         }
@@ -276,6 +274,7 @@ public actor Daemon {
             events.record(.digestQueued, "daily digests of \(day) queued for \(queued) people on \(digest.via)",
                           ["day": "\(day)", "people": "\(queued)", "channel": "\(digest.via)"])
         }
+        return queued
     }
 
     /// `ticklerd --once`: sends what the evaluation queued and is due now, within `timeout`. True when

@@ -32,11 +32,7 @@ struct DeliveryContext: Sendable {
     /// The queued digest as a message.
     func digestNotice(_ d: PendingDelivery, _ g: DigestRecord, now: Instant) -> DigestNotice {
         DigestNotice(digestID: d.fireID, personName: d.person?.name ?? d.recipient, firmName: firmName, date: g.day,
-                     items: g.entries.map {
-                         DigestNotice.Item(caseNumber: $0.caseNumber, clientName: $0.clientName, policy: $0.policy,
-                                           stage: $0.stage, action: $0.action, due: $0.due)
-                     },
-                     zone: defaultZone, sentAt: now)
+                     items: g.entries, zone: defaultZone, sentAt: now)
     }
 
     /// Where an email for `d` goes, or why it cannot go anywhere.

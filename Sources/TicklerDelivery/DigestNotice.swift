@@ -2,41 +2,23 @@ import TicklerCore
 
 /// One person's daily digest: their open reminders and escalations, oldest first, with counts per policy.
 public struct DigestNotice: Sendable, Equatable {
-    public struct Item: Sendable, Equatable {
-        public var caseNumber: String
-        public var clientName: String
-        public var policy: String
-        public var stage: Int
-        public var action: Stage.Action
-        public var due: Instant
-
-        public init(caseNumber: String, clientName: String = "", policy: String, stage: Int, action: Stage.Action, due: Instant) {
-            self.caseNumber = caseNumber
-            self.clientName = clientName
-            self.policy = policy
-            self.stage = stage
-            self.action = action
-            self.due = due
-        }
-    }
-
     public var digestID: String
     public var personName: String
     public var firmName: String
     /// The business day it is for.
     public var date: LocalDate
     /// Oldest due first.
-    public var items: [Item]
+    public var items: [DigestEntry]
     public var zone: ZoneRules
     public var sentAt: Instant
 
-    public init(digestID: String, personName: String, firmName: String, date: LocalDate, items: [Item], zone: ZoneRules,
+    public init(digestID: String, personName: String, firmName: String, date: LocalDate, items: [DigestEntry], zone: ZoneRules,
                 sentAt: Instant) {
         self.digestID = digestID
         self.personName = personName
         self.firmName = firmName
         self.date = date
-        self.items = items.sorted { ($0.due, $0.caseNumber, $0.policy, $0.stage) < ($1.due, $1.caseNumber, $1.policy, $1.stage) }
+        self.items = items.sorted(by: DigestEntry.precedes)
         self.zone = zone
         self.sentAt = sentAt
     }

@@ -116,12 +116,14 @@ enum Schema {
                 DROP TABLE tickler_deliveries;
                 ALTER TABLE tickler_deliveries_v4 RENAME TO tickler_deliveries;
                 CREATE INDEX tickler_deliveries_due ON tickler_deliveries(channel, status, next_attempt_at);
+                CREATE INDEX tickler_deliveries_status ON tickler_deliveries(status, attempts);
                 CREATE TABLE tickler_delivery_attempts (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     delivery_id INTEGER NOT NULL REFERENCES tickler_deliveries(id) ON DELETE CASCADE,
                     attempt INTEGER NOT NULL, at TEXT NOT NULL,
                     outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'retry', 'failed')), detail TEXT);
                 CREATE INDEX tickler_delivery_attempts_delivery ON tickler_delivery_attempts(delivery_id);
+                CREATE INDEX tickler_delivery_attempts_outcome ON tickler_delivery_attempts(outcome, at);
                 CREATE TABLE tickler_outbox (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     fire_id TEXT NOT NULL, channel TEXT NOT NULL,

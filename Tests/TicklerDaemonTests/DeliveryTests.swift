@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Glibc
 import Testing
 import TicklerCore
@@ -173,6 +174,9 @@ func waitUntil(_ timeout: Double = 30, _ condition: () async throws -> Bool) asy
         #expect(hook.allSatisfy { $0.status == "failed" && $0.attempts == 1 && $0.lastError?.contains("HTTP 400") == true })
         let failed = try JournalQuery.entries(["_PID=\(daemon.process.processIdentifier)", "MESSAGE_ID=388262a9e30d4deba90617fbfc5e2a68"])
         #expect(failed.count == 3 && failed.allSatisfy { $0["TICKLER_WILL_RETRY"] as? String == "no" && $0["PRIORITY"] as? String == "3" })
+        // The three refusals are the daemon's delivery errors (STATUS= and the store's health).
+        let db = try DatabaseQueue(path: firm.dir + "/tickler.db")
+        #expect(try await db.read { try String.fetchOne($0, sql: "SELECT value FROM tickler_state WHERE key = 'daemon.delivery_errors'") } == "3")
     }
 
     @Test func aHungWebhookDoesNotDelayEmail() async throws {
