@@ -219,6 +219,22 @@ func waitUntil(_ timeout: Double = 30, _ condition: () async throws -> Bool) asy
         #expect(try await firm.store().deliveries().allSatisfy { $0.status == "delivered" })
     }
 
+    @Test func anInactivePersonIsSkippedWithAJournalWarningAndTheirManagerNotified() async throws {
+        let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))")
+        let firm = try await DeliveryFirm(cases: 2, smtpPort: sink.port)
+        var batch = ImportBatch()
+        batch.people = [.init(source: "t", record: Person(id: "p1", name: "Pat Paralegal", email: "pat@firm.test",
+                                                           role: "paralegal", managerID: "a1", active: false))]
+        try await firm.store().write(batch, now: Instant(seconds: 0))
+        let daemon = try DaemonProcess(config: firm.config, notify: nil, environment: firm.environment, once: true)
+        #expect(daemon.wait(timeout: 60) == 0)
+        // Pat's share went to Alex, who the stage also names: one email per case, to Alex.
+        #expect(emailsReceived(sink).map { String($0.dropFirst(33)) } == ["alex@firm.test", "alex@firm.test"])
+        let warnings = try JournalQuery.entries(["_PID=\(daemon.process.processIdentifier)", "MESSAGE_ID=e5b8c1d74a2f4e3b9c6d0a7f18e2b453"])
+        #expect(warnings.count == 2)
+        #expect(warnings.allSatisfy { $0["TICKLER_PERSON"] as? String == "p1" && $0["PRIORITY"] as? String == "4" })
+    }
+
     @Test func onceSendsWhatIsDueBeforeExiting() async throws {
         let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))")
         let firm = try await DeliveryFirm(cases: 5, smtpPort: sink.port)
