@@ -19,13 +19,15 @@ public struct CaseSnapshot: Sendable, Equatable {
     public var deadlines: [Deadline]
     public var documentRequests: [DocumentRequest]
     public var appointments: [Appointment]
+    /// Trigger events (service of a complaint, entry of an order…) that deadline rules count from.
+    public var events: [TriggerEvent]
 
     public init(
         id: String, number: String, title: String = "", clientName: String = "", clientEmail: String? = nil,
         status: Status = .open, practiceArea: String? = nil, office: String? = nil, assigneeID: String? = nil,
         attorneyID: String? = nil, openedAt: Instant, closedAt: Instant? = nil, tags: [String] = [],
         communications: [Communication] = [], deadlines: [Deadline] = [], documentRequests: [DocumentRequest] = [],
-        appointments: [Appointment] = []
+        appointments: [Appointment] = [], events: [TriggerEvent] = []
     ) {
         self.id = id
         self.number = number
@@ -44,6 +46,7 @@ public struct CaseSnapshot: Sendable, Equatable {
         self.deadlines = deadlines
         self.documentRequests = documentRequests
         self.appointments = appointments
+        self.events = events
     }
 }
 

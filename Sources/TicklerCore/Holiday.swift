@@ -3,10 +3,14 @@ public struct Holiday: Hashable, Sendable {
     public var name: String
     /// True for a weekday observed in place of a holiday that falls on a weekend.
     public var observed: Bool
+    /// A state holiday that Fed. R. Civ. P. 6(a)(6)(C) counts only for periods measured after an event
+    /// (`forward_only: true`); business-day counting always skips it.
+    public var forwardOnly: Bool
 
-    public init(name: String, observed: Bool = false) {
+    public init(name: String, observed: Bool = false, forwardOnly: Bool = false) {
         self.name = name
         self.observed = observed
+        self.forwardOnly = forwardOnly
     }
 }
 

@@ -1,0 +1,103 @@
+/// `deadline_rules:`: a deadline computed from each event of a kind by a counting method.
+public struct DeadlineRule: Sendable {
+    public enum Counting: String, Sendable, CaseIterable { case frcp6a = "frcp-6a" }
+
+    public var id: String
+    /// The event kind it counts from.
+    public var onEvent: String
+    public var period: CourtPeriod
+    public var counting: Counting
+    /// Whose weekends and legal holidays end the count (and whose zone ends the last day).
+    public var calendar: BusinessCalendar
+    public var title: String
+    public var kind: Deadline.Kind
+    /// Rule 6(d): days added after the period when the event was served by mail (0: none).
+    public var addDaysForMail: Int
+
+    public init(id: String, onEvent: String, period: CourtPeriod, counting: Counting = .frcp6a, calendar: BusinessCalendar,
+                title: String = "", kind: Deadline.Kind = .court, addDaysForMail: Int = 0) {
+        self.id = id
+        self.onEvent = onEvent
+        self.period = period
+        self.counting = counting
+        self.calendar = calendar
+        self.title = title
+        self.kind = kind
+        self.addDaysForMail = addDaysForMail
+    }
+
+    /// The deadline this rule computes from `event`, or nil when the event is of another kind.
+    public func deadline(for event: TriggerEvent) -> Deadline? {
+        guard event.kind == onEvent else { return nil }
+        let c = compute(event)
+        return Deadline(id: "\(id):\(event.id)", title: title.isEmpty ? id : title, kind: kind, dueAt: c.due)
+    }
+
+    public func compute(_ event: TriggerEvent) -> CourtDeadline {
+        switch counting {
+        case .frcp6a:
+            FRCP6a.compute(trigger: event.occurredAt, period: period, calendar: calendar,
+                           mailDays: event.serviceMethod == .mail ? addDaysForMail : 0)
+        }
+    }
+}
+
+/// `21 days`, `72 hours`, `14 days before`.
+public struct CourtPeriod: Sendable, Equatable, CustomStringConvertible {
+    public enum Unit: String, Sendable { case days, hours }
+
+    public var amount: Int
+    public var unit: Unit
+    /// Counted backward from the event ("before"), as Rule 6(a)(5) describes.
+    public var backward: Bool
+
+    public init(amount: Int, unit: Unit, backward: Bool = false) {
+        self.amount = amount
+        self.unit = unit
+        self.backward = backward
+    }
+
+    public init?(parsing text: String) {
+        let words = text.split(separator: " ").map { $0.lowercased() }
+        guard words.count == 2 || (words.count == 3 && words[2] == "before"), let n = Int(words[0]), n > 0, n <= 100_000
+        else { return nil }
+        switch words[1] {
+        case "day", "days": unit = .days
+        case "hour", "hours": unit = .hours
+        default: return nil
+        }
+        amount = n
+        backward = words.count == 3
+    }
+
+    public var description: String {
+        "\(amount) \(amount == 1 ? String(unit.rawValue.dropLast()) : unit.rawValue)\(backward ? " before" : "")"
+    }
+}
+
+/// Computed deadlines join a case's stored deadlines: subject `deadline:RULE:EVENT`. A stored deadline
+/// with the same id wins (that is how a firm records one as completed).
+public struct DeadlineRuleSet: Sendable {
+    public let rules: [DeadlineRule]
+    private let byEvent: [String: [DeadlineRule]]
+
+    public init(_ rules: [DeadlineRule]) {
+        self.rules = rules
+        byEvent = Dictionary(grouping: rules, by: \.onEvent)
+    }
+
+    public var isEmpty: Bool { rules.isEmpty }
+
+    /// `c` with the deadlines its events call for added.
+    public func apply(to c: CaseSnapshot) -> CaseSnapshot {
+        guard !rules.isEmpty, !c.events.isEmpty else { return c }
+        var out = c
+        let stored = Set(c.deadlines.map(\.id))
+        for event in c.events {
+            for rule in byEvent[event.kind] ?? [] {
+                if let d = rule.deadline(for: event), !stored.contains(d.id) { out.deadlines.append(d) }
+            }
+        }
+        return out
+    }
+}
