@@ -58,7 +58,8 @@ struct Plan: AsyncParsableCommand {
         if let caseID, snapshot.cases.isEmpty { throw CommandFailure.invalid("error: no case with id '\(caseID)'") }
         let snoozesByCase = Dictionary(grouping: snoozes, by: \.caseID)
         let evaluator = Evaluator(policies: config.policies, staff: Staff(snapshot.people))
-        let cases = snapshot.cases
+        let rules = config.deadlineRuleSet
+        let cases = rules.isEmpty ? snapshot.cases : snapshot.cases.map(rules.apply)
         let json = format == "json"
         let explain = self.explain
         let progress = SharedProgress(Progress("planning cases", total: cases.count))

@@ -53,7 +53,8 @@ struct Simulate: AsyncParsableCommand {
         warn(snapshot.badRows)
         // A fire's case rank is its case's position, so the cases must be in String order (the store's id
         // order is byte order, which differs for text that is not normalised).
-        var cases = snapshot.cases
+        let rules = config.deadlineRuleSet
+        var cases = rules.isEmpty ? snapshot.cases : snapshot.cases.map(rules.apply)
         if zip(cases, cases.dropFirst()).contains(where: { !($0.id < $1.id) }) { cases.sort { $0.id < $1.id } }
         let simulator = Simulator(evaluator: Evaluator(policies: config.policies, staff: Staff(snapshot.people)))
         Self.run(cases, simulator: simulator, snoozes: Dictionary(grouping: snoozes, by: \.caseID), from: start, to: end,

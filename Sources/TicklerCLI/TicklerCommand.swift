@@ -8,7 +8,8 @@ public struct TicklerCommand: AsyncParsableCommand {
         commandName: "tickler",
         abstract: "Check, preview and feed the Tickler follow-up daemon.",
         discussion: "Exit status: 0 ok, 1 invalid input or configuration, 2 usage error, 3 store or channel unreachable.",
-        subcommands: [CheckConfig.self, Import.self, Plan.self, Simulate.self, TestChannel.self, DemoData.self])
+        subcommands: [CheckConfig.self, Import.self, Plan.self, Simulate.self, DeadlineCommand.self, CalendarImpact.self,
+                      TestChannel.self, DemoData.self])
 
     public init() {}
 

@@ -112,14 +112,30 @@ struct CalendarDecoder {
         var dates: [LocalDate: Holiday] = [:]
         for item in items {
             if case .mapping = item {
-                guard let f = reader.mapping(item, "holiday", allowed: ["date", "name"], required: ["date"]),
-                      let dn = f["date"], let text = reader.string(dn, "date") else { continue }
-                guard let date = LocalDate(iso8601: text) else {
-                    reader.error(dn, "holiday date '\(text)' must be a real date YYYY-MM-DD")
-                    continue
+                // `{ date: 2026-03-31, name: César Chávez Day, forward_only: true }` or `{ file: state.ics, forward_only: true }`:
+                // forward_only marks state holidays that Rule 6(a)(6)(C) counts only after an event.
+                guard let f = reader.mapping(item, "holiday", allowed: ["date", "name", "file", "forward_only"]) else { continue }
+                let forwardOnly = f["forward_only"].flatMap { reader.bool($0, "forward_only") } ?? false
+                switch (f["date"], f["file"]) {
+                case (let dn?, nil):
+                    guard let text = reader.string(dn, "date") else { continue }
+                    guard let date = LocalDate(iso8601: text) else {
+                        reader.error(dn, "holiday date '\(text)' must be a real date YYYY-MM-DD")
+                        continue
+                    }
+                    let name = f["name"].flatMap { reader.string($0, "name") } ?? "Holiday \(text)"
+                    dates[date] = Holiday(name: name, forwardOnly: forwardOnly)
+                case (nil, let fn?):
+                    guard let text = reader.string(fn, "file") else { continue }
+                    if f["name"] != nil { reader.error(f.keys["name"], "a holiday file names its own days; remove name") }
+                    for (d, h) in icsHolidays(text, fn) {
+                        dates[d] = Holiday(name: h.name, observed: h.observed, forwardOnly: forwardOnly)
+                    }
+                case (.some, .some):
+                    reader.error(item, "a holiday gives date or file, not both")
+                case (nil, nil):
+                    reader.error(item, "a holiday needs date (YYYY-MM-DD) or file (an .ics file)")
                 }
-                let name = f["name"].flatMap { reader.string($0, "name") } ?? "Holiday \(text)"
-                dates[date] = Holiday(name: name)
                 continue
             }
             guard let text = reader.string(item, "each holiday") else { continue }
@@ -128,15 +144,7 @@ struct CalendarDecoder {
             } else if let date = LocalDate(iso8601: text) {
                 dates[date] = Holiday(name: "Holiday \(text)")
             } else if text.lowercased().hasSuffix(".ics") {
-                let path = ConfigurationLoader.resolve(text, against: baseDirectory)
-                guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    reader.error(item, "cannot read holiday file '\(text)' (looked for \(path))")
-                    continue
-                }
-                switch ICalendarHolidays.parse(contents) {
-                case .success(let days): for (d, h) in days { dates[d] = h }
-                case .failure(let p): reader.error(line: p.line, column: 1, file: path, p.message)
-                }
+                for (d, h) in icsHolidays(text, item) { dates[d] = h }
             } else if text.count == 10, text.filter({ $0 == "-" }).count == 2 {
                 reader.error(item, "holiday date '\(text)' is not a real date")
             } else {
@@ -145,6 +153,21 @@ struct CalendarDecoder {
             }
         }
         return HolidaySet(ruleSets: sets, explicit: dates)
+    }
+
+    /// The all-day events of an `.ics` file, or none with the error reported.
+    private func icsHolidays(_ text: String, _ node: Node) -> [(LocalDate, Holiday)] {
+        let path = ConfigurationLoader.resolve(text, against: baseDirectory)
+        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+            reader.error(node, "cannot read holiday file '\(text)' (looked for \(path))")
+            return []
+        }
+        switch ICalendarHolidays.parse(contents) {
+        case .success(let days): return days.map { ($0.0, $0.1) }
+        case .failure(let p):
+            reader.error(line: p.line, column: 1, file: path, p.message)
+            return []
+        }
     }
 
     private func resolve(_ name: String, _ specs: [String: Spec], _ done: inout [String: BusinessCalendar],

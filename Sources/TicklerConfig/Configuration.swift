@@ -27,6 +27,11 @@ public struct Configuration: Sendable {
     public var digest: DigestSettings?
     /// `delivery: { retry_after, retry_max }`: the backoff of failed deliveries (default 30s doubling to 1h).
     public var retry: RetryPolicy
+    /// `deadline_rules`: deadlines computed from trigger events (Fed. R. Civ. P. 6(a)).
+    public var deadlineRules: [DeadlineRule]
+
+    /// The computed-deadline rules, ready to apply to case snapshots.
+    public var deadlineRuleSet: DeadlineRuleSet { DeadlineRuleSet(deadlineRules) }
 }
 
 /// Where the case store is.

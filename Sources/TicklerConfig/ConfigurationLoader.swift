@@ -4,7 +4,7 @@ import Yams
 
 /// Reads `tickler.yaml` into a `Configuration`, or fails with every problem located in the file.
 public enum ConfigurationLoader {
-    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "policies"]
+    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "policies"]
 
     /// Reads and validates the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
@@ -157,6 +157,12 @@ public enum ConfigurationLoader {
                 .decode(n)
         }
 
+        var deadlineRules: [DeadlineRule] = []
+        if let n = top["deadline_rules"] {
+            deadlineRules = DeadlineRuleDecoder(reader: reader, calendars: calendars,
+                                                fallback: calendars["court"] ?? defaults.calendar).decode(n)
+        }
+
         var policies: [Policy] = []
         if let n = top["policies"] {
             policies = PolicyDecoder(reader: reader, calendars: calendars, channels: channels, defaults: defaults).decode(n)
@@ -165,7 +171,8 @@ public enum ConfigurationLoader {
             path: path, firmName: firmName, calendars: calendars.isEmpty ? ["default": .utcDefault] : calendars,
             // Command-line dates need a zone even when policies name their calendars: the first by name.
             defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, poll: poll, channels: channels,
-            journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry)
+            journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry,
+            deadlineRules: deadlineRules)
     }
 
     /// `60s`, `5m`, `1h`, `90 seconds`, `2 minutes`, `1 hour`: a positive number of seconds.

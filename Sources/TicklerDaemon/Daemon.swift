@@ -185,6 +185,7 @@ public actor Daemon {
             options.events.record(.rowSkipped, "\(bad)", ["table": "\(bad.table)", "row": "\(bad.id)"])
         }
         let evaluator = Evaluator(policies: config.policies, staff: staff)
+        let rules = config.deadlineRuleSet
         if full {
             wakes = WakeSchedule()
             openCases = []
@@ -197,7 +198,8 @@ public actor Daemon {
         var fires: [Fire] = []
         var skipped: [SkippedStep] = []
         var explanations: [String: String] = [:]
-        for c in snapshot.cases {
+        for stored in snapshot.cases {
+            let c = rules.apply(to: stored)
             let e = evaluator.evaluate(c, ledger: ledger, snoozes: snoozes[c.id] ?? [], now: now)
             wakes.set(c.id, e.nextWakeUp)
             if c.status != .closed { openCases.insert(c.id) }
@@ -258,8 +260,9 @@ public actor Daemon {
         let staff = Staff(snapshot.people)
         let evaluator = Evaluator(policies: config.policies, staff: staff)
         var byPerson: [String: [DigestEntry]] = [:]
+        let rules = config.deadlineRuleSet
         for c in snapshot.cases {
-            for open in evaluator.openFollowUps(of: c, ledger: ledger, now: now) {
+            for open in evaluator.openFollowUps(of: rules.apply(to: c), ledger: ledger, now: now) {
                 for r in open.recipients where staff.people[r] != nil { byPerson[r, default: []].append(DigestEntry(open)) }
             }
         }
@@ -275,6 +278,21 @@ public actor Daemon {
                           ["day": "\(day)", "people": "\(queued)", "channel": "\(digest.via)"])
         }
         return queued
+    }
+
+    /// After a reload: each pending computed deadline that the new rules or calendars moved, journaled at
+    /// priority 4, so that no deadline moves later in silence. The next tick re-evaluates its cycles.
+    private func journalMovedDeadlines(from old: DeadlineRuleSet) async {
+        guard let snapshot = try? await store.snapshot(caseIDs: nil, detail: .evaluation, people: false) else { return }
+        let zone = config.calendars["court"]?.zone ?? config.defaultCalendar.zone
+        for m in DeadlineImpact.moves(cases: snapshot.cases, old: old, new: config.deadlineRuleSet, now: options.now()) {
+            let from = m.from.map(zone.format) ?? "none", to = m.to.map(zone.format) ?? "none"
+            var fields: Logger.Metadata = ["case_id": "\(m.caseID)", "case_number": "\(m.caseNumber)",
+                                           "subject": "\(m.subject)", "direction": "\(m.direction)"]
+            if let f = m.from { fields["from"] = "\(f)" }
+            if let t = m.to { fields["to"] = "\(t)" }
+            events.record(.deadlineMoved, "deadline \(m.subject) of case \(m.caseNumber) \(m.direction): \(from) → \(to)", fields)
+        }
     }
 
     /// `ticklerd --once`: sends what the evaluation queued and is due now, within `timeout`. True when
@@ -294,8 +312,10 @@ public actor Daemon {
                     Diagnostic(file: $0.file, line: $0.line, column: $0.column, message: $0.message)
                 })
             }
+            let oldRules = config.deadlineRuleSet
             config = loaded
             policies = Dictionary(uniqueKeysWithValues: loaded.policies.map { ($0.id, $0) })
+            if !oldRules.isEmpty || !loaded.deadlineRules.isEmpty { await journalMovedDeadlines(from: oldRules) }
             events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
             await deliveries.stop(bound: .seconds(5))
             deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, now: options.now)

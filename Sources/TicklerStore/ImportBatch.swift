@@ -38,11 +38,13 @@ public struct ImportBatch: Sendable {
     public var deadlines: [Owned<Deadline>] = []
     public var documentRequests: [Owned<DocumentRequest>] = []
     public var appointments: [Owned<Appointment>] = []
+    public var events: [Owned<TriggerEvent>] = []
 
     public init() {}
 
     public var recordCount: Int {
         people.count + cases.count + communications.count + deadlines.count + documentRequests.count + appointments.count
+            + events.count
     }
 
     public mutating func append(_ other: ImportBatch) {
@@ -52,6 +54,7 @@ public struct ImportBatch: Sendable {
         deadlines += other.deadlines
         documentRequests += other.documentRequests
         appointments += other.appointments
+        events += other.events
     }
 }
 

@@ -8,7 +8,8 @@ extension NSNull: NSNullLike {}
 /// other fields are bad (with placeholders), so that its references and children are checked too; any
 /// problem rejects the whole import, so placeholders are never written.
 public enum ImportReader {
-    public static let csvTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments"]
+    public static let csvTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments",
+                                   "events"]
 
     /// Reads one file; `table` names the CSV table when the file name does not.
     public static func read(path: String, table: String? = nil) -> (ImportBatch, [ImportProblem]) {
@@ -105,6 +106,9 @@ public enum ImportReader {
             children("appointments") { r, p in
                 if let a = appointment(r) { batch.appointments.append(.init(source: p, caseID: caseID, record: a)) }
             }
+            children("events") { r, p in
+                if let e = event(r) { batch.events.append(.init(source: p, caseID: caseID, record: e)) }
+            }
         }
         return (batch, problems)
     }
@@ -147,6 +151,10 @@ public enum ImportReader {
                 if let d = documentRequest(r, extra: ["case_id"]), let owner {
                     batch.documentRequests.append(.init(source: path, caseID: owner, record: d))
                 }
+            case "events":
+                if let e = event(r, extra: ["case_id"]), let owner {
+                    batch.events.append(.init(source: path, caseID: owner, record: e))
+                }
             default:
                 if let a = appointment(r, extra: ["case_id"]), let owner {
                     batch.appointments.append(.init(source: path, caseID: owner, record: a))
@@ -172,7 +180,7 @@ public enum ImportReader {
     static func caseRecord(_ r: RecordReader, nested: Bool) -> ImportBatch.CaseRecord? {
         var allowed: Set<String> = ["id", "number", "title", "client_name", "client_email", "status", "practice_area",
                                     "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at"]
-        if nested { allowed.formUnion(["communications", "deadlines", "document_requests", "appointments"]) }
+        if nested { allowed.formUnion(["communications", "deadlines", "document_requests", "appointments", "events"]) }
         r.rejectUnknown(allowed: allowed)
         let id = r.id()
         let number = r.string("number", required: true)
@@ -237,5 +245,15 @@ public enum ImportReader {
         let cancelled = r.bool("cancelled", default: false)
         guard let id else { return nil }
         return Appointment(id: id, title: title, startsAt: starts ?? Instant(seconds: 0), withClient: withClient, cancelled: cancelled)
+    }
+
+    static func event(_ r: RecordReader, extra: Set<String> = []) -> TriggerEvent? {
+        r.rejectUnknown(allowed: Set<String>(["id", "kind", "occurred_at", "service_method"]).union(extra))
+        let id = r.id()
+        let kind = r.string("kind", required: true)
+        let occurred = r.instant("occurred_at", required: true)
+        let method = r.choice("service_method", TriggerEvent.ServiceMethod.self, required: false)
+        guard let id, let kind, let occurred else { return nil }
+        return TriggerEvent(id: id, kind: kind, occurredAt: occurred, serviceMethod: method)
     }
 }

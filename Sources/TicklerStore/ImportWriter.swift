@@ -72,5 +72,14 @@ struct ImportWriter {
             let r = a.record
             try appointments.execute(arguments: [r.id, a.caseID, r.title, r.startsAt.rfc3339, r.withClient, r.cancelled])
         }
+            let events = try db.cachedStatement(sql: """
+            INSERT INTO events (id, case_id, kind, occurred_at, service_method) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET case_id = excluded.case_id, kind = excluded.kind,
+                occurred_at = excluded.occurred_at, service_method = excluded.service_method
+            """)
+        for e in batch.events {
+            let r = e.record
+            try events.execute(arguments: [r.id, e.caseID, r.kind, r.occurredAt.rfc3339, r.serviceMethod?.rawValue])
+        }
     }
 }

@@ -32,6 +32,7 @@ public struct Importer {
         check(batch.deadlines.map { ($0.record.id, $0.source) }, "deadline")
         check(batch.documentRequests.map { ($0.record.id, $0.source) }, "document request")
         check(batch.appointments.map { ($0.record.id, $0.source) }, "appointment")
+        check(batch.events.map { ($0.record.id, $0.source) }, "event")
         return problems
     }
 
@@ -55,6 +56,7 @@ public struct Importer {
         caseRefs += batch.deadlines.map { ($0.caseID, $0.source) }
         caseRefs += batch.documentRequests.map { ($0.caseID, $0.source) }
         caseRefs += batch.appointments.map { ($0.caseID, $0.source) }
+        caseRefs += batch.events.map { ($0.caseID, $0.source) }
         let missingCases = Set(caseRefs.map(\.id)).subtracting(batchCases)
         let storedCases = try await store.existingIDs(table: "cases", among: missingCases)
         for ref in caseRefs where !batchCases.contains(ref.id) && !storedCases.contains(ref.id) {

@@ -63,21 +63,9 @@ enum Schema {
                 CREATE TABLE tickler_changes (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL, case_id TEXT)
                 """)
-            for table in caseTables {
-                let key = table == "cases" ? "id" : "case_id"
-                for event in ["INSERT", "UPDATE", "DELETE"] {
-                    var rows: [String] = []
-                    if table == "people" {
-                        rows = ["('people', NULL)"]
-                    } else {
-                        if event != "DELETE" { rows.append("('\(table)', NEW.\(key))") }
-                        if event != "INSERT" { rows.append("('\(table)', OLD.\(key))") }
-                    }
-                    try db.execute(sql: """
-                        CREATE TRIGGER \(table)_\(event.lowercased())_feed AFTER \(event) ON \(table)
-                        BEGIN INSERT INTO tickler_changes (table_name, case_id) VALUES \(rows.joined(separator: ", ")); END
-                        """)
-                }
+            // The case tables as of this migration; later tables add their triggers in their own migration.
+            for table in ["people", "cases", "communications", "deadlines", "document_requests", "appointments"] {
+                try feedTriggers(db, table: table)
             }
         }
         m.registerMigration("v3-delivery-queue") { db in
@@ -138,6 +126,16 @@ enum Schema {
                     UNIQUE (person_id, day));
                 """)
         }
+        m.registerMigration("v5-events") { db in
+            // Trigger events that deadline rules count from, fed to the change feed like every case table.
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    id TEXT PRIMARY KEY NOT NULL, case_id TEXT NOT NULL, kind TEXT NOT NULL, occurred_at TEXT NOT NULL,
+                    service_method TEXT);
+                CREATE INDEX events_case ON events(case_id);
+                """)
+            try feedTriggers(db, table: "events")
+        }
         return m
     }
 
@@ -147,5 +145,23 @@ enum Schema {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'tickler_changes'") ?? 0
     }
 
-    static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments"]
+    /// The change-feed triggers of one case table.
+    static func feedTriggers(_ db: Database, table: String) throws {
+        let key = table == "cases" ? "id" : "case_id"
+        for event in ["INSERT", "UPDATE", "DELETE"] {
+            var rows: [String] = []
+            if table == "people" {
+                rows = ["('people', NULL)"]
+            } else {
+                if event != "DELETE" { rows.append("('\(table)', NEW.\(key))") }
+                if event != "INSERT" { rows.append("('\(table)', OLD.\(key))") }
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER \(table)_\(event.lowercased())_feed AFTER \(event) ON \(table)
+                BEGIN INSERT INTO tickler_changes (table_name, case_id) VALUES \(rows.joined(separator: ", ")); END
+                """)
+        }
+    }
+
+    static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments", "events"]
 }

@@ -139,6 +139,21 @@ struct SnapshotReader {
                                                      withClient: sqlite3_column_int64(s, 4) != 0,
                                                      cancelled: sqlite3_column_int64(s, 5) != 0))
         }
+        try each("SELECT id, case_id, kind, occurred_at, service_method FROM events", filter: "case_id") { s in
+            guard let i = caseIndex(s, index) else { return }
+            let id = text(s, 0) ?? ""
+            guard let occurred = instant(s, 3) else {
+                return bad.append(BadRow(table: "events", id: id, problem: "occurred_at is not RFC 3339"))
+            }
+            var method: TriggerEvent.ServiceMethod?
+            if let m = text(s, 4) {
+                guard let v = TriggerEvent.ServiceMethod(rawValue: m) else {
+                    return bad.append(BadRow(table: "events", id: id, problem: "unknown service_method"))
+                }
+                method = v
+            }
+            cases[i].events.append(TriggerEvent(id: id, kind: text(s, 2) ?? "", occurredAt: occurred, serviceMethod: method))
+        }
         return StoreSnapshot(people: people, cases: cases, badRows: bad)
     }
 

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// `tickler deadline`, computed deadlines driving `until: deadline` policies, and `calendar-impact`.
+@Suite struct DeadlineCommandTests {
+    static let config = """
+        calendars:
+          firm: { timezone: America/New_York, holidays: [us-federal] }
+          court: { based_on: firm }
+        store: { sqlite: tickler.db }
+        deadline_rules:
+          - { id: answer, on_event: complaint_served, period: "21 days", counting: frcp-6a, calendar: court,
+              title: Answer due, kind: court, add_days_for_mail: 3 }
+        policies:
+          - id: deadline-approach
+            clock: { until: deadline, kinds: [court], calendar: court }
+            stages:
+              - { before: 7 days, at: "09:00", notify: [assignee] }
+              - { before: 2 court days, at: "09:00", action: escalate, notify: [attorney] }
+        """
+
+    /// A case served on Mon Nov 2, 2026 (answer due Mon Nov 23), and its twin with the same deadline stored.
+    static let firm = """
+        {"people": [{"id": "a1", "name": "Alex", "role": "attorney"}, {"id": "p1", "name": "Pat", "manager_id": "a1"}],
+         "cases": [
+          {"id": "c1", "number": "N-1", "status": "open", "assignee_id": "p1", "attorney_id": "a1",
+           "opened_at": "2026-10-01T14:00:00Z",
+           "events": [{"id": "e1", "kind": "complaint_served", "occurred_at": "2026-11-02T15:00:00Z", "service_method": "personal"}]},
+          {"id": "c2", "number": "N-2", "status": "open", "assignee_id": "p1", "attorney_id": "a1",
+           "opened_at": "2026-10-01T14:00:00Z",
+           "deadlines": [{"id": "answer:e1", "kind": "court", "due_at": "2026-11-24T04:59:59Z"}]}]}
+        """
+
+    func directory() throws -> String {
+        let dir = scratch()
+        put(Self.config, dir + "/tickler.yaml")
+        put(Self.firm, dir + "/firm.json")
+        let r = try TicklerBinary.run(["import", "--config", dir + "/tickler.yaml", dir + "/firm.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return dir
+    }
+
+    @Test func deadlineExplainsAndPrintsJSONWithDueLocalAndAlternative() throws {
+        let dir = try directory()
+        let config = dir + "/tickler.yaml"
+        let text = try TicklerBinary.run(["deadline", "--config", config, "--trigger", "2026-11-12", "--period", "14 days"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("  2026-11-26 Thu  legal holiday: Thanksgiving Day: the period continues to the next day"))
+        #expect(text.stdout.contains("Due 2026-11-27T23:59:59-05:00 (2026-11-28T04:59:59Z)"))
+
+        let json = try TicklerBinary.run(["deadline", "--config", config, "--calendar", "court", "--counting", "frcp-6a",
+                                          "--trigger", "2027-12-17T12:00:00-05:00", "--period", "14 days", "--format", "json"])
+        #expect(json.status == 0)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(o["due"] as? String == "2028-01-01T04:59:59Z")
+        #expect(o["due_local"] as? String == "2027-12-31T23:59:59-05:00")
+        let alt = try #require(o["alternative"] as? [String: Any])
+        #expect(alt["due"] as? String == "2028-01-04T04:59:59Z")
+        #expect(alt["due_local"] as? String == "2028-01-03T23:59:59-05:00")
+        #expect((o["warnings"] as? [String])?.count == 1)
+
+        let mail = try TicklerBinary.run(["deadline", "--config", config, "--trigger", "2026-12-18", "--period", "7 days",
+                                          "--service", "mail", "--format", "json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(mail.stdout.utf8)) as? [String: Any])?["due"] as? String
+            == "2027-01-01T04:59:59Z")
+        let plain = try TicklerBinary.run(["deadline", "--config", config, "--trigger", "2026-11-02", "--period", "21 days",
+                                           "--format", "json"])
+        let p = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
+        #expect(p["due"] as? String == "2026-11-24T04:59:59Z")
+        #expect(p["alternative"] == nil)
+        #expect(try TicklerBinary.run(["deadline", "--config", config, "--trigger", "2026-11-02", "--period", "3 weeks"]).status == 2)
+    }
+
+    @Test func aComputedDeadlineFiresAsAStoredOneWould() throws {
+        let dir = try directory()
+        let r = try TicklerBinary.run(["simulate", "--config", dir + "/tickler.yaml", "--from", "2026-11-01", "--to", "2026-12-01",
+                                       "--format", "jsonl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let fires = r.lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let computed = fires.filter { $0["case"] as? String == "c1" }
+        let stored = fires.filter { $0["case"] as? String == "c2" }
+        #expect(computed.map { $0["subject"] as? String } == ["deadline:answer:e1", "deadline:answer:e1"])
+        // Mon Nov 23 23:59:59 EST: −7 days → Mon Nov 16 09:00; −2 court days → Thu Nov 19 09:00.
+        #expect(computed.map { $0["due"] as? String } == ["2026-11-16T14:00:00Z", "2026-11-19T14:00:00Z"])
+        #expect(computed.map { $0["due"] as? String } == stored.map { $0["due"] as? String })
+        #expect(computed.map { $0["at"] as? String } == stored.map { $0["at"] as? String })
+        #expect(computed.map { $0["recipients"] as? [String] } == stored.map { $0["recipients"] as? [String] })
+    }
+
+    @Test func calendarImpactListsWhatANewHolidayMoves() throws {
+        let dir = try directory()
+        // The court closes on Mon Nov 23, 2026: the answer moves to Tue Nov 24.
+        put(Self.config.replacingOccurrences(of: "court: { based_on: firm }",
+                                             with: "court: { based_on: firm, holidays: [us-federal, 2026-11-23] }"),
+            dir + "/new.yaml")
+        let r = try TicklerBinary.run(["calendar-impact", dir + "/tickler.yaml", dir + "/new.yaml", "--at", "2026-11-01"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.lines == ["N-1  deadline:answer:e1  2026-11-23T23:59:59-05:00 → 2026-11-24T23:59:59-05:00  later",
+                            "1 pending computed deadline would change"])
+        // Past deadlines are not listed.
+        let late = try TicklerBinary.run(["calendar-impact", dir + "/tickler.yaml", dir + "/new.yaml", "--at", "2026-12-01"])
+        #expect(late.lines == ["0 pending computed deadlines would change"])
+    }
+}
