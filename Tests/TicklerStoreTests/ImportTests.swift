@@ -213,6 +213,37 @@ let goodFirm = """
         #expect(try await s.deliveries().isEmpty)
     }
 
+    @Test func eventsImportFromJSONAndCSVAndABadStoredOneIsSkipped() async throws {
+        let dir = temporaryDirectory()
+        write("""
+            {"cases": [{"id": "c1", "number": "N-1", "status": "open", "opened_at": "2026-09-01T16:00:00Z",
+              "events": [{"id": "e1", "kind": "complaint_served", "occurred_at": "2026-11-02T15:00:00Z", "service_method": "mail"}]}]}
+            """, to: dir + "/firm.json")
+        write("id,case_id,kind,occurred_at,service_method\ne2,c1,order_entered,2026-11-05T15:00:00Z,\n", to: dir + "/events.csv")
+        let s = try store(dir)
+        #expect(try await importFiles([dir + "/firm.json", dir + "/events.csv"], into: s).get() == 3)
+        let c = try #require(try await s.snapshot(caseIDs: ["c1"]).cases.first)
+        #expect(c.events == [
+            TriggerEvent(id: "e1", kind: "complaint_served", occurredAt: RFC3339.parse("2026-11-02T15:00:00Z")!, serviceMethod: .mail),
+            TriggerEvent(id: "e2", kind: "order_entered", occurredAt: RFC3339.parse("2026-11-05T15:00:00Z")!),
+        ])
+        // Every problem of a bad file is listed, and nothing is written.
+        write("""
+            {"cases": [{"id": "c2", "number": "N-2", "status": "open", "opened_at": "2026-09-01T16:00:00Z",
+              "events": [{"id": "e3", "kind": "served", "occurred_at": "yesterday", "service_method": "pigeon"}]}]}
+            """, to: dir + "/bad.json")
+        guard case .failure(let rejected) = try await importFiles([dir + "/bad.json"], into: s) else {
+            Issue.record("a bad event was imported"); return
+        }
+        #expect(rejected.problems.map(\.message).count == 2)
+        // A row another writer stored badly is skipped and reported, never a crash.
+        let db = try DatabaseQueue(path: dir + "/t.db")
+        try await db.write { try $0.execute(sql: "INSERT INTO events VALUES ('e9', 'c1', 'served', '2026-13-45', NULL)") }
+        let snap = try await s.snapshot(caseIDs: ["c1"])
+        #expect(snap.badRows.map(\.id) == ["e9"])
+        #expect(snap.cases.first?.events.count == 2)
+    }
+
     @Test func aMissingStoreIsNotCreatedUnlessAsked() {
         #expect(throws: StoreUnavailable.self) { try SQLiteCaseStore(path: "/nonexistent/dir/t.db", create: false) }
     }
