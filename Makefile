@@ -6,9 +6,9 @@ PREFIX      ?= /usr/local
 DESTDIR     ?=
 BINDIR      := $(DESTDIR)$(PREFIX)/bin
 SYSCONFDIR  ?= $(DESTDIR)/etc/tickler
-DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 python3-venv libsystemd-dev libcurl4-openssl-dev openssl pkg-config systemd systemd-container debootstrap
+DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 python3-venv libsystemd-dev libcurl4-openssl-dev openssl pkg-config systemd systemd-container debootstrap scdoc man-db groff-base
 
-.PHONY: all deps journald testenv build release test e2e demo demo-firm preview bench install clean
+.PHONY: all deps journald testenv build release test e2e demo demo-firm preview bench man install clean
 
 all: build
 
@@ -96,16 +96,37 @@ bench: release
 	scripts/bench.sh
 	scripts/bench-daemon.py
 
-## install: binaries, the systemd unit (ExecStart pointing at $(PREFIX)/bin), the journal catalog and the
-## example configuration (installed as tickler.yaml only where none exists).
+## man: the man pages, from their scdoc sources in docs/man, into .build-man/.
+MANPAGES := .build-man/ticklerd.8 .build-man/tickler.1 .build-man/tickler.yaml.5
+man: $(MANPAGES)
+.build-man/%: docs/man/%.scd
+	@mkdir -p .build-man
+	scdoc < $< > $@
+
+## install: binaries, the systemd unit (ExecStart pointing at $(PREFIX)/bin), the journal catalog, man
+## pages, shell completions, the example configuration and templates (tickler.yaml and templates/ only
+## where none exist). CONFIGURATION=debug installs the debug build (the tests use it).
+CONFIGURATION ?= release
+BUILT       := .build/$(CONFIGURATION)
 UNITDIR     ?= $(DESTDIR)$(PREFIX)/lib/systemd/system
 CATALOGDIR  ?= $(DESTDIR)/usr/lib/systemd/catalog
-install: release
-	install -d $(BINDIR) $(SYSCONFDIR) $(UNITDIR) $(CATALOGDIR)
-	install -m 0755 .build/release/tickler .build/release/ticklerd $(BINDIR)/
+MANDIR      ?= $(DESTDIR)$(PREFIX)/share/man
+COMPLETIONS ?= $(DESTDIR)$(PREFIX)/share
+$(BUILT)/tickler $(BUILT)/ticklerd:
+	$(SWIFT) build -c $(CONFIGURATION) --product $(notdir $@)
+install: $(BUILT)/tickler $(BUILT)/ticklerd man
+	install -d $(BINDIR) $(SYSCONFDIR) $(UNITDIR) $(CATALOGDIR) $(MANDIR)/man1 $(MANDIR)/man5 $(MANDIR)/man8 \
+		$(COMPLETIONS)/bash-completion/completions $(COMPLETIONS)/zsh/site-functions $(COMPLETIONS)/fish/vendor_completions.d
+	install -m 0755 $(BUILT)/tickler $(BUILT)/ticklerd $(BINDIR)/
 	sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' systemd/ticklerd.service > $(UNITDIR)/ticklerd.service
 	chmod 0644 $(UNITDIR)/ticklerd.service
 	install -m 0644 systemd/tickler.catalog $(CATALOGDIR)/tickler.catalog
+	install -m 0644 .build-man/tickler.1 $(MANDIR)/man1/tickler.1
+	install -m 0644 .build-man/tickler.yaml.5 $(MANDIR)/man5/tickler.yaml.5
+	install -m 0644 .build-man/ticklerd.8 $(MANDIR)/man8/ticklerd.8
+	$(BUILT)/tickler --generate-completion-script bash > $(COMPLETIONS)/bash-completion/completions/tickler
+	$(BUILT)/tickler --generate-completion-script zsh > $(COMPLETIONS)/zsh/site-functions/_tickler
+	$(BUILT)/tickler --generate-completion-script fish > $(COMPLETIONS)/fish/vendor_completions.d/tickler.fish
 	install -m 0644 config/tickler.yaml $(SYSCONFDIR)/tickler.yaml.example
 	install -m 0644 config/court-holidays.ics $(SYSCONFDIR)/court-holidays.ics
 	[ -e $(SYSCONFDIR)/tickler.yaml ] || install -m 0644 config/tickler.yaml $(SYSCONFDIR)/tickler.yaml
@@ -114,4 +135,4 @@ install: release
 	install -d -m 0700 $(SYSCONFDIR)/credentials
 
 clean:
-	rm -rf .demo .bench .cache .build-e2e
+	rm -rf .demo .bench .cache .build-e2e .build-man

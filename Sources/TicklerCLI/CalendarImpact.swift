@@ -47,8 +47,7 @@ struct CalendarImpact: AsyncParsableCommand {
                                         "direction": m.direction]
                 o["from"] = m.from?.rfc3339 ?? NSNull()
                 o["to"] = m.to?.rfc3339 ?? NSNull()
-                let data = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes])
-                Output.standard.line(String(decoding: data, as: UTF8.self))
+                Output.standard.line(try JSONLine.encode(o))
             }
             return
         }

@@ -79,7 +79,6 @@ struct DeadlineCommand: AsyncParsableCommand {
             object["alternative"] = ["due": a.due.rfc3339, "due_local": cal.zone.format(a.due), "last_day": a.lastDay.iso8601,
                                      "reading": a.reading, "explanation": a.steps.map(\.line)] as [String: Any]
         }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        Output.standard.line(String(decoding: data, as: UTF8.self))
+        Output.standard.line(try JSONLine.encode(object))
     }
 }

@@ -47,7 +47,8 @@ struct Import: AsyncParsableCommand {
         case .success(let count):
             Output.standard.line("imported \(count) records: \(batch.people.count) people, \(batch.cases.count) cases, "
                 + "\(batch.communications.count) communications, \(batch.deadlines.count) deadlines, "
-                + "\(batch.documentRequests.count) document requests, \(batch.appointments.count) appointments")
+                + "\(batch.documentRequests.count) document requests, \(batch.appointments.count) appointments, "
+                + "\(batch.events.count) events")
         case .failure(let rejected):
             for p in rejected.problems { Output.error(p.description) }
             throw CommandFailure.invalid("import rejected: \(rejected.problems.count) problem(s); nothing was written")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TicklerCore
 
 /// `tickler`: the operator's command line. Exit codes: 0 ok, 1 invalid input or config, 2 usage error,
 /// 3 store or channel unreachable.
@@ -8,8 +9,10 @@ public struct TicklerCommand: AsyncParsableCommand {
         commandName: "tickler",
         abstract: "Check, preview and feed the Tickler follow-up daemon.",
         discussion: "Exit status: 0 ok, 1 invalid input or configuration, 2 usage error, 3 store or channel unreachable.",
-        subcommands: [CheckConfig.self, Import.self, Plan.self, Simulate.self, DeadlineCommand.self, CalendarImpact.self,
-                      TestChannel.self, DemoData.self])
+        version: TicklerVersion.string,
+        subcommands: [CheckConfig.self, Import.self, Plan.self, Simulate.self, Status.self, History.self, SnoozeCommand.self,
+                      SnoozesCommand.self, UnsnoozeCommand.self, AckCommand.self, DiffConfig.self, DeadlineCommand.self,
+                      CalendarImpact.self, TestChannel.self, DemoData.self])
 
     public init() {}
 

@@ -27,6 +27,8 @@ public struct Configuration: Sendable {
     public var digest: DigestSettings?
     /// `delivery: { retry_after, retry_max }`: the backoff of failed deliveries (default 30s doubling to 1h).
     public var retry: RetryPolicy
+    /// `metrics: { textfile: PATH }`: where each tick writes Prometheus text (node_exporter's textfile collector).
+    public var metricsTextfile: String?
     /// `deadline_rules`: deadlines computed from trigger events (Fed. R. Civ. P. 6(a)).
     public var deadlineRules: [DeadlineRule]
 

@@ -4,7 +4,7 @@ import Yams
 
 /// Reads `tickler.yaml` into a `Configuration`, or fails with every problem located in the file.
 public enum ConfigurationLoader {
-    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "policies"]
+    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "policies"]
 
     /// Reads and validates the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
@@ -157,6 +157,17 @@ public enum ConfigurationLoader {
                 .decode(n)
         }
 
+        var metrics: String?
+        if let n = top["metrics"], let f = reader.mapping(n, "metrics", allowed: ["textfile"], required: ["textfile"]),
+           let tn = f["textfile"], let t = reader.string(tn, "textfile") {
+            let path = resolve(t, against: directory)
+            if !path.hasSuffix(".prom") {
+                reader.error(tn, "textfile must end in .prom (node_exporter's textfile collector reads only those)")
+            } else {
+                metrics = path
+            }
+        }
+
         var deadlineRules: [DeadlineRule] = []
         if let n = top["deadline_rules"] {
             deadlineRules = DeadlineRuleDecoder(reader: reader, calendars: calendars,
@@ -172,7 +183,7 @@ public enum ConfigurationLoader {
             // Command-line dates need a zone even when policies name their calendars: the first by name.
             defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, poll: poll, channels: channels,
             journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry,
-            deadlineRules: deadlineRules)
+            metricsTextfile: metrics, deadlineRules: deadlineRules)
     }
 
     /// `60s`, `5m`, `1h`, `90 seconds`, `2 minutes`, `1 hour`: a positive number of seconds.

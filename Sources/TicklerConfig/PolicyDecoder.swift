@@ -16,7 +16,7 @@ struct PolicyDecoder {
     let channels: [String: ChannelSettings]
     let defaults: PolicyDefaults
 
-    static let policyKeys = ["id", "description", "applies_to", "clock", "stages", "client_facing", "deliver"]
+    static let policyKeys = ["id", "description", "applies_to", "clock", "stages", "client_facing", "deliver", "ack_holds"]
     static let stageKeys = ["after", "before", "at", "action", "notify", "via", "deliver", "repeat"]
 
     func decode(_ node: Node) -> [Policy] {
@@ -77,8 +77,13 @@ struct PolicyDecoder {
         guard !id.isEmpty, let (clock, calendar) = clockResult, !stages.isEmpty,
               stages.count == (f["stages"].flatMap { if case .sequence(let s) = $0 { s.count } else { nil } } ?? -1)
         else { return nil }
+        var ack = (Period(1, .businessDays), calendar)
+        if let n = f["ack_holds"] {
+            guard let p = period(n, "ack_holds", policyCalendar: calendar) else { return nil }
+            ack = p
+        }
         let policy = Policy(id: id, description: description, appliesTo: filter, clock: clock, calendar: calendar,
-                            stages: stages, clientFacing: clientFacing)
+                            stages: stages, clientFacing: clientFacing, ackHolds: ack.0, ackCounting: ack.1)
         checkIncreasing(policy, stageNodes)
         return policy
     }

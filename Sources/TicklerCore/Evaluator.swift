@@ -16,6 +16,14 @@ public struct Evaluator: Sendable {
         public var skipped: [SkippedStep] = []
         /// The earliest instant after `now` at which this case needs evaluating again.
         public var nextWakeUp: Instant?
+        /// Each open cycle whose highest step has fired (now or before), by policy and that step's stage:
+        /// the backlog this case adds (metrics, status).
+        public var openSteps: [(policy: String, stage: Int)] = []
+
+        public static func == (a: Evaluation, b: Evaluation) -> Bool {
+            a.fires == b.fires && a.skipped == b.skipped && a.nextWakeUp == b.nextWakeUp
+                && a.openSteps.map { "\($0.policy)/\($0.stage)" } == b.openSteps.map { "\($0.policy)/\($0.stage)" }
+        }
     }
 
     /// One open cycle of a case at one instant: the raw material of `plan`.
@@ -30,9 +38,9 @@ public struct Evaluator: Sendable {
     public func cycles(of c: CaseSnapshot, ledger: some LedgerFacts, snoozes: [Snooze] = [], now: Instant) -> [CycleView] {
         var out: [CycleView] = []
         for policy in policies where policy.appliesTo.matches(c) {
-            let hold = Snooze.holdUntil(snoozes, policy: policy.id)
             for subject in policy.clock.subjects(of: c).sorted(by: { $0.ref < $1.ref }) {
                 let schedule = CycleSchedule(policy: policy, subject: subject, through: now)
+                let hold = Snooze.hold(snoozes, policy: policy, subject: subject)
                 let decision = schedule.decide(now: now, recorded: ledger.highestRecorded(schedule.key), holdUntil: hold)
                 out.append(CycleView(policy: policy, schedule: schedule, decision: decision, holdUntil: hold))
             }
@@ -43,6 +51,9 @@ public struct Evaluator: Sendable {
     public func evaluate(_ c: CaseSnapshot, ledger: some LedgerFacts, snoozes: [Snooze] = [], now: Instant) -> Evaluation {
         var result = Evaluation()
         for view in cycles(of: c, ledger: ledger, snoozes: snoozes, now: now) {
+            if let step = view.decision.fire?.index ?? ledger.highestRecorded(view.schedule.key) {
+                result.openSteps.append((view.policy.id, step.stage))
+            }
             if let step = view.decision.fire {
                 result.fires.append(fire(step, of: view.schedule, policy: view.policy, case: c, at: now))
                 for s in view.decision.skipped {

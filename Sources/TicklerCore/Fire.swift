@@ -44,25 +44,46 @@ public struct SkippedStep: Sendable, Equatable {
     public var supersededBy: StepIndex
 }
 
-/// A deferral of a case's fires (`tickler snooze`), for one policy or all.
+/// A deferral of a case's fires: `tickler snooze` (for one policy or all), or `tickler ack` (for one
+/// cycle: its later stages wait).
 public struct Snooze: Sendable, Equatable {
     public var caseID: String
     public var policy: String?
+    /// Set for an ack: only this cycle is held.
+    public var cycle: CycleKey?
     public var until: Instant
 
-    public init(caseID: String, policy: String? = nil, until: Instant) {
+    public init(caseID: String, policy: String? = nil, cycle: CycleKey? = nil, until: Instant) {
         self.caseID = caseID
-        self.policy = policy
+        self.policy = cycle?.policy ?? policy
+        self.cycle = cycle
         self.until = until
     }
 
-    /// The latest end among `snoozes` that cover `policy`.
-    public static func holdUntil(_ snoozes: [Snooze], policy: String) -> Instant? {
+    /// The latest end among `snoozes` that cover `policy` (and, for acks, `cycle`).
+    public static func holdUntil(_ snoozes: [Snooze], policy: String, cycle: CycleKey? = nil) -> Instant? {
         var hold: Instant?
-        for s in snoozes where s.policy == nil || s.policy == policy {
+        for s in snoozes where (s.policy == nil || s.policy == policy) && (s.cycle == nil || s.cycle == cycle) {
             if hold == nil || s.until > hold! { hold = s.until }
         }
         return hold
+    }
+
+    /// The hold on the cycle of `policy` for `subject`: the latest snooze or ack covering it, within `bound`.
+    public static func hold(_ snoozes: [Snooze], policy: Policy, subject: Subject) -> Instant? {
+        guard !snoozes.isEmpty else { return nil }
+        let key = CycleKey(policy: policy.id, subject: subject.ref, anchor: subject.anchor)
+        guard let h = holdUntil(snoozes, policy: policy.id, cycle: key) else { return nil }
+        if let b = bound(policy: policy, anchor: subject.anchor), h > b { return b }
+        return h
+    }
+
+    /// How far a hold may reach for a cycle of `policy` anchored at `anchor`: a cycle counting down to a
+    /// deadline or an appointment is never held past its last `before:` stage (a snooze must not swallow
+    /// the T-2-court-days escalation). Nil: no bound.
+    public static func bound(policy: Policy, anchor: Instant) -> Instant? {
+        guard let last = policy.stages.last(where: { $0.side == .before }) else { return nil }
+        return CycleSchedule.due(of: last, in: policy, anchor: anchor)
     }
 }
 

@@ -8,9 +8,14 @@ public final class Policy: Sendable {
     public let calendar: BusinessCalendar
     public let stages: [Stage]
     public let clientFacing: Bool
+    /// `ack_holds`: how long `tickler ack` holds the later stages of a cycle (default 1 business day).
+    public let ackHolds: Period
+    /// The calendar `ack_holds` counts on.
+    public let ackCounting: BusinessCalendar
 
     public init(id: String, description: String = "", appliesTo: CaseFilter = CaseFilter(), clock: Clock,
-                calendar: BusinessCalendar, stages: [Stage], clientFacing: Bool = false) {
+                calendar: BusinessCalendar, stages: [Stage], clientFacing: Bool = false,
+                ackHolds: Period = Period(1, .businessDays), ackCounting: BusinessCalendar? = nil) {
         self.id = id
         self.description = description
         self.appliesTo = appliesTo
@@ -18,7 +23,12 @@ public final class Policy: Sendable {
         self.calendar = calendar
         self.stages = stages
         self.clientFacing = clientFacing
+        self.ackHolds = ackHolds
+        self.ackCounting = ackCounting ?? calendar
     }
+
+    /// Until when an ack made at `t` holds the cycle (before the deadline bound of `Snooze.bound`).
+    public func ackHold(from t: Instant) -> Instant { ackCounting.shift(t, by: ackHolds) }
 }
 
 /// `applies_to`: a case matches when each given key matches one listed value; absent keys match all.

@@ -27,8 +27,8 @@ public struct Simulator: Sendable {
         var fires: [Fire] = []
         guard from < to else { return fires }
         for policy in evaluator.policies where policy.appliesTo.matches(c) {
-            let hold = Snooze.holdUntil(snoozes, policy: policy.id)
             for subject in policy.clock.subjects(of: c) {
+                let hold = Snooze.hold(snoozes, policy: policy, subject: subject)
                 let schedule = CycleSchedule(policy: policy, subject: subject, through: max(to, hold ?? to))
                 var recorded = ledger?.highestRecorded(schedule.key)
                 var now = from

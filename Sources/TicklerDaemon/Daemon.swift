@@ -84,6 +84,12 @@ public actor Daemon {
     private var deliveries: DeliveryService
     /// Deliveries being retried or refused for good, as of the last tick.
     private var deliveryErrors = 0
+    /// Counters and gauges for the metrics textfile.
+    let metrics = Metrics()
+    /// Whether the metrics file could not be written at the last attempt (journaled once per failure run).
+    private var metricsFailing = false
+    /// When the configuration in force was loaded (start or the last good reload).
+    private var configLoadedAt = Instant(seconds: 0)
     /// The last business day whose digests were claimed by this run.
     private var lastDigestDay: LocalDate?
 
@@ -102,11 +108,13 @@ public actor Daemon {
         do { store = try SQLiteCaseStore(path: path, create: true) } catch { throw .store(error.message) }
         storePath = path
         config = loaded
+        configLoadedAt = options.now()
         policies = Dictionary(uniqueKeysWithValues: loaded.policies.map { ($0.id, $0) })
         var events = options.events
         events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
         self.events = events
-        deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, now: options.now)
+        deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, metrics: metrics,
+                                     now: options.now)
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
         do { try await tick(full: true) } catch { throw .store("first evaluation failed: \(SQLiteCaseStore.describe(error))") }
@@ -146,6 +154,7 @@ public actor Daemon {
             }
         } catch {
             tickStartedAt = nil
+            metrics.storeError()
             let reason = (error as? StoreUnavailable)?.message ?? SQLiteCaseStore.describe(error)
             if !storeDown {
                 storeDown = true
@@ -186,13 +195,16 @@ public actor Daemon {
         }
         let evaluator = Evaluator(policies: config.policies, staff: staff)
         let rules = config.deadlineRuleSet
+        let counting = config.metricsTextfile != nil
         if full {
             wakes = WakeSchedule()
             openCases = []
+            if counting { metrics.resetOpen() }
         } else {
             for id in ids ?? [] {
                 wakes.set(id, nil)
                 openCases.remove(id)
+                if counting { metrics.setOpen(caseID: id, []) }
             }
         }
         var fires: [Fire] = []
@@ -203,6 +215,7 @@ public actor Daemon {
             let e = evaluator.evaluate(c, ledger: ledger, snoozes: snoozes[c.id] ?? [], now: now)
             wakes.set(c.id, e.nextWakeUp)
             if c.status != .closed { openCases.insert(c.id) }
+            if counting { metrics.setOpen(caseID: c.id, e.openSteps) }
             for f in e.fires {
                 if let policy = policies[f.policy], let subject = policy.clock.subjects(of: c).first(where: { $0.ref == f.subject }) {
                     explanations[f.fireID] = Explanation(fire: f, policy: policy, subject: subject).text
@@ -215,7 +228,7 @@ public actor Daemon {
         // not returned, so it is journaled once. A large catch-up is recorded in chunks, each journaled as
         // soon as it is committed, so a stop or a crash mid-burst keeps what was done.
         var recorded: [Fire] = []
-        try await store.record(fires: [], skipped: skipped, now: now)
+        _ = try await store.record(fires: [], skipped: skipped, now: now)
         for start in stride(from: 0, to: fires.count, by: Self.chunk) {
             let chunk = Array(fires[start..<min(start + Self.chunk, fires.count)])
             let claimed = try await store.record(fires: chunk, skipped: [], explanations: explanations, channels: config.channels,
@@ -245,10 +258,31 @@ public actor Daemon {
         deliveryErrors = health.retrying + health.failed
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
         lastTick = (now, elapsed, recorded.count)
+        metrics.fired(recorded, skipped: skipped.count)
+        metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: health.pending,
+                     errors: deliveryErrors)
+        if let path = config.metricsTextfile { writeMetrics(path) }
         nextTickAt = now.adding(seconds: Int64(config.poll.interval))
         try await store.saveHealth(["last_tick_at": now.rfc3339, "last_tick_fired": "\(recorded.count)",
                                     "open_cases": "\(openCases.count)", "deliveries_pending": "\(health.pending)",
-                                    "delivery_errors": "\(deliveryErrors)"])
+                                    "delivery_errors": "\(deliveryErrors)", "last_tick_ms": "\(elapsed)",
+                                    "version": TicklerVersion.string,
+                                    "config": URL(fileURLWithPath: options.configPath).standardizedFileURL.path,
+                                    "config_loaded_at": configLoadedAt.rfc3339, "pid": "\(getpid())"])
+    }
+
+    /// Writes the metrics file; a failure is journaled once (until a write succeeds again), never fatal.
+    private func writeMetrics(_ path: String) {
+        do {
+            try metrics.write(to: path)
+            metricsFailing = false
+        } catch {
+            if !metricsFailing {
+                options.events.record(.metricsUnwritable, "cannot write the metrics file \(path): \(error.localizedDescription)",
+                                      ["metrics": "\(path)"])
+            }
+            metricsFailing = true
+        }
     }
 
     /// Claims and queues, once per person and business day, the digest of everyone who has open
@@ -314,11 +348,13 @@ public actor Daemon {
             }
             let oldRules = config.deadlineRuleSet
             config = loaded
+            configLoadedAt = options.now()
             policies = Dictionary(uniqueKeysWithValues: loaded.policies.map { ($0.id, $0) })
             if !oldRules.isEmpty || !loaded.deadlineRules.isEmpty { await journalMovedDeadlines(from: oldRules) }
             events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
             await deliveries.stop(bound: .seconds(5))
-            deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, now: options.now)
+            deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, metrics: metrics,
+                                         now: options.now)
             deliveries.start()
             options.events.record(.configLoaded, "configuration reloaded from \(options.configPath): \(loaded.policies.count) policies",
                                   ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])

@@ -15,6 +15,7 @@ actor DeliveryLane {
     private let settings: ChannelSettings
     private let store: SQLiteCaseStore
     private let events: EventLog
+    private let metrics: Metrics
     private let context: DeliveryContext
     private let worker: LaneWorker
     private let retry: RetryPolicy
@@ -28,12 +29,14 @@ actor DeliveryLane {
     /// Deliveries taken per query.
     static let batch = 50
 
-    init(channel: String, settings: ChannelSettings, store: SQLiteCaseStore, events: EventLog, context: DeliveryContext,
+    init(channel: String, settings: ChannelSettings, store: SQLiteCaseStore, events: EventLog, metrics: Metrics,
+         context: DeliveryContext,
          retry: RetryPolicy, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String) {
         self.channel = channel
         self.settings = settings
         self.store = store
         self.events = events
+        self.metrics = metrics
         self.context = context
         self.retry = retry
         self.now = now
@@ -92,6 +95,11 @@ actor DeliveryLane {
             let attempt = d.attempts + 1
             let outcome = await send(d)
             let at = now()
+            switch outcome {
+            case .delivered: metrics.delivery(channel: channel, outcome: "delivered")
+            case .retry: metrics.delivery(channel: channel, outcome: "retry")
+            case .failed: metrics.delivery(channel: channel, outcome: "failed")
+            }
             do {
                 switch outcome {
                 case .delivered:

@@ -11,13 +11,13 @@ import TicklerStore
 final class DeliveryService: Sendable {
     let lanes: [DeliveryLane]
 
-    init(config: Configuration, templates: TemplateCatalog, store: SQLiteCaseStore, events: EventLog,
+    init(config: Configuration, templates: TemplateCatalog, store: SQLiteCaseStore, events: EventLog, metrics: Metrics,
          now: @escaping @Sendable () -> Instant, credentials: Credentials = Credentials()) {
         let context = DeliveryContext(config: config, templates: templates)
         lanes = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
             guard settings.queueing != .none else { return nil }
-            return DeliveryLane(channel: name, settings: settings, store: store, events: events, context: context,
-                                retry: config.retry, now: now, secret: { try credentials.secret($0) })
+            return DeliveryLane(channel: name, settings: settings, store: store, events: events, metrics: metrics,
+                                context: context, retry: config.retry, now: now, secret: { try credentials.secret($0) })
         }
     }
 

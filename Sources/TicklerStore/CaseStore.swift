@@ -36,6 +36,11 @@ public struct LedgerEntry: Sendable, Equatable {
     public var outcome: Outcome
     public var due: Instant
     public var firedAt: Instant
+    /// For fired steps: what it was, who it notified, when it was delivered, and why it fired.
+    public var action: Stage.Action?
+    public var recipients: [String] = []
+    public var deliverAt: Instant?
+    public var explanation: String?
 }
 
 /// Where the case data and Tickler's own state live. Async so that a networked store (PostgreSQL)

@@ -79,6 +79,7 @@ public struct QueuedDelivery: Sendable, Equatable {
     public var attempts: Int
     public var nextAttemptAt: Instant
     public var lastError: String?
+    public var deliveredAt: Instant?
 }
 
 /// The queue's health: what waits, what is being retried, what was refused for good lately.
@@ -271,6 +272,32 @@ enum DigestItems {
                   let action = (o["action"] as? String).flatMap(Stage.Action.init(rawValue:)),
                   let due = (o["due_at"] as? String).flatMap(RFC3339.parse) else { return nil }
             return DigestEntry(caseID: caseID, caseNumber: number, policy: policy, stage: stage, action: action, due: due)
+        }
+    }
+}
+
+extension SQLiteCaseStore {
+    /// The deliveries of each of `fireIDs`, in queue order: (channel, recipient, status, attempts, delivered
+    /// at, last error).
+    public func deliveries(of fireIDs: [String]) async throws -> [String: [QueuedDelivery]] {
+        if fireIDs.isEmpty { return [:] }
+        return try await pool.read { db in
+            var out: [String: [QueuedDelivery]] = [:]
+            for start in stride(from: 0, to: fireIDs.count, by: 500) {
+                let part = Array(fireIDs[start..<min(start + 500, fireIDs.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at
+                    FROM tickler_deliveries WHERE fire_id IN (\(marks)) ORDER BY id
+                    """, arguments: StatementArguments(part)) {
+                    guard let kind = PendingDelivery.Kind(rawValue: row[1]), let at = RFC3339.parse(row[7]) else { continue }
+                    var d = QueuedDelivery(id: row[0], kind: kind, fireID: row[2], recipient: row[3], channel: row[4],
+                                           status: row[5], attempts: row[6], nextAttemptAt: at, lastError: row[8])
+                    d.deliveredAt = (row[9] as String?).flatMap(RFC3339.parse)
+                    out[d.fireID, default: []].append(d)
+                }
+            }
+            return out
         }
     }
 }

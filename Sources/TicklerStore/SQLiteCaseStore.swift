@@ -86,6 +86,17 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         }
     }
 
+    /// The daemon's health as it last saved it (keys without the `daemon.` prefix).
+    public func health() async throws -> [String: String] {
+        try await pool.read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM tickler_state WHERE key LIKE 'daemon.%'") {
+                out[String((row[0] as String).dropFirst(7))] = row[1]
+            }
+            return out
+        }
+    }
+
     /// Drops feed entries up to `sequence` (every reader has seen them).
     public func pruneChanges(through sequence: Int64) async throws {
         try await pool.write { db in try db.execute(sql: "DELETE FROM tickler_changes WHERE seq <= ?", arguments: [sequence]) }
@@ -105,13 +116,21 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         }
     }
 
+    /// The holds in force (snoozes and acks not ended) of `caseIDs` (all when nil).
     public func snoozes(caseIDs: [String]?) async throws -> [Snooze] {
         try await pool.read { db in
             let (filter, args) = Self.inClause("case_id", caseIDs)
-            return try Row.fetchAll(db, sql: "SELECT case_id, policy, until_at FROM tickler_snoozes \(filter)", arguments: args)
+            let active = (filter.isEmpty ? "WHERE" : filter + " AND") + " ended_at IS NULL"
+            return try Row.fetchAll(db, sql: "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_snoozes \(active)",
+                                    arguments: args)
                 .compactMap { row in
                     guard let until = RFC3339.parse(row[2]) else { return nil }
-                    return Snooze(caseID: row[0], policy: row[1], until: until)
+                    var cycle: CycleKey?
+                    if let policy: String = row[1], let s: String = row[3], let subject = SubjectRef(parsing: s),
+                       let a: String = row[4], let anchor = RFC3339.parse(a) {
+                        cycle = CycleKey(policy: policy, subject: subject, anchor: anchor)
+                    }
+                    return Snooze(caseID: row[0], policy: row[1], cycle: cycle, until: until)
                 }
         }
     }
@@ -202,23 +221,45 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         }
     }
 
-    /// The ledger, oldest first, optionally for one case.
-    public func ledger(caseID: String? = nil) async throws -> [LedgerEntry] {
+    /// The ledger, oldest first, optionally for one case, one policy, from one instant.
+    public func ledger(caseID: String? = nil, policy: String? = nil, since: Instant? = nil) async throws -> [LedgerEntry] {
         try await pool.read { db in
-            let (filter, args) = Self.inClause("case_id", caseID.map { [$0] })
+            var conditions: [String] = []
+            var args = StatementArguments()
+            if let caseID { conditions.append("case_id = ?"); args += [caseID] }
+            if let policy { conditions.append("policy = ?"); args += [policy] }
+            if let since { conditions.append("fired_at >= ?"); args += [since.rfc3339] }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchAll(db, sql: """
-                SELECT fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, due_at, fired_at
+                SELECT fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, due_at, fired_at,
+                    action, recipients, deliver_at, explanation
                 FROM tickler_ledger \(filter) ORDER BY fired_at, case_id, policy, stage, repeat
                 """, arguments: args)
-            return rows.compactMap { row in
-                guard let subject = SubjectRef(parsing: row[2]), let anchor = RFC3339.parse(row[3]),
-                      let outcome = LedgerEntry.Outcome(rawValue: row[7]), let due = RFC3339.parse(row[8]),
-                      let fired = RFC3339.parse(row[9]) else { return nil }
-                let key = FireKey(cycle: CycleKey(policy: row[1], subject: subject, anchor: anchor),
-                                  step: StepIndex(stage: row[4], repeat: row[5]))
-                return LedgerEntry(fireID: row[0], key: key, caseID: row[6], outcome: outcome, due: due, firedAt: fired)
-            }
+            return rows.compactMap { Self.ledgerEntry($0) }
         }
+    }
+
+    /// One fire of the ledger by its id.
+    public func ledgerEntry(fireID: String) async throws -> LedgerEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, due_at, fired_at,
+                    action, recipients, deliver_at, explanation
+                FROM tickler_ledger WHERE fire_id = ?
+                """, arguments: [fireID]).flatMap { Self.ledgerEntry($0) }
+        }
+    }
+
+    static func ledgerEntry(_ row: Row) -> LedgerEntry? {
+        guard let subject = SubjectRef(parsing: row[2]), let anchor = RFC3339.parse(row[3]),
+              let outcome = LedgerEntry.Outcome(rawValue: row[7]), let due = RFC3339.parse(row[8]),
+              let fired = RFC3339.parse(row[9]) else { return nil }
+        let key = FireKey(cycle: CycleKey(policy: row[1], subject: subject, anchor: anchor),
+                          step: StepIndex(stage: row[4], repeat: row[5]))
+        return LedgerEntry(fireID: row[0], key: key, caseID: row[6], outcome: outcome, due: due, firedAt: fired,
+                           action: (row[10] as String?).flatMap(Stage.Action.init(rawValue:)),
+                           recipients: (row[11] as String?).flatMap(JSONText.parseArray) ?? [],
+                           deliverAt: (row[12] as String?).flatMap(RFC3339.parse), explanation: row[13])
     }
 
     static func inClause(_ column: String, _ ids: [String]?) -> (String, StatementArguments) {

@@ -136,6 +136,17 @@ enum Schema {
                 """)
             try feedTriggers(db, table: "events")
         }
+        m.registerMigration("v6-holds") { db in
+            // Snoozes and acks share one table: an ack holds one cycle (policy, subject, anchor) after a fire.
+            // Ending one keeps it for the record.
+            try db.execute(sql: """
+                ALTER TABLE tickler_snoozes ADD COLUMN kind TEXT NOT NULL DEFAULT 'snooze' CHECK (kind IN ('snooze', 'ack'));
+                ALTER TABLE tickler_snoozes ADD COLUMN subject TEXT;
+                ALTER TABLE tickler_snoozes ADD COLUMN anchor_at TEXT;
+                ALTER TABLE tickler_snoozes ADD COLUMN fire_id TEXT;
+                ALTER TABLE tickler_snoozes ADD COLUMN ended_at TEXT;
+                """)
+        }
         return m
     }
 

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import TicklerConfig
+import TicklerCore
+import TicklerStore
+
+/// `tickler history`: the ledger, oldest first: each step fired or skipped, and what became of its
+/// deliveries; `--explain` adds why each fired.
+struct History: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the ledger: fires, skipped steps and their deliveries.")
+
+    @OptionGroup var options: CommonOptions
+    @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
+    @Option(help: "Only this policy.") var policy: String?
+    @Option(help: "Only what fired at or after this time.") var since: String?
+    @Option(help: "Output format: table or json.") var format = "table"
+    @Flag(help: "Add each fire's explanation.") var explain = false
+
+    func run() async throws {
+        guard ["table", "json"].contains(format) else { throw CommandFailure.usage("--format must be table or json") }
+        let config = try options.loadConfiguration()
+        let store = try options.openStore(config)
+        let zone = config.defaultCalendar.zone
+        let from = try since.map { try TimeArgument.parse($0, option: "--since", zone: zone, now: TimeArgument.wallClock) }
+        let entries: [LedgerEntry]
+        let deliveries: [String: [QueuedDelivery]]
+        do {
+            entries = try await store.ledger(caseID: caseID, policy: policy, since: from)
+            deliveries = try await store.deliveries(of: entries.filter { $0.outcome == .fired }.map(\.fireID))
+        } catch {
+            throw CommandFailure.unavailable("error: cannot read the store: \(error)")
+        }
+        let numbers = try await caseNumbers(store, Set(entries.map(\.caseID)))
+        for e in entries {
+            let ds = deliveries[e.fireID] ?? []
+            if format == "json" {
+                var o: [String: Any] = [
+                    "fire_id": e.fireID, "case": e.caseID, "case_number": numbers[e.caseID] ?? "", "policy": e.key.cycle.policy,
+                    "subject": e.key.cycle.subject.description, "stage": e.key.step.stage, "repeat": e.key.step.repeatNumber,
+                    "outcome": e.outcome.rawValue, "due": e.due.rfc3339, "fired_at": e.firedAt.rfc3339,
+                ]
+                if let a = e.action { o["action"] = a.rawValue }
+                if e.outcome == .fired {
+                    o["recipients"] = e.recipients
+                    o["deliveries"] = ds.map { d -> [String: Any] in
+                        var x: [String: Any] = ["channel": d.channel, "recipient": d.recipient, "status": d.status, "attempts": d.attempts]
+                        if let at = d.deliveredAt { x["delivered_at"] = at.rfc3339 }
+                        if let err = d.lastError { x["last_error"] = err }
+                        return x
+                    }
+                }
+                if explain, let x = e.explanation { o["explanation"] = x }
+                Output.standard.line(try JSONLine.encode(o))
+                continue
+            }
+            let what = e.outcome == .skipped ? "skipped" : (e.action?.rawValue ?? "fired")
+            let sent = ds.isEmpty ? "" : "  " + ds.map { "\($0.channel):\($0.status)" }.joined(separator: " ")
+            Output.standard.line("\(zone.format(e.firedAt))  \(numbers[e.caseID] ?? e.caseID)  \(e.key.cycle.policy) \(e.key.step)  "
+                + "\(what)  \(e.key.cycle.subject)  \(e.fireID.prefix(12))\(sent)")
+            if explain, let x = e.explanation {
+                for line in x.split(separator: "\n") { Output.standard.line("    " + line) }
+            }
+        }
+    }
+
+    private func caseNumbers(_ store: SQLiteCaseStore, _ ids: Set<String>) async throws -> [String: String] {
+        if ids.isEmpty { return [:] }
+        let snap = try await store.snapshot(caseIDs: Array(ids), detail: .evaluation, people: false)
+        return Dictionary(snap.cases.map { ($0.id, $0.number) }, uniquingKeysWith: { a, _ in a })
+    }
+}

@@ -1,0 +1,186 @@
+import ArgumentParser
+import Foundation
+import TicklerConfig
+import TicklerCore
+import TicklerStore
+
+/// `tickler status`: the firm's backlog at a glance (open follow-ups by policy and stage, and per
+/// assignee: who is drowning), the oldest unanswered inbound message, the deadlines of the next seven
+/// court days, the deliveries in trouble, and the daemon's health as it last wrote it to the store.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the backlog and the daemon's health.")
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "Output format: table or json.") var format = "table"
+    @Option(help: "As of this time (default now).") var at = "now"
+
+    func run() async throws {
+        guard ["table", "json"].contains(format) else { throw CommandFailure.usage("--format must be table or json") }
+        let config = try options.loadConfiguration()
+        let store = try options.openStore(config)
+        let zone = config.defaultCalendar.zone
+        let now = try TimeArgument.parse(at, option: "--at", zone: zone, now: TimeArgument.wallClock)
+        let snapshot: StoreSnapshot, ledger: LedgerState, queue: DeliveryHealth, health: [String: String]
+        do {
+            snapshot = try await store.snapshot(caseIDs: nil, detail: .evaluation, people: true)
+            ledger = try await store.ledgerFacts(caseIDs: nil)
+            queue = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
+            health = try await store.health()
+        } catch {
+            throw CommandFailure.unavailable("error: cannot read the store: \(error)")
+        }
+        warn(snapshot.badRows)
+        let report = StatusReport(config: config, snapshot: snapshot, ledger: ledger, now: now)
+        if format == "json" {
+            var o = report.json
+            o["deliveries"] = ["pending": queue.pending, "retrying": queue.retrying, "failed_last_day": queue.failed]
+            o["daemon"] = health
+            return Output.standard.line(try JSONLine.encode(o))
+        }
+        let colour = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        for line in report.table(zone: zone, colour: colour) { Output.standard.line(line) }
+        Output.standard.line("")
+        Output.standard.line("Deliveries: \(queue.pending) pending, \(queue.retrying) being retried, "
+            + "\(queue.failed) refused in the last day")
+        if let last = health["last_tick_at"].flatMap(RFC3339.parse) {
+            let age = now.seconds - last.seconds
+            let stale = age > Int64(max(3 * config.poll.interval, 300))
+            let when = zone.format(last).prefix(16).replacingOccurrences(of: "T", with: " ")
+            let line = "Daemon: last tick \(when) (\(Self.ago(age))), \(health["last_tick_ms"] ?? "?") ms, "
+                + "version \(health["version"] ?? "?")" + (stale ? " — not ticking" : "")
+            Output.standard.line(stale && colour ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
+            if let loaded = health["config_loaded_at"].flatMap(RFC3339.parse) {
+                let head = "Configuration loaded " + zone.format(loaded).prefix(16).replacingOccurrences(of: "T", with: " ") + ": "
+                var path = health["config"] ?? "?"
+                if head.count + path.count > 80 { path = "…" + path.suffix(79 - head.count) }
+                Output.standard.line(head + path)
+            }
+        } else {
+            Output.standard.line("Daemon: no tick recorded in this store")
+        }
+    }
+
+    static func ago(_ seconds: Int64) -> String {
+        switch seconds {
+        case ..<60: "\(max(0, seconds))s ago"
+        case ..<3600: "\(seconds / 60)m ago"
+        case ..<86_400: "\(seconds / 3600)h ago"
+        default: "\(seconds / 86_400)d ago"
+        }
+    }
+}
+
+/// What `tickler status` computes from one snapshot: pure, so tests pin it.
+struct StatusReport {
+    struct Count: Comparable {
+        var policy: String
+        var stage: Int
+        var count: Int
+        static func < (a: Count, b: Count) -> Bool { (a.policy, a.stage) < (b.policy, b.stage) }
+    }
+
+    struct Assignee {
+        var id: String
+        var name: String
+        var open: Int
+        var escalations: Int
+    }
+
+    var openCases = 0
+    var cycles: [Count] = []
+    var assignees: [Assignee] = []
+    var oldestInbound: (caseID: String, number: String, since: Instant)?
+    var deadlines: [(caseID: String, number: String, subject: String, due: Instant)] = []
+    var horizon: Instant
+    let now: Instant
+
+    init(config: Configuration, snapshot: StoreSnapshot, ledger: LedgerState, now: Instant) {
+        self.now = now
+        let staff = Staff(snapshot.people)
+        let evaluator = Evaluator(policies: config.policies, staff: staff)
+        let rules = config.deadlineRuleSet
+        let court = config.calendars["court"] ?? config.defaultCalendar
+        horizon = court.shift(now, by: Period(7, .businessDays))
+        var byStage: [String: Int] = [:]
+        var byAssignee: [String: (open: Int, escalations: Int)] = [:]
+        for stored in snapshot.cases {
+            let c = rules.apply(to: stored)
+            if c.status != .closed { openCases += 1 }
+            for open in evaluator.openFollowUps(of: c, ledger: ledger, now: now) {
+                byStage["\(open.policy)\u{0}\(open.step.stage)", default: 0] += 1
+                let who = c.assigneeID ?? "(unassigned)"
+                byAssignee[who, default: (0, 0)].open += 1
+                if open.action == .escalate { byAssignee[who, default: (0, 0)].escalations += 1 }
+            }
+            if c.status != .closed {
+                for s in Clock.sinceInbound.subjects(of: c) where oldestInbound == nil || s.anchor < oldestInbound!.since {
+                    oldestInbound = (c.id, c.number, s.anchor)
+                }
+                for d in c.deadlines where d.completedAt == nil && d.dueAt >= now && d.dueAt <= horizon {
+                    deadlines.append((c.id, c.number, "deadline:\(d.id)", d.dueAt))
+                }
+            }
+        }
+        cycles = byStage.map { key, n in
+            let parts = key.split(separator: "\u{0}")
+            return Count(policy: String(parts[0]), stage: Int(parts[1]) ?? 0, count: n)
+        }.sorted()
+        assignees = byAssignee.map { id, v in Assignee(id: id, name: staff.people[id]?.name ?? "", open: v.open, escalations: v.escalations) }
+            .sorted { ($0.open, $0.escalations, $1.id) > ($1.open, $1.escalations, $0.id) }
+        deadlines.sort { ($0.due, $0.number, $0.subject) < ($1.due, $1.number, $1.subject) }
+    }
+
+    var json: [String: Any] {
+        var o: [String: Any] = [
+            "at": now.rfc3339, "open_cases": openCases,
+            "open_cycles": cycles.map { ["policy": $0.policy, "stage": $0.stage, "count": $0.count] as [String: Any] },
+            "open_cycles_total": cycles.reduce(0) { $0 + $1.count },
+            "by_assignee": assignees.map { ["assignee": $0.id, "name": $0.name, "open": $0.open, "escalations": $0.escalations] as [String: Any] },
+            "deadlines_horizon": horizon.rfc3339,
+            "deadlines": deadlines.map { ["case": $0.caseID, "case_number": $0.number, "subject": $0.subject, "due": $0.due.rfc3339] as [String: Any] },
+        ]
+        if let i = oldestInbound {
+            o["oldest_unanswered_inbound"] = ["case": i.caseID, "case_number": i.number, "since": i.since.rfc3339,
+                                              "age_days": (now.seconds - i.since.seconds) / 86_400] as [String: Any]
+        } else {
+            o["oldest_unanswered_inbound"] = NSNull()
+        }
+        return o
+    }
+
+    /// At most 80 columns.
+    func table(zone: ZoneRules, colour: Bool) -> [String] {
+        func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+        func fit(_ s: String, _ n: Int) -> String {
+            s.count > n ? String(s.prefix(n - 1)) + "…" : s + String(repeating: " ", count: n - s.count)
+        }
+        var lines: [String] = []
+        let total = cycles.reduce(0) { $0 + $1.count }
+        lines.append(bold("Backlog at \(zone.format(now).prefix(16).replacingOccurrences(of: "T", with: " ")): "
+            + "\(openCases) open cases, \(total) open follow-ups"))
+        lines.append("")
+        lines.append(bold(fit("POLICY", 44) + fit("STAGE", 8) + "OPEN"))
+        for c in cycles { lines.append(fit(c.policy, 44) + fit("\(c.stage)", 8) + "\(c.count)") }
+        if cycles.isEmpty { lines.append("(nothing open)") }
+        lines.append("")
+        lines.append(bold(fit("ASSIGNEE", 44) + fit("OPEN", 8) + "ESCALATED"))
+        for a in assignees.prefix(15) {
+            let who = a.name.isEmpty ? a.id : "\(a.name) (\(a.id))"
+            lines.append(fit(who, 44) + fit("\(a.open)", 8) + "\(a.escalations)")
+        }
+        if assignees.count > 15 { lines.append("… and \(assignees.count - 15) more") }
+        lines.append("")
+        if let i = oldestInbound {
+            lines.append("Oldest unanswered inbound: case \(i.number), since \(zone.format(i.since).prefix(10)) "
+                + "(\((now.seconds - i.since.seconds) / 86_400) days)")
+        } else {
+            lines.append("Oldest unanswered inbound: none")
+        }
+        lines.append("Deadlines in the next 7 court days (to \(zone.format(horizon).prefix(10))): \(deadlines.count)")
+        for d in deadlines.prefix(10) {
+            lines.append("  " + fit("\(zone.format(d.due).prefix(16).replacingOccurrences(of: "T", with: " "))  case \(d.number)  \(d.subject)", 76))
+        }
+        if deadlines.count > 10 { lines.append("  … and \(deadlines.count - 10) more") }
+        return lines
+    }
+}
