@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TicklerCore
 import TicklerStore
 
@@ -31,18 +32,24 @@ struct Import: AsyncParsableCommand {
         let config = options.store == nil ? try options.loadConfiguration() : nil
         var batch = ImportBatch()
         var problems: [ImportProblem] = []
-        for file in files {
+        // Progress on a terminal only: the files read, then the one transaction that writes them.
+        var progress = Progress("reading files", total: files.count)
+        for (i, file) in files.enumerated() {
             let (b, p) = ImportReader.read(path: file, table: table)
             batch.append(b)
             problems += p
+            progress.update(i + 1)
         }
+        progress.finish()
         let store = try options.openStore(config, create: true)
         let result: Result<Int, ImportRejected>
+        if Output.stderrIsTerminal { FileHandle.standardError.write(Data("checking and writing \(batch.recordCount) records…".utf8)) }
         do {
             result = try await Importer(store: store).run(batch, readProblems: problems, now: TimeArgument.wallClock)
         } catch {
             throw CommandFailure.unavailable("error: the store could not be written: \(error)")
         }
+        if Output.stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         switch result {
         case .success(let count):
             Output.standard.line("imported \(count) records: \(batch.people.count) people, \(batch.cases.count) cases, "
