@@ -28,11 +28,9 @@ struct CalendarImpact: AsyncParsableCommand {
 
     func run() async throws {
         guard ["text", "json"].contains(format) else { throw CommandFailure.usage("--format must be text or json") }
-        let before = try load(old)
-        let after = try load(new)
-        var options = try CommonOptions.parse(["--config", new] + (store.map { ["--store", $0] } ?? []))
-        options.config = new
-        let db = try options.openStore(after)
+        let before = try CommonOptions.loadConfiguration(path: old)
+        let after = try CommonOptions.loadConfiguration(path: new)
+        let db = try CommonOptions.openStore(override: store, configuration: after)
         let now = try TimeArgument.parse(at, option: "--at", zone: after.defaultCalendar.zone, now: TimeArgument.wallClock)
         let snapshot: StoreSnapshot
         do { snapshot = try await db.snapshot(caseIDs: nil, detail: .evaluation, people: false) } catch {
@@ -57,9 +55,5 @@ struct CalendarImpact: AsyncParsableCommand {
             Output.standard.line("\(m.caseNumber)  \(m.subject)  \(from) → \(to)  \(m.direction)")
         }
         Output.standard.line("\(moves.count) pending computed deadline\(moves.count == 1 ? "" : "s") would change")
-    }
-
-    private func load(_ path: String) throws -> Configuration {
-        do { return try ConfigurationLoader.load(path: path) } catch { throw CommandFailure.invalid(error.description) }
     }
 }

@@ -13,9 +13,11 @@ struct CommonOptions: ParsableArguments {
     var store: String?
 
     /// The validated configuration, or exit 1 with every located error.
-    func loadConfiguration() throws -> Configuration {
+    func loadConfiguration() throws -> Configuration { try Self.loadConfiguration(path: config) }
+
+    static func loadConfiguration(path: String) throws -> Configuration {
         do {
-            return try ConfigurationLoader.load(path: config)
+            return try ConfigurationLoader.load(path: path)
         } catch {
             throw CommandFailure.invalid(error.description)
         }
@@ -23,6 +25,10 @@ struct CommonOptions: ParsableArguments {
 
     /// The store named by `--store`, else by the configuration; exit 3 when it cannot be opened.
     func openStore(_ configuration: Configuration?, create: Bool = false) throws -> SQLiteCaseStore {
+        try Self.openStore(override: store, configuration: configuration, create: create)
+    }
+
+    static func openStore(override store: String?, configuration: Configuration?, create: Bool = false) throws -> SQLiteCaseStore {
         let path: String
         if let s = store {
             if s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") {

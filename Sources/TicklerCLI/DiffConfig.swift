@@ -32,14 +32,13 @@ struct DiffConfig: AsyncParsableCommand {
 
     func run() async throws {
         guard ["text", "json"].contains(format) else { throw CommandFailure.usage("--format must be text or json") }
-        let before = try load(old), after = try load(new)
+        let before = try CommonOptions.loadConfiguration(path: old)
+        let after = try CommonOptions.loadConfiguration(path: new)
         let zone = after.defaultCalendar.zone
         let start = try TimeArgument.parse(from, option: "--from", zone: zone, now: TimeArgument.wallClock)
         let end = try to.map { try TimeArgument.parse($0, option: "--to", zone: zone, now: start) } ?? start.adding(seconds: 30 * 86_400)
         guard start < end else { throw CommandFailure.usage("--to must be after --from") }
-        var options = try CommonOptions.parse(["--config", new] + (store.map { ["--store", $0] } ?? []))
-        options.config = new
-        let db = try options.openStore(after)
+        let db = try CommonOptions.openStore(override: store, configuration: after)
         let snapshot: StoreSnapshot, ledger: LedgerState, snoozes: [String: [Snooze]]
         do {
             snapshot = try await db.snapshot(caseIDs: nil, detail: .evaluation, people: true)
@@ -100,9 +99,5 @@ struct DiffConfig: AsyncParsableCommand {
             }
         }
         return out
-    }
-
-    private func load(_ path: String) throws -> Configuration {
-        do { return try ConfigurationLoader.load(path: path) } catch { throw CommandFailure.invalid(error.description) }
     }
 }
