@@ -59,7 +59,7 @@ struct Plan: AsyncParsableCommand {
         let snoozesByCase = Dictionary(grouping: snoozes, by: \.caseID)
         let evaluator = Evaluator(policies: config.policies, staff: Staff(snapshot.people))
         let rules = config.deadlineRuleSet
-        let cases = rules.isEmpty ? snapshot.cases : snapshot.cases.map(rules.apply)
+        let cases = snapshot.cases
         let json = format == "json"
         let explain = self.explain
         let progress = SharedProgress(Progress("planning cases", total: cases.count))
@@ -68,7 +68,7 @@ struct Plan: AsyncParsableCommand {
             var due = 0, listed = 0
             var dueCases = 0
             for i in range {
-                let c = cases[i]
+                let c = rules.apply(to: cases[i])
                 let rows = Self.rows(c, evaluator: evaluator, ledger: ledger, snoozes: snoozesByCase[c.id] ?? [], now: now,
                                      explain: explain)
                 if rows.isEmpty { continue }

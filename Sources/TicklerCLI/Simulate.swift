@@ -53,17 +53,17 @@ struct Simulate: AsyncParsableCommand {
         warn(snapshot.badRows)
         // A fire's case rank is its case's position, so the cases must be in String order (the store's id
         // order is byte order, which differs for text that is not normalised).
-        let rules = config.deadlineRuleSet
-        var cases = rules.isEmpty ? snapshot.cases : snapshot.cases.map(rules.apply)
+        var cases = snapshot.cases
         if zip(cases, cases.dropFirst()).contains(where: { !($0.id < $1.id) }) { cases.sort { $0.id < $1.id } }
         let simulator = Simulator(evaluator: Evaluator(policies: config.policies, staff: Staff(snapshot.people)))
-        Self.run(cases, simulator: simulator, snoozes: Dictionary(grouping: snoozes, by: \.caseID), from: start, to: end,
+        Self.run(cases, simulator: simulator, rules: config.deadlineRuleSet, snoozes: Dictionary(grouping: snoozes, by: \.caseID), from: start, to: end,
                  timer: &timer)
     }
 
     /// Cases are independent, so they are simulated in slices on every core; then the fires' order keys
     /// are sorted, and the lines are formatted in slices on every core and written in that order.
-    static func run(_ cases: [CaseSnapshot], simulator: Simulator, snoozes: [String: [Snooze]], from: Instant, to: Instant,
+    static func run(_ cases: [CaseSnapshot], simulator: Simulator, rules: DeadlineRuleSet = DeadlineRuleSet([]),
+                    snoozes: [String: [Snooze]], from: Instant, to: Instant,
                     timer: inout PhaseTimer) {
         let policyRank = FireOrdering.policyRanks(simulator.evaluator.policies)
         let progress = SharedProgress(Progress("simulating cases", total: cases.count))
@@ -72,7 +72,8 @@ struct Simulate: AsyncParsableCommand {
             var keys: [FireOrdering.Key] = []
             for i in range {
                 let held = snoozes.isEmpty ? [] : snoozes[cases[i].id] ?? []
-                for f in simulator.run(cases[i], from: from, to: to, snoozes: held) {
+                // Computed deadlines join each case here, in the parallel slices.
+                for f in simulator.run(rules.apply(to: cases[i]), from: from, to: to, snoozes: held) {
                     keys.append(FireOrdering.key(f, caseRank: i, policyRank: policyRank, slice: slice, position: fires.count))
                     fires.append(f)
                 }

@@ -73,9 +73,12 @@ public struct Evaluator: Sendable {
         var recipients: [String] = []
         var redirected: [String] = []
         for r in stage.notify {
-            for address in r.resolve(for: c, staff: staff) where !recipients.contains(address) { recipients.append(address) }
-            if let named = r.namedPerson(for: c, staff: staff), staff.people[named]?.active == false,
-               !redirected.contains(named) {
+            let resolved = r.resolve(for: c, staff: staff)
+            for address in resolved where !recipients.contains(address) { recipients.append(address) }
+            // A named person missing from what they resolved to was replaced (inactive): rare, so the
+            // directory is consulted only then.
+            if let named = r.namedPerson(for: c, staff: staff), !resolved.contains(named),
+               staff.people[named]?.active == false, !redirected.contains(named) {
                 redirected.append(named)
             }
         }

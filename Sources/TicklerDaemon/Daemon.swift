@@ -82,8 +82,10 @@ public actor Daemon {
     private var events: EventLog
     /// The channel lanes: they send what the ledger queued, beside the poll loop.
     private var deliveries: DeliveryService
-    /// Deliveries being retried or refused for good, as of the last tick.
+    /// Deliveries being retried or refused for good, as of the last reading of the queue.
     private var deliveryErrors = 0
+    private var deliveryHealth = DeliveryHealth()
+    private var deliveryHealthAt: Instant?
     /// Counters and gauges for the metrics textfile.
     let metrics = Metrics()
     /// Whether the metrics file could not be written at the last attempt (journaled once per failure run).
@@ -254,7 +256,14 @@ public actor Daemon {
             lastDigestDay = day
         }
         if !recorded.isEmpty || digests > 0 { await deliveries.kick() }
-        let health = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
+        // The queue's counts cost as much as the queue is long: read them when a lane has recorded an
+        // attempt, on a full rescan, and at least once a minute; so an idle tick's cost keeps following
+        // the changes.
+        if deliveries.takeActivity() || full || deliveryHealthAt.map({ now.seconds - $0.seconds >= 60 }) ?? true {
+            deliveryHealth = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
+            deliveryHealthAt = now
+        }
+        let health = deliveryHealth
         deliveryErrors = health.retrying + health.failed
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
         lastTick = (now, elapsed, recorded.count)

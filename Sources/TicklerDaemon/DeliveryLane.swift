@@ -21,6 +21,7 @@ actor DeliveryLane {
     private let retry: RetryPolicy
     private let now: @Sendable () -> Instant
     private let signal = LaneSignal()
+    private let onAttempt: @Sendable () -> Void
     /// Since when the channel has been down, how many probes failed, and when to probe next.
     private var outage: (failures: Int, until: Instant)?
     private var stopping = false
@@ -31,7 +32,9 @@ actor DeliveryLane {
 
     init(channel: String, settings: ChannelSettings, store: SQLiteCaseStore, events: EventLog, metrics: Metrics,
          context: DeliveryContext,
-         retry: RetryPolicy, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String) {
+         retry: RetryPolicy, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String,
+         onAttempt: @escaping @Sendable () -> Void = {}) {
+        self.onAttempt = onAttempt
         self.channel = channel
         self.settings = settings
         self.store = store
@@ -95,6 +98,7 @@ actor DeliveryLane {
             let attempt = d.attempts + 1
             let outcome = await send(d)
             let at = now()
+            defer { onAttempt() }
             switch outcome {
             case .delivered: metrics.delivery(channel: channel, outcome: "delivered")
             case .retry: metrics.delivery(channel: channel, outcome: "retry")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Systemd
 import TicklerConfig
 import TicklerCore
@@ -10,16 +11,23 @@ import TicklerStore
 /// for a send.
 final class DeliveryService: Sendable {
     let lanes: [DeliveryLane]
+    /// Set by a lane after each attempt it records: the queue's counts have changed.
+    private let attempted = ActivityFlag()
 
     init(config: Configuration, templates: TemplateCatalog, store: SQLiteCaseStore, events: EventLog, metrics: Metrics,
          now: @escaping @Sendable () -> Instant, credentials: Credentials = Credentials()) {
         let context = DeliveryContext(config: config, templates: templates)
+        let attempted = self.attempted
         lanes = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
             guard settings.queueing != .none else { return nil }
             return DeliveryLane(channel: name, settings: settings, store: store, events: events, metrics: metrics,
-                                context: context, retry: config.retry, now: now, secret: { try credentials.secret($0) })
+                                context: context, retry: config.retry, now: now, secret: { try credentials.secret($0) },
+                                onAttempt: { attempted.set() })
         }
     }
+
+    /// Whether any lane recorded an attempt since the last call.
+    func takeActivity() -> Bool { attempted.take() }
 
     func start() {
         for lane in lanes { Task { await lane.run() } }
@@ -54,4 +62,14 @@ final class DeliveryService: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
     }
+}
+
+/// A flag lanes raise and the poll loop takes down.
+final class ActivityFlag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+
+    /// Whether it was raised since the last take.
+    func take() -> Bool { value.withLock { v in defer { v = false }; return v } }
 }

@@ -89,6 +89,8 @@ public struct DeliveryHealth: Sendable, Equatable {
     public var retrying = 0
     /// Refused for good since the instant asked about.
     public var failed = 0
+
+    public init() {}
 }
 
 extension SQLiteCaseStore {
