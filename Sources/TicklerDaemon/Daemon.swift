@@ -88,6 +88,8 @@ public actor Daemon {
     private var deliveryHealthAt: Instant?
     /// Counters and gauges for the metrics textfile.
     let metrics = Metrics()
+    /// What the delivery lanes are sending, kept across reloads.
+    private let inFlight = InFlight()
     /// Whether the metrics file could not be written at the last attempt (journaled once per failure run).
     private var metricsFailing = false
     /// When the configuration in force was loaded (start or the last good reload).
@@ -116,7 +118,7 @@ public actor Daemon {
         events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
         self.events = events
         deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, metrics: metrics,
-                                     now: options.now)
+                                     inFlight: inFlight, now: options.now)
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
         do { try await tick(full: true) } catch { throw .store("first evaluation failed: \(SQLiteCaseStore.describe(error))") }
@@ -363,7 +365,7 @@ public actor Daemon {
             events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
             await deliveries.stop(bound: .seconds(5))
             deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, metrics: metrics,
-                                         now: options.now)
+                                         inFlight: inFlight, now: options.now)
             deliveries.start()
             options.events.record(.configLoaded, "configuration reloaded from \(options.configPath): \(loaded.policies.count) policies",
                                   ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])

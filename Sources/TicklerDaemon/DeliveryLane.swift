@@ -16,6 +16,7 @@ actor DeliveryLane {
     private let store: SQLiteCaseStore
     private let events: EventLog
     private let metrics: Metrics
+    private let inFlight: InFlight
     private let context: DeliveryContext
     private let worker: LaneWorker
     private let retry: RetryPolicy
@@ -31,7 +32,7 @@ actor DeliveryLane {
     static let batch = 50
 
     init(channel: String, settings: ChannelSettings, store: SQLiteCaseStore, events: EventLog, metrics: Metrics,
-         context: DeliveryContext,
+         inFlight: InFlight, context: DeliveryContext,
          retry: RetryPolicy, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String,
          onAttempt: @escaping @Sendable () -> Void = {}) {
         self.onAttempt = onAttempt
@@ -40,6 +41,7 @@ actor DeliveryLane {
         self.store = store
         self.events = events
         self.metrics = metrics
+        self.inFlight = inFlight
         self.context = context
         self.retry = retry
         self.now = now
@@ -95,6 +97,9 @@ actor DeliveryLane {
         defer { busy = false }
         for d in due {
             if stopping { return nil }
+            // A lane of the configuration before a reload may still be sending it.
+            guard inFlight.claim(d.id) else { continue }
+            defer { inFlight.release(d.id) }
             let attempt = d.attempts + 1
             let outcome = await send(d)
             let at = now()

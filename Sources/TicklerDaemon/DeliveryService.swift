@@ -15,13 +15,14 @@ final class DeliveryService: Sendable {
     private let attempted = ActivityFlag()
 
     init(config: Configuration, templates: TemplateCatalog, store: SQLiteCaseStore, events: EventLog, metrics: Metrics,
-         now: @escaping @Sendable () -> Instant, credentials: Credentials = Credentials()) {
+         inFlight: InFlight, now: @escaping @Sendable () -> Instant, credentials: Credentials = Credentials()) {
         let context = DeliveryContext(config: config, templates: templates)
         let attempted = self.attempted
         lanes = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
             guard settings.queueing != .none else { return nil }
             return DeliveryLane(channel: name, settings: settings, store: store, events: events, metrics: metrics,
-                                context: context, retry: config.retry, now: now, secret: { try credentials.secret($0) },
+                                inFlight: inFlight, context: context, retry: config.retry, now: now,
+                                secret: { try credentials.secret($0) },
                                 onAttempt: { attempted.set() })
         }
     }
@@ -72,4 +73,15 @@ final class ActivityFlag: Sendable {
 
     /// Whether it was raised since the last take.
     func take() -> Bool { value.withLock { v in defer { v = false }; return v } }
+}
+
+/// The deliveries being sent right now, across every lane of every configuration: after a reload the new
+/// lanes leave alone what an old lane still has in flight, so a reload does not send anything twice.
+final class InFlight: Sendable {
+    private let ids = Mutex(Set<Int64>())
+
+    /// Claims `id`; false when another lane has it.
+    func claim(_ id: Int64) -> Bool { ids.withLock { $0.insert(id).inserted } }
+
+    func release(_ id: Int64) { _ = ids.withLock { $0.remove(id) } }
 }
