@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TicklerStoreTests",
-            dependencies: ["TicklerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TicklerStore", "TicklerTestKit", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI", "TicklerTestKit"], swiftSettings: strict),

@@ -66,6 +66,8 @@ public actor Daemon {
     /// The firm's people, re-read only on a full rescan or when the change feed says they changed.
     private var staff = Staff.empty
     private var openCases = Set<String>()
+    /// Rows of the store that cannot be read: each journaled once while it stays bad.
+    private var badRows = BadRowLog()
     private var feed: Int64 = 0
     private var lastFullRescan = Instant(seconds: 0)
     private var nextTickAt = Instant(seconds: 0)
@@ -194,7 +196,7 @@ public actor Daemon {
         if readPeople { staff = Staff(snapshot.people) }
         let ledger = try await store.ledgerFacts(caseIDs: ids)
         let snoozes = Dictionary(grouping: try await store.snoozes(caseIDs: ids), by: \.caseID)
-        for bad in snapshot.badRows {
+        for bad in badRows.report(snapshot.badRows, caseIDs: ids.map(Set.init)) {
             options.events.record(.rowSkipped, "\(bad)", ["table": "\(bad.table)", "row": "\(bad.id)"])
         }
         let evaluator = Evaluator(policies: config.policies, staff: staff)

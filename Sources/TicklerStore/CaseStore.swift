@@ -19,10 +19,19 @@ public enum SnapshotDetail: Sendable {
 }
 
 /// A row of the case tables that the store skipped. Carries ids only, never client data.
-public struct BadRow: Sendable, Equatable, CustomStringConvertible {
+public struct BadRow: Sendable, Hashable, CustomStringConvertible {
     public var table: String
     public var id: String
+    /// The case the row belongs to (its own id in `cases`; empty for `people`).
+    public var caseID: String
     public var problem: String
+
+    public init(table: String, id: String, caseID: String, problem: String) {
+        self.table = table
+        self.id = id
+        self.caseID = caseID
+        self.problem = problem
+    }
 
     public var description: String { "\(table) row '\(id)' skipped: \(problem)" }
 }

@@ -82,6 +82,17 @@ public struct QueuedDelivery: Sendable, Equatable {
     public var deliveredAt: Instant?
 }
 
+extension QueuedDelivery {
+    /// A row of `SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error`.
+    init?(row: Row) {
+        guard let id = row.int64(0), let kind = row.text(1).flatMap(PendingDelivery.Kind.init(rawValue:)),
+              let fireID = row.text(2), let recipient = row.text(3), let channel = row.text(4), let status = row.text(5),
+              let at = row.text(7).flatMap(RFC3339.parse) else { return nil }
+        self.init(id: id, kind: kind, fireID: fireID, recipient: recipient, channel: channel, status: status,
+                  attempts: row.integer(6) ?? 0, nextAttemptAt: at, lastError: row.text(8))
+    }
+}
+
 /// The queue's health: what waits, what is being retried, what was refused for good lately.
 public struct DeliveryHealth: Sendable, Equatable {
     public var pending = 0
@@ -114,24 +125,28 @@ extension SQLiteCaseStore {
                 """, arguments: [channel, now.rfc3339, limit])
             var out: [PendingDelivery] = []
             while let r = try rows.next() {
-                guard let kind = PendingDelivery.Kind(rawValue: r[1]) else { continue }
-                var d = PendingDelivery(id: r[0], kind: kind, fireID: r[2], recipient: r[3], channel: r[4], attempts: r[5],
-                                        caseNumber: r[17] ?? "", caseTitle: r[18] ?? "", clientName: r[19] ?? "",
-                                        clientEmail: r[20])
-                if kind == .fire, let caseID: String = r[6], let action = Stage.Action(rawValue: r[11] ?? ""),
-                   let due = RFC3339.parse(r[12] ?? ""), let fired = RFC3339.parse(r[13] ?? "") {
-                    d.fire = FiredStep(caseID: caseID, policy: r[7], subject: r[8], stage: r[9], repeatNumber: r[10],
+                // The queue's own columns; a row that does not read is left for a later look, never sent half-read.
+                guard let id = r.int64(0), let kind = r.text(1).flatMap(PendingDelivery.Kind.init(rawValue:)),
+                      let fireID = r.text(2), let recipient = r.text(3), let channel = r.text(4) else { continue }
+                // The case's columns as they are now: a value that is not text is left out of the message.
+                var d = PendingDelivery(id: id, kind: kind, fireID: fireID, recipient: recipient, channel: channel,
+                                        attempts: r.integer(5) ?? 0, caseNumber: r.text(17) ?? "", caseTitle: r.text(18) ?? "",
+                                        clientName: r.text(19) ?? "", clientEmail: r.text(20))
+                if kind == .fire, let caseID = r.text(6), let policy = r.text(7), let subject = r.text(8),
+                   let stage = r.integer(9), let rep = r.integer(10), let action = r.text(11).flatMap(Stage.Action.init(rawValue:)),
+                   let due = r.text(12).flatMap(RFC3339.parse), let fired = r.text(13).flatMap(RFC3339.parse) {
+                    d.fire = FiredStep(caseID: caseID, policy: policy, subject: subject, stage: stage, repeatNumber: rep,
                                        action: action, due: due, firedAt: fired,
-                                       deliverAt: RFC3339.parse(r[14] ?? "") ?? fired,
-                                       recipients: JSONText.parseArray(r[15] ?? "[]") ?? [], explanation: r[16] ?? "")
+                                       deliverAt: r.text(14).flatMap(RFC3339.parse) ?? fired,
+                                       recipients: r.text(15).flatMap(JSONText.parseArray) ?? [], explanation: r.text(16) ?? "")
                 }
-                if let id: String = r[21] {
-                    d.person = Person(id: id, name: r[22] ?? "", email: r[23], role: r[24], managerID: r[25],
-                                      active: (r[26] as Int?) != 0)
+                if let id = r.text(21) {
+                    d.person = Person(id: id, name: r.text(22) ?? "", email: r.text(23), role: r.text(24), managerID: r.text(25),
+                                      active: r.integer(26) != 0)
                 }
-                if kind == .digest, let person: String = r[27], let day = LocalDate(iso8601: r[28] ?? ""),
-                   let created = RFC3339.parse(r[30] ?? "") {
-                    d.digest = DigestRecord(personID: person, day: day, entries: DigestItems.decode(r[29] ?? "[]"),
+                if kind == .digest, let person = r.text(27), let day = r.text(28).flatMap(LocalDate.init(iso8601:)),
+                   let created = r.text(30).flatMap(RFC3339.parse) {
+                    d.digest = DigestRecord(personID: person, day: day, entries: DigestItems.decode(r.text(29) ?? "[]"),
                                             createdAt: created)
                 }
                 out.append(d)
@@ -141,9 +156,9 @@ extension SQLiteCaseStore {
                 guard var g = out[i].digest, !g.entries.isEmpty else { continue }
                 let ids = Array(Set(g.entries.map(\.caseID)))
                 let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                let names = Dictionary(try Row.fetchAll(db, sql: "SELECT id, client_name FROM cases WHERE id IN (\(marks))",
-                                                        arguments: StatementArguments(ids)).map { ($0[0] as String, $0[1] as String) },
-                                       uniquingKeysWith: { a, _ in a })
+                let rows = try Row.fetchAll(db, sql: "SELECT id, client_name FROM cases WHERE id IN (\(marks))",
+                                            arguments: StatementArguments(ids))
+                let names = Dictionary(rows.compactMap { r in r.text(0).map { ($0, r.text(1) ?? "") } }, uniquingKeysWith: { a, _ in a })
                 for j in g.entries.indices { g.entries[j].clientName = names[g.entries[j].caseID] ?? "" }
                 out[i].digest = g
             }
@@ -154,9 +169,9 @@ extension SQLiteCaseStore {
     /// When the next pending delivery of `channel` comes due; nil when none waits.
     public func nextDeliveryDue(channel: String) async throws -> Instant? {
         try await pool.read { db in
-            try String.fetchOne(db, sql: """
+            try Row.fetchOne(db, sql: """
                 SELECT MIN(next_attempt_at) FROM tickler_deliveries WHERE channel = ? AND status = 'pending'
-                """, arguments: [channel]).flatMap(RFC3339.parse)
+                """, arguments: [channel])?.text(0).flatMap(RFC3339.parse)
         }
     }
 
@@ -191,11 +206,7 @@ extension SQLiteCaseStore {
             try Row.fetchAll(db, sql: """
                 SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error
                 FROM tickler_deliveries ORDER BY id
-                """).compactMap { row in
-                guard let kind = PendingDelivery.Kind(rawValue: row[1]), let at = RFC3339.parse(row[7]) else { return nil }
-                return QueuedDelivery(id: row[0], kind: kind, fireID: row[2], recipient: row[3], channel: row[4], status: row[5],
-                                      attempts: row[6], nextAttemptAt: at, lastError: row[8])
-            }
+                """).compactMap(QueuedDelivery.init(row:))
         }
     }
 
@@ -203,7 +214,7 @@ extension SQLiteCaseStore {
     public func attempts(delivery id: Int64) async throws -> [(attempt: Int, outcome: String)] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT attempt, outcome FROM tickler_delivery_attempts WHERE delivery_id = ? ORDER BY id",
-                             arguments: [id]).map { ($0[0], $0[1]) }
+                             arguments: [id]).compactMap { r in r.integer(0).map { ($0, r.text(1) ?? "") } }
         }
     }
 
@@ -241,8 +252,8 @@ extension SQLiteCaseStore {
     /// The days on which `person` was sent (or is being sent) a digest.
     public func digestDays(person: String) async throws -> [LocalDate] {
         try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT day FROM tickler_digests WHERE person_id = ? ORDER BY day", arguments: [person])
-                .compactMap(LocalDate.init(iso8601:))
+            try Row.fetchAll(db, sql: "SELECT day FROM tickler_digests WHERE person_id = ? ORDER BY day", arguments: [person])
+                .compactMap { $0.text(0).flatMap(LocalDate.init(iso8601:)) }
         }
     }
 
@@ -250,7 +261,7 @@ extension SQLiteCaseStore {
     public func outbox() async throws -> [(fireID: String, channel: String, caseNumber: String, clientName: String?)] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT fire_id, channel, case_number, client_name FROM tickler_outbox ORDER BY id")
-                .map { ($0[0], $0[1], $0[2], $0[3]) }
+                .map { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.text(3)) }
         }
     }
 }
@@ -292,10 +303,8 @@ extension SQLiteCaseStore {
                     SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at
                     FROM tickler_deliveries WHERE fire_id IN (\(marks)) ORDER BY id
                     """, arguments: StatementArguments(part)) {
-                    guard let kind = PendingDelivery.Kind(rawValue: row[1]), let at = RFC3339.parse(row[7]) else { continue }
-                    var d = QueuedDelivery(id: row[0], kind: kind, fireID: row[2], recipient: row[3], channel: row[4],
-                                           status: row[5], attempts: row[6], nextAttemptAt: at, lastError: row[8])
-                    d.deliveredAt = (row[9] as String?).flatMap(RFC3339.parse)
+                    guard var d = QueuedDelivery(row: row) else { continue }
+                    d.deliveredAt = row.text(9).flatMap(RFC3339.parse)
                     out[d.fireID, default: []].append(d)
                 }
             }

@@ -53,8 +53,8 @@ extension SQLiteCaseStore {
     /// Ends hold `id` now; false when there is no such hold in force.
     public func endHold(id: Int64, now: Instant) async throws -> Bool {
         try await pool.write { db in
-            guard let caseID = try String.fetchOne(db, sql: "SELECT case_id FROM tickler_snoozes WHERE id = ? AND ended_at IS NULL",
-                                                   arguments: [id]) else { return false }
+            guard let caseID = try Row.fetchOne(db, sql: "SELECT case_id FROM tickler_snoozes WHERE id = ? AND ended_at IS NULL",
+                                                arguments: [id])?.text(0) else { return false }
             try db.execute(sql: "UPDATE tickler_snoozes SET ended_at = ? WHERE id = ?", arguments: [now.rfc3339, id])
             try Self.touch(db, caseID)
             return true
@@ -73,11 +73,11 @@ extension SQLiteCaseStore {
                 SELECT id, kind, case_id, policy, subject, fire_id, until_at, reason, created_by, created_at, ended_at
                 FROM tickler_snoozes \(filter) ORDER BY id
                 """, arguments: args).compactMap { r in
-                guard let kind = HoldRecord.Kind(rawValue: r[1]), let until = RFC3339.parse(r[6]),
-                      let created = RFC3339.parse(r[9]) else { return nil }
-                return HoldRecord(id: r[0], kind: kind, caseID: r[2], policy: r[3], subject: r[4], fireID: r[5], until: until,
-                                  reason: r[7], createdBy: r[8], createdAt: created,
-                                  endedAt: (r[10] as String?).flatMap(RFC3339.parse))
+                guard let id = r.int64(0), let kind = r.text(1).flatMap(HoldRecord.Kind.init(rawValue:)), let caseID = r.text(2),
+                      let until = r.text(6).flatMap(RFC3339.parse), let created = r.text(9).flatMap(RFC3339.parse) else { return nil }
+                return HoldRecord(id: id, kind: kind, caseID: caseID, policy: r.text(3), subject: r.text(4), fireID: r.text(5),
+                                  until: until, reason: r.text(7) ?? "", createdBy: r.text(8) ?? "", createdAt: created,
+                                  endedAt: r.text(10).flatMap(RFC3339.parse))
             }
         }
     }

@@ -69,8 +69,13 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             let rows = try Row.fetchCursor(db, sql: "SELECT seq, table_name, case_id FROM tickler_changes WHERE seq > ? ORDER BY seq",
                                            arguments: [sequence])
             while let row = try rows.next() {
-                set.through = row[0]
-                if let id: String = row[2] { set.cases.insert(id) } else if (row[1] as String) == "people" { set.people = true }
+                set.through = row.int64(0) ?? set.through
+                // A case id that is not text (bytes written by an integration) names no readable case.
+                if row.hasNull(atIndex: 2) {
+                    if row.text(1) == "people" { set.people = true }
+                } else if let id = row.text(2) {
+                    set.cases.insert(id)
+                }
             }
             return set
         }
@@ -91,7 +96,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         try await pool.read { db in
             var out: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT key, value FROM tickler_state WHERE key LIKE 'daemon.%'") {
-                out[String((row[0] as String).dropFirst(7))] = row[1]
+                if let key = row.text(0), let value = row.text(1) { out[String(key.dropFirst(7))] = value }
             }
             return out
         }
@@ -109,8 +114,10 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             let rows = try Row.fetchCursor(db, sql: "SELECT policy, subject, anchor_at, stage, repeat FROM tickler_ledger \(filter)",
                                            arguments: args)
             while let row = try rows.next() {
-                guard let subject = SubjectRef(parsing: row[1]), let anchor = RFC3339.parse(row[2]) else { continue }
-                state.record(CycleKey(policy: row[0], subject: subject, anchor: anchor), StepIndex(stage: row[3], repeat: row[4]))
+                guard let policy = row.text(0), let subject = row.text(1).flatMap(SubjectRef.init(parsing:)),
+                      let anchor = row.text(2).flatMap(RFC3339.parse), let stage = row.integer(3), let rep = row.integer(4)
+                else { continue }
+                state.record(CycleKey(policy: policy, subject: subject, anchor: anchor), StepIndex(stage: stage, repeat: rep))
             }
             return state
         }
@@ -124,13 +131,13 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             return try Row.fetchAll(db, sql: "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_snoozes \(active)",
                                     arguments: args)
                 .compactMap { row in
-                    guard let until = RFC3339.parse(row[2]) else { return nil }
+                    guard let caseID = row.text(0), let until = row.text(2).flatMap(RFC3339.parse) else { return nil }
                     var cycle: CycleKey?
-                    if let policy: String = row[1], let s: String = row[3], let subject = SubjectRef(parsing: s),
-                       let a: String = row[4], let anchor = RFC3339.parse(a) {
+                    if let policy = row.text(1), let subject = row.text(3).flatMap(SubjectRef.init(parsing:)),
+                       let anchor = row.text(4).flatMap(RFC3339.parse) {
                         cycle = CycleKey(policy: policy, subject: subject, anchor: anchor)
                     }
-                    return Snooze(caseID: row[0], policy: row[1], cycle: cycle, until: until)
+                    return Snooze(caseID: caseID, policy: row.text(1), cycle: cycle, until: until)
                 }
         }
     }
@@ -144,9 +151,9 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             for chunk in stride(from: 0, to: all.count, by: 500) {
                 let part = Array(all[chunk..<min(chunk + 500, all.count)])
                 let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-                let rows = try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id IN (\(marks))",
-                                               arguments: StatementArguments(part))
-                found.formUnion(rows)
+                let rows = try Row.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id IN (\(marks))",
+                                            arguments: StatementArguments(part))
+                found.formUnion(rows.compactMap { $0.text(0) })
             }
             return found
         }
@@ -251,15 +258,15 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     static func ledgerEntry(_ row: Row) -> LedgerEntry? {
-        guard let subject = SubjectRef(parsing: row[2]), let anchor = RFC3339.parse(row[3]),
-              let outcome = LedgerEntry.Outcome(rawValue: row[7]), let due = RFC3339.parse(row[8]),
-              let fired = RFC3339.parse(row[9]) else { return nil }
-        let key = FireKey(cycle: CycleKey(policy: row[1], subject: subject, anchor: anchor),
-                          step: StepIndex(stage: row[4], repeat: row[5]))
-        return LedgerEntry(fireID: row[0], key: key, caseID: row[6], outcome: outcome, due: due, firedAt: fired,
-                           action: (row[10] as String?).flatMap(Stage.Action.init(rawValue:)),
-                           recipients: (row[11] as String?).flatMap(JSONText.parseArray) ?? [],
-                           deliverAt: (row[12] as String?).flatMap(RFC3339.parse), explanation: row[13])
+        guard let fireID = row.text(0), let policy = row.text(1), let subject = row.text(2).flatMap(SubjectRef.init(parsing:)),
+              let anchor = row.text(3).flatMap(RFC3339.parse), let stage = row.integer(4), let rep = row.integer(5),
+              let caseID = row.text(6), let outcome = row.text(7).flatMap(LedgerEntry.Outcome.init(rawValue:)),
+              let due = row.text(8).flatMap(RFC3339.parse), let fired = row.text(9).flatMap(RFC3339.parse) else { return nil }
+        let key = FireKey(cycle: CycleKey(policy: policy, subject: subject, anchor: anchor), step: StepIndex(stage: stage, repeat: rep))
+        return LedgerEntry(fireID: fireID, key: key, caseID: caseID, outcome: outcome, due: due, firedAt: fired,
+                           action: row.text(10).flatMap(Stage.Action.init(rawValue:)),
+                           recipients: row.text(11).flatMap(JSONText.parseArray) ?? [],
+                           deliverAt: row.text(12).flatMap(RFC3339.parse), explanation: row.text(13))
     }
 
     static func inClause(_ column: String, _ ids: [String]?) -> (String, StatementArguments) {

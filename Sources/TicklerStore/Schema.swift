@@ -153,7 +153,7 @@ enum Schema {
     /// The store's generation: the last change-feed sequence, which grows with every write to a case table
     /// (and survives pruning of the feed).
     static func generation(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'tickler_changes'") ?? 0
+        try Row.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'tickler_changes'")?.int64(0) ?? 0
     }
 
     /// The change-feed triggers of one case table.

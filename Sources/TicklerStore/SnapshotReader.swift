@@ -28,15 +28,17 @@ struct SnapshotReader {
         let kinds = ByteChoices<Communication.Kind>()
         try each("SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications",
                  filter: "case_id") { s in
-            let id = text(s, 0) ?? ""
+            var row = Cells(s, table: "communications")
+            let id = row.text(0) ?? "", caseID = row.text(1) ?? ""
+            if let problem = row.problem { return out.bad.append(row.bad(problem)) }
             guard let direction = directions.match(s, 2), let channel = channels.match(s, 3), let kind = kinds.match(s, 4) else {
-                return out.bad.append(BadRow(table: "communications", id: id, problem: "unknown direction, channel or kind"))
+                return out.bad.append(row.bad("unknown direction, channel or kind"))
             }
             guard let occurred = instant(s, 5), let responded = optionalInstant(s, 6) else {
-                return out.bad.append(BadRow(table: "communications", id: id, problem: "a timestamp is not RFC 3339"))
+                return out.bad.append(row.bad("a timestamp is not RFC 3339"))
             }
-            out.rows.append((text(s, 1) ?? "", Communication(id: id, direction: direction, channel: channel, kind: kind,
-                                                              occurredAt: occurred, respondedAt: responded.value)))
+            out.rows.append((caseID, Communication(id: id, direction: direction, channel: channel, kind: kind,
+                                                   occurredAt: occurred, respondedAt: responded.value)))
         }
         return out
     }
@@ -64,95 +66,92 @@ struct SnapshotReader {
         try each("SELECT id, number, \(detailColumn("title")), \(detailColumn("client_name")), "
                  + "\(detail == .full ? "client_email" : "NULL"), status, practice_area, office, assignee_id, "
                  + "attorney_id, opened_at, closed_at, tags FROM cases", filter: "id", order: "id") { s in
-            let id = text(s, 0) ?? ""
-            guard let status = statuses.match(s, 5) else {
-                return bad.append(BadRow(table: "cases", id: id, problem: "unknown status"))
-            }
-            guard let opened = instant(s, 10) else {
-                return bad.append(BadRow(table: "cases", id: id, problem: "opened_at is not an RFC 3339 timestamp"))
-            }
+            var row = Cells(s, table: "cases", caseColumn: 0)
+            let id = row.text(0) ?? "", number = row.text(1) ?? "", title = row.text(2) ?? "", client = row.text(3) ?? ""
+            let email = row.text(4), area = row.text(6), office = row.text(7), assignee = row.text(8), attorney = row.text(9)
+            let tagText = row.text(12)
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let status = statuses.match(s, 5) else { return bad.append(row.bad("unknown status")) }
+            guard let opened = instant(s, 10) else { return bad.append(row.bad("opened_at is not an RFC 3339 timestamp")) }
             var closed: Instant?
             if !isNull(s, 11) {
-                guard let c = instant(s, 11) else {
-                    return bad.append(BadRow(table: "cases", id: id, problem: "closed_at is not an RFC 3339 timestamp"))
-                }
+                guard let c = instant(s, 11) else { return bad.append(row.bad("closed_at is not an RFC 3339 timestamp")) }
                 closed = c
             }
             var tags: [String] = []
-            if let t = text(s, 12), t != "[]" {
-                guard let parsed = JSONText.parseArray(t) else {
-                    return bad.append(BadRow(table: "cases", id: id, problem: "tags is not a JSON list of strings"))
-                }
+            if let t = tagText, t != "[]" {
+                guard let parsed = JSONText.parseArray(t) else { return bad.append(row.bad("tags is not a JSON list of strings")) }
                 tags = parsed
             }
             index.insert(id)
             cases.append(CaseSnapshot(
-                id: id, number: text(s, 1) ?? "", title: text(s, 2) ?? "", clientName: text(s, 3) ?? "",
-                clientEmail: text(s, 4), status: status, practiceArea: text(s, 6), office: text(s, 7),
-                assigneeID: text(s, 8), attorneyID: text(s, 9), openedAt: opened, closedAt: closed, tags: tags))
+                id: id, number: number, title: title, clientName: client, clientEmail: email, status: status,
+                practiceArea: area, office: office, assigneeID: assignee, attorneyID: attorney, openedAt: opened,
+                closedAt: closed, tags: tags))
         }
         if includeCommunications { try each("SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications",
                  filter: "case_id") { s in
             guard let i = caseIndex(s, index) else { return }
-            let id = text(s, 0) ?? ""
+            var row = Cells(s, table: "communications")
+            let id = row.text(0) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
             guard let direction = directions.match(s, 2),
                   let channel = channels.match(s, 3),
                   let kind = kinds.match(s, 4) else {
-                return bad.append(BadRow(table: "communications", id: id, problem: "unknown direction, channel or kind"))
+                return bad.append(row.bad("unknown direction, channel or kind"))
             }
             guard let occurred = instant(s, 5), let responded = optionalInstant(s, 6) else {
-                return bad.append(BadRow(table: "communications", id: id, problem: "a timestamp is not RFC 3339"))
+                return bad.append(row.bad("a timestamp is not RFC 3339"))
             }
             cases[i].communications.append(Communication(id: id, direction: direction, channel: channel, kind: kind,
                                                          occurredAt: occurred, respondedAt: responded.value))
         } }
         try each("SELECT id, case_id, \(detailColumn("title")), kind, due_at, completed_at FROM deadlines", filter: "case_id") { s in
             guard let i = caseIndex(s, index) else { return }
-            let id = text(s, 0) ?? ""
-            guard let kind = deadlineKinds.match(s, 3) else {
-                return bad.append(BadRow(table: "deadlines", id: id, problem: "unknown kind"))
-            }
+            var row = Cells(s, table: "deadlines")
+            let id = row.text(0) ?? "", title = row.text(2) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let kind = deadlineKinds.match(s, 3) else { return bad.append(row.bad("unknown kind")) }
             guard let due = instant(s, 4), let completed = optionalInstant(s, 5) else {
-                return bad.append(BadRow(table: "deadlines", id: id, problem: "a timestamp is not RFC 3339"))
+                return bad.append(row.bad("a timestamp is not RFC 3339"))
             }
-            cases[i].deadlines.append(Deadline(id: id, title: text(s, 2) ?? "", kind: kind, dueAt: due,
-                                               completedAt: completed.value))
+            cases[i].deadlines.append(Deadline(id: id, title: title, kind: kind, dueAt: due, completedAt: completed.value))
         }
         try each("SELECT id, case_id, \(detailColumn("title")), requested_at, received_at FROM document_requests",
                  filter: "case_id") { s in
             guard let i = caseIndex(s, index) else { return }
-            let id = text(s, 0) ?? ""
+            var row = Cells(s, table: "document_requests")
+            let id = row.text(0) ?? "", title = row.text(2) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
             guard let requested = instant(s, 3), let received = optionalInstant(s, 4) else {
-                return bad.append(BadRow(table: "document_requests", id: id, problem: "a timestamp is not RFC 3339"))
+                return bad.append(row.bad("a timestamp is not RFC 3339"))
             }
-            cases[i].documentRequests.append(DocumentRequest(id: id, title: text(s, 2) ?? "", requestedAt: requested,
+            cases[i].documentRequests.append(DocumentRequest(id: id, title: title, requestedAt: requested,
                                                              receivedAt: received.value))
         }
         try each("SELECT id, case_id, \(detailColumn("title")), starts_at, with_client, cancelled FROM appointments",
                  filter: "case_id") { s in
             guard let i = caseIndex(s, index) else { return }
-            let id = text(s, 0) ?? ""
-            guard let starts = instant(s, 3) else {
-                return bad.append(BadRow(table: "appointments", id: id, problem: "starts_at is not RFC 3339"))
-            }
-            cases[i].appointments.append(Appointment(id: id, title: text(s, 2) ?? "", startsAt: starts,
+            var row = Cells(s, table: "appointments")
+            let id = row.text(0) ?? "", title = row.text(2) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let starts = instant(s, 3) else { return bad.append(row.bad("starts_at is not RFC 3339")) }
+            cases[i].appointments.append(Appointment(id: id, title: title, startsAt: starts,
                                                      withClient: sqlite3_column_int64(s, 4) != 0,
                                                      cancelled: sqlite3_column_int64(s, 5) != 0))
         }
         try each("SELECT id, case_id, kind, occurred_at, service_method FROM events", filter: "case_id") { s in
             guard let i = caseIndex(s, index) else { return }
-            let id = text(s, 0) ?? ""
-            guard let occurred = instant(s, 3) else {
-                return bad.append(BadRow(table: "events", id: id, problem: "occurred_at is not RFC 3339"))
-            }
+            var row = Cells(s, table: "events")
+            let id = row.text(0) ?? "", kind = row.text(2) ?? "", methodText = row.text(4)
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let occurred = instant(s, 3) else { return bad.append(row.bad("occurred_at is not RFC 3339")) }
             var method: TriggerEvent.ServiceMethod?
-            if let m = text(s, 4) {
-                guard let v = TriggerEvent.ServiceMethod(rawValue: m) else {
-                    return bad.append(BadRow(table: "events", id: id, problem: "unknown service_method"))
-                }
+            if let m = methodText {
+                guard let v = TriggerEvent.ServiceMethod(rawValue: m) else { return bad.append(row.bad("unknown service_method")) }
                 method = v
             }
-            cases[i].events.append(TriggerEvent(id: id, kind: text(s, 2) ?? "", occurredAt: occurred, serviceMethod: method))
+            cases[i].events.append(TriggerEvent(id: id, kind: kind, occurredAt: occurred, serviceMethod: method))
         }
         return StoreSnapshot(people: people, cases: cases, badRows: bad)
     }
@@ -160,8 +159,11 @@ struct SnapshotReader {
     private func readPeople(_ bad: inout [BadRow]) throws -> [Person] {
         var people: [Person] = []
         try each("SELECT id, name, email, role, manager_id, active FROM people", filter: nil, order: "id") { s in
-            people.append(Person(id: text(s, 0) ?? "", name: text(s, 1) ?? "", email: text(s, 2), role: text(s, 3),
-                                 managerID: text(s, 4), active: sqlite3_column_int64(s, 5) != 0))
+            var row = Cells(s, table: "people", caseColumn: nil)
+            let person = Person(id: row.text(0) ?? "", name: row.text(1) ?? "", email: row.text(2), role: row.text(3),
+                                managerID: row.text(4), active: sqlite3_column_int64(s, 5) != 0)
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            people.append(person)
         }
         return people
     }
@@ -197,9 +199,37 @@ struct SnapshotReader {
 
 @inline(__always) private func isNull(_ s: OpaquePointer, _ i: Int32) -> Bool { sqlite3_column_type(s, i) == SQLITE_NULL }
 
-@inline(__always) private func text(_ s: OpaquePointer, _ i: Int32) -> String? {
-    guard let p = sqlite3_column_text(s, i) else { return nil }
-    return String(cString: p)
+/// One row's columns. Text is read strictly: a column that is not valid UTF-8, or holds a NUL, reads as
+/// nil and makes the row bad, so no repaired or truncated id or name ever reaches the evaluator.
+private struct Cells {
+    let s: OpaquePointer
+    let table: String
+    /// The column holding the case id (0 in `cases`, 1 in the tables of a case's records, none in `people`).
+    let caseColumn: Int32?
+    private(set) var problem: String?
+
+    init(_ s: OpaquePointer, table: String, caseColumn: Int32? = 1) {
+        self.s = s
+        self.table = table
+        self.caseColumn = caseColumn
+    }
+
+    @inline(__always) mutating func text(_ i: Int32) -> String? {
+        guard let p = sqlite3_column_text(s, i) else { return nil }
+        if let v = StoredText.decode(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i)))) { return v }
+        if problem == nil { problem = "\(String(cString: sqlite3_column_name(s, i))) is not UTF-8 text without NUL" }
+        return nil
+    }
+
+    /// The row as skipped: its id and its case's id as printable text (ids only, never client data).
+    func bad(_ problem: String) -> BadRow {
+        BadRow(table: table, id: printable(0), caseID: caseColumn.map(printable) ?? "", problem: problem)
+    }
+
+    private func printable(_ i: Int32) -> String {
+        guard let p = sqlite3_column_text(s, i) else { return "" }
+        return StoredText.printable(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))))
+    }
 }
 
 @inline(__always) private func instant(_ s: OpaquePointer, _ i: Int32) -> Instant? {
