@@ -20,6 +20,8 @@ public actor Daemon {
         public var events: EventLog
         /// Test hook: after this many ticks the loop hangs, so the watchdog can be seen to fire.
         public var wedgeAfterTicks: Int?
+        /// How long a store call waits for another writer's lock before the tick fails (and is retried).
+        public var storeBusyTimeout: Duration = .seconds(10)
 
         public init(configPath: String, now: @escaping @Sendable () -> Instant, notifier: ServiceNotifier, events: EventLog,
                     wedgeAfterTicks: Int? = nil) {
@@ -111,7 +113,9 @@ public actor Daemon {
         }
         guard case .sqlite(let path) = loaded.store else { throw .store("unsupported store") }
         options.notifier.notify(.extendTimeout(microseconds: 90_000_000), .status("opening the store"))
-        do { store = try SQLiteCaseStore(path: path, create: true) } catch { throw .store(error.message) }
+        do { store = try SQLiteCaseStore(path: path, create: true, busyTimeout: options.storeBusyTimeout) } catch {
+            throw .store(error.message)
+        }
         storePath = path
         config = loaded
         configLoadedAt = options.now()
@@ -151,7 +155,7 @@ public actor Daemon {
             if !FileManager.default.fileExists(atPath: storePath) {
                 throw StoreUnavailable("the store file \(storePath) is missing")
             }
-            if storeDown { store = try SQLiteCaseStore(path: storePath, create: false) }
+            if storeDown { store = try SQLiteCaseStore(path: storePath, create: false, busyTimeout: options.storeBusyTimeout) }
             try await tick(full: now.seconds - lastFullRescan.seconds >= Int64(config.poll.fullRescan))
             if storeDown {
                 storeDown = false
@@ -191,6 +195,19 @@ public actor Daemon {
             set.formUnion(wakes.takeDue(at: now))
             ids = Array(set)
         }
+        do {
+            try await evaluate(ids, changes: changes, full: full, now: now, started: started)
+        } catch {
+            // Nothing of this tick is lost: the feed was not advanced past its changes, and the cases it took
+            // are due again at the next tick (what it did record stays recorded, once).
+            for id in ids ?? [] { wakes.set(id, now) }
+            throw error
+        }
+    }
+
+    /// The body of a tick: evaluates `ids` (every case when nil), records and journals what fires.
+    private func evaluate(_ ids: [String]?, changes: ChangeSet, full: Bool, now: Instant, started: ContinuousClock.Instant)
+        async throws {
         let readPeople = full || changes.people
         let snapshot = try await store.snapshot(caseIDs: ids, detail: .evaluation, people: readPeople)
         if readPeople { staff = Staff(snapshot.people) }

@@ -154,10 +154,9 @@ extension SQLiteCaseStore {
             // A digest names clients as the cases do now (the claim keeps ids only).
             for i in out.indices {
                 guard var g = out[i].digest, !g.entries.isEmpty else { continue }
-                let ids = Array(Set(g.entries.map(\.caseID)))
-                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: "SELECT id, client_name FROM cases WHERE id IN (\(marks))",
-                                            arguments: StatementArguments(ids))
+                let ids = IDSet(Set(g.entries.map(\.caseID)))
+                let rows = try Row.fetchAll(db, sql: "SELECT id, client_name FROM cases WHERE \(ids.sql("id"))",
+                                            arguments: [ids.argument])
                 let names = Dictionary(rows.compactMap { r in r.text(0).map { ($0, r.text(1) ?? "") } }, uniquingKeysWith: { a, _ in a })
                 for j in g.entries.indices { g.entries[j].clientName = names[g.entries[j].caseID] ?? "" }
                 out[i].digest = g
@@ -296,17 +295,14 @@ extension SQLiteCaseStore {
         if fireIDs.isEmpty { return [:] }
         return try await pool.read { db in
             var out: [String: [QueuedDelivery]] = [:]
-            for start in stride(from: 0, to: fireIDs.count, by: 500) {
-                let part = Array(fireIDs[start..<min(start + 500, fireIDs.count)])
-                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at
-                    FROM tickler_deliveries WHERE fire_id IN (\(marks)) ORDER BY id
-                    """, arguments: StatementArguments(part)) {
-                    guard var d = QueuedDelivery(row: row) else { continue }
-                    d.deliveredAt = row.text(9).flatMap(RFC3339.parse)
-                    out[d.fireID, default: []].append(d)
-                }
+            let ids = IDSet(fireIDs)
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at
+                FROM tickler_deliveries WHERE \(ids.sql("fire_id")) ORDER BY id
+                """, arguments: [ids.argument]) {
+                guard var d = QueuedDelivery(row: row) else { continue }
+                d.deliveredAt = row.text(9).flatMap(RFC3339.parse)
+                out[d.fireID, default: []].append(d)
             }
             return out
         }

@@ -10,13 +10,13 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
 
     /// Opens (and migrates) the store at `path`. With `create: false` a missing file is an error rather
     /// than a new empty store, so a mistyped `--store` does not report an empty firm.
-    public init(path: String, create: Bool) throws(StoreUnavailable) {
+    public init(path: String, create: Bool, busyTimeout: Duration = .seconds(10)) throws(StoreUnavailable) {
         self.path = path
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw StoreUnavailable("no store at \(path) (create one with 'tickler import' or 'tickler demo-data')")
         }
         var config = GRDB.Configuration()
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(Double(busyTimeout.components.seconds) + Double(busyTimeout.components.attoseconds) / 1e18)
         config.label = "tickler"
 
         do {
@@ -110,7 +110,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     public func ledgerFacts(caseIDs: [String]?) async throws -> LedgerState {
         try await pool.read { db in
             var state = LedgerState()
-            let (filter, args) = Self.inClause("case_id", caseIDs)
+            let (filter, args) = IDSet.whereClause("case_id", caseIDs)
             let rows = try Row.fetchCursor(db, sql: "SELECT policy, subject, anchor_at, stage, repeat FROM tickler_ledger \(filter)",
                                            arguments: args)
             while let row = try rows.next() {
@@ -126,7 +126,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     /// The holds in force (snoozes and acks not ended) of `caseIDs` (all when nil).
     public func snoozes(caseIDs: [String]?) async throws -> [Snooze] {
         try await pool.read { db in
-            let (filter, args) = Self.inClause("case_id", caseIDs)
+            let (filter, args) = IDSet.whereClause("case_id", caseIDs)
             let active = (filter.isEmpty ? "WHERE" : filter + " AND") + " ended_at IS NULL"
             return try Row.fetchAll(db, sql: "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_snoozes \(active)",
                                     arguments: args)
@@ -146,16 +146,9 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         precondition(Schema.caseTables.contains(table))
         if ids.isEmpty { return [] }
         return try await pool.read { db in
-            var found = Set<String>()
-            let all = Array(ids)
-            for chunk in stride(from: 0, to: all.count, by: 500) {
-                let part = Array(all[chunk..<min(chunk + 500, all.count)])
-                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id IN (\(marks))",
-                                            arguments: StatementArguments(part))
-                found.formUnion(rows.compactMap { $0.text(0) })
-            }
-            return found
+            let set = IDSet(ids)
+            let rows = try Row.fetchAll(db, sql: "SELECT id FROM \(table) WHERE \(set.sql("id"))", arguments: [set.argument])
+            return Set(rows.compactMap { $0.text(0) })
         }
     }
 
@@ -269,11 +262,6 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                            deliverAt: row.text(12).flatMap(RFC3339.parse), explanation: row.text(13))
     }
 
-    static func inClause(_ column: String, _ ids: [String]?) -> (String, StatementArguments) {
-        guard let ids else { return ("", StatementArguments()) }
-        if ids.isEmpty { return ("WHERE 0", StatementArguments()) }
-        return ("WHERE \(column) IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))", StatementArguments(ids))
-    }
 }
 
 /// Minimal JSON text for lists of strings stored in one column (`tags`, `recipients`).

@@ -171,14 +171,15 @@ struct SnapshotReader {
     /// Steps `sql` (restricted to `caseIDs` on `filter`), calling `body` with the raw statement per row.
     private func each(_ sql: String, filter: String?, order: String? = nil, _ body: (OpaquePointer) throws -> Void) throws {
         var full = sql
-        var args: [String] = []
+        var args = StatementArguments()
         if let filter, let ids = caseIDs {
-            full += ids.isEmpty ? " WHERE 0" : " WHERE \(filter) IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
-            args = ids
+            let set = IDSet(ids)
+            full += " WHERE " + set.sql(filter)
+            args = [set.argument]
         }
         if let order { full += " ORDER BY \(order)" }
         let statement = try db.makeStatement(sql: full)
-        try statement.setArguments(StatementArguments(args))
+        try statement.setArguments(args)
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
         while true {

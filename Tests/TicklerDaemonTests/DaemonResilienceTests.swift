@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Systemd
 import Glibc
 import Testing
 import TicklerCore
@@ -93,5 +94,48 @@ import TicklerTestKit
         try await store.write(batch, now: Instant(seconds: 0))
         #expect(try await store.generation() == before + 1)
         #expect(try await store.changes(after: before).people)
+    }
+}
+
+@Suite(.serialized) struct FailedTickTests {
+    /// Another writer holds the store's write lock for 40 s (of the daemon's clock) across the moment an
+    /// escalation comes due: the ticks in that time fail, and the first tick after the lock is released
+    /// fires it, not the next full rescan an hour later (the cycle's next stage is weeks away, so nothing
+    /// else would wake the case).
+    @Test func aDueEscalationFiresAtTheFirstTickAfterAWriteLockIsReleased() async throws {
+        let dir = try await FirmFixture.directory()
+        // No full rescan within the test's days: only the wake schedule brings the case back.
+        let config = FirmFixture.config.replacingOccurrences(of: "full_rescan: 1h", with: "full_rescan: 720h")
+            + "\n      - { after: 40 business days, action: escalate, notify: [attorney] }\n"
+        try config.write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
+        // The reminder (10 business days after 2026-09-01) is due; the escalation (13) is not yet.
+        let clock = ManualClock(RFC3339.parse("2026-09-17T16:00:00Z")!)
+        let recorded = RecordedEvents()
+        var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+                                     events: recorded.log)
+        options.storeBusyTimeout = .milliseconds(100)
+        let daemon = try await Daemon(options: options)
+        let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
+        #expect(try await store.ledger().filter { $0.outcome == .fired }.map(\.key.step) == [StepIndex(stage: 1)])
+
+        var unsafe = Configuration()
+        unsafe.allowsUnsafeTransactions = true  // the lock is held across accesses, as another process would
+        let lock = try DatabaseQueue(path: dir + "/tickler.db", configuration: unsafe)
+        let escalationDue = RFC3339.parse("2026-09-21T16:00:00Z")!
+        clock.set(escalationDue.adding(seconds: -20))
+        try await lock.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        for _ in 0..<40 {  // one tick a second while the lock is held
+            clock.set(clock.now.adding(seconds: 1))
+            await daemon.timerFired()
+        }
+        #expect(recorded.of(.storeOutage).count == 1)
+        #expect(try await store.ledger().filter { $0.outcome == .fired }.count == 1)
+        try await lock.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        // Within one poll interval (1 s) of the release.
+        clock.set(clock.now.adding(seconds: 1))
+        await daemon.timerFired()
+        #expect(try await store.ledger().filter { $0.outcome == .fired }.map(\.key.step) == [StepIndex(stage: 1), StepIndex(stage: 2)])
+        #expect(recorded.of(.storeRecovered).count == 1)
+        await daemon.stop(bound: .seconds(2))
     }
 }
