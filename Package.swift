@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "TicklerDaemonTests",
             dependencies: [
-                "TicklerDaemon", "TicklerTestKit", "Systemd", .product(name: "GRDB", package: "GRDB.swift"),
+                "TicklerDaemon", "TicklerConfig", "TicklerTestKit", "Systemd", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

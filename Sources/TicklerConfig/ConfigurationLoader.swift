@@ -6,6 +6,9 @@ import Yams
 public enum ConfigurationLoader {
     static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "policies"]
 
+    /// The largest configuration read (a firm's policies fit in a few kilobytes).
+    public static let maximumSize = 1 << 20
+
     /// Reads and validates the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
         let contents: String
@@ -21,6 +24,14 @@ public enum ConfigurationLoader {
 
     /// Validates `text` as if read from `path` (relative paths resolve against its directory).
     public static func parse(_ text: String, path: String) throws(ConfigurationError) -> Configuration {
+        if text.utf8.count > maximumSize {
+            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1,
+                message: "the configuration is \(text.utf8.count) bytes; at most \(maximumSize) are read")])
+        }
+        if let found = AnchorScan.first(in: text) {
+            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: found.line, column: found.column,
+                message: "YAML \(found.isAlias ? "aliases (*name)" : "anchors (&name)") are not supported: write the value out")])
+        }
         let reader = NodeReader(file: path)
         let root: Node?
         do {

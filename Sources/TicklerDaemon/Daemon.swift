@@ -22,6 +22,10 @@ public actor Daemon {
         public var wedgeAfterTicks: Int?
         /// How long a store call waits for another writer's lock before the tick fails (and is retried).
         public var storeBusyTimeout: Duration = .seconds(10)
+        /// Reads and checks the configuration at a path (tests make it slow).
+        public var loadConfiguration: @Sendable (String) throws(ConfigurationError) -> (Configuration, TemplateCatalog) = {
+            path throws(ConfigurationError) in try Daemon.loadChecked(path: path)
+        }
 
         public init(configPath: String, now: @escaping @Sendable () -> Instant, notifier: ServiceNotifier, events: EventLog,
                     wedgeAfterTicks: Int? = nil) {
@@ -79,6 +83,8 @@ public actor Daemon {
     private var storeDown = false
     private var retryDelay: Int64 = 1
     private var stopping = false
+    /// A reload is loading its configuration: no tick starts until it is applied.
+    private var reloading = false
     /// Set once READY=1 has been sent.
     private var isRunning = false
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
@@ -150,7 +156,7 @@ public actor Daemon {
             return
         }
         options.notifier.notify(.watchdog)
-        guard !stopping, now >= nextTickAt else { return }
+        guard !stopping, !reloading, now >= nextTickAt else { return }
         do {
             if !FileManager.default.fileExists(atPath: storePath) {
                 throw StoreUnavailable("the store file \(storePath) is missing")
@@ -367,15 +373,20 @@ public actor Daemon {
 
     /// SIGHUP: re-read the configuration; on error keep the old one and journal where the error is.
     public func reload() async {
+        guard !reloading, !stopping else { return }
+        reloading = true
+        defer { reloading = false }
         options.notifier.notify(.reloading(monotonicMicroseconds: ServiceNotifier.monotonicMicroseconds), .status("reloading"))
+        // The file is read and checked off the daemon's executor: however long a load takes, the timer keeps
+        // pinging the watchdog meanwhile (no tick starts while a reload is pending).
+        let (path, load) = (options.configPath, options.loadConfiguration)
+        let result = await Task.detached { () -> Result<(Configuration, TemplateCatalog), ConfigurationError> in
+            Result { () throws(ConfigurationError) in try load(path) }
+        }.value
+        // A reload is applied between ticks, never in the middle of one.
+        while tickStartedAt != nil { try? await Task.sleep(for: .milliseconds(20)) }
         do throws(ConfigurationError) {
-            let loaded = try ConfigurationLoader.load(path: options.configPath)
-            let templates: TemplateCatalog
-            do { templates = try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies) } catch {
-                throw ConfigurationError(diagnostics: error.problems.map {
-                    Diagnostic(file: $0.file, line: $0.line, column: $0.column, message: $0.message)
-                })
-            }
+            let (loaded, templates) = try result.get()
             let oldRules = config.deadlineRuleSet
             config = loaded
             configLoadedAt = options.now()
@@ -398,6 +409,16 @@ public actor Daemon {
         options.notifier.notify(.ready, .status(status))
     }
 
+    /// The configuration at `path` and its templates, every problem located.
+    nonisolated static func loadChecked(path: String) throws(ConfigurationError) -> (Configuration, TemplateCatalog) {
+        let loaded = try ConfigurationLoader.load(path: path)
+        do { return (loaded, try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies)) } catch {
+            throw ConfigurationError(diagnostics: error.problems.map {
+                Diagnostic(file: $0.file, line: $0.line, column: $0.column, message: $0.message)
+            })
+        }
+    }
+
     /// SIGTERM/SIGINT: STOPPING=1, let a tick in flight finish (within `bound`), then return from `run`.
     public func stop(bound: Duration = .seconds(10)) async {
         guard !stopping else { return }
@@ -410,6 +431,9 @@ public actor Daemon {
         for w in stoppedWaiters { w.resume() }
         stoppedWaiters = []
     }
+
+    /// Ticks started since the daemon was made (the first evaluation is the first).
+    var tickCount: Int { ticks }
 
     /// `1,204 open cases · 37 fired at 09:41:00 in 120 ms · 0 delivery errors`.
     var status: String {

@@ -185,3 +185,4 @@ enum FirmFixture {
             "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC"].contains($0) })
     }
 }
+
