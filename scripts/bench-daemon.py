@@ -28,6 +28,11 @@ def firm(cases):
     config = re.sub(r"(?m)^poll: .*$", "poll: { interval: 2s, full_rescan: 24h }", config)
     with open(os.path.join(work, "tickler.yaml"), "w") as f:
         f.write(config)
+    # The example's channels name two credentials; ticklerd refuses to start without them.
+    os.makedirs(os.path.join(work, "credentials"))
+    for name in ("smtp-password", "webhook-secret"):
+        with open(os.path.join(work, "credentials", name), "w") as f:
+            f.write("bench-" + name)
     return work
 
 
@@ -37,7 +42,7 @@ def measure(cases):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(sock_path)
     sock.settimeout(600)
-    env = dict(os.environ, NOTIFY_SOCKET=sock_path)
+    env = dict(os.environ, NOTIFY_SOCKET=sock_path, CREDENTIALS_DIRECTORY=os.path.join(work, "credentials"))
     start = time.perf_counter()
     proc = subprocess.Popen([TICKLERD, "--config", os.path.join(work, "tickler.yaml")], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

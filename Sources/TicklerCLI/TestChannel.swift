@@ -37,6 +37,8 @@ struct TestChannel: AsyncParsableCommand {
             throw CommandFailure.invalid("no channel '\(channel)'; the configuration has \(config.channels.keys.sorted().joined(separator: ", "))")
         }
         let credentials = Credentials(directory: credentialsDirectory ?? ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
+        let problems = config.credentialProblems(channels: [channel]) { try credentials.secret($0) }
+        if !problems.isEmpty { throw CommandFailure.unavailable(ConfigurationError(diagnostics: problems).description) }
         let now = Instant(seconds: Int64(Date().timeIntervalSince1970))
         let composer = MessageComposer(templates: templates)
         let policy = config.policies.first

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TicklerCore
 import Yams
 
@@ -8,11 +11,13 @@ struct ChannelDecoder {
     /// The configuration file's directory: `tls_ca_file` resolves against it.
     let baseDirectory: String
 
-    func decode(_ node: Node) -> [String: ChannelSettings] {
+    /// The channels by name, and every credential they name.
+    func decode(_ node: Node) -> (channels: [String: ChannelSettings], credentials: [CredentialReference]) {
         var out: [String: ChannelSettings] = ["journal": .journal]
+        var credentials: [CredentialReference] = []
         guard case .mapping(let m) = node else {
             reader.error(node, "channels must be a mapping of channel names to settings")
-            return out
+            return (out, credentials)
         }
         var seen = Set<String>()
         for (keyNode, value) in m {
@@ -29,12 +34,12 @@ struct ChannelDecoder {
             if !CalendarDecoder.isValidName(name) {
                 reader.error(keyNode, "channel name '\(name)' must be letters, digits, '-' or '_'")
             }
-            if let settings = channel(value, name) { out[name] = settings }
+            if let settings = channel(value, name, &credentials) { out[name] = settings }
         }
-        return out
+        return (out, credentials)
     }
 
-    private func channel(_ node: Node, _ name: String) -> ChannelSettings? {
+    private func channel(_ node: Node, _ name: String, _ credentials: inout [CredentialReference]) -> ChannelSettings? {
         let what = "channel '\(name)'"
         guard case .mapping(let m) = node else {
             reader.error(node, "\(what) must be a mapping")
@@ -76,13 +81,20 @@ struct ChannelDecoder {
             let username = f["username"].flatMap { reader.string($0, "username") }
             var credential: String?
             if let n = f["password_credential"], let c = reader.string(n, "password_credential") {
-                if Self.isCredentialName(c) { credential = c } else {
-                    reader.error(n, "password_credential must name a credential (letters, digits, '.', '_', '-')")
+                if Self.isCredentialName(c) {
+                    credential = c
+                    credentials.append(CredentialReference(name: c, channel: name, location: reader.location(n)))
+                } else {
+                    reader.error(n, "password_credential must name a credential (a file name: letters, digits, '.', '_', '-')")
                     ok = false
                 }
             }
             if username != nil && f["password_credential"] == nil {
                 reader.error(f.keys["username"], "\(what) gives a username but no password_credential")
+                ok = false
+            }
+            if username != nil && tls != .required && !url.lowercased().hasPrefix("smtps://") {
+                reader.error(f.keys["username"], "\(what) would send its password without TLS: use starttls: required or smtps://")
                 ok = false
             }
             var from = ""
@@ -115,8 +127,11 @@ struct ChannelDecoder {
             }
             var secret = ""
             if let n = f["secret_credential"], let c = reader.string(n, "secret_credential") {
-                if Self.isCredentialName(c) { secret = c } else {
-                    reader.error(n, "secret_credential must name a credential (letters, digits, '.', '_', '-')")
+                if Self.isCredentialName(c) {
+                    secret = c
+                    credentials.append(CredentialReference(name: c, channel: name, location: reader.location(n)))
+                } else {
+                    reader.error(n, "secret_credential must name a credential (a file name: letters, digits, '.', '_', '-')")
                     ok = false
                 }
             }
@@ -148,8 +163,10 @@ struct ChannelDecoder {
         return path
     }
 
+    /// One file name in the credentials directory: never `.`, `..` or a path.
     static func isCredentialName(_ s: String) -> Bool {
-        !s.isEmpty && s.count <= 255 && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+        !s.isEmpty && s != "." && s != ".." && s.count <= 255
+            && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
     }
 
     /// Why `text` is not a usable URL of one of `schemes`; never quotes a password it may contain.
@@ -163,9 +180,19 @@ struct ChannelDecoder {
         return nil
     }
 
+    /// Whether the URL's host is this machine: `localhost`, an IPv4 address in 127.0.0.0/8 or `::1`,
+    /// judged from the parsed address (`127.evil.example` is a name, not a loopback address).
     static func isLoopback(_ text: String) -> Bool {
-        guard let host = URLComponents(string: text)?.host else { return false }
-        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+        guard var host = URLComponents(string: text)?.host?.lowercased() else { return false }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { $0.dropLast().allSatisfy { $0 == 0 } && $0.last == 1 }
+        }
+        return false
     }
 
     static func isMailbox(_ s: String) -> Bool {

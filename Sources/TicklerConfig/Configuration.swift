@@ -31,6 +31,10 @@ public struct Configuration: Sendable {
     public var metricsTextfile: String?
     /// `deadline_rules`: deadlines computed from trigger events (Fed. R. Civ. P. 6(a)).
     public var deadlineRules: [DeadlineRule]
+    /// Where `store:` was written (the file's start when it was left to its default).
+    public var storeLocation: SourceLocation
+    /// Every credential a channel names, with where it was named.
+    public var credentials: [CredentialReference]
 
     /// The computed-deadline rules, ready to apply to case snapshots.
     public var deadlineRuleSet: DeadlineRuleSet { DeadlineRuleSet(deadlineRules) }
@@ -51,5 +55,29 @@ public struct PollSettings: Sendable, Equatable {
     public init(interval: Int = 60, fullRescan: Int = 3600) {
         self.interval = interval
         self.fullRescan = fullRescan
+    }
+}
+
+/// A secret named by a channel (`password_credential`, `secret_credential`).
+public struct CredentialReference: Sendable, Equatable {
+    public var name: String
+    public var channel: String
+    public var location: SourceLocation
+}
+
+extension Configuration {
+    /// Each credential of `channels` (all when nil) that `secret` cannot read or reads empty, as an error
+    /// where it is named. Checked at start, on reload and by `tickler test-channel`, so a missing secret is
+    /// found before a delivery needs it.
+    public func credentialProblems(channels: Set<String>? = nil,
+                                   secret: (String) throws -> String) -> [Diagnostic] {
+        credentials.filter { channels?.contains($0.channel) ?? true }.compactMap { ref in
+            do {
+                if try secret(ref.name).isEmpty { return ref.location.error("credential '\(ref.name)' of channel '\(ref.channel)' is empty") }
+                return nil
+            } catch {
+                return ref.location.error("\(error) (channel '\(ref.channel)')")
+            }
+        }
     }
 }

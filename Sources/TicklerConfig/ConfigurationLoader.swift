@@ -87,7 +87,8 @@ public enum ConfigurationLoader {
         if let n = top["calendars"] { calendars = CalendarDecoder(reader: reader, baseDirectory: directory).decode(n) }
 
         var channels: [String: ChannelSettings] = ["journal": .journal]
-        if let n = top["channels"] { channels = ChannelDecoder(reader: reader, baseDirectory: directory).decode(n) }
+        var credentials: [CredentialReference] = []
+        if let n = top["channels"] { (channels, credentials) = ChannelDecoder(reader: reader, baseDirectory: directory).decode(n) }
 
         var defaultCalendar = calendars["firm"] ?? (calendars.count == 1 ? calendars.values.first! : nil)
         if top["calendars"] == nil { defaultCalendar = .utcDefault }
@@ -120,6 +121,7 @@ public enum ConfigurationLoader {
         defaults.calendar = ambiguous ? nil : (defaultCalendar ?? .utcDefault)
 
         var store = StoreLocation.sqlite(path: resolve("/var/lib/tickler/tickler.db", against: directory))
+        let storeLocation = reader.location(top["store"])
         if let n = top["store"], let f = reader.mapping(n, "store", allowed: ["sqlite"], required: ["sqlite"]),
            let sn = f["sqlite"], let p = reader.string(sn, "sqlite") {
             store = .sqlite(path: resolve(p, against: directory))
@@ -194,7 +196,7 @@ public enum ConfigurationLoader {
             // Command-line dates need a zone even when policies name their calendars: the first by name.
             defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, poll: poll, channels: channels,
             journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry,
-            metricsTextfile: metrics, deadlineRules: deadlineRules)
+            metricsTextfile: metrics, deadlineRules: deadlineRules, storeLocation: storeLocation, credentials: credentials)
     }
 
     /// `60s`, `5m`, `1h`, `90 seconds`, `2 minutes`, `1 hour`: a positive number of seconds.

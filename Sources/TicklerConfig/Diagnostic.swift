@@ -25,3 +25,19 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
+
+/// Where a value was written in the configuration, for errors found after loading (a credential that
+/// cannot be read, a store that a reload cannot switch to).
+public struct SourceLocation: Hashable, Sendable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public func error(_ message: String) -> Diagnostic { Diagnostic(file: file, line: line, column: column, message: message) }
+}

@@ -117,6 +117,7 @@ public actor Daemon {
         do { templates = try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies) } catch {
             throw .templates(error)
         }
+        do { try Self.checkCredentials(loaded) } catch { throw .configuration(error) }
         guard case .sqlite(let path) = loaded.store else { throw .store("unsupported store") }
         options.notifier.notify(.extendTimeout(microseconds: 90_000_000), .status("opening the store"))
         do { store = try SQLiteCaseStore(path: path, create: true, busyTimeout: options.storeBusyTimeout) } catch {
@@ -412,11 +413,21 @@ public actor Daemon {
     /// The configuration at `path` and its templates, every problem located.
     nonisolated static func loadChecked(path: String) throws(ConfigurationError) -> (Configuration, TemplateCatalog) {
         let loaded = try ConfigurationLoader.load(path: path)
-        do { return (loaded, try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies)) } catch {
+        let templates: TemplateCatalog
+        do { templates = try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies) } catch {
             throw ConfigurationError(diagnostics: error.problems.map {
                 Diagnostic(file: $0.file, line: $0.line, column: $0.column, message: $0.message)
             })
         }
+        try checkCredentials(loaded)
+        return (loaded, templates)
+    }
+
+    /// Every credential the channels name is readable and not empty (`$CREDENTIALS_DIRECTORY`).
+    nonisolated static func checkCredentials(_ config: Configuration) throws(ConfigurationError) {
+        let credentials = Credentials()
+        let problems = config.credentialProblems { try credentials.secret($0) }
+        if !problems.isEmpty { throw ConfigurationError(diagnostics: problems) }
     }
 
     /// SIGTERM/SIGINT: STOPPING=1, let a tick in flight finish (within `bound`), then return from `run`.

@@ -51,6 +51,12 @@ import TicklerTestKit
         let noSecret = try TicklerBinary.run(["test-channel", "hook", "--config", config, "--credentials-directory", dir])
         #expect(noSecret.status == 3)
         #expect(!noSecret.stderr.contains("whsec-test"))
+        #expect(noSecret.stderr.contains("\(config):7:77: error: credential 'webhook-secret' cannot be read"))
+        try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
+        put("", dir + "/empty/webhook-secret")
+        let empty = try TicklerBinary.run(["test-channel", "hook", "--config", config, "--credentials-directory", dir + "/empty"])
+        #expect(empty.status == 3)
+        #expect(empty.stderr.contains("\(config):7:77: error: credential 'webhook-secret' is empty (channel 'hook')"), "\(empty.stderr)")
 
         receiver.setMode("400")
         #expect(try TicklerBinary.run(["test-channel", "hook", "--config", config, "--credentials-directory", dir + "/credentials"]).status == 1)

@@ -186,3 +186,50 @@ enum FirmFixture {
     }
 }
 
+
+@Suite(.serialized) struct CredentialCheckTests {
+    static func firm() async throws -> (dir: String, config: String) {
+        let dir = try await FirmFixture.directory()
+        let config = FirmFixture.config.replacingOccurrences(of: "policies:", with: """
+            channels:
+              hook: { type: webhook, url: "http://127.0.0.1:9/t", secret_credential: webhook-secret }
+            policies:
+            """)
+        try config.write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
+        return (dir, dir + "/tickler.yaml")
+    }
+
+    /// An empty secret is a configuration error where it is named: ticklerd does not start with it.
+    @Test func anEmptyCredentialStopsTheStartWithItsLocation() async throws {
+        let (dir, config) = try await Self.firm()
+        try "\n".write(toFile: dir + "/credentials/webhook-secret", atomically: true, encoding: .utf8)
+        let notify = NotifySocket()
+        let daemon = try DaemonProcess(config: config, notify: notify, environment: ["CREDENTIALS_DIRECTORY": dir + "/credentials"])
+        #expect(daemon.wait() == 1)
+        #expect(notify.next(timeout: 0.5).map { !$0.hasPrefix("READY=1") } ?? true)
+        #expect(daemon.stderrText.contains("\(config):6:74: error: credential 'webhook-secret' is empty (channel 'hook')"),
+                "\(daemon.stderrText)")
+    }
+
+    /// A credential emptied before a reload: the reload is refused, located, and the old configuration stays.
+    @Test func aReloadWithAnEmptyCredentialKeepsTheOldConfiguration() async throws {
+        let (dir, config) = try await Self.firm()
+        try "whsec-1".write(toFile: dir + "/credentials/webhook-secret", atomically: true, encoding: .utf8)
+        let notify = NotifySocket()
+        let daemon = try DaemonProcess(config: config, notify: notify, environment: ["CREDENTIALS_DIRECTORY": dir + "/credentials"])
+        defer { daemon.signal(SIGKILL) }
+        #expect(notify.until { $0.hasPrefix("READY=1") }.last?.hasPrefix("READY=1") == true)
+        try "".write(toFile: dir + "/credentials/webhook-secret", atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        _ = notify.until { $0.hasPrefix("RELOADING=1") }
+        #expect(notify.until { $0.hasPrefix("READY=1") }.last?.hasPrefix("READY=1") == true)
+        let failed = try DaemonJournalTests.journal(["MESSAGE_ID=\(JournalEvent.reloadFailed.messageID)",
+                                                     "_PID=\(daemon.process.processIdentifier)"])
+        #expect(failed.count == 1)
+        #expect((failed.first?["TICKLER_CONFIG_ERRORS"] as? String)?.contains("\(config):6:74: error: credential 'webhook-secret' is empty") == true,
+                "\(failed)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait() == 0)
+    }
+}
