@@ -40,6 +40,7 @@ struct DeadlineCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard ["text", "json"].contains(format) else { throw CommandFailure.usage("--format must be text or json") }
+        guard (0...30).contains(mailDays) else { throw CommandFailure.usage("--mail-days must be from 0 to 30") }
         guard DeadlineRule.Counting(rawValue: counting) != nil else {
             throw CommandFailure.usage("--counting must be \(DeadlineRule.Counting.allCases.map(\.rawValue).joined(separator: ", "))")
         }

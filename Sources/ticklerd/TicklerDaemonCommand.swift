@@ -25,6 +25,10 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
             help: "With --once: the longest time, in seconds, to spend sending; what is left stays queued.")
     var deliverTimeout = 60
 
+    func validate() throws {
+        guard (0...86_400).contains(deliverTimeout) else { throw ValidationError("--deliver-timeout must be from 0 to 86400 seconds") }
+    }
+
     func run() async throws {
         let underSystemd = ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil
             || ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil

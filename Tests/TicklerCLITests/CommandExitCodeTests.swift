@@ -31,6 +31,27 @@ import Testing
         #expect(try TicklerBinary.run(["plan", "--config", dir + "/tickler.yaml", "--at", "next tuesday"]).status == 2)
     }
 
+    /// Every number from the command line is range-checked: a usage error, never a trap on overflow.
+    @Test(arguments: [
+        ["plan", "--at", "now+200000000000000d"],
+        ["plan", "--at", "now-9223372036854775807h"],
+        ["plan", "--at", "now+109576d"],
+        ["plan", "--at", "0001-01-01T00:00:00Z"],
+        ["plan", "--at", "9999-12-31"],
+        ["simulate", "--from", "now", "--to", "now+99999999999999h"],
+        ["status", "--at", "2200-01-01T00:00:00Z"],
+        ["deadline", "--trigger", "2026-11-02", "--period", "14 days", "--mail-days", "99999999999", "--service", "mail"],
+        ["deadline", "--trigger", "2026-11-02", "--period", "14 days", "--mail-days", "-1", "--service", "mail"],
+        ["deadline", "--trigger", "2026-11-02", "--period", "99999999999999999999 days"],
+        ["demo-data", "--cases", "99999999999999999999", "--out", "/tmp/never.db"],
+    ])
+    func outOfRangeNumbersAreUsageErrors(arguments: [String]) throws {
+        let dir = try smallFirmDirectory()
+        let r = try TicklerBinary.run(arguments + (arguments[0] == "demo-data" ? [] : ["--config", dir + "/tickler.yaml"]))
+        #expect(r.status == 2, "\(arguments): \(r.stderr)")
+        #expect(!r.stderr.isEmpty && !r.stderr.contains("Unknown option") && !r.stderr.contains("Missing expected"), "\(r.stderr)")
+    }
+
     @Test func helpExitsZero() throws {
         let r = try TicklerBinary.run(["--help"])
         #expect(r.status == 0)
