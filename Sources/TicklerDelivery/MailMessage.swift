@@ -116,11 +116,27 @@ enum MailHeader {
         !s.isEmpty && s.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") }
     }
 
-    /// Printable ASCII stays as is; anything else becomes encoded words.
+    /// The longest run of text, or of spaces, that a header keeps as plain text: folding happens only before
+    /// a space that precedes text, so a longer run (a very long case number) is sent as encoded words, which
+    /// can be split anywhere.
+    static let longestRun = 76
+
+    /// Printable ASCII stays as is; anything else, or a run too long to fold, becomes encoded words.
     static func encodedText(_ s: String) -> String {
         let c = clean(s)
-        if c.unicodeScalars.allSatisfy({ $0.isASCII }) && !c.contains("=?") { return c }
+        if c.unicodeScalars.allSatisfy({ $0.isASCII }) && !c.contains("=?") && longestRun(c) <= longestRun { return c }
         return encodedWords(c)
+    }
+
+    private static func longestRun(_ s: String) -> Int {
+        var longest = 0, run = 0
+        var spaces = false
+        for b in s.utf8 {
+            if (b == UInt8(ascii: " ")) != spaces { run = 0; spaces.toggle() }
+            run += 1
+            longest = max(longest, run)
+        }
+        return longest
     }
 
     /// RFC 2047 `=?UTF-8?B?…?=` words of at most 75 characters, never splitting a character.
@@ -140,16 +156,32 @@ enum MailHeader {
         return words.map { "=?UTF-8?B?" + Data($0).base64EncodedString() + "?=" }.joined(separator: " ")
     }
 
-    /// `Name: value`, folded at spaces so no line passes 78 characters where it can be helped.
+    /// `Name: value`, folded by RFC 5322: a line break goes only before a space that precedes text, so no
+    /// line is white space alone and unfolding (removing each CRLF) gives the value back exactly. Lines stay
+    /// within 78 characters wherever the value has a space to break at (`encodedText` sees that it has).
     static func fold(_ name: String, _ value: String) -> String {
         var lines: [String] = []
         var current = name + ":"
-        for word in value.split(separator: " ", omittingEmptySubsequences: false) {
-            if current.count + 1 + word.count > 78 && current.count > name.count + 1 {
+        // Units of (spaces, text): the value is " " + value, so every unit starts with at least one space.
+        var units: [(spaces: Int, text: Substring)] = []
+        var rest = Substring(" " + value)
+        while !rest.isEmpty {
+            let spaces = rest.prefix { $0 == " " }.count
+            rest = rest.dropFirst(spaces)
+            let text = rest.prefix { $0 != " " }
+            rest = rest.dropFirst(text.count)
+            units.append((spaces, text))
+        }
+        for unit in units {
+            let width = unit.spaces + unit.text.utf8.count
+            if !unit.text.isEmpty, current.utf8.count + width > 78, current.utf8.count > name.utf8.count + 1 {
+                // Break before the unit's last space: the line ends with the others, the next starts with it.
+                current += String(repeating: " ", count: unit.spaces - 1)
                 lines.append(current)
-                current = ""
+                current = " " + unit.text
+            } else {
+                current += String(repeating: " ", count: unit.spaces) + unit.text
             }
-            current += " " + word
         }
         lines.append(current)
         return lines.joined(separator: "\r\n")
