@@ -42,12 +42,14 @@ public actor Daemon {
         case configuration(ConfigurationError)
         case templates(TemplateProblems)
         case store(String)
+        /// Another daemon holds the store (exit status 3).
+        case alreadyRunning(String)
 
         public var description: String {
             switch self {
             case .configuration(let e): e.description
             case .templates(let e): e.description
-            case .store(let m): m
+            case .store(let m), .alreadyRunning(let m): m
             }
         }
 
@@ -56,7 +58,7 @@ public actor Daemon {
             switch self {
             case .configuration(let e): e.diagnostics.map(\.description)
             case .templates(let e): e.problems.map(\.description)
-            case .store(let m): [m]
+            case .store(let m), .alreadyRunning(let m): [m]
             }
         }
     }
@@ -67,6 +69,8 @@ public actor Daemon {
     private var config: Configuration
     private var store: SQLiteCaseStore
     private var storePath: String
+    /// Held while this daemon runs (released when it stops): no second one on the same store.
+    private var lock: InstanceLock?
     private var policies: [String: Policy]
     private var wakes = WakeSchedule()
     /// The firm's people, re-read only on a full rescan or when the change feed says they changed.
@@ -119,6 +123,7 @@ public actor Daemon {
         }
         do { try Self.checkCredentials(loaded) } catch { throw .configuration(error) }
         guard case .sqlite(let path) = loaded.store else { throw .store("unsupported store") }
+        lock = try InstanceLock(storePath: path)
         options.notifier.notify(.extendTimeout(microseconds: 90_000_000), .status("opening the store"))
         do { store = try SQLiteCaseStore(path: path, create: true, busyTimeout: options.storeBusyTimeout) } catch {
             throw .store(error.message)
@@ -439,6 +444,7 @@ public actor Daemon {
         let deadline = ContinuousClock.now + bound
         while tickStartedAt != nil && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         await deliveries.stop(bound: max(.milliseconds(100), deadline - ContinuousClock.now))
+        lock = nil
         for w in stoppedWaiters { w.resume() }
         stoppedWaiters = []
     }

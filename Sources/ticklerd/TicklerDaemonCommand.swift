@@ -55,7 +55,7 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
                 events.record(.reloadFailed, "ticklerd cannot start, the configuration is invalid:\n\(error.description)",
                               ["config": "\(config)", "config_errors": .array(error.located.map { .string($0) })])
                 throw ExitCode(1)
-            case .store:
+            case .store, .alreadyRunning:
                 throw ExitCode(3)
             }
         }

@@ -233,3 +233,26 @@ enum FirmFixture {
         #expect(daemon.wait() == 0)
     }
 }
+
+@Suite(.serialized) struct SingleInstanceTests {
+    /// A second daemon, or `--once` from a timer, on the store a running daemon serves exits 3 and says who
+    /// holds it; once the first stops, the store is free again.
+    @Test func aSecondDaemonOnTheSameStoreExitsThree() async throws {
+        let dir = try await FirmFixture.directory()
+        let notify = NotifySocket()
+        let first = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
+        defer { first.signal(SIGKILL) }
+        _ = notify.until { $0.hasPrefix("READY=1") }
+        let pid = first.process.processIdentifier
+        for once in [false, true] {
+            let second = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil, once: once)
+            #expect(second.wait() == 3)
+            #expect(second.stderrText.contains("another ticklerd (pid \(pid)) is running on the store \(dir)/tickler.db"),
+                    "\(second.stderrText)")
+        }
+        first.signal(SIGTERM)
+        #expect(first.wait() == 0)
+        let after = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil, once: true)
+        #expect(after.wait(timeout: 60) == 0)
+    }
+}

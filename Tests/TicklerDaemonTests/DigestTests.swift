@@ -43,7 +43,10 @@ final class ManualClock: Sendable {
         for hour in 0..<(7 * 24) {
             let t = monday.adding(seconds: Int64(hour) * 3600)
             clock.set(t)
-            if hour == 2 * 24 + 12 { daemon = try await start() }  // Wednesday noon: a restart
+            if hour == 2 * 24 + 12 {  // Wednesday noon: a restart
+                await daemon.stop(bound: .seconds(5))
+                daemon = try await start()
+            }
             try await daemon.tick(full: false)
             _ = await daemon.deliverQueued(timeout: .seconds(10))
         }
