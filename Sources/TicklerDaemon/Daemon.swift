@@ -393,6 +393,12 @@ public actor Daemon {
         while tickStartedAt != nil { try? await Task.sleep(for: .milliseconds(20)) }
         do throws(ConfigurationError) {
             let (loaded, templates) = try result.get()
+            // The store this daemon holds (and locks) stays: switching stores is a restart, never a reload
+            // that would report success while still watching the old one.
+            if loaded.store != config.store {
+                throw ConfigurationError(diagnostics: [loaded.storeLocation.error(
+                    "the store cannot change on reload (\(storePath) is in use); restart ticklerd to switch stores")])
+            }
             let oldRules = config.deadlineRuleSet
             config = loaded
             configLoadedAt = options.now()

@@ -184,3 +184,30 @@ import TicklerTestKit
         await daemon.stop(bound: .seconds(2))
     }
 }
+
+@Suite(.serialized) struct StoreReloadTests {
+    /// A reload that names another store is refused where `store:` is written; the daemon keeps its
+    /// configuration and goes on serving the store it holds.
+    @Test func aReloadThatChangesTheStoreIsRefusedWithItsLocation() async throws {
+        let dir = try await FirmFixture.directory()
+        let clock = ManualClock(RFC3339.parse("2026-09-17T16:00:00Z")!)
+        let recorded = RecordedEvents()
+        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now },
+                                                     notifier: ServiceNotifier(), events: recorded.log))
+        try FirmFixture.config.replacingOccurrences(of: "store: { sqlite: tickler.db }", with: "store: { sqlite: other.db }")
+            .write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
+        await daemon.reload()
+        let failed = recorded.of(.reloadFailed)
+        #expect(failed.count == 1)
+        #expect(failed.first?.message.contains("\(dir)/tickler.yaml:3:8: error: the store cannot change on reload") == true,
+                "\(failed.map(\.message))")
+        #expect(recorded.of(.configLoaded).count == 1)  // the start's only
+        #expect(!FileManager.default.fileExists(atPath: dir + "/other.db"))
+        // Still serving the store it holds: the escalation comes due and is recorded there.
+        clock.set(RFC3339.parse("2026-09-22T16:00:00Z")!)
+        await daemon.timerFired()
+        let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
+        #expect(try await store.ledger().filter { $0.outcome == .fired }.count == 2)
+        await daemon.stop(bound: .seconds(2))
+    }
+}
