@@ -12,7 +12,7 @@ import TicklerDaemon
 struct TicklerDaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ticklerd", abstract: "The Tickler follow-up and escalation daemon.",
-        discussion: "Exit status: 0 stopped cleanly, 1 invalid configuration, 3 store unreachable.",
+        discussion: "Exit status: 0 stopped cleanly, 1 invalid configuration, 3 store unreachable or held by another ticklerd.",
         version: TicklerVersion.string)
 
     @Option(help: "The configuration file.")
