@@ -89,6 +89,8 @@ public actor Daemon {
     private var stopping = false
     /// A reload is loading its configuration: no tick starts until it is applied.
     private var reloading = false
+    /// Another SIGHUP came while reloading.
+    private var reloadAgain = false
     /// Set once READY=1 has been sent.
     private var isRunning = false
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
@@ -379,9 +381,19 @@ public actor Daemon {
 
     /// SIGHUP: re-read the configuration; on error keep the old one and journal where the error is.
     public func reload() async {
-        guard !reloading, !stopping else { return }
+        guard !stopping else { return }
+        // A SIGHUP while a reload is loading is not lost: that reload runs once more when it is done, so the
+        // file as it is after the last signal is the one applied.
+        guard !reloading else { return reloadAgain = true }
         reloading = true
-        defer { reloading = false }
+        repeat {
+            reloadAgain = false
+            await reloadOnce()
+        } while reloadAgain && !stopping
+        reloading = false
+    }
+
+    private func reloadOnce() async {
         options.notifier.notify(.reloading(monotonicMicroseconds: ServiceNotifier.monotonicMicroseconds), .status("reloading"))
         // The file is read and checked off the daemon's executor: however long a load takes, the timer keeps
         // pinging the watchdog meanwhile (no tick starts while a reload is pending).

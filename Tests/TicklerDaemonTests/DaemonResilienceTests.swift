@@ -3,6 +3,7 @@ import GRDB
 import TicklerConfig
 import Systemd
 import Glibc
+import Synchronization
 import Testing
 import TicklerCore
 import TicklerStore
@@ -148,9 +149,11 @@ import TicklerTestKit
         let dir = try await FirmFixture.directory()
         let clock = ManualClock(RFC3339.parse("2026-09-17T16:00:00Z")!)
         let entered = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let loads = LoadCount()
         var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
                                      events: RecordedEvents().log)
         options.loadConfiguration = { path throws(ConfigurationError) in
+            loads.count.withLock { $0 += 1 }
             entered.signal()
             release.wait()
             return try Daemon.loadChecked(path: path)
@@ -176,8 +179,13 @@ import TicklerTestKit
         }
         #expect(returned, "the timer was blocked by the configuration load")
         #expect(await daemon.tickCount == 1, "a tick started during the reload")
+        // A second SIGHUP meanwhile: once this load is done, the file is loaded again.
+        await daemon.reload()
+        release.signal()
+        entered.wait()
         release.signal()
         await reload.value
+        #expect(loads.count.withLock { $0 } == 2)
         _ = await timer.value
         await daemon.timerFired()
         #expect(await daemon.tickCount == 2)
@@ -210,4 +218,9 @@ import TicklerTestKit
         #expect(try await store.ledger().filter { $0.outcome == .fired }.count == 2)
         await daemon.stop(bound: .seconds(2))
     }
+}
+
+/// How many times a test's configuration loader ran.
+final class LoadCount: Sendable {
+    let count = Mutex(0)
 }
