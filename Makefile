@@ -23,13 +23,16 @@ deps:
 
 ## journald: start systemd-journald when nothing answers on its socket (as root it runs without systemd
 ## as PID 1); the tests write real entries and read them back with journalctl. A socket file left by a
-## journald that was killed refuses connections: it counts as not running.
+## journald that was killed refuses connections: it counts as not running. Every test process shares one
+## cgroup, so the journald it starts does not rate-limit (the unit sets LogRateLimitIntervalSec=0 for
+## ticklerd: a fire's entry is a delivery).
 JOURNAL_SOCKET := /run/systemd/journal/socket
 JOURNAL_PROBE  := python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.connect(sys.argv[1])' $(JOURNAL_SOCKET) 2>/dev/null
 journald: deps
 	@if ! $(JOURNAL_PROBE); then \
 		if [ "$$(id -u)" != 0 ]; then echo "journald is not running and starting it needs root"; exit 1; fi; \
-		mkdir -p /run/systemd/journal /var/log/journal; \
+		mkdir -p /run/systemd/journal /var/log/journal /run/systemd/journald.conf.d; \
+		printf '[Journal]\nRateLimitIntervalSec=0\n' > /run/systemd/journald.conf.d/tickler-tests.conf; \
 		(setsid /lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &); \
 		for i in $$(seq 50); do $(JOURNAL_PROBE) && break; sleep 0.1; done; \
 		$(JOURNAL_PROBE) || { echo "systemd-journald did not start"; exit 1; }; \

@@ -219,9 +219,28 @@ public actor Daemon {
         }
     }
 
+    /// Journals the fires recorded by an earlier tick or run whose entries were not written (a crash just
+    /// after the commit, journald refusing them): the journal is a channel like the others, delivered at
+    /// least once. Costs one indexed read when there are none.
+    private func journalUnjournaled() async throws {
+        while true {
+            let (fires, unreadable) = try await store.unjournaledFires(limit: Self.chunk)
+            for id in unreadable {
+                options.events.record(.rowSkipped, "tickler_ledger row '\(id)' cannot be journaled: it cannot be read back",
+                                      ["table": "tickler_ledger", "row": "\(id)"])
+            }
+            if fires.isEmpty { return }
+            let events = self.events
+            let notes = Dictionary(fires.map { ($0.0.fireID, $0.explanation) }, uniquingKeysWith: { a, _ in a })
+            let sent = try await store.journal(fires.map(\.0)) { f in events.fired(f, explanation: notes[f.fireID] ?? nil, resent: true) }
+            if sent < fires.count { return }  // journald refuses entries: the next tick tries again
+        }
+    }
+
     /// The body of a tick: evaluates `ids` (every case when nil), records and journals what fires.
     private func evaluate(_ ids: [String]?, changes: ChangeSet, full: Bool, now: Instant, started: ContinuousClock.Instant)
         async throws {
+        try await journalUnjournaled()
         let readPeople = full || changes.people
         let snapshot = try await store.snapshot(caseIDs: ids, detail: .evaluation, people: readPeople)
         if readPeople { staff = Staff(snapshot.people) }
@@ -270,9 +289,11 @@ public actor Daemon {
             let chunk = Array(fires[start..<min(start + Self.chunk, fires.count)])
             let claimed = try await store.record(fires: chunk, skipped: [], explanations: explanations, channels: config.channels,
                                                  now: now)
-            for f in claimed {
-                events.fired(f, explanation: explanations[f.fireID])
+            let events = self.events, notes = explanations
+            try await store.journal(claimed) { f in
+                guard events.fired(f, explanation: notes[f.fireID]) else { return false }
                 if !f.redirectedFrom.isEmpty { events.redirected(f, to: f.recipients) }
+                return true
             }
             recorded += claimed
             // A first start over a large backlog can outlast TimeoutStartSec: each chunk buys more time.

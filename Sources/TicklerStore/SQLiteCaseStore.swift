@@ -166,8 +166,8 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             var recorded: [Fire] = []
             let sql = """
                 INSERT INTO tickler_ledger (fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action,
-                    due_at, fired_at, deliver_at, recipients, channels, explanation, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    due_at, fired_at, deliver_at, recipients, channels, explanation, recorded_at, journaled)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
                 """
             let statement = try db.cachedStatement(sql: sql)
@@ -185,7 +185,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                 try statement.execute(arguments: [
                     s.key.fireID, s.key.cycle.policy, s.key.cycle.subject.description, s.key.cycle.anchor.rfc3339,
                     s.key.step.stage, s.key.step.repeatNumber, s.caseID, "skipped", nil, s.due.rfc3339, now.rfc3339, nil,
-                    nil, nil, nil, now.rfc3339,
+                    nil, nil, nil, now.rfc3339, true,
                 ])
             }
             for f in fires {
@@ -194,7 +194,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                     f.fireID, f.policy, f.subject.description, f.key.cycle.anchor.rfc3339, f.key.step.stage,
                     f.key.step.repeatNumber, f.caseID, "fired", f.action.rawValue, f.due.rfc3339, f.firedAt.rfc3339,
                     f.deliverAt.rfc3339, recipients, JSONText.array(f.channels), explanations[f.fireID],
-                    now.rfc3339,
+                    now.rfc3339, false,
                 ])
                 guard db.changesCount > 0 else { continue }
                 recorded.append(f)

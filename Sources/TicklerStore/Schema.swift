@@ -147,6 +147,15 @@ enum Schema {
                 ALTER TABLE tickler_snoozes ADD COLUMN ended_at TEXT;
                 """)
         }
+        m.registerMigration("v7-journal-mark") { db in
+            // A fire's journal entry is a delivery like the others: it is marked once journald took it, and a
+            // fire recorded but not marked (a crash between the commit and the entry) is journaled again.
+            // Rows from before this migration were journaled by the run that recorded them.
+            try db.execute(sql: """
+                ALTER TABLE tickler_ledger ADD COLUMN journaled INTEGER NOT NULL DEFAULT 1;
+                CREATE INDEX tickler_ledger_unjournaled ON tickler_ledger(recorded_at) WHERE journaled = 0;
+                """)
+        }
         return m
     }
 

@@ -32,15 +32,15 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
     func run() async throws {
         let underSystemd = ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil
             || ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        // Entries go to journald directly (a fire's entry is its journal delivery, so its result is checked),
+        // and to standard error for a person at a terminal, or when there is no journald.
+        let journal = Journal.isAvailable
         LoggingSystem.bootstrap { _ in
-            var handlers: [any LogHandler] = []
-            if Journal.isAvailable { handlers.append(JournalLogHandler(identifier: "ticklerd")) }
-            if !underSystemd || !Journal.isAvailable { handlers.append(ConsoleLogHandler()) }
-            return MultiplexLogHandler(handlers)
+            !underSystemd || !journal ? ConsoleLogHandler() as any LogHandler : SwiftLogNoOpLogHandler()
         }
         var logger = Logger(label: "ticklerd")
         logger.logLevel = .debug  // deliveries are journaled at priority 7 (debug)
-        let events = EventLog(logger: logger)
+        let events = EventLog(logger: logger, journal: journal ? "ticklerd" : nil)
         let wedge = ProcessInfo.processInfo.environment["TICKLER_TEST_WEDGE_AFTER_TICKS"].flatMap(Int.init)
         let options = Daemon.Options(configPath: config, now: { Instant(seconds: Int64(Date().timeIntervalSince1970)) },
                                      notifier: ServiceNotifier(), events: events, wedgeAfterTicks: wedge)

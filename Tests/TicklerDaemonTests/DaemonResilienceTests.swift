@@ -49,8 +49,10 @@ import TicklerTestKit
             try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tickler_ledger WHERE outcome = 'fired'") ?? 0 }
         }
         var partial = 0
+        var pids: [Int32] = []
         for round in 0..<20 {
             let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil)
+            pids.append(daemon.process.processIdentifier)
             if round % 2 == 0 {
                 try await Task.sleep(for: .milliseconds(Int(rng.next() % 2450) + 50))
             } else {
@@ -69,6 +71,7 @@ import TicklerTestKit
         #expect(partial > 0)
         // A final run finishes whatever the kills interrupted.
         let last = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil, environment: [:], once: true)
+        pids.append(last.process.processIdentifier)
         #expect(last.wait(timeout: 120) == 0)
         let ledger = try await store.ledger()
         let fired = ledger.filter { $0.outcome == .fired }
@@ -77,6 +80,16 @@ import TicklerTestKit
         #expect(Set(ledger.map(\.fireID)).count == ledger.count)
         #expect(fired.allSatisfy { $0.key.step == StepIndex(stage: 2) })
         #expect(ledger.filter { $0.outcome == .skipped }.count == cases)
+        // The journal is a channel (the policy's only one): every fire of the ledger has its entry from one
+        // of these runs, and a kill repeats at most the one entry it caught between journaling and marking.
+        let journaled = try JournalQuery.values(of: "TICKLER_FIRE_ID", ["MESSAGE_ID=\(JournalEvent.escalationFired.messageID)"]
+                                                    + pids.map { "_PID=\($0)" })
+        let missing = Set(fired.map(\.fireID)).subtracting(journaled)
+        #expect(missing.isEmpty, "\(missing.count) fires of the ledger never reached the journal")
+        #expect(Set(journaled).isSubset(of: Set(fired.map(\.fireID))))
+        #expect(journaled.count - Set(journaled).count <= 20)
+        let unmarked = try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tickler_ledger WHERE journaled = 0") }
+        #expect(unmarked == 0)
     }
 }
 
