@@ -72,6 +72,8 @@ public actor Daemon {
     /// Held while this daemon runs (released when it stops): no second one on the same store.
     private var lock: InstanceLock?
     private var policies: [String: Policy]
+    /// The message templates of the configuration in force (the lanes are made anew with them).
+    private var templates: TemplateCatalog
     private var wakes = WakeSchedule()
     /// The firm's people, re-read only on a full rescan or when the change feed says they changed.
     private var staff = Staff.empty
@@ -85,6 +87,8 @@ public actor Daemon {
     private var ticks = 0
     private var lastTick: (at: Instant, milliseconds: Int, fired: Int)?
     private var storeDown = false
+    /// The store was closed because its file went away or another file took its place.
+    private var storeClosed = false
     private var retryDelay: Int64 = 1
     private var stopping = false
     /// A reload is loading its configuration: no tick starts until it is applied.
@@ -119,7 +123,6 @@ public actor Daemon {
         self.options = options
         let loaded: Configuration
         do { loaded = try ConfigurationLoader.load(path: options.configPath) } catch { throw .configuration(error) }
-        let templates: TemplateCatalog
         do { templates = try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies) } catch {
             throw .templates(error)
         }
@@ -166,10 +169,7 @@ public actor Daemon {
         options.notifier.notify(.watchdog)
         guard !stopping, !reloading, now >= nextTickAt else { return }
         do {
-            if !FileManager.default.fileExists(atPath: storePath) {
-                throw StoreUnavailable("the store file \(storePath) is missing")
-            }
-            if storeDown { store = try SQLiteCaseStore(path: storePath, create: false, busyTimeout: options.storeBusyTimeout) }
+            try await checkStoreFile()
             try await tick(full: now.seconds - lastFullRescan.seconds >= Int64(config.poll.fullRescan))
             if storeDown {
                 storeDown = false
@@ -191,6 +191,44 @@ public actor Daemon {
         options.notifier.notify(.status(status))
     }
 
+    /// Keeps the daemon on the file at the store's path. When the file is gone, or another file is there (a
+    /// backup restored with `rm; cp`, `mv new.db tickler.db`), the open store is closed, its delivery lanes
+    /// first: nothing more is written to a file that is no longer at the path, and its write-ahead log is
+    /// checkpointed into it and removed before another file is opened there. A new file is opened as a new
+    /// store: every case is evaluated afresh from it, and what it holds fires.
+    private func checkStoreFile() async throws {
+        let current = FileIdentity(path: storePath)
+        if current != store.identity && !storeClosed {
+            await deliveries.stop(bound: .seconds(5))
+            store.close()
+            storeClosed = true
+        }
+        guard current != nil else { throw StoreUnavailable("the store file \(storePath) is missing") }
+        guard storeClosed else { return }
+        let opened = try SQLiteCaseStore(path: storePath, create: false, busyTimeout: options.storeBusyTimeout)
+        let replaced = opened.identity != store.identity
+        store = opened
+        storeClosed = false
+        deliveries = DeliveryService(config: config, templates: templates, store: opened, events: events, metrics: metrics,
+                                     inFlight: inFlight, now: options.now)
+        if isRunning { deliveries.start() }
+        if replaced {
+            forgetStoreState()
+            options.events.record(.storeReplaced, "the store file \(storePath) was replaced: opened the new one, every case is evaluated again",
+                                  ["store": "\(storePath)", "file": "\(opened.identity)"])
+        }
+    }
+
+    /// What this run learnt from the store's content: gone when the content is another (a replaced file, a
+    /// restored backup), so the next tick reads every case.
+    private func forgetStoreState() {
+        feed = 0
+        lastFullRescan = Instant(seconds: 0)
+        nextTickAt = Instant(seconds: 0)
+        badRows = BadRowLog()
+        deliveryHealthAt = nil
+    }
+
     /// Evaluates the changed and due cases (every case when `full`), records what fires, journals it.
     func tick(full: Bool) async throws {
         let now = options.now()
@@ -202,7 +240,17 @@ public actor Daemon {
             // Test hook: hang like a stuck store call would.
             while true { try await Task.sleep(for: .seconds(3600)) }
         }
-        let changes = try await store.changes(after: feed)
+        var changes = try await store.changes(after: feed)
+        var full = full
+        if changes.generation < feed {
+            // The content went back to an earlier state (a backup restored into the file): what this run knew
+            // is of another store; every case is read again.
+            options.events.record(.storeReplaced, "the store \(storePath) was restored to an earlier state: every case is evaluated again",
+                                  ["store": "\(storePath)"])
+            forgetStoreState()
+            changes = try await store.changes(after: 0)
+            full = true
+        }
         var ids: [String]?
         if !full {
             var set = changes.cases
@@ -425,7 +473,7 @@ public actor Daemon {
         // A reload is applied between ticks, never in the middle of one.
         while tickStartedAt != nil { try? await Task.sleep(for: .milliseconds(20)) }
         do throws(ConfigurationError) {
-            let (loaded, templates) = try result.get()
+            let (loaded, loadedTemplates) = try result.get()
             // The store this daemon holds (and locks) stays: switching stores is a restart, never a reload
             // that would report success while still watching the old one.
             if loaded.store != config.store {
@@ -439,7 +487,8 @@ public actor Daemon {
             if !oldRules.isEmpty || !loaded.deadlineRules.isEmpty { await journalMovedDeadlines(from: oldRules) }
             events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
             await deliveries.stop(bound: .seconds(5))
-            deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, metrics: metrics,
+            templates = loadedTemplates
+            deliveries = DeliveryService(config: loaded, templates: loadedTemplates, store: store, events: events, metrics: metrics,
                                          inFlight: inFlight, now: options.now)
             deliveries.start()
             options.events.record(.configLoaded, "configuration reloaded from \(options.configPath): \(loaded.policies.count) policies",
@@ -483,6 +532,8 @@ public actor Daemon {
         let deadline = ContinuousClock.now + bound
         while tickStartedAt != nil && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         await deliveries.stop(bound: max(.milliseconds(100), deadline - ContinuousClock.now))
+        if !storeClosed && tickStartedAt == nil { store.close() }
+        storeClosed = true
         lock = nil
         for w in stoppedWaiters { w.resume() }
         stoppedWaiters = []

@@ -2,7 +2,8 @@
 /// `systemd/tickler.catalog`) and its priority, so ops can filter: `journalctl MESSAGE_ID=…`.
 public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
-         storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable
+         storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
+         storeReplaced
 
     public var messageID: String {
         switch self {
@@ -23,6 +24,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .recipientRedirected: "e5b8c1d74a2f4e3b9c6d0a7f18e2b453"
         case .deadlineMoved: "d7c3a9e15b6f4082a4e9c1f3b5d7e820"
         case .metricsUnwritable: "3f9b2e71c8d04a5e96f1a0b4c7e2d835"
+        case .storeReplaced: "5ed1d26862f949a0ad21f7534e285a26"
         }
     }
 
@@ -30,7 +32,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     public var priority: Int {
         switch self {
         case .reminderFired, .storeRecovered, .channelRecovered: 5
-        case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable: 4
+        case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced: 4
         case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
         case .configLoaded, .started, .stopping, .digestQueued: 6
         case .delivered: 7

@@ -83,6 +83,9 @@ public struct ChangeSet: Sendable, Equatable {
     public var people = false
     /// The last sequence number read.
     public var through: Int64
+    /// The store's generation when read: lower than a sequence already read when the store's content was
+    /// put back to an earlier state (restored from a backup).
+    public var generation: Int64 = 0
 
     public init(through: Int64) { self.through = through }
 }

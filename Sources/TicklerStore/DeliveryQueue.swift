@@ -176,7 +176,7 @@ extension SQLiteCaseStore {
 
     /// Records attempt number `attempt` of delivery `id` and what it came to, in one transaction.
     public func complete(delivery id: Int64, attempt: Int, result: DeliveryResult, at: Instant) async throws {
-        try await pool.write { db in
+        try await write { db in
             switch result {
             case .delivered:
                 try db.execute(sql: """
@@ -236,7 +236,7 @@ extension SQLiteCaseStore {
     /// before (by this run or an earlier one).
     public func claimDigest(id: String, person: String, day: LocalDate, entries: [DigestEntry], channel: String,
                             now: Instant) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: """
                 INSERT INTO tickler_digests (id, person_id, day, items, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """, arguments: [id, person, day.iso8601, DigestItems.encode(entries), now.rfc3339])

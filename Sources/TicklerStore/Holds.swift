@@ -24,7 +24,7 @@ extension SQLiteCaseStore {
     /// so the daemon re-evaluates it at its next tick.
     public func snooze(caseID: String, policy: String?, until: Instant, reason: String, by user: String,
                        now: Instant) async throws -> Int64 {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: """
                 INSERT INTO tickler_snoozes (kind, case_id, policy, until_at, reason, created_by, created_at)
                 VALUES ('snooze', ?, ?, ?, ?, ?, ?)
@@ -37,7 +37,7 @@ extension SQLiteCaseStore {
 
     /// Records an ack of `fire`: the later stages of its cycle wait until `until`.
     public func ack(_ fire: LedgerEntry, until: Instant, reason: String, by user: String, now: Instant) async throws -> Int64 {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: """
                 INSERT INTO tickler_snoozes (kind, case_id, policy, subject, anchor_at, fire_id, until_at, reason, created_by,
                     created_at)
@@ -52,7 +52,7 @@ extension SQLiteCaseStore {
 
     /// Ends hold `id` now; false when there is no such hold in force.
     public func endHold(id: Int64, now: Instant) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             guard let caseID = try Row.fetchOne(db, sql: "SELECT case_id FROM tickler_snoozes WHERE id = ? AND ended_at IS NULL",
                                                 arguments: [id])?.text(0) else { return false }
             try db.execute(sql: "UPDATE tickler_snoozes SET ended_at = ? WHERE id = ?", arguments: [now.rfc3339, id])

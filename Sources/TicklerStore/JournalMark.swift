@@ -11,7 +11,7 @@ extension SQLiteCaseStore {
     @discardableResult
     public func journal(_ fires: [Fire], send: @escaping @Sendable (Fire) -> Bool) async throws -> Int {
         if fires.isEmpty { return 0 }
-        return try await pool.writeWithoutTransaction { db in
+        return try await writeWithoutTransaction { db in
             let mark = try db.cachedStatement(sql: "UPDATE tickler_ledger SET journaled = 1 WHERE fire_id = ?")
             var marked = 0
             for f in fires {
@@ -26,7 +26,7 @@ extension SQLiteCaseStore {
     /// Fires recorded and not yet journaled, oldest first, at most `limit`, each with its explanation. A
     /// row that cannot be read back is marked (it cannot be journaled) and its printable id returned.
     public func unjournaledFires(limit: Int) async throws -> (fires: [(Fire, explanation: String?)], unreadable: [String]) {
-        try await pool.write { db in
+        try await write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT l.rowid, l.fire_id, l.policy, l.subject, l.anchor_at, l.stage, l.repeat, l.case_id, l.action,
                     l.due_at, l.fired_at, l.deliver_at, l.recipients, l.channels, l.explanation, c.number

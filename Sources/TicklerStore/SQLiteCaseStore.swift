@@ -1,11 +1,14 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 import TicklerCore
 
 /// The embedded store: one SQLite file in WAL mode, shared by `ticklerd`, `tickler` and integrations.
 public final class SQLiteCaseStore: CaseStore, Sendable {
     public let path: String
+    /// The file opened: when another file is put at `path`, this store is closed, never written again.
+    public let identity: FileIdentity
     let pool: DatabasePool
 
     /// Opens (and migrates) the store at `path`. With `create: false` a missing file is an error rather
@@ -18,17 +21,69 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         var config = GRDB.Configuration()
         config.busyMode = .timeout(Double(busyTimeout.components.seconds) + Double(busyTimeout.components.attoseconds) / 1e18)
         config.label = "tickler"
-
+        // Every connection of the pool is to the file the first one opened: a connection opened (on demand)
+        // after another file was put at the path is refused before it reads anything, so the new file is
+        // never read through the old file's write-ahead log, nor checkpointed with it.
+        let opened = Mutex<FileIdentity?>(nil)
+        config.prepareDatabase { _ in
+            let now = FileIdentity(path: path)
+            let same = opened.withLock { first in
+                if first == nil { first = now }
+                return now != nil && first == now
+            }
+            if !same { throw StoreUnavailable("the store file \(path) was replaced or removed") }
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
         } catch {
             throw StoreUnavailable("cannot open the store at \(path): \(Self.describe(error))")
         }
+        guard let identity = opened.withLock({ $0 }) else {
+            try? pool.close()
+            throw StoreUnavailable("the store file \(path) went away while it was opened")
+        }
+        self.identity = identity
+    }
+
+    /// Folds the write-ahead log into the file it belongs to and empties it, then closes every connection
+    /// (after the accesses in progress); every later access fails. The pool's last connection is often a
+    /// read-only one, which cannot checkpoint as it closes: without this, the log would stay beside the
+    /// path holding this file's last writes, to be read into whatever file is put there next, and a copy
+    /// of the file alone would miss them.
+    public func close() {
+        _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try? pool.close()
+    }
+
+    /// Writes in one transaction, only while `path` still names the file this store opened: a store file
+    /// replaced or removed under a running daemon is never written again (it is closed and the new one
+    /// opened).
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.write { db in
+            try self.checkInPlace()
+            return try updates(db)
+        }
+    }
+
+    /// `write` without a transaction: each statement commits on its own.
+    func writeWithoutTransaction<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            try self.checkInPlace()
+            return try updates(db)
+        }
+    }
+
+    /// Whether the file at `path` is still the one this store opened.
+    public var isInPlace: Bool { FileIdentity(path: path) == identity }
+
+    private func checkInPlace() throws(StoreUnavailable) {
+        guard isInPlace else { throw StoreUnavailable("the store file \(path) was replaced or removed: nothing is written to the old one") }
     }
 
     /// SQLite's own words (`database is locked`), never the SQL or its arguments.
     public static func describe(_ error: any Error) -> String {
+        if let e = error as? StoreUnavailable { return e.message }
         if let e = error as? DatabaseError { return e.message ?? "SQLite error \(e.resultCode.rawValue)" }
         return String(describing: type(of: error))
     }
@@ -66,6 +121,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     public func changes(after sequence: Int64) async throws -> ChangeSet {
         try await pool.read { db in
             var set = ChangeSet(through: sequence)
+            set.generation = try Schema.generation(db)
             let rows = try Row.fetchCursor(db, sql: "SELECT seq, table_name, case_id FROM tickler_changes WHERE seq > ? ORDER BY seq",
                                            arguments: [sequence])
             while let row = try rows.next() {
@@ -83,7 +139,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
 
     /// Records the daemon's health (`tickler status` reads it): each key under `daemon.` in `tickler_state`.
     public func saveHealth(_ values: [String: String]) async throws {
-        try await pool.write { db in
+        try await write { db in
             for (k, v) in values {
                 try db.execute(sql: "INSERT INTO tickler_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                arguments: ["daemon." + k, v])
@@ -104,7 +160,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
 
     /// Drops feed entries up to `sequence` (every reader has seen them).
     public func pruneChanges(through sequence: Int64) async throws {
-        try await pool.write { db in try db.execute(sql: "DELETE FROM tickler_changes WHERE seq <= ?", arguments: [sequence]) }
+        try await write { db in try db.execute(sql: "DELETE FROM tickler_changes WHERE seq <= ?", arguments: [sequence]) }
     }
 
     public func ledgerFacts(caseIDs: [String]?) async throws -> LedgerState {
@@ -153,7 +209,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     public func write(_ batch: ImportBatch, now: Instant) async throws {
-        try await pool.write { db in try ImportWriter(db: db, now: now).write(batch) }
+        try await write { db in try ImportWriter(db: db, now: now).write(batch) }
     }
 
     /// Records fires and skipped steps, each once: a key already in the ledger is left as it is. In the same
@@ -162,7 +218,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     /// and written to its outbox channels. Returns the fires that were newly recorded.
     public func record(fires: [Fire], skipped: [SkippedStep], explanations: [String: String] = [:],
                        channels: [String: ChannelSettings] = [:], now: Instant) async throws -> [Fire] {
-        try await pool.write { db in
+        try await write { db in
             var recorded: [Fire] = []
             let sql = """
                 INSERT INTO tickler_ledger (fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action,

@@ -62,6 +62,7 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
         if once {
             // What is due is sent now; what cannot be (a channel down, later delivery windows) stays queued.
             _ = await daemon.deliverQueued(timeout: .seconds(max(0, deliverTimeout)))
+            await daemon.stop(bound: .seconds(5))
             return
         }
         await ServiceLoop.run(daemon)
