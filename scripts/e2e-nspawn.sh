@@ -3,8 +3,8 @@
 # unit and catalog, and checks what a sysadmin relies on: `systemctl start` returns only after READY,
 # fires reach `journalctl -u ticklerd`, email reaches an SMTP server and signed webhooks a receiver
 # (both on the host's loopback, which the container shares) with the secret passed by LoadCredential=,
-# reload with a good and a broken configuration, a wedged loop is restarted by the watchdog,
-# `systemctl stop` is clean. The root is built once per machine (cached in
+# another user can read the metrics file, reload with a good and a broken configuration, a wedged loop
+# is restarted by the watchdog, `systemctl stop` is clean. The root is built once per machine (cached in
 # .cache/nspawn-root, ignored by git). Needs root.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +62,7 @@ example_config() {
       -e 's|starttls: required|starttls: off|' -e '/username: tickler/d' -e '/password_credential: smtp-password/d' \
       -e "s|url: \"https://hooks.firm.test/tickler\"|url: \"http://127.0.0.1:$HOOK_PORT/tickler\"|" \
       config/tickler.yaml
+  echo 'metrics: { textfile: /run/tickler/tickler.prom, mode: "0644" }'
 }
 example_config > "$ROOT/etc/tickler/tickler.yaml"
 install -D -m 0600 "$SPOOL/secret" "$ROOT/etc/tickler/credentials/webhook-secret"
@@ -105,6 +106,12 @@ check "email reaches the SMTP server" eventually some_mail
 check "signed webhooks arrive (secret from LoadCredential=)" eventually some_hooks
 delivered() { test "$(count MESSAGE_ID=322203dcd24244eea38969b0bde4a90e)" -gt 0; }
 check "deliveries are journaled" eventually delivered
+# The metrics file in the unit's RuntimeDirectory, read by another user as node_exporter would be.
+metrics_readable() { inside /usr/bin/setpriv --reuid=nobody --regid=nogroup --clear-groups /bin/cat /run/tickler/tickler.prom 2>/dev/null \
+  | grep -q '^tickler_ticks_total '; }
+check "another user reads the metrics file (mode 0644 in /run/tickler)" eventually metrics_readable
+state_private() { ! inside /usr/bin/setpriv --reuid=nobody --regid=nogroup --clear-groups /bin/ls /var/lib/tickler/ >/dev/null 2>&1; }
+check "the state directory stays private to the service" state_private
 # Confidentiality: no client name and no address in any message or field ticklerd wrote.
 written=$(inside /bin/journalctl -b -u ticklerd -o verbose | grep -E '^ *(MESSAGE|TICKLER_[A-Z0-9_]+)=')
 leaks() {

@@ -27,8 +27,9 @@ public struct Configuration: Sendable {
     public var digest: DigestSettings?
     /// `delivery: { retry_after, retry_max }`: the backoff of failed deliveries (default 30s doubling to 1h).
     public var retry: RetryPolicy
-    /// `metrics: { textfile: PATH }`: where each tick writes Prometheus text (node_exporter's textfile collector).
-    public var metricsTextfile: String?
+    /// `metrics: { textfile, mode, group }`: where each tick writes Prometheus text (node_exporter's textfile
+    /// collector), and who may read it.
+    public var metrics: MetricsFile?
     /// `deadline_rules`: deadlines computed from trigger events (Fed. R. Civ. P. 6(a)).
     public var deadlineRules: [DeadlineRule]
     /// Where `store:` was written (the file's start when it was left to its default).

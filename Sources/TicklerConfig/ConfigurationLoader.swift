@@ -170,15 +170,29 @@ public enum ConfigurationLoader {
                 .decode(n)
         }
 
-        var metrics: String?
-        if let n = top["metrics"], let f = reader.mapping(n, "metrics", allowed: ["textfile"], required: ["textfile"]),
+        var metrics: MetricsFile?
+        if let n = top["metrics"], let f = reader.mapping(n, "metrics", allowed: ["textfile", "mode", "group"], required: ["textfile"]),
            let tn = f["textfile"], let t = reader.string(tn, "textfile") {
             let path = resolve(t, against: directory)
+            var file = MetricsFile(path: path)
+            var valid = true
             if !path.hasSuffix(".prom") {
                 reader.error(tn, "textfile must end in .prom (node_exporter's textfile collector reads only those)")
-            } else {
-                metrics = path
+                valid = false
             }
+            if let mn = f["mode"], let m = reader.string(mn, "mode") {
+                if let mode = MetricsFile.parseMode(m) { file.mode = mode } else {
+                    reader.error(mn, "mode must be octal permissions like \"0640\" or \"0644\": read-write for the owner, at most read for the group and others")
+                    valid = false
+                }
+            }
+            if let gn = f["group"], let g = reader.string(gn, "group") {
+                if let group = MetricsFile.lookupGroup(g) { file.group = group } else {
+                    reader.error(gn, "no group named '\(g)' on this system")
+                    valid = false
+                }
+            }
+            if valid { metrics = file }
         }
 
         var deadlineRules: [DeadlineRule] = []
@@ -196,7 +210,7 @@ public enum ConfigurationLoader {
             // Command-line dates need a zone even when policies name their calendars: the first by name.
             defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, poll: poll, channels: channels,
             journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry,
-            metricsTextfile: metrics, deadlineRules: deadlineRules, storeLocation: storeLocation, credentials: credentials)
+            metrics: metrics, deadlineRules: deadlineRules, storeLocation: storeLocation, credentials: credentials)
     }
 
     /// `60s`, `5m`, `1h`, `90 seconds`, `2 minutes`, `1 hour`: a positive number of seconds.

@@ -299,7 +299,7 @@ public actor Daemon {
         }
         let evaluator = Evaluator(policies: config.policies, staff: staff)
         let rules = config.deadlineRuleSet
-        let counting = config.metricsTextfile != nil
+        let counting = config.metrics != nil
         if full {
             wakes = WakeSchedule()
             openCases = []
@@ -374,7 +374,7 @@ public actor Daemon {
         metrics.fired(recorded, skipped: skipped.count)
         metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: health.pending,
                      errors: deliveryErrors)
-        if let path = config.metricsTextfile { writeMetrics(path) }
+        if let file = config.metrics { writeMetrics(file) }
         nextTickAt = now.adding(seconds: Int64(config.poll.interval))
         try await store.saveHealth(["last_tick_at": now.rfc3339, "last_tick_fired": "\(recorded.count)",
                                     "open_cases": "\(openCases.count)", "deliveries_pending": "\(health.pending)",
@@ -385,13 +385,14 @@ public actor Daemon {
     }
 
     /// Writes the metrics file; a failure is journaled once (until a write succeeds again), never fatal.
-    private func writeMetrics(_ path: String) {
+    private func writeMetrics(_ file: MetricsFile) {
+        let path = file.path
         do {
-            try metrics.write(to: path)
+            try metrics.write(to: file)
             metricsFailing = false
         } catch {
             if !metricsFailing {
-                options.events.record(.metricsUnwritable, "cannot write the metrics file \(path): \(error.localizedDescription)",
+                options.events.record(.metricsUnwritable, "cannot write the metrics file \(path): \(error)",
                                       ["metrics": "\(path)"])
             }
             metricsFailing = true

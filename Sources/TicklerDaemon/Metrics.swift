@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TicklerConfig
 import TicklerCore
 
 /// The daemon's numbers in Prometheus text format, written after each tick to the file node_exporter's
@@ -108,18 +109,46 @@ final class Metrics: Sendable {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// Writes `text` to `path` atomically.
-    func write(to path: String) throws {
-        let tmp = path + ".tmp.\(getpid())"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: tmp))
-        if rename(tmp, path) != 0 {
+    /// Writes `text` to the file atomically: a temporary file beside it, given its mode and group before
+    /// it is renamed into place, so a reader never sees it partial or with other permissions.
+    func write(to file: MetricsFile) throws(MetricsWriteError) {
+        let tmp = file.path + ".tmp.\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(file.mode))
+        guard fd >= 0 else { throw MetricsWriteError("cannot create \(tmp)", errno) }
+        var failure: MetricsWriteError?
+        if fchmod(fd, mode_t(file.mode)) != 0 { failure = MetricsWriteError("cannot set its mode", errno) }
+        if failure == nil, let group = file.group, fchown(fd, uid_t.max, gid_t(group.id)) != 0 {
+            failure = MetricsWriteError("cannot give it to group \(group.name) (is the service a member?)", errno)
+        }
+        if failure == nil {
+            let bytes = Array(text.utf8)
+            var written = 0
+            while written < bytes.count {
+                let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { failure = MetricsWriteError("cannot write it", errno); break }
+                written += n
+            }
+        }
+        close(fd)
+        if failure == nil && rename(tmp, file.path) != 0 { failure = MetricsWriteError("cannot rename it into place", errno) }
+        if let failure {
             unlink(tmp)
-            throw CocoaError(.fileWriteUnknown)
+            throw failure
         }
     }
 
     private func escape(_ v: String) -> String {
         v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
+
+/// Why the metrics file could not be written: what failed and the system's reason.
+struct MetricsWriteError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ what: String, _ code: Int32) {
+        description = "\(what): \(String(cString: strerror(code)))"
     }
 }

@@ -37,3 +37,21 @@ import TicklerTestKit
         #expect(m.text.contains("tickler_deliveries_total{channel=\"email\",outcome=\"delivered\"} 1"))
     }
 }
+
+@Suite struct MetricsPermissionTests {
+    /// The file gets exactly the configured mode (not the umask's) and group, so node_exporter, running as
+    /// another user, can read it; by default only the service's user can.
+    @Test(arguments: [("", 0o600, nil), ("mode: \"0644\"", 0o644, nil), ("mode: \"0640\", group: nogroup", 0o640, "nogroup")])
+    func theMetricsFileHasTheConfiguredModeAndGroup(_ extra: String, _ mode: Int, _ group: String?) async throws {
+        let settings = extra.isEmpty ? "" : ", " + extra
+        let firm = try await DeliveryFirm(cases: 1, smtpPort: DeliveryFirm.freePort(),
+                                          extra: "metrics: { textfile: tickler.prom\(settings) }\n")
+        let daemon = try DaemonProcess(config: firm.config, notify: nil, environment: firm.environment, once: true)
+        #expect(daemon.wait(timeout: 60) == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: firm.dir + "/tickler.prom")
+        #expect((attributes[.posixPermissions] as? Int) == mode)
+        if let group {
+            #expect((attributes[.groupOwnerAccountName] as? String) == group)
+        }
+    }
+}
