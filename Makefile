@@ -8,7 +8,7 @@ BINDIR      := $(DESTDIR)$(PREFIX)/bin
 SYSCONFDIR  ?= $(DESTDIR)/etc/tickler
 DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 python3-venv libsystemd-dev libcurl4-openssl-dev openssl pkg-config systemd systemd-container debootstrap scdoc man-db groff-base
 
-.PHONY: all deps journald testenv build release test e2e demo demo-firm preview bench man install clean
+.PHONY: all deps journald testenv build release check test fuzz e2e demo demo-firm preview bench man install clean
 
 all: build
 
@@ -53,11 +53,29 @@ release: deps
 	$(SWIFT) build -c release --product tickler
 	$(SWIFT) build -c release --product ticklerd
 
-## test: everything the tests need, then the whole suite.
+## check: the fast suite alone (no e2e, no Heavy* suites, no fuzzing): under two minutes once built.
+HEAVY := Heavy
+check: deps journald testenv
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --skip $(HEAVY)
+
+## test: everything the tests need, then the whole suite: the end-to-end run under systemd-nspawn, the
+## fast suite, the Heavy* suites (kill storms, large change sets) on their own one at a time, and each
+## fuzz target for CI_FUZZ_SECONDS.
+CI_FUZZ_SECONDS ?= 20
 test: deps journald testenv
 	$(SWIFT) build --build-tests
 	scripts/e2e-nspawn.sh
-	$(SWIFT) test
+	$(SWIFT) test --skip-build --skip $(HEAVY)
+	$(SWIFT) test --skip-build --filter $(HEAVY) --no-parallel
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CI_FUZZ_SECONDS)
+
+## fuzz: each parser under libFuzzer (-sanitize=fuzzer,address) for FUZZ_SECONDS; seeds in fuzz/corpus.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := config ics import-json import-csv time template store-row
+fuzz: deps
+	$(SWIFT) build --product tickler-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 ## e2e: only the end-to-end run under real systemd (systemd-nspawn; root).
 e2e: deps

@@ -91,7 +91,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The parsers under fuzzing, each with the promises it must keep (make fuzz; seeds replayed by the tests).
+        .target(
+            name: "TicklerFuzzTargets",
+            dependencies: [
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "tickler-fuzz", dependencies: ["TicklerFuzzTargets"], swiftSettings: strict),
         .testTarget(name: "TicklerCoreTests", dependencies: ["TicklerCore"], swiftSettings: strict),
+        .testTarget(
+            name: "TicklerFuzzTests", dependencies: ["TicklerFuzzTargets", "TicklerConfig", "TicklerStore"], swiftSettings: strict
+        ),
         .testTarget(
             name: "TicklerConfigTests",
             dependencies: ["TicklerConfig"],

@@ -15,11 +15,12 @@ public enum ICalendarHolidays {
         var end: LocalDate?
         var summary = "Holiday"
         var eventLine = 0
-        // RFC 5545 folds long lines: a line starting with a space continues the previous one.
+        // RFC 5545 folds long lines: a line starting with a space continues the previous one. Lines end in
+        // CRLF (the standard) or LF; "\r\n" is one Character in Swift, so it is matched as such.
         var lines: [(Int, String)] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = String(raw)
-            if line.hasSuffix("\r") { line.removeLast() }
+        let ends: (Character) -> Bool = { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: ends).enumerated() {
+            let line = String(raw)
             if line.hasPrefix(" ") || line.hasPrefix("\t"), !lines.isEmpty {
                 lines[lines.count - 1].1 += line.dropFirst()
             } else {
@@ -63,9 +64,9 @@ public enum ICalendarHolidays {
 
     private static func basicDate(_ v: String) -> LocalDate? {
         let digits = v.prefix(8)
-        guard digits.count == 8, v.count == 8 || v.dropFirst(8).hasPrefix("T"), digits.allSatisfy(\.isASCII),
+        guard digits.count == 8, v.count == 8 || v.dropFirst(8).hasPrefix("T"), digits.allSatisfy({ ("0"..."9").contains($0) }),
               let y = Int(digits.prefix(4)), let m = Int(digits.dropFirst(4).prefix(2)), let d = Int(digits.suffix(2)),
-              (1...12).contains(m), d >= 1, d <= LocalDate.daysInMonth(year: y, month: m)
+              y >= 1, (1...12).contains(m), d >= 1, d <= LocalDate.daysInMonth(year: y, month: m)
         else { return nil }
         return LocalDate(year: y, month: m, day: d)
     }

@@ -468,9 +468,11 @@ public actor Daemon {
         // The file is read and checked off the daemon's executor: however long a load takes, the timer keeps
         // pinging the watchdog meanwhile (no tick starts while a reload is pending).
         let (path, load) = (options.configPath, options.loadConfiguration)
-        let result = await Task.detached { () -> Result<(Configuration, TemplateCatalog), ConfigurationError> in
-            Result { () throws(ConfigurationError) in try load(path) }
-        }.value
+        // The load is synchronous file reading and parsing: it runs on a thread of its own, so however long it
+        // takes it holds none of the few threads the daemon's tasks share.
+        let result = await withCheckedContinuation { (done: CheckedContinuation<Result<(Configuration, TemplateCatalog), ConfigurationError>, Never>) in
+            Thread.detachNewThread { done.resume(returning: Result { () throws(ConfigurationError) in try load(path) }) }
+        }
         // A reload is applied between ticks, never in the middle of one.
         while tickStartedAt != nil { try? await Task.sleep(for: .milliseconds(20)) }
         do throws(ConfigurationError) {

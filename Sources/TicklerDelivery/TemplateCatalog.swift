@@ -49,22 +49,36 @@ public struct TemplateCatalog: Sendable {
                 problems.append(TemplateProblem(file: path, line: 1, column: 1, message: "cannot be read as UTF-8 text"))
                 continue
             }
-            var found: [TemplateProblem] = []
-            for tag in MustacheTags.scan(text) where !vocabulary.contains(tag.name) {
-                found.append(TemplateProblem(file: path, line: tag.line, column: tag.column,
-                                             message: "unknown variable '\(tag.name)'\(suggestion(tag.name, vocabulary))"))
-            }
-            do {
-                let template = try compile(text, part: part)
-                if found.isEmpty { catalog.templates[name] = template }
-            } catch {
-                found.append(TemplateProblem(file: path, line: error.line, column: error.column,
-                                             message: "Mustache syntax: \(error.message)"))
-            }
-            problems += found.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+            let (template, found) = check(text, part: part, vocabulary: vocabulary, path: path)
+            if let template { catalog.templates[name] = template }
+            problems += found
         }
         if !problems.isEmpty { throw TemplateProblems(problems) }
         return catalog
+    }
+
+    /// Checks one template's text: its variables against `vocabulary` and its Mustache syntax. Returns the
+    /// compiled template when there is no problem, and the problems in the order of the text.
+    static func check(_ text: String, part: Part, vocabulary: Set<String>, path: String) -> (MustacheTemplate?, [TemplateProblem]) {
+        var found: [TemplateProblem] = []
+        for tag in MustacheTags.scan(text) where !vocabulary.contains(tag.name) {
+            found.append(TemplateProblem(file: path, line: tag.line, column: tag.column,
+                                         message: "unknown variable '\(tag.name)'\(suggestion(tag.name, vocabulary))"))
+        }
+        var template: MustacheTemplate?
+        do { template = try compile(text, part: part) } catch {
+            found.append(TemplateProblem(file: path, line: error.line, column: error.column, message: "Mustache syntax: \(error.message)"))
+        }
+        return (found.isEmpty ? template : nil, found.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+    }
+
+    /// The problems of one template text named `name` (as its file would be, without `.mustache`), for a
+    /// configuration whose policies have `stages`; one problem when the name names no template.
+    public static func problems(in text: String, name: String, stages: [String: Int], path: String) -> [TemplateProblem] {
+        guard let (part, vocabulary) = classify(name, stages: stages) else {
+            return [TemplateProblem(file: path, line: 1, column: 1, message: "'\(name)' names no template")]
+        }
+        return check(text, part: part, vocabulary: vocabulary, path: path).1
     }
 
     /// Loads the templates of `directory` for `policies`.

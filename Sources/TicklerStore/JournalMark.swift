@@ -26,7 +26,9 @@ extension SQLiteCaseStore {
     /// Fires recorded and not yet journaled, oldest first, at most `limit`, each with its explanation. A
     /// row that cannot be read back is marked (it cannot be journaled) and its printable id returned.
     public func unjournaledFires(limit: Int) async throws -> (fires: [(Fire, explanation: String?)], unreadable: [String]) {
-        try await write { db in
+        // A read: it runs at every tick, and most ticks find nothing (the partial index holds only what is
+        // unmarked). Only rows that cannot be read back are written, to mark them.
+        let (fires, unreadable, rowids) = try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT l.rowid, l.fire_id, l.policy, l.subject, l.anchor_at, l.stage, l.repeat, l.case_id, l.action,
                     l.due_at, l.fired_at, l.deliver_at, l.recipients, l.channels, l.explanation, c.number
@@ -35,17 +37,24 @@ extension SQLiteCaseStore {
                 """, arguments: [limit])
             var fires: [(Fire, explanation: String?)] = []
             var unreadable: [String] = []
+            var rowids: [Int64] = []
             for row in rows {
                 if let fire = Self.unjournaledFire(row) {
                     fires.append((fire, row.text(14)))
                 } else {
                     let rowid = row.int64(0) ?? 0
                     unreadable.append(row.text(1) ?? "rowid \(rowid)")
-                    try db.execute(sql: "UPDATE tickler_ledger SET journaled = 1 WHERE rowid = ?", arguments: [rowid])
+                    rowids.append(rowid)
                 }
             }
-            return (fires, unreadable)
+            return (fires, unreadable, rowids)
         }
+        if !rowids.isEmpty {
+            try await write { db in
+                for rowid in rowids { try db.execute(sql: "UPDATE tickler_ledger SET journaled = 1 WHERE rowid = ?", arguments: [rowid]) }
+            }
+        }
+        return (fires, unreadable)
     }
 
     private static func unjournaledFire(_ row: Row) -> Fire? {

@@ -3,9 +3,11 @@ import Foundation
 /// Reads entries back from the real journald with `journalctl -o json`, waiting briefly for them to
 /// arrive. For tests: journald is asked, not mocked.
 public enum JournalQuery {
-    /// Entries matching every `FIELD=value` in `matches`; empty when none arrived within five seconds.
+    /// Entries matching every `FIELD=value` in `matches`, once journald has written everything sent
+    /// before the call (`sync`); empty when none arrived within five seconds.
     public static func entries(_ matches: [String]) throws -> [[String: Any]] {
         for _ in 0..<50 {
+            try sync()
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
             p.arguments = ["-o", "json", "--no-pager", "--all"] + matches

@@ -26,8 +26,9 @@ public final class NotifySocket: @unchecked Sendable {
         return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
     }
 
-    /// Messages until one satisfies `match` (returned last), or until `timeout` seconds have passed.
-    public func until(_ match: (String) -> Bool, timeout: Double = 10) -> [String] {
+    /// Messages until one satisfies `match` (returned last), or until `timeout` seconds have passed (a hang
+    /// guard: the wait ends at the message).
+    public func until(_ match: (String) -> Bool, timeout: Double = 60) -> [String] {
         var seen: [String] = []
         let end = Date().addingTimeInterval(timeout)
         while Date() < end, let m = next(timeout: max(0.1, end.timeIntervalSinceNow)) {

@@ -63,7 +63,7 @@ import TicklerTestKit
         let started = Date()
         let outcome = WebhookSender(settings: settings, secret: secret, timeout: 2).send(body: Array("{}".utf8), idempotencyKey: "k", now: now)
         guard case .retry(_, true) = outcome else { Issue.record("\(outcome)"); return }
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 60)  // the 2 s timeout, not the hang
     }
 
     @Test func httpsWithTheFirmsCA() throws {

@@ -5,7 +5,8 @@ import TicklerCore
 @testable import TicklerStore
 
 /// A sync that touches more cases than SQLite binds variables (250,000 here) is read like any other.
-@Suite struct LargeChangeSetTests {
+/// Heavy: run apart from the fast suite (see HeavyKillStormTests).
+@Suite struct HeavyLargeChangeSetTests {
     @Test func threeHundredThousandChangedCasesAreReadByOneTick() async throws {
         let n = 300_000
         let store = try SQLiteCaseStore(path: temporaryDirectory() + "/t.db", create: true)

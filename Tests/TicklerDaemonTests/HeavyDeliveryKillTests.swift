@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+import Glibc
+import Testing
+import TicklerCore
+import TicklerStore
+import TicklerTestKit
+@testable import TicklerDaemon
+
+/// Heavy: 300 emails across three kills. Run apart from the fast suite (see HeavyKillStormTests).
+@Suite(.serialized) struct HeavyDeliveryKillTests {
+    @Test func aKillMidQueueLosesNothingAndDuplicatesOnlyWhatWasInFlight() async throws {
+        let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))")
+        let firm = try await DeliveryFirm(cases: 150, smtpPort: sink.port)
+        var kills = 0
+        for _ in 0..<3 where Set(emailsReceived(sink)).count < 260 {
+            let daemon = try DaemonProcess(config: firm.config, notify: nil, environment: firm.environment)
+            let before = sink.received().count
+            _ = await waitUntil(20) { sink.received().count >= before + 40 }
+            daemon.signal(SIGKILL)
+            _ = daemon.wait()
+            kills += 1
+        }
+        let daemon = try DaemonProcess(config: firm.config, notify: nil, environment: firm.environment)
+        defer { daemon.signal(SIGKILL) }
+        let expected = try await firm.expectedEmails()
+        #expect(expected.count == 300)
+        #expect(await waitUntil(60) { Set(emailsReceived(sink)).count >= 300 })
+        try await Task.sleep(for: .seconds(1))
+        let got = emailsReceived(sink)
+        #expect(Set(got) == expected)
+        // One email lane, so at most one message in flight at each kill.
+        #expect(got.count - expected.count <= kills)
+        #expect(try await firm.store().deliveries().allSatisfy { $0.status == "delivered" })
+    }
+}
