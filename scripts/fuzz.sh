@@ -20,7 +20,7 @@ for target in "$@"; do
   esac
   log=fuzz/work/$target.log
   # Leaks are not findings (the runtime keeps caches for the process's life); 1 s per input is a hang.
-  ASAN_OPTIONS=detect_leaks=0 TICKLER_FUZZ_TARGET=$target "$BIN" -max_total_time="$seconds" -timeout=1 \
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 TICKLER_FUZZ_TARGET=$target "$BIN" -max_total_time="$seconds" -timeout=1 \
     -rss_limit_mb=3072 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
     -artifact_prefix="fuzz/findings/$target-" "$work" "fuzz/corpus/$target" >"$log" 2>&1
   rc=$?
