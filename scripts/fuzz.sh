@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=$1; shift
-BIN=.build-fuzz/debug/tickler-fuzz
+BIN=.build-fuzz/release/tickler-fuzz
 mkdir -p fuzz/findings
 status=0
 for target in "$@"; do

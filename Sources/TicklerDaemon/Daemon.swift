@@ -209,12 +209,14 @@ public actor Daemon {
         let replaced = opened.identity != store.identity
         store = opened
         storeClosed = false
+        await deliveries.stop(bound: .seconds(5))  // lanes a reload made while the store was closed
         deliveries = DeliveryService(config: config, templates: templates, store: opened, events: events, metrics: metrics,
                                      inFlight: inFlight, now: options.now)
         if isRunning { deliveries.start() }
         if replaced {
             forgetStoreState()
-            options.events.record(.storeReplaced, "the store file \(storePath) was replaced: opened the new one, every case is evaluated again",
+            options.events.record(.storeReplaced,
+                                  "the store file \(storePath) was replaced: opened the new one, every case is evaluated again",
                                   ["store": "\(storePath)", "file": "\(opened.identity)"])
         }
     }
@@ -245,7 +247,8 @@ public actor Daemon {
         if changes.generation < feed {
             // The content went back to an earlier state (a backup restored into the file): what this run knew
             // is of another store; every case is read again.
-            options.events.record(.storeReplaced, "the store \(storePath) was restored to an earlier state: every case is evaluated again",
+            options.events.record(.storeReplaced,
+                                  "the store \(storePath) was restored to an earlier state: every case is evaluated again",
                                   ["store": "\(storePath)"])
             forgetStoreState()
             changes = try await store.changes(after: 0)
@@ -280,7 +283,9 @@ public actor Daemon {
             if fires.isEmpty { return }
             let events = self.events
             let notes = Dictionary(fires.map { ($0.0.fireID, $0.explanation) }, uniquingKeysWith: { a, _ in a })
-            let sent = try await store.journal(fires.map(\.0)) { f in events.fired(f, explanation: notes[f.fireID] ?? nil, resent: true) }
+            let sent = try await store.journal(fires.map(\.0)) { f in
+                events.fired(f, explanation: notes[f.fireID] ?? nil, resent: true)
+            }
             if sent < fires.count { return }  // journald refuses entries: the next tick tries again
         }
     }
@@ -470,7 +475,8 @@ public actor Daemon {
         let (path, load) = (options.configPath, options.loadConfiguration)
         // The load is synchronous file reading and parsing: it runs on a thread of its own, so however long it
         // takes it holds none of the few threads the daemon's tasks share.
-        let result = await withCheckedContinuation { (done: CheckedContinuation<Result<(Configuration, TemplateCatalog), ConfigurationError>, Never>) in
+        typealias Loaded = Result<(Configuration, TemplateCatalog), ConfigurationError>
+        let result = await withCheckedContinuation { (done: CheckedContinuation<Loaded, Never>) in
             Thread.detachNewThread { done.resume(returning: Result { () throws(ConfigurationError) in try load(path) }) }
         }
         // A reload is applied between ticks, never in the middle of one.

@@ -16,7 +16,7 @@ import TicklerTestKit
         for _ in 0..<3 where Set(emailsReceived(sink)).count < 260 {
             let daemon = try DaemonProcess(config: firm.config, notify: nil, environment: firm.environment)
             let before = sink.received().count
-            _ = await waitUntil(20) { sink.received().count >= before + 40 }
+            _ = await waitUntil { sink.received().count >= before + 40 }  // then the kill, whatever came
             daemon.signal(SIGKILL)
             _ = daemon.wait()
             kills += 1
@@ -25,7 +25,7 @@ import TicklerTestKit
         defer { daemon.signal(SIGKILL) }
         let expected = try await firm.expectedEmails()
         #expect(expected.count == 300)
-        #expect(await waitUntil(60) { Set(emailsReceived(sink)).count >= 300 })
+        #expect(await waitUntil { Set(emailsReceived(sink)).count >= 300 })
         try await Task.sleep(for: .seconds(1))
         let got = emailsReceived(sink)
         #expect(Set(got) == expected)
