@@ -62,7 +62,7 @@ check: deps journald testenv
 ## test: everything the tests need, then the whole suite: the end-to-end run under systemd-nspawn, the
 ## fast suite, the Heavy* suites (kill storms, large change sets) on their own one at a time, and each
 ## fuzz target for CI_FUZZ_SECONDS.
-CI_FUZZ_SECONDS ?= 20
+CI_FUZZ_SECONDS ?= 10
 test: deps journald testenv
 	$(SWIFT) build --build-tests
 	scripts/e2e-nspawn.sh

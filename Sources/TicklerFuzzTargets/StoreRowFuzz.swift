@@ -88,6 +88,7 @@ public enum Blocking {
 /// Fuzz bytes read as a sequence of choices.
 struct FuzzInput {
     private var bytes: ArraySlice<UInt8>
+    private var hugeLeft = true
 
     init(_ bytes: [UInt8]) { self.bytes = bytes[...] }
 
@@ -111,7 +112,10 @@ struct FuzzInput {
         // Bytes stored as TEXT, UTF-8 or not, as a careless writer's would be.
         case 3: return ("CAST(? AS TEXT)", Data(take(Int(byte()) % 64)))
         case 4: return ("?", Data(take(Int(byte()) % 64)))
-        case 5: return ("?", String(repeating: "x", count: Int(byte()) * 4096))  // up to a megabyte
+        case 5:  // one value of up to a megabyte per input (more would only measure copying)
+            let size = hugeLeft ? Int(byte()) * 4096 : Int(byte())
+            hugeLeft = false
+            return ("?", String(repeating: "x", count: size))
         default: return ("?", plausible(column, tag))
         }
     }
