@@ -4,14 +4,15 @@ import Foundation
 /// was sent. For tests: journald is asked, not mocked.
 public enum JournalQuery {
     /// Entries matching every `FIELD=value` in `matches`, once journald has written everything sent
-    /// before the call (`sync`); empty when none arrived within five seconds.
+    /// before the call (`sync`); empty when none arrived within ten seconds.
     public static func entries(_ matches: [String]) throws -> [[String: Any]] {
-        for _ in 0..<50 {
+        let end = Date().addingTimeInterval(10)
+        repeat {
             try sync()
             let found = try json(matches)
             if !found.isEmpty { return found }
             Thread.sleep(forTimeInterval: 0.1)
-        }
+        } while Date() < end
         return []
     }
 

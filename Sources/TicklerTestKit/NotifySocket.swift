@@ -17,13 +17,20 @@ public final class NotifySocket: @unchecked Sendable {
         }
     }
 
-    /// The next message, or nil after `timeout` seconds.
+    /// The next message, or nil after `timeout` seconds. A signal to the test process (SIGCHLD from any
+    /// child that exits) interrupts a receive with a timeout even under SA_RESTART: it is waited again.
     public func next(timeout: Double = 10) -> String? {
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let end = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = recv(fd, &buffer, buffer.count, 0)
-        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
+        while true {
+            let left = max(0.001, end.timeIntervalSinceNow)
+            var tv = timeval(tv_sec: Int(left), tv_usec: Int((left - Double(Int(left))) * 1_000_000))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n > 0 { return String(decoding: buffer[0..<n], as: UTF8.self) }
+            if n < 0 && errno == EINTR && Date() < end { continue }
+            return nil
+        }
     }
 
     /// Messages until one satisfies `match` (returned last), or until `timeout` seconds have passed (a hang
