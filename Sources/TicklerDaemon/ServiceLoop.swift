@@ -18,7 +18,16 @@ public enum ServiceLoop {
             source.setEventHandler { Task { await daemon.stop() } }
             return source
         }
+        // A signal source is armed by dispatch's manager thread some time after `resume()`; until then the
+        // signal is ignored (SIG_IGN above) and lost. READY=1 (in `run`) is sent only once all are armed, so
+        // a `systemctl reload` right after start is never dropped.
+        let armed = DispatchGroup()
+        for source in [hangup] + terminations {
+            armed.enter()
+            source.setRegistrationHandler { armed.leave() }
+        }
         for source in [timer, hangup] + terminations { source.resume() }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in armed.notify(queue: queue) { done.resume() } }
         await daemon.run()
         for source in [timer, hangup] + terminations { source.cancel() }
     }

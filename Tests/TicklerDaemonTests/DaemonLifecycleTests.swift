@@ -117,6 +117,22 @@ enum FirmFixture {
         #expect(try await store.ledger().filter { $0.outcome == .fired }.count == 1)
     }
 
+    /// `systemctl reload` the moment the service is ready: READY=1 comes only once the signal handlers are
+    /// armed, so the SIGHUP is never dropped (twenty starts, each reloaded at once).
+    @Test func aReloadRightAfterReadyIsNeverLost() async throws {
+        let dir = try await FirmFixture.directory()
+        for _ in 0..<20 {
+            let notify = NotifySocket()
+            let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
+            defer { daemon.signal(SIGKILL) }
+            #expect(notify.until { $0.hasPrefix("READY=1") }.last?.hasPrefix("READY=1") == true)
+            daemon.signal(SIGHUP)
+            #expect(notify.until { $0.hasPrefix("RELOADING=1") }.last?.hasPrefix("RELOADING=1") == true)
+            daemon.signal(SIGTERM)
+            #expect(daemon.wait() == 0)
+        }
+    }
+
     @Test func aBrokenConfigurationNeverReportsReady() throws {
         let dir = "/tmp/tickler-daemon-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
