@@ -28,9 +28,21 @@ public enum JournalQuery {
         return try json(["--output-fields=\(field)"] + matches).compactMap { $0[field] as? String }
     }
 
-    /// The entries `journalctl -o json` prints with `arguments`.
+    /// When this test process started (the kernel's count, to 10 ms): the journal keeps earlier runs, whose
+    /// daemons may have had the same pids and written the same fire ids, so only later entries are read.
+    static let processStart: String = {
+        let stat = (try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8)) ?? ""
+        let boot = ((try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? "").split(separator: "\n")
+            .first { $0.hasPrefix("btime ") }.flatMap { Double($0.dropFirst(6)) }
+        // Field 22 (starttime, in clock ticks since boot), counted after the command name's closing parenthesis.
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        guard let boot, fields.count > 19, let ticks = Double(fields[19]) else { return "@0" }
+        return "@" + String(format: "%.2f", boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK))) - 0.01)
+    }()
+
+    /// The entries `journalctl -o json` prints with `arguments`, written since this process started.
     private static func json(_ arguments: [String]) throws -> [[String: Any]] {
-        let data = try journalctl(["-o", "json", "--no-pager", "--all"] + arguments)
+        let data = try journalctl(["-o", "json", "--no-pager", "--all", "--since", processStart] + arguments)
         return String(decoding: data, as: UTF8.self).split(separator: "\n")
             .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
