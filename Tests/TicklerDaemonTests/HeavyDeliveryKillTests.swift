@@ -26,11 +26,13 @@ import TicklerTestKit
         let expected = try await firm.expectedEmails()
         #expect(expected.count == 300)
         #expect(await waitUntil { Set(emailsReceived(sink)).count >= 300 })
-        try await Task.sleep(for: .seconds(1))
+        // Every delivery marked delivered, then the daemon gone: nothing more can be sent.
+        #expect(try await waitUntil { try await firm.store().deliveries().allSatisfy { $0.status == "delivered" } })
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait() == 0)
         let got = emailsReceived(sink)
         #expect(Set(got) == expected)
         // One email lane, so at most one message in flight at each kill.
         #expect(got.count - expected.count <= kills)
-        #expect(try await firm.store().deliveries().allSatisfy { $0.status == "delivered" })
     }
 }
