@@ -138,16 +138,27 @@ check "systemctl stop is clean" inside /bin/systemctl stop ticklerd
 check "inactive with result success" test "$(inside /bin/systemctl show -p Result --value ticklerd)" = success
 check "stopping journaled" test "$(inside /bin/journalctl -b -u ticklerd -o cat MESSAGE_ID=8813b76c169f44acb73e5af180e3a214 | wc -l)" -ge 1
 
-# A loop that hangs after its second tick stops pinging; systemd's watchdog restarts the service.
+# A tick stuck in a store call (another program holds the write lock past the busy timeout) stops the
+# watchdog pings; systemd's watchdog restarts the service.
 example_config > "$ROOT/etc/tickler/tickler.yaml"
-printf '[Service]\nWatchdogSec=3s\nEnvironment=TICKLER_TEST_WEDGE_AFTER_TICKS=2\n' > "$ROOT/etc/systemd/system/ticklerd.service.d/wedge.conf"
+printf '[Service]\nWatchdogSec=3s\n' > "$ROOT/etc/systemd/system/ticklerd.service.d/watchdog.conf"
 inside /bin/systemctl daemon-reload
 inside /bin/systemctl start ticklerd
-for _ in $(seq 100); do
+coproc holder { python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(300)' "$ROOT/var/lib/private/tickler/tickler.db"; }
+holder_pid=$holder_PID
+locked=
+read -r -t 60 locked <&"${holder[0]}"
+check "another program holds the store's write lock" test "$locked" = locked
+for _ in $(seq 300); do
   [[ $(inside /bin/systemctl show -p NRestarts --value ticklerd) -ge 1 ]] && break
   sleep 0.2
 done
-check "the watchdog restarted a wedged loop" test "$(inside /bin/systemctl show -p NRestarts --value ticklerd)" -ge 1
+check "the watchdog restarted a stuck loop" test "$(inside /bin/systemctl show -p NRestarts --value ticklerd)" -ge 1
+kill "$holder_pid" 2>/dev/null; wait "$holder_pid" 2>/dev/null || true
 unitlog=$(inside /bin/journalctl -b -u ticklerd)
 check "journal records the watchdog timeout" grep -qi 'watchdog timeout' <<<"$unitlog"
 inside /bin/systemctl stop ticklerd

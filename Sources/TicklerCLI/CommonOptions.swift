@@ -81,7 +81,7 @@ enum TimeArgument {
             exitCode: 2)
     }
 
-    static var wallClock: Instant { Instant(seconds: Int64(Date().timeIntervalSince1970)) }
+    static var wallClock: Instant { SystemClock().now }
 }
 
 /// Reports rows the store skipped, one warning each, without client data.

@@ -113,7 +113,7 @@ struct StatusReport {
                 if open.action == .escalate { byAssignee[who, default: (0, 0)].escalations += 1 }
             }
             if c.status != .closed {
-                for s in Clock.sinceInbound.subjects(of: c) where oldestInbound == nil || s.anchor < oldestInbound!.since {
+                for s in PolicyClock.sinceInbound.subjects(of: c) where oldestInbound == nil || s.anchor < oldestInbound!.since {
                     oldestInbound = (c.id, c.number, s.anchor)
                 }
                 for d in c.deadlines where d.completedAt == nil && d.dueAt >= now && d.dueAt <= horizon {

@@ -39,7 +39,7 @@ struct TestChannel: AsyncParsableCommand {
         let credentials = Credentials(directory: credentialsDirectory ?? ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
         let problems = config.credentialProblems(channels: [channel]) { try credentials.secret($0) }
         if !problems.isEmpty { throw CommandFailure.unavailable(ConfigurationError(diagnostics: problems).description) }
-        let now = Instant(seconds: Int64(Date().timeIntervalSince1970))
+        let now = SystemClock().now
         let composer = MessageComposer(templates: templates)
         let policy = config.policies.first
         let notice = Notice(

@@ -120,7 +120,7 @@ struct PolicyDecoder {
         return nil
     }
 
-    private func clock(_ node: Node, _ what: String) -> (clock: Clock, calendar: BusinessCalendar)? {
+    private func clock(_ node: Node, _ what: String) -> (clock: PolicyClock, calendar: BusinessCalendar)? {
         guard let f = reader.mapping(node, "clock", allowed: ["since", "until", "kinds", "calendar"]) else { return nil }
         var calendar = defaults.calendar
         var ok = true
@@ -141,7 +141,7 @@ struct PolicyDecoder {
             reader.error(f.keys["kinds"], "kinds: applies only to until: deadline")
             ok = false
         }
-        var result: Clock?
+        var result: PolicyClock?
         if let s = since {
             switch s {
             case "client_update": result = .sinceClientUpdate
@@ -150,7 +150,7 @@ struct PolicyDecoder {
             case "activity": result = .sinceActivity
             case "opened": result = .sinceOpened
             default:
-                reader.error(f["since"], "unknown clock 'since: \(s)'; expected one of \(Clock.sinceValues.joined(separator: ", "))")
+                reader.error(f["since"], "unknown clock 'since: \(s)'; expected one of \(PolicyClock.sinceValues.joined(separator: ", "))")
             }
         } else if let u = until {
             switch u {
@@ -168,7 +168,7 @@ struct PolicyDecoder {
                 result = .untilDeadline(kinds: kinds)
             case "appointment": result = .untilAppointment
             default:
-                reader.error(f["until"], "unknown clock 'until: \(u)'; expected one of \(Clock.untilValues.joined(separator: ", "))")
+                reader.error(f["until"], "unknown clock 'until: \(u)'; expected one of \(PolicyClock.untilValues.joined(separator: ", "))")
             }
         } else if f["since"] == nil && f["until"] == nil {
             reader.error(node, "clock of \(what) needs since: or until:")
@@ -204,7 +204,7 @@ struct PolicyDecoder {
         return (p, policyCalendar)
     }
 
-    private func stage(_ node: Node, number: Int, isLast: Bool, calendar: BusinessCalendar, clock: Clock?,
+    private func stage(_ node: Node, number: Int, isLast: Bool, calendar: BusinessCalendar, clock: PolicyClock?,
                        clientFacing: Bool, policyDeliver: Stage.Delivery?) -> Stage? {
         let what = "stage \(number)"
         guard let f = reader.mapping(node, what, allowed: Self.stageKeys) else { return nil }
@@ -323,7 +323,7 @@ struct PolicyDecoder {
     }
 }
 
-extension Clock {
+extension PolicyClock {
     var isSince: Bool {
         switch self {
         case .untilDeadline, .untilAppointment: false

@@ -3,7 +3,7 @@ public final class Policy: Sendable {
     public let id: String
     public let description: String
     public let appliesTo: CaseFilter
-    public let clock: Clock
+    public let clock: PolicyClock
     /// The calendar of `at:` placement and delivery windows, and of `business days`.
     public let calendar: BusinessCalendar
     public let stages: [Stage]
@@ -13,7 +13,7 @@ public final class Policy: Sendable {
     /// The calendar `ack_holds` counts on.
     public let ackCounting: BusinessCalendar
 
-    public init(id: String, description: String = "", appliesTo: CaseFilter = CaseFilter(), clock: Clock,
+    public init(id: String, description: String = "", appliesTo: CaseFilter = CaseFilter(), clock: PolicyClock,
                 calendar: BusinessCalendar, stages: [Stage], clientFacing: Bool = false,
                 ackHolds: Period = Period(1, .businessDays), ackCounting: BusinessCalendar? = nil) {
         self.id = id

@@ -19,12 +19,11 @@ actor DeliveryLane {
     private let inFlight: InFlight
     private let context: DeliveryContext
     private let worker: LaneWorker
-    private let retry: RetryPolicy
     private let now: @Sendable () -> Instant
     private let signal = LaneSignal()
     private let onAttempt: @Sendable () -> Void
-    /// Since when the channel has been down, how many probes failed, and when to probe next.
-    private var outage: (failures: Int, until: Instant)?
+    /// When to look at the queue, what an attempt's result means, when the channel is down.
+    private var state: LaneStateMachine
     private var stopping = false
     private(set) var busy = false
     private var jitter = SystemRandomNumberGenerator()
@@ -43,7 +42,7 @@ actor DeliveryLane {
         self.metrics = metrics
         self.inFlight = inFlight
         self.context = context
-        self.retry = retry
+        self.state = LaneStateMachine(retry: retry)
         self.now = now
         self.worker = LaneWorker(channel: channel, settings: settings, secret: secret)
     }
@@ -64,7 +63,7 @@ actor DeliveryLane {
             if await step(drainOnly: true) != nil { break }
         }
         let left = (try? await dueCount()) ?? 1
-        return outage == nil && left == 0
+        return !state.isChannelDown && left == 0
     }
 
     func kick() async { await signal.kick() }
@@ -82,16 +81,16 @@ actor DeliveryLane {
     /// nil to go on at once (more may be due). With `drainOnly`, any wait means "done for now".
     private func step(drainOnly: Bool) async -> Duration? {
         let t = now()
-        if let o = outage, t < o.until { return .seconds(max(1, o.until.seconds - t.seconds)) }
+        if case .wait(let pause) = state.passStarts(now: t) { return pause }
         let due: [PendingDelivery]
         do { due = try await store.dueDeliveries(channel: channel, now: t, limit: Self.batch) } catch {
-            return .seconds(2)  // the store is unavailable: the poll loop journals that; try again shortly
+            return LaneStateMachine.storeRetry  // the store is unavailable: the poll loop journals that
         }
         if due.isEmpty {
             if drainOnly { return .seconds(1) }
-            let next = try? await store.nextDeliveryDue(channel: channel)
-            let seconds = next.map { max(1, min(60, $0.seconds - t.seconds)) } ?? 60
-            return .seconds(seconds)
+            guard case .wait(let idle) = state.nothingDue(now: t, nextDue: try? await store.nextDeliveryDue(channel: channel))
+            else { return nil }
+            return idle
         }
         busy = true
         defer { busy = false }
@@ -101,47 +100,36 @@ actor DeliveryLane {
             guard inFlight.claim(d.id) else { continue }
             defer { inFlight.release(d.id) }
             let attempt = d.attempts + 1
-            let outcome = await send(d)
+            let result = await send(d)
             let at = now()
             defer { onAttempt() }
-            switch outcome {
-            case .delivered: metrics.delivery(channel: channel, outcome: "delivered")
-            case .retry: metrics.delivery(channel: channel, outcome: "retry")
-            case .failed: metrics.delivery(channel: channel, outcome: "failed")
-            }
+            let after = state.attempted(result, attempt: attempt, now: at, jitter: Double.random(in: 0..<1, using: &jitter))
             do {
-                switch outcome {
+                switch after.record {
                 case .delivered:
+                    metrics.delivery(channel: channel, outcome: "delivered")
                     try await store.complete(delivery: d.id, attempt: attempt, result: .delivered, at: at)
                     events.delivered(d, attempt: attempt)
-                    if outage != nil {
-                        outage = nil
-                        events.channelRecovered(channel)
-                    }
                 case .failed(let reason):
+                    metrics.delivery(channel: channel, outcome: "failed")
                     try await store.complete(delivery: d.id, attempt: attempt, result: .failed(error: reason), at: at)
                     events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: nil)
-                    if outage != nil {
-                        outage = nil
-                        events.channelRecovered(channel)
-                    }
-                case .retry(let reason, let down):
-                    let next = retry.nextAttempt(after: attempt, now: at, jitter: Double.random(in: 0..<1, using: &jitter))
+                case .retry(let next, let reason):
+                    metrics.delivery(channel: channel, outcome: "retry")
                     try await store.complete(delivery: d.id, attempt: attempt, result: .retry(next: next, error: reason), at: at)
                     events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: next)
-                    if down {
-                        let failures = (outage?.failures ?? 0) + 1
-                        if outage == nil { events.channelOutage(channel, reason: reason) }
-                        let pause = retry.delay(afterFailures: failures, jitter: Double.random(in: 0..<1, using: &jitter))
-                        outage = (failures, at.adding(seconds: pause))
-                        return drainOnly ? .seconds(1) : .seconds(max(1, pause))
-                    }
                 }
             } catch {
                 // The attempt happened but could not be recorded: it stays pending and is sent again
                 // (same Message-ID / Idempotency-Key) once the store is back.
-                return .seconds(2)
+                return LaneStateMachine.storeRetry
             }
+            switch after.news {
+            case .outage(let reason): events.channelOutage(channel, reason: reason)
+            case .recovered: events.channelRecovered(channel)
+            case nil: break
+            }
+            if let pause = after.pause { return drainOnly ? .seconds(1) : pause }
         }
         return nil
     }

@@ -41,9 +41,7 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
         var logger = Logger(label: "ticklerd")
         logger.logLevel = .debug  // deliveries are journaled at priority 7 (debug)
         let events = EventLog(logger: logger, journal: journal ? "ticklerd" : nil)
-        let wedge = ProcessInfo.processInfo.environment["TICKLER_TEST_WEDGE_AFTER_TICKS"].flatMap(Int.init)
-        let options = Daemon.Options(configPath: config, now: { Instant(seconds: Int64(Date().timeIntervalSince1970)) },
-                                     notifier: ServiceNotifier(), events: events, wedgeAfterTicks: wedge)
+        let options = Daemon.Options(configPath: config, now: { SystemClock().now }, notifier: ServiceNotifier(), events: events)
         let daemon: Daemon
         do {
             daemon = try await Daemon(options: options)

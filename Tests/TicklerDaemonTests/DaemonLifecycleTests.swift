@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Glibc
 import Testing
 import TicklerCore
@@ -146,24 +147,31 @@ enum FirmFixture {
         #expect(err.contains("\(dir)/t.yaml:2:30: error: unknown clock 'since: never'"))
     }
 
-    @Test func watchdogPingsStopWhenTheLoopIsWedged() async throws {
+    /// A tick stuck in a store call (another program holds the write lock; the busy timeout is 10 s) for
+    /// longer than half the watchdog interval: the pings stop, so that the service manager would restart the
+    /// service; once the lock is released the ticks complete and the pings come back.
+    @Test func watchdogPingsStopWhileATickIsStuckAndResumeAfter() async throws {
         let dir = try await FirmFixture.directory()
         let notify = NotifySocket()
-        let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify, environment: [
-            "WATCHDOG_USEC": "2000000", "TICKLER_TEST_WEDGE_AFTER_TICKS": "2",
-        ])
+        let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify, environment: ["WATCHDOG_USEC": "2000000"])
         defer { daemon.signal(SIGKILL) }
         _ = notify.until { $0.hasPrefix("READY=1") }
         // Alive: pings every second while ticks complete.
         #expect(notify.until({ $0 == "WATCHDOG=1" }, timeout: 60).last == "WATCHDOG=1")
-        // The third tick hangs; then the pings stop for good: wait for three silent seconds (the outer bound
-        // only guards against a loop that never stops pinging).
+        var unsafe = GRDB.Configuration()
+        unsafe.allowsUnsafeTransactions = true  // the lock is held across accesses, as another process would
+        let holder = try DatabaseQueue(path: dir + "/tickler.db", configuration: unsafe)
+        try await holder.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        // The next tick blocks on the lock; then the pings stop: wait for three silent seconds (the outer
+        // bound only guards against a loop that never stops pinging).
         var lastPing = Date()
         let end = Date().addingTimeInterval(90)
         while Date() < end, Date().timeIntervalSince(lastPing) < 3 {
             if let m = notify.next(timeout: 0.5), m.hasPrefix("WATCHDOG=1") { lastPing = Date() }
         }
-        #expect(Date().timeIntervalSince(lastPing) >= 3, "pings continued while the loop was wedged")
+        #expect(Date().timeIntervalSince(lastPing) >= 3, "pings continued while a tick was stuck")
+        try await holder.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        #expect(notify.until({ $0 == "WATCHDOG=1" }, timeout: 60).last == "WATCHDOG=1", "pings did not come back")
     }
 }
 

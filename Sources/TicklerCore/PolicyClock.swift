@@ -1,5 +1,5 @@
 /// What a policy measures from (`since:`) or toward (`until:`), and how it turns a case into subjects.
-public enum Clock: Sendable, Equatable {
+public enum PolicyClock: Sendable, Equatable {
     case sinceClientUpdate
     case sinceInbound
     case sinceDocumentRequest
