@@ -164,38 +164,40 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     public func ledgerFacts(caseIDs: [String]?) async throws -> LedgerState {
-        try await pool.read { db in
-            var state = LedgerState()
-            let (filter, args) = IDSet.whereClause("case_id", caseIDs)
-            let rows = try Row.fetchCursor(db, sql: "SELECT policy, subject, anchor_at, stage, repeat FROM tickler_ledger \(filter)",
-                                           arguments: args)
-            while let row = try rows.next() {
-                guard let policy = row.text(0), let subject = row.text(1).flatMap(SubjectRef.init(parsing:)),
-                      let anchor = row.text(2).flatMap(RFC3339.parse), let stage = row.integer(3), let rep = row.integer(4)
-                else { continue }
-                state.record(CycleKey(policy: policy, subject: subject, anchor: anchor), StepIndex(stage: stage, repeat: rep))
-            }
-            return state
-        }
+        try await pool.read { db in try Self.ledgerFacts(db, caseIDs: caseIDs) }
     }
 
     /// The holds in force (snoozes and acks not ended) of `caseIDs` (all when nil).
     public func snoozes(caseIDs: [String]?) async throws -> [Snooze] {
-        try await pool.read { db in
-            let (filter, args) = IDSet.whereClause("case_id", caseIDs)
-            let active = (filter.isEmpty ? "WHERE" : filter + " AND") + " ended_at IS NULL"
-            return try Row.fetchAll(db, sql: "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_snoozes \(active)",
-                                    arguments: args)
-                .compactMap { row in
-                    guard let caseID = row.text(0), let until = row.text(2).flatMap(RFC3339.parse) else { return nil }
-                    var cycle: CycleKey?
-                    if let policy = row.text(1), let subject = row.text(3).flatMap(SubjectRef.init(parsing:)),
-                       let anchor = row.text(4).flatMap(RFC3339.parse) {
-                        cycle = CycleKey(policy: policy, subject: subject, anchor: anchor)
-                    }
-                    return Snooze(caseID: caseID, policy: row.text(1), cycle: cycle, until: until)
-                }
+        try await pool.read { db in try Self.holds(db, caseIDs: caseIDs) }
+    }
+
+    static func ledgerFacts(_ db: Database, caseIDs: [String]?) throws -> LedgerState {
+        var state = LedgerState()
+        let (filter, args) = IDSet.whereClause("case_id", caseIDs)
+        let statement = try db.makeStatement(sql: "SELECT case_id, policy, subject, anchor_at, stage, repeat FROM tickler_ledger \(filter)")
+        try statement.setArguments(args)
+        try each(statement, db) { s in
+            if let fact = LedgerFactRow(s) { state.record(fact.cycle, fact.step) }
         }
+        return state
+    }
+
+    static func holds(_ db: Database, caseIDs: [String]?) throws -> [Snooze] {
+        let (filter, args) = IDSet.whereClause("case_id", caseIDs)
+        let active = (filter.isEmpty ? "WHERE" : filter + " AND") + " ended_at IS NULL"
+        let statement = try db.makeStatement(sql: "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_snoozes \(active)")
+        try statement.setArguments(args)
+        var out: [Snooze] = []
+        try each(statement, db) { s in
+            if let hold = HoldRow.snooze(s) { out.append(hold) }
+        }
+        return out
+    }
+
+    /// Reads in one read transaction (one consistent state of the store).
+    func readTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
     }
 
     public func existingIDs(table: String, among ids: Set<String>) async throws -> Set<String> {

@@ -1,0 +1,142 @@
+import GRDBSQLite
+import TicklerCore
+
+/// The tables of a case's records (communications, deadlines, document requests, appointments, events):
+/// what each selects and how one of its rows joins its case. Shared by the filtered read and the streamed
+/// one, so a row is read the same way in both. Column 1 is always the row's `case_id`.
+enum CaseRecordTable: CaseIterable {
+    case communications
+    case deadlines
+    case documentRequests
+    case appointments
+    case events
+
+    var name: String {
+        switch self {
+        case .communications: "communications"
+        case .deadlines: "deadlines"
+        case .documentRequests: "document_requests"
+        case .appointments: "appointments"
+        case .events: "events"
+        }
+    }
+
+    /// The SELECT without WHERE or ORDER BY. Titles are read only in full snapshots.
+    func select(_ detail: SnapshotDetail) -> String {
+        let title = detail == .full ? "title" : "''"
+        return switch self {
+        case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications"
+        case .deadlines: "SELECT id, case_id, \(title), kind, due_at, completed_at FROM deadlines"
+        case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at FROM document_requests"
+        case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled FROM appointments"
+        case .events: "SELECT id, case_id, kind, occurred_at, service_method FROM events"
+        }
+    }
+}
+
+/// Decodes rows of the case tables, matching enum columns on their bytes (no `String` per column).
+struct RecordDecoder {
+    private let statuses = ByteChoices<CaseSnapshot.Status>()
+    private let directions = ByteChoices<Communication.Direction>()
+    private let channels = ByteChoices<Communication.Channel>()
+    private let kinds = ByteChoices<Communication.Kind>()
+    private let deadlineKinds = ByteChoices<Deadline.Kind>()
+
+    /// The SELECT of the cases table (without WHERE or ORDER BY).
+    static func casesSelect(_ detail: SnapshotDetail) -> String {
+        let text = { (name: String) in detail == .full ? name : "''" }
+        return "SELECT id, number, \(text("title")), \(text("client_name")), \(detail == .full ? "client_email" : "NULL"), "
+            + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags FROM cases"
+    }
+
+    /// A row of `cases`, or nil with the problem in `bad`.
+    func decodeCase(_ s: OpaquePointer, bad: inout [BadRow]) -> CaseSnapshot? {
+        var row = Cells(s, table: "cases", caseColumn: 0)
+        let id = row.text(0) ?? "", number = row.text(1) ?? "", title = row.text(2) ?? "", client = row.text(3) ?? ""
+        let email = row.text(4), area = row.text(6), office = row.text(7), assignee = row.text(8), attorney = row.text(9)
+        let tagText = row.text(12)
+        if let problem = row.problem { return skip(row, problem, &bad) }
+        guard let status = statuses.match(s, 5) else { return skip(row, "unknown status", &bad) }
+        guard let opened = instant(s, 10) else { return skip(row, "opened_at is not an RFC 3339 timestamp", &bad) }
+        var closed: Instant?
+        if !isNull(s, 11) {
+            guard let c = instant(s, 11) else { return skip(row, "closed_at is not an RFC 3339 timestamp", &bad) }
+            closed = c
+        }
+        var tags: [String] = []
+        if let t = tagText, t != "[]" {
+            guard let parsed = JSONText.parseArray(t) else { return skip(row, "tags is not a JSON list of strings", &bad) }
+            tags = parsed
+        }
+        return CaseSnapshot(
+            id: id, number: number, title: title, clientName: client, clientEmail: email, status: status,
+            practiceArea: area, office: office, assigneeID: assignee, attorneyID: attorney, openedAt: opened,
+            closedAt: closed, tags: tags)
+    }
+
+    /// Adds a row of `table` to its case `c`; a row that cannot be read is reported in `bad` instead.
+    func add(_ s: OpaquePointer, of table: CaseRecordTable, to c: inout CaseSnapshot, bad: inout [BadRow]) {
+        var row = Cells(s, table: table.name)
+        let id = row.text(0) ?? ""
+        switch table {
+        case .communications:
+            if let m = communication(s, bad: &bad) { c.communications.append(m) }
+        case .deadlines:
+            let title = row.text(2) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let kind = deadlineKinds.match(s, 3) else { return bad.append(row.bad("unknown kind")) }
+            guard let due = instant(s, 4), let completed = optionalInstant(s, 5) else {
+                return bad.append(row.bad("a timestamp is not RFC 3339"))
+            }
+            c.deadlines.append(Deadline(id: id, title: title, kind: kind, dueAt: due, completedAt: completed.value))
+        case .documentRequests:
+            let title = row.text(2) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let requested = instant(s, 3), let received = optionalInstant(s, 4) else {
+                return bad.append(row.bad("a timestamp is not RFC 3339"))
+            }
+            c.documentRequests.append(DocumentRequest(id: id, title: title, requestedAt: requested, receivedAt: received.value))
+        case .appointments:
+            let title = row.text(2) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let starts = instant(s, 3) else { return bad.append(row.bad("starts_at is not RFC 3339")) }
+            c.appointments.append(Appointment(id: id, title: title, startsAt: starts, withClient: sqlite3_column_int64(s, 4) != 0,
+                                              cancelled: sqlite3_column_int64(s, 5) != 0))
+        case .events:
+            let kind = row.text(2) ?? "", methodText = row.text(4)
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let occurred = instant(s, 3) else { return bad.append(row.bad("occurred_at is not RFC 3339")) }
+            var method: TriggerEvent.ServiceMethod?
+            if let m = methodText {
+                guard let v = TriggerEvent.ServiceMethod(rawValue: m) else { return bad.append(row.bad("unknown service_method")) }
+                method = v
+            }
+            c.events.append(TriggerEvent(id: id, kind: kind, occurredAt: occurred, serviceMethod: method))
+        }
+    }
+
+    /// A row of `communications`, or nil with the problem in `bad`.
+    func communication(_ s: OpaquePointer, bad: inout [BadRow]) -> Communication? {
+        var row = Cells(s, table: CaseRecordTable.communications.name)
+        let id = row.text(0) ?? ""
+        if let problem = row.problem {
+            bad.append(row.bad(problem))
+            return nil
+        }
+        guard let direction = directions.match(s, 2), let channel = channels.match(s, 3), let kind = kinds.match(s, 4) else {
+            bad.append(row.bad("unknown direction, channel or kind"))
+            return nil
+        }
+        guard let occurred = instant(s, 5), let responded = optionalInstant(s, 6) else {
+            bad.append(row.bad("a timestamp is not RFC 3339"))
+            return nil
+        }
+        return Communication(id: id, direction: direction, channel: channel, kind: kind, occurredAt: occurred,
+                             respondedAt: responded.value)
+    }
+
+    private func skip(_ row: Cells, _ problem: String, _ bad: inout [BadRow]) -> CaseSnapshot? {
+        bad.append(row.bad(problem))
+        return nil
+    }
+}

@@ -1,0 +1,44 @@
+import GRDB
+import TicklerCore
+
+/// What the evaluation pipeline reads from a store: the firm's people, and its cases streamed in chunks (each
+/// with the ledger facts and holds of its cases), or a few cases by id. Callers depend on this, not on a
+/// concrete store.
+public protocol EvaluationSource: Sendable {
+    /// The firm's people, and the rows of `people` that cannot be read.
+    func people() async throws -> (people: [Person], badRows: [BadRow])
+
+    /// Every case in id order, `size` at a time, in one consistent read: `body` is called on the reading
+    /// thread with each chunk in turn, and the next is read only when it returns.
+    func eachChunk(size: Int, detail: SnapshotDetail, ledger: Bool, holds: Bool,
+                   _ body: @escaping @Sendable (EvaluationChunk) throws -> Void) async throws
+
+    /// The cases of `caseIDs` (those that exist and can be read), in id order, as one chunk.
+    func chunk(caseIDs: [String], detail: SnapshotDetail, ledger: Bool, holds: Bool) async throws -> EvaluationChunk
+}
+
+extension SQLiteCaseStore: EvaluationSource {
+    public func people() async throws -> (people: [Person], badRows: [BadRow]) {
+        let snapshot = try await snapshot(caseIDs: [], detail: .evaluation, people: true)
+        return (snapshot.people, snapshot.badRows)
+    }
+
+    public func eachChunk(size: Int, detail: SnapshotDetail, ledger: Bool, holds: Bool,
+                          _ body: @escaping @Sendable (EvaluationChunk) throws -> Void) async throws {
+        try await readTransaction { db in
+            try ChunkedSnapshotReader(db: db, detail: detail, size: max(1, size), ledger: ledger, holds: holds).read(body)
+        }
+    }
+
+    public func chunk(caseIDs: [String], detail: SnapshotDetail, ledger: Bool, holds: Bool) async throws -> EvaluationChunk {
+        try await readTransaction { db in
+            let snapshot = try SnapshotReader(db: db, caseIDs: caseIDs, detail: detail, people: false).read()
+            var chunk = EvaluationChunk(position: 0)
+            chunk.cases = snapshot.cases
+            chunk.badRows = snapshot.badRows
+            if ledger { chunk.ledger = try Self.ledgerFacts(db, caseIDs: caseIDs) }
+            if holds { chunk.holds = Dictionary(grouping: try Self.holds(db, caseIDs: caseIDs), by: \.caseID) }
+            return chunk
+        }
+    }
+}
