@@ -40,67 +40,62 @@ struct Simulate: AsyncParsableCommand {
         guard start <= end else { throw CommandFailure(message: "error: --from must not be after --to", exitCode: 2) }
         let store = try options.openStore(config)
         timer.mark("open")
-        let snapshot: StoreSnapshot
-        let snoozes: [Snooze]
+        let runs = SortedRuns()
         do {
-            snapshot = try await store.snapshot(caseIDs: caseID.map { [$0] }, detail: .evaluation)
-            timer.mark("snapshot")
-            snoozes = try await store.snoozes(caseIDs: caseID.map { [$0] })
+            let people = try await store.people()
+            warn(people.badRows)
+            let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: Staff(people.people))
+            let work = Self.work(evaluation, from: start, to: end)
+            if let caseID {
+                let chunk = try await store.chunk(caseIDs: [caseID], detail: .evaluation, ledger: false, holds: true)
+                warn(chunk.badRows)
+                try runs.add(work(chunk))
+            } else {
+                try await FirmScan.run(store, ledger: false, holds: true, progress: "simulating cases", work: { chunk in
+                    warn(chunk.badRows)
+                    return work(chunk)
+                }, sink: { run in runs.keep(run) })
+                try runs.check()
+            }
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
-        timer.mark("read")
-        warn(snapshot.badRows)
-        // A fire's case rank is its case's position, so the cases must be in String order (the store's id
-        // order is byte order, which differs for text that is not normalised).
-        var cases = snapshot.cases
-        if zip(cases, cases.dropFirst()).contains(where: { !($0.id < $1.id) }) { cases.sort { $0.id < $1.id } }
-        let simulator = Simulator(evaluator: Evaluator(policies: config.policies, staff: Staff(snapshot.people)))
-        Self.run(cases, simulator: simulator, rules: config.deadlineRuleSet, snoozes: Dictionary(grouping: snoozes, by: \.caseID), from: start, to: end,
-                 timer: &timer)
+        timer.mark("read and simulate")
+        runs.drain { Output.standard.write($0) }
+        timer.mark("merge and write")
     }
 
-    /// Cases are independent, so they are simulated in slices on every core; then the fires' order keys
-    /// are sorted, and the lines are formatted in slices on every core and written in that order.
-    static func run(_ cases: [CaseSnapshot], simulator: Simulator, rules: DeadlineRuleSet = DeadlineRuleSet([]),
-                    snoozes: [String: [Snooze]], from: Instant, to: Instant,
-                    timer: inout PhaseTimer) {
-        let policyRank = FireOrdering.policyRanks(simulator.evaluator.policies)
-        let progress = SharedProgress(Progress("simulating cases", total: cases.count))
-        let parts = ParallelSlices.map(count: cases.count) { slice, range in
+    /// A chunk's fires, as one sorted run of output lines. A fire's case rank is its case's position in the
+    /// store's id order; ties on (at, case, policy, stage, repeat) are put in subject order.
+    static func work(_ evaluation: FirmEvaluation, from: Instant, to: Instant) -> @Sendable (EvaluationChunk) -> SortedRuns.Run {
+        let policyRank = Dictionary(uniqueKeysWithValues: evaluation.policies.map(\.id).sorted().enumerated().map { ($1, Int32($0)) })
+        return { chunk in
             var fires: [Fire] = []
-            var keys: [FireOrdering.Key] = []
-            for i in range {
-                let held = snoozes.isEmpty ? [] : snoozes[cases[i].id] ?? []
-                // Computed deadlines join each case here, in the parallel slices.
-                for f in simulator.run(rules.apply(to: cases[i]), from: from, to: to, snoozes: held) {
-                    keys.append(FireOrdering.key(f, caseRank: i, policyRank: policyRank, slice: slice, position: fires.count))
+            var order: [(SortedRuns.Key, Int)] = []
+            for (i, c) in chunk.cases.enumerated() {
+                var fresh: LedgerState? = nil
+                for f in evaluation.simulate(c, from: from, to: to, holds: chunk.holds[c.id] ?? [], ledger: &fresh) {
+                    let key = SortedRuns.Key(at: f.deliverAt.seconds, caseRank: Int32(chunk.position + i),
+                                             policyRank: policyRank[f.policy] ?? 0, stage: Int32(f.key.step.stage),
+                                             repeatNumber: Int32(f.key.step.repeatNumber))
+                    order.append((key, fires.count))
                     fires.append(f)
                 }
             }
-            progress.add(range.count)
-            return (fires, keys)
-        }
-        progress.finish()
-        timer.mark("simulate")
-        let fires = parts.map(\.0)
-        var unsorted = parts.flatMap(\.1)
-        FireOrdering.sort(&unsorted, slices: fires)
-        let keys = unsorted
-        timer.mark("sort")
-        // Formatted a window at a time, so the output is never all in memory at once.
-        let window = 1 << 16
-        for start in stride(from: 0, to: keys.count, by: window) {
-            let part = keys[start..<min(start + window, keys.count)]
-            let text = ParallelSlices.map(count: part.count, minimumSlice: 4096) { _, range in
-                var json = JSONBytes(capacity: 230 * range.count + 1024)
-                for k in part[(part.startIndex + range.lowerBound)..<(part.startIndex + range.upperBound)] {
-                    json.simulateLine(fires[Int(k.slice)][Int(k.position)])
-                }
-                return json.bytes
+            order.sort { a, b in a.0 < b.0 || (a.0 == b.0 && fires[a.1].subject < fires[b.1].subject) }
+            var json = JSONBytes(capacity: 220 * fires.count + 1024)
+            var run = SortedRuns.Run()
+            run.keys.reserveCapacity(order.count)
+            run.ends.reserveCapacity(order.count)
+            for (key, i) in order {
+                json.simulateLine(fires[i])
+                run.keys.append(key)
+                run.ends.append(json.bytes.count)
             }
-            for bytes in text { Output.standard.write(bytes) }
+            run.text = json.bytes
+            return run
         }
-        timer.mark("format and write")
     }
 }

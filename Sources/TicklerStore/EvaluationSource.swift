@@ -8,6 +8,9 @@ public protocol EvaluationSource: Sendable {
     /// The firm's people, and the rows of `people` that cannot be read.
     func people() async throws -> (people: [Person], badRows: [BadRow])
 
+    /// How many cases the store holds (readable or not).
+    func caseCount() async throws -> Int
+
     /// Every case in id order, `size` at a time, in one consistent read: `body` is called on the reading
     /// thread with each chunk in turn, and the next is read only when it returns.
     func eachChunk(size: Int, detail: SnapshotDetail, ledger: Bool, holds: Bool,
@@ -21,6 +24,10 @@ extension SQLiteCaseStore: EvaluationSource {
     public func people() async throws -> (people: [Person], badRows: [BadRow]) {
         let snapshot = try await snapshot(caseIDs: [], detail: .evaluation, people: true)
         return (snapshot.people, snapshot.badRows)
+    }
+
+    public func caseCount() async throws -> Int {
+        try await readTransaction { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0 }
     }
 
     public func eachChunk(size: Int, detail: SnapshotDetail, ledger: Bool, holds: Bool,
