@@ -39,65 +39,100 @@ struct DiffConfig: AsyncParsableCommand {
         let end = try to.map { try TimeArgument.parse($0, option: "--to", zone: zone, now: start) } ?? start.adding(seconds: 30 * 86_400)
         guard start < end else { throw CommandFailure.usage("--to must be after --from") }
         let db = try CommonOptions.openStore(override: store, configuration: after)
-        let snapshot: StoreSnapshot, ledger: LedgerState, snoozes: [String: [Snooze]]
+        let json = format == "json"
+        let totals = DiffTotals()
         do {
-            snapshot = try await db.snapshot(caseIDs: nil, detail: .evaluation, people: true)
-            ledger = try await db.ledgerFacts(caseIDs: nil)
-            snoozes = Dictionary(grouping: try await db.snoozes(caseIDs: nil), by: \.caseID)
+            let people = try await db.people()
+            warn(people.badRows)
+            let staff = Staff(people.people)
+            let old = FirmEvaluation(policies: before.policies, rules: before.deadlineRuleSet, staff: staff)
+            let new = FirmEvaluation(policies: after.policies, rules: after.deadlineRuleSet, staff: staff)
+            try await FirmScan.run(db, ledger: true, holds: true, work: { chunk in
+                warn(chunk.badRows)
+                return Self.changes(chunk, old: old, new: new, from: start, to: end, zone: zone, json: json)
+            }, sink: totals.add)
+            try totals.check()
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
-        warn(snapshot.badRows)
-        let staff = Staff(snapshot.people)
-        let a = Self.fires(before, snapshot.cases, staff: staff, ledger: ledger, snoozes: snoozes, from: start, to: end)
-        let b = Self.fires(after, snapshot.cases, staff: staff, ledger: ledger, snoozes: snoozes, from: start, to: end)
-        let numbers = Dictionary(snapshot.cases.map { ($0.id, $0.number) }, uniquingKeysWith: { x, _ in x })
-        var counts = (appear: 0, disappear: 0, move: 0)
-        for key in Set(a.keys).union(b.keys).sorted() {
-            let f = a[key], t = b[key]
-            let change: String
-            switch (f, t) {
-            case (nil, _?): change = "appear"; counts.appear += 1
-            case (_?, nil): change = "disappear"; counts.disappear += 1
-            case (let f?, let t?) where f.deliverAt != t.deliverAt || f.due != t.due: change = "move"; counts.move += 1
-            default: continue
-            }
-            let number = numbers[key.caseID] ?? key.caseID
-            if format == "json" {
-                var o: [String: Any] = ["change": change, "case": key.caseID, "case_number": number, "policy": key.policy,
-                                        "subject": key.subject, "stage": key.stage, "repeat": key.repeatNumber]
-                if let f { o["old_at"] = f.deliverAt.rfc3339; o["old_due"] = f.due.rfc3339 }
-                if let t { o["new_at"] = t.deliverAt.rfc3339; o["new_due"] = t.due.rfc3339 }
-                Output.standard.line(try JSONLine.encode(o))
-                continue
-            }
-            let what = "case \(number) \(key.policy) stage \(key.stage)\(key.repeatNumber > 0 ? " repeat \(key.repeatNumber)" : "") (\(key.subject))"
-            switch change {
-            case "appear": Output.standard.line("+ \(zone.format(t!.deliverAt))  \(what)")
-            case "disappear": Output.standard.line("- \(zone.format(f!.deliverAt))  \(what)")
-            default: Output.standard.line("~ \(zone.format(f!.deliverAt)) → \(zone.format(t!.deliverAt))  \(what)")
-            }
-        }
-        if format == "text" {
-            Output.standard.line("\(counts.appear) appear, \(counts.disappear) disappear, \(counts.move) move "
+        if !json {
+            Output.standard.line("\(totals.appear) appear, \(totals.disappear) disappear, \(totals.move) move "
                 + "between \(zone.format(start)) and \(zone.format(end))")
         }
     }
 
-    /// Every fire of `config` in [from, to), from the live ledger, by key.
-    static func fires(_ config: Configuration, _ cases: [CaseSnapshot], staff: Staff, ledger: LedgerState,
-                      snoozes: [String: [Snooze]], from: Instant, to: Instant) -> [Key: Fire] {
-        let simulator = Simulator(evaluator: Evaluator(policies: config.policies, staff: staff))
-        let rules = config.deadlineRuleSet
+    /// One chunk's changes, as output lines in key order, with their counts.
+    struct Changes: Sendable {
+        var lines: [String] = []
+        var appear = 0, disappear = 0, move = 0
+        var failure: String?
+    }
+
+    static func changes(_ chunk: EvaluationChunk, old: FirmEvaluation, new: FirmEvaluation, from: Instant, to: Instant,
+                        zone: ZoneRules, json: Bool) -> Changes {
+        let a = fires(old, chunk, from: from, to: to), b = fires(new, chunk, from: from, to: to)
+        let numbers = Dictionary(chunk.cases.map { ($0.id, $0.number) }, uniquingKeysWith: { x, _ in x })
+        var out = Changes()
+        for key in Set(a.keys).union(b.keys).sorted() {
+            let f = a[key], t = b[key]
+            let change: String
+            switch (f, t) {
+            case (nil, _?): change = "appear"; out.appear += 1
+            case (_?, nil): change = "disappear"; out.disappear += 1
+            case (let f?, let t?) where f.deliverAt != t.deliverAt || f.due != t.due: change = "move"; out.move += 1
+            default: continue
+            }
+            let number = numbers[key.caseID] ?? key.caseID
+            if json {
+                var o: [String: Any] = ["change": change, "case": key.caseID, "case_number": number, "policy": key.policy,
+                                        "subject": key.subject, "stage": key.stage, "repeat": key.repeatNumber]
+                if let f { o["old_at"] = f.deliverAt.rfc3339; o["old_due"] = f.due.rfc3339 }
+                if let t { o["new_at"] = t.deliverAt.rfc3339; o["new_due"] = t.due.rfc3339 }
+                do { out.lines.append(try JSONLine.encode(o)) } catch { out.failure = "\(error)" }
+                continue
+            }
+            let what = "case \(number) \(key.policy) stage \(key.stage)\(key.repeatNumber > 0 ? " repeat \(key.repeatNumber)" : "") (\(key.subject))"
+            switch change {
+            case "appear": out.lines.append("+ \(zone.format(t!.deliverAt))  \(what)")
+            case "disappear": out.lines.append("- \(zone.format(f!.deliverAt))  \(what)")
+            default: out.lines.append("~ \(zone.format(f!.deliverAt)) → \(zone.format(t!.deliverAt))  \(what)")
+            }
+        }
+        return out
+    }
+
+    /// Every fire of one configuration in [from, to) over a chunk, from the live ledger, by key.
+    static func fires(_ evaluation: FirmEvaluation, _ chunk: EvaluationChunk, from: Instant, to: Instant) -> [Key: Fire] {
         var out: [Key: Fire] = [:]
         // One copy of the ledger per configuration: a case's run writes only its own cycles.
-        var state = ledger
-        for stored in cases {
-            for f in simulator.run(rules.apply(to: stored), from: from, to: to, snoozes: snoozes[stored.id] ?? [], ledger: &state) {
+        var state: LedgerState? = chunk.ledger
+        for stored in chunk.cases {
+            for f in evaluation.simulate(stored, from: from, to: to, holds: chunk.holds[stored.id] ?? [], ledger: &state) {
                 out[Key(caseID: f.caseID, policy: f.policy, subject: f.subject.description, stage: f.key.step.stage,
                         repeatNumber: f.key.step.repeatNumber)] = f
             }
         }
         return out
+    }
+}
+
+/// The diff as it streams: each chunk's lines written as they come, the counts summed. One thread at a
+/// time (a scan's in-order sink).
+final class DiffTotals: @unchecked Sendable {
+    private(set) var appear = 0, disappear = 0, move = 0
+    private var failure: String?
+
+    func add(_ c: DiffConfig.Changes) {
+        appear += c.appear
+        disappear += c.disappear
+        move += c.move
+        if failure == nil { failure = c.failure }
+        for line in c.lines { Output.standard.line(line) }
+    }
+
+    func check() throws {
+        if let failure { throw CommandFailure(message: "error: \(failure)", exitCode: 1) }
     }
 }

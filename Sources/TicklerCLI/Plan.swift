@@ -42,73 +42,75 @@ struct Plan: AsyncParsableCommand {
         let config = try options.loadConfiguration()
         let now = try TimeArgument.parse(at, option: "--at", zone: config.defaultCalendar.zone, now: TimeArgument.wallClock)
         let store = try options.openStore(config)
-        let ids = caseID.map { [$0] }
-        let snapshot: StoreSnapshot
-        let ledger: LedgerState
-        let snoozes: [Snooze]
+        let json = format == "json"
+        let totals = PlanTotals(json: json)
         do {
-            snapshot = try await store.snapshot(caseIDs: ids, detail: .evaluation)
-            ledger = try await store.ledgerFacts(caseIDs: ids)
-            snoozes = try await store.snoozes(caseIDs: ids)
+            let people = try await store.people()
+            warn(people.badRows)
+            let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: Staff(people.people))
+            let work = Self.work(evaluation, now: now, json: json, explain: explain)
+            if let caseID {
+                let chunk = try await store.chunk(caseIDs: [caseID], detail: .evaluation, ledger: true, holds: true)
+                warn(chunk.badRows)
+                if chunk.cases.isEmpty { throw CommandFailure.invalid("error: no case with id '\(caseID)'") }
+                Self.header(now: now, json: json)
+                totals.write(work(chunk))
+            } else {
+                Self.header(now: now, json: json)
+                try await FirmScan.run(store, ledger: true, holds: true, progress: "planning cases", work: { chunk in
+                    warn(chunk.badRows)
+                    return work(chunk)
+                }, sink: totals.write)
+            }
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
-        timer.mark("read")
-        warn(snapshot.badRows)
-        if let caseID, snapshot.cases.isEmpty { throw CommandFailure.invalid("error: no case with id '\(caseID)'") }
-        let snoozesByCase = Dictionary(grouping: snoozes, by: \.caseID)
-        let evaluator = Evaluator(policies: config.policies, staff: Staff(snapshot.people))
-        let rules = config.deadlineRuleSet
-        let cases = snapshot.cases
-        let json = format == "json"
-        let explain = self.explain
-        let progress = SharedProgress(Progress("planning cases", total: cases.count))
-        let parts = ParallelSlices.map(count: cases.count) { _, range in
-            var out = JSONBytes(capacity: 600 * range.count)
-            var due = 0, listed = 0
-            var dueCases = 0
-            for i in range {
-                let c = rules.apply(to: cases[i])
-                let rows = Self.rows(c, evaluator: evaluator, ledger: ledger, snoozes: snoozesByCase[c.id] ?? [], now: now,
-                                     explain: explain)
-                if rows.isEmpty { continue }
-                listed += rows.count
-                let dueHere = rows.filter { $0.dueNow != nil }.count
-                due += dueHere
-                if dueHere > 0 { dueCases += 1 }
-                if json { Self.json(c, rows, into: &out) } else { Self.table(c, rows, into: &out) }
-            }
-            progress.add(range.count)
-            return (out.bytes, due, listed, dueCases)
-        }
-        progress.finish()
-        timer.mark("plan")
+        timer.mark("read, plan and write")
+        totals.footer()
+    }
+
+    static func header(now: Instant, json: Bool) {
         if json {
             Output.standard.line("{\"at\": \"\(now.rfc3339)\", \"cases\": [")
-            var first = true
-            for part in parts where !part.0.isEmpty {
-                // Each case object starts with ",\n"; the very first drops it.
-                Output.standard.write(first ? Array(part.0.dropFirst(2)) : part.0)
-                first = false
-            }
-            Output.standard.line(first ? "]}" : "\n]}")
         } else {
             Output.standard.line("plan at \(now.rfc3339)")
-            Output.standard.line(Self.cell("CASE", 12) + Self.cell("POLICY", 24) + Self.cell("SUBJECT", 22)
-                + Self.cell("DUE NOW", 34) + "NEXT")
-            for part in parts { Output.standard.write(part.0) }
-            let due = parts.reduce(0) { $0 + $1.1 }, listed = parts.reduce(0) { $0 + $1.2 }
-            let dueCases = parts.reduce(0) { $0 + $1.3 }
-            Output.standard.line("\(due) cycle(s) due now in \(dueCases) case(s); \(listed) open cycle(s) listed")
+            Output.standard.line(cell("CASE", 12) + cell("POLICY", 24) + cell("SUBJECT", 22) + cell("DUE NOW", 34) + "NEXT")
         }
-        timer.mark("write")
+    }
+
+    /// One chunk's part of the output, with its counts.
+    struct Part: Sendable {
+        var text: [UInt8]
+        var due = 0, listed = 0, dueCases = 0
+    }
+
+    static func work(_ evaluation: FirmEvaluation, now: Instant, json: Bool, explain: Bool) -> @Sendable (EvaluationChunk) -> Part {
+        { chunk in
+            var out = JSONBytes(capacity: 600 * chunk.cases.count)
+            var part = Part(text: [])
+            for stored in chunk.cases {
+                let (c, cycles) = evaluation.cycles(stored, ledger: chunk.ledger, holds: chunk.holds[stored.id] ?? [], now: now)
+                let rows = Self.rows(c, cycles: cycles, evaluator: evaluation.evaluator, ledger: chunk.ledger, now: now,
+                                     explain: explain)
+                if rows.isEmpty { continue }
+                part.listed += rows.count
+                let dueHere = rows.filter { $0.dueNow != nil }.count
+                part.due += dueHere
+                if dueHere > 0 { part.dueCases += 1 }
+                if json { Self.json(c, rows, into: &out) } else { Self.table(c, rows, into: &out) }
+            }
+            part.text = out.bytes
+            return part
+        }
     }
 
     /// The open cycles of `c` at `now` that have something due, something next, or a snooze.
-    static func rows(_ c: CaseSnapshot, evaluator: Evaluator, ledger: LedgerState, snoozes: [Snooze], now: Instant,
+    static func rows(_ c: CaseSnapshot, cycles: [Evaluator.CycleView], evaluator: Evaluator, ledger: LedgerState, now: Instant,
                      explain: Bool) -> [Row] {
         var rows: [Row] = []
-        for view in evaluator.cycles(of: c, ledger: ledger, snoozes: snoozes, now: now) {
+        for view in cycles {
             let d = view.decision
             let after = d.fire?.index ?? ledger.highestRecorded(view.schedule.key)
             let endsAt = view.schedule.subject.endsAt
@@ -183,5 +185,33 @@ struct Plan: AsyncParsableCommand {
 
     static func cell(_ s: String, _ w: Int) -> String {
         s.count >= w ? String(s.prefix(w - 1)) + " " : s + String(repeating: " ", count: w - s.count)
+    }
+}
+
+/// The plan's output as it streams: each part written as it comes, the counts summed for the footer.
+/// Written from one thread at a time (a scan's in-order sink).
+final class PlanTotals: @unchecked Sendable {
+    let json: Bool
+    private var first = true
+    private var due = 0, listed = 0, dueCases = 0
+
+    init(json: Bool) { self.json = json }
+
+    func write(_ part: Plan.Part) {
+        due += part.due
+        listed += part.listed
+        dueCases += part.dueCases
+        guard !part.text.isEmpty else { return }
+        // In JSON each case object starts with ",\n"; the very first drops it.
+        Output.standard.write(json && first ? Array(part.text.dropFirst(2)) : part.text)
+        first = false
+    }
+
+    func footer() {
+        if json {
+            Output.standard.line(first ? "]}" : "\n]}")
+        } else {
+            Output.standard.line("\(due) cycle(s) due now in \(dueCases) case(s); \(listed) open cycle(s) listed")
+        }
     }
 }

@@ -20,17 +20,27 @@ struct Status: AsyncParsableCommand {
         let store = try options.openStore(config)
         let zone = config.defaultCalendar.zone
         let now = try TimeArgument.parse(at, option: "--at", zone: zone, now: TimeArgument.wallClock)
-        let snapshot: StoreSnapshot, ledger: LedgerState, queue: DeliveryHealth, health: [String: String]
+        var report: StatusReport
+        let queue: DeliveryHealth, health: [String: String]
         do {
-            snapshot = try await store.snapshot(caseIDs: nil, detail: .evaluation, people: true)
-            ledger = try await store.ledgerFacts(caseIDs: nil)
+            let people = try await store.people()
+            warn(people.badRows)
+            let staff = Staff(people.people)
+            let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
+            let court = config.calendars["court"] ?? config.defaultCalendar
+            let horizon = court.shift(now, by: Period(7, .businessDays))
+            let parts = StatusParts()
+            try await FirmScan.run(store, ledger: true, holds: false, work: { chunk in
+                warn(chunk.badRows)
+                return StatusReport.Part(chunk, evaluation: evaluation, horizon: horizon, now: now)
+            }, sink: parts.add)
+            report = StatusReport(staff: staff, horizon: horizon, now: now)
+            report.add(parts.total)
             queue = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
             health = try await store.health()
         } catch {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
-        warn(snapshot.badRows)
-        let report = StatusReport(config: config, snapshot: snapshot, ledger: ledger, now: now)
         if format == "json" {
             var o = report.json
             o["deliveries"] = ["pending": queue.pending, "retrying": queue.retrying, "failed_last_day": queue.failed]
@@ -94,40 +104,88 @@ struct StatusReport {
     var horizon: Instant
     let now: Instant
 
-    init(config: Configuration, snapshot: StoreSnapshot, ledger: LedgerState, now: Instant) {
-        self.now = now
-        let staff = Staff(snapshot.people)
-        let evaluator = Evaluator(policies: config.policies, staff: staff)
-        let rules = config.deadlineRuleSet
-        let court = config.calendars["court"] ?? config.defaultCalendar
-        horizon = court.shift(now, by: Period(7, .businessDays))
+    /// What one chunk of cases adds to the report (computed on a worker, beside the read).
+    struct Part: Sendable {
+        var openCases = 0
         var byStage: [String: Int] = [:]
-        var byAssignee: [String: (open: Int, escalations: Int)] = [:]
-        for stored in snapshot.cases {
-            let c = rules.apply(to: stored)
-            if c.status != .closed { openCases += 1 }
-            for open in evaluator.openFollowUps(of: c, ledger: ledger, now: now) {
-                byStage["\(open.policy)\u{0}\(open.step.stage)", default: 0] += 1
-                let who = c.assigneeID ?? "(unassigned)"
-                byAssignee[who, default: (0, 0)].open += 1
-                if open.action == .escalate { byAssignee[who, default: (0, 0)].escalations += 1 }
-            }
-            if c.status != .closed {
-                for s in PolicyClock.sinceInbound.subjects(of: c) where oldestInbound == nil || s.anchor < oldestInbound!.since {
-                    oldestInbound = (c.id, c.number, s.anchor)
+        var byAssignee: [String: Tally] = [:]
+        var oldestInbound: Inbound?
+        var deadlines: [Due] = []
+
+        init() {}
+
+        init(_ chunk: EvaluationChunk, evaluation: FirmEvaluation, horizon: Instant, now: Instant) {
+            for stored in chunk.cases {
+                let (c, open) = evaluation.openFollowUps(stored, ledger: chunk.ledger, now: now)
+                if c.status != .closed { openCases += 1 }
+                for o in open {
+                    byStage["\(o.policy)\u{0}\(o.step.stage)", default: 0] += 1
+                    let who = c.assigneeID ?? "(unassigned)"
+                    byAssignee[who, default: Tally()].open += 1
+                    if o.action == .escalate { byAssignee[who, default: Tally()].escalations += 1 }
                 }
-                for d in c.deadlines where d.completedAt == nil && d.dueAt >= now && d.dueAt <= horizon {
-                    deadlines.append((c.id, c.number, "deadline:\(d.id)", d.dueAt))
+                if c.status != .closed {
+                    for s in PolicyClock.sinceInbound.subjects(of: c) where oldestInbound.map({ s.anchor < $0.since }) ?? true {
+                        oldestInbound = Inbound(caseID: c.id, number: c.number, since: s.anchor)
+                    }
+                    for d in c.deadlines where d.completedAt == nil && d.dueAt >= now && d.dueAt <= horizon {
+                        deadlines.append(Due(caseID: c.id, number: c.number, subject: "deadline:\(d.id)", due: d.dueAt))
+                    }
                 }
             }
         }
-        cycles = byStage.map { key, n in
-            let parts = key.split(separator: "\u{0}")
-            return Count(policy: String(parts[0]), stage: Int(parts[1]) ?? 0, count: n)
-        }.sorted()
-        assignees = byAssignee.map { id, v in Assignee(id: id, name: staff.people[id]?.name ?? "", open: v.open, escalations: v.escalations) }
-            .sorted { ($0.open, $0.escalations, $1.id) > ($1.open, $1.escalations, $0.id) }
-        deadlines.sort { ($0.due, $0.number, $0.subject) < ($1.due, $1.number, $1.subject) }
+
+        /// Adds a later part (in the firm's order, so the first of equal oldest inbound messages stays).
+        mutating func add(_ p: Part) {
+            openCases += p.openCases
+            byStage.merge(p.byStage, uniquingKeysWith: +)
+            byAssignee.merge(p.byAssignee) { Tally(open: $0.open + $1.open, escalations: $0.escalations + $1.escalations) }
+            if let i = p.oldestInbound, oldestInbound.map({ i.since < $0.since }) ?? true { oldestInbound = i }
+            deadlines += p.deadlines
+        }
+    }
+
+    struct Tally: Sendable {
+        var open = 0
+        var escalations = 0
+    }
+
+    struct Inbound: Sendable {
+        var caseID: String
+        var number: String
+        var since: Instant
+    }
+
+    struct Due: Sendable {
+        var caseID: String
+        var number: String
+        var subject: String
+        var due: Instant
+    }
+
+    private let staff: Staff
+
+    init(staff: Staff, horizon: Instant, now: Instant) {
+        self.staff = staff
+        self.horizon = horizon
+        self.now = now
+    }
+
+    /// Puts a part's counts (the sum of every chunk's) in the report's order.
+    mutating func add(_ part: Part) {
+        openCases += part.openCases
+        cycles = (cycles.map { ("\($0.policy)\u{0}\($0.stage)", $0.count) } + part.byStage.map { ($0.key, $0.value) })
+            .reduce(into: [String: Int]()) { $0[$1.0, default: 0] += $1.1 }
+            .map { key, n in
+                let parts = key.split(separator: "\u{0}")
+                return Count(policy: String(parts[0]), stage: Int(parts[1]) ?? 0, count: n)
+            }.sorted()
+        assignees = part.byAssignee.map { id, v in
+            Assignee(id: id, name: staff.people[id]?.name ?? "", open: v.open, escalations: v.escalations)
+        }.sorted { ($0.open, $0.escalations, $1.id) > ($1.open, $1.escalations, $0.id) }
+        if let i = part.oldestInbound { oldestInbound = (i.caseID, i.number, i.since) }
+        deadlines = part.deadlines.map { ($0.caseID, $0.number, $0.subject, $0.due) }
+            .sorted { ($0.due, $0.number, $0.subject) < ($1.due, $1.number, $1.subject) }
     }
 
     var json: [String: Any] {
@@ -183,4 +241,11 @@ struct StatusReport {
         if deadlines.count > 10 { lines.append("  … and \(deadlines.count - 10) more") }
         return lines
     }
+}
+
+/// The parts of a status report as a scan hands them over, summed (one thread at a time: the in-order sink).
+final class StatusParts: @unchecked Sendable {
+    private(set) var total = StatusReport.Part()
+
+    func add(_ part: StatusReport.Part) { total.add(part) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import Systemd
 import TicklerConfig
@@ -75,8 +76,7 @@ extension Daemon {
         for bad in badRows.report(snapshot.badRows, caseIDs: ids.map(Set.init)) {
             options.events.record(.rowSkipped, "\(bad)", ["table": "\(bad.table)", "row": "\(bad.id)"])
         }
-        let evaluator = Evaluator(policies: config.policies, staff: staff)
-        let rules = config.deadlineRuleSet
+        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
         let counting = config.metrics != nil
         if full {
             wakes = WakeSchedule()
@@ -93,8 +93,8 @@ extension Daemon {
         var skipped: [SkippedStep] = []
         var explanations: [String: String] = [:]
         for stored in snapshot.cases {
-            let c = rules.apply(to: stored)
-            let e = evaluator.evaluate(c, ledger: ledger, snoozes: snoozes[c.id] ?? [], now: now)
+            let evaluated = evaluation.evaluate(stored, ledger: ledger, holds: snoozes[stored.id] ?? [], now: now)
+            let (c, e) = (evaluated.case, evaluated.result)
             wakes.set(c.id, e.nextWakeUp)
             if c.status != .closed { openCases.insert(c.id) }
             if counting { metrics.setOpen(caseID: c.id, e.openSteps) }
@@ -179,17 +179,21 @@ extension Daemon {
     /// follow-ups: a full evaluation lists each cycle whose last fired step is still open. Returns how
     /// many were queued now (none when an earlier run claimed them).
     func queueDigests(_ day: LocalDate, _ digest: DigestSettings, now: Instant) async throws -> Int {
-        let snapshot = try await store.snapshot(caseIDs: nil, detail: .evaluation, people: true)
-        let ledger = try await store.ledgerFacts(caseIDs: nil)
-        let staff = Staff(snapshot.people)
-        let evaluator = Evaluator(policies: config.policies, staff: staff)
-        var byPerson: [String: [DigestEntry]] = [:]
-        let rules = config.deadlineRuleSet
-        for c in snapshot.cases {
-            for open in evaluator.openFollowUps(of: rules.apply(to: c), ledger: ledger, now: now) {
-                for r in open.recipients where staff.people[r] != nil { byPerson[r, default: []].append(DigestEntry(open)) }
+        let people = try await store.people()
+        let staff = Staff(people.people)
+        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
+        // The firm is read a chunk at a time; only the open follow-ups are kept.
+        let open = Mutex([String: [DigestEntry]]())
+        try await store.eachChunk(size: 8192, detail: .evaluation, ledger: true, holds: false) { chunk in
+            var part: [String: [DigestEntry]] = [:]
+            for c in chunk.cases {
+                for o in evaluation.openFollowUps(c, ledger: chunk.ledger, now: now).open {
+                    for r in o.recipients where staff.people[r] != nil { part[r, default: []].append(DigestEntry(o)) }
+                }
             }
+            open.withLock { $0.merge(part, uniquingKeysWith: +) }
         }
+        let byPerson = open.withLock { $0 }
         var queued = 0
         for (person, entries) in byPerson.sorted(by: { $0.key < $1.key }) {
             if try await store.claimDigest(id: DigestSchedule.id(person: person, day: day), person: person, day: day,
