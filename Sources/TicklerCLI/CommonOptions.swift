@@ -49,7 +49,8 @@ struct CommonOptions: ParsableArguments {
 }
 
 /// Reads a point in time from the command line: RFC 3339 (`2026-10-01T09:00:00-07:00`), a date
-/// (`2026-10-01`, midnight in `zone`), `now`, or `now` plus or minus whole days or hours (`now+7d`, `now-12h`).
+/// (`2026-10-01`, midnight in `zone`), `now`, or `now` plus or minus whole calendar days in `zone` or elapsed
+/// hours (`now+7d`, `now-12h`; see `RelativeTime`).
 /// Every time is within years 1900 to 2199 (a usage error otherwise): arithmetic on it cannot overflow and
 /// no command walks a calendar for thousands of years.
 enum TimeArgument {
@@ -65,14 +66,12 @@ enum TimeArgument {
     }
 
     private static func instant(_ text: String, option: String, zone: ZoneRules, now: Instant) throws -> Instant {
-        if text == "now" { return now }
-        if text.hasPrefix("now+") || text.hasPrefix("now-"), let unit = text.last, unit == "d" || unit == "h",
-           let n = Int64(text.dropFirst(4).dropLast()), n >= 0 {
-            // 300 years at most either way: the product cannot overflow, and the range check follows.
-            guard n <= (unit == "d" ? 109_575 : 2_629_800) else {
+        if let relative = RelativeTime(parsing: text) {
+            // 300 years at most either way: the arithmetic cannot overflow, and the range check follows.
+            guard relative.amount.magnitude <= (relative.unit == .days ? 109_575 : 2_629_800) else {
                 throw CommandFailure.usage("error: \(option) '\(text)' is out of range: times run from 1900 to 2199")
             }
-            return now.adding(seconds: (text.hasPrefix("now+") ? n : -n) * (unit == "d" ? 86_400 : 3600))
+            return relative.instant(from: now, in: zone)
         }
         if let t = RFC3339.parse(text) { return t }
         if let d = LocalDate(iso8601: text) { return zone.instant(date: d, secondOfDay: 0) }
