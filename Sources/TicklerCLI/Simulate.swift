@@ -72,29 +72,39 @@ struct Simulate: AsyncParsableCommand {
     static func work(_ evaluation: FirmEvaluation, from: Instant, to: Instant) -> @Sendable (EvaluationChunk) -> SortedRuns.Run {
         let policyRank = Dictionary(uniqueKeysWithValues: evaluation.policies.map(\.id).sorted().enumerated().map { ($1, Int32($0)) })
         return { chunk in
-            var fires: [Fire] = []
-            var order: [(SortedRuns.Key, Int)] = []
-            for (i, c) in chunk.cases.enumerated() {
+            // Each fire is formatted as soon as it is made (no fire is kept or copied); then the lines are put
+            // in order by their keys, ties broken by subject.
+            var scratch = JSONBytes(capacity: 220 * chunk.cases.count + 1024)
+            var keys: [SortedRuns.Key] = []
+            var ends: [Int] = []
+            var subjects: [SubjectRef] = []
+            for i in chunk.cases.indices {
                 var fresh: LedgerState? = nil
-                for f in evaluation.simulate(c, from: from, to: to, holds: chunk.holds[c.id] ?? [], ledger: &fresh) {
-                    let key = SortedRuns.Key(at: f.deliverAt.seconds, caseRank: Int32(chunk.position + i),
-                                             policyRank: policyRank[f.policy] ?? 0, stage: Int32(f.key.step.stage),
-                                             repeatNumber: Int32(f.key.step.repeatNumber))
-                    order.append((key, fires.count))
-                    fires.append(f)
+                let fires = evaluation.simulate(chunk.cases[i], from: from, to: to, holds: chunk.holds[chunk.cases[i].id] ?? [],
+                                                ledger: &fresh)
+                for j in fires.indices {
+                    keys.append(SortedRuns.Key(at: fires[j].deliverAt.seconds, caseRank: Int32(chunk.position + i),
+                                               policyRank: policyRank[fires[j].policy] ?? 0, stage: Int32(fires[j].key.step.stage),
+                                               repeatNumber: Int32(fires[j].key.step.repeatNumber)))
+                    subjects.append(fires[j].key.cycle.subject)
+                    scratch.simulateLine(fires[j])
+                    ends.append(scratch.bytes.count)
                 }
             }
-            order.sort { a, b in a.0 < b.0 || (a.0 == b.0 && fires[a.1].subject < fires[b.1].subject) }
-            var json = JSONBytes(capacity: 220 * fires.count + 1024)
+            var order = Array(keys.indices)
+            order.sort { a, b in keys[a] < keys[b] || (keys[a] == keys[b] && subjects[a] < subjects[b]) }
             var run = SortedRuns.Run()
             run.keys.reserveCapacity(order.count)
             run.ends.reserveCapacity(order.count)
-            for (key, i) in order {
-                json.simulateLine(fires[i])
-                run.keys.append(key)
-                run.ends.append(json.bytes.count)
+            run.text.reserveCapacity(scratch.bytes.count)
+            scratch.bytes.withUnsafeBufferPointer { all in
+                for k in order {
+                    let start = k == 0 ? 0 : ends[k - 1]
+                    run.text.append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<ends[k]]))
+                    run.keys.append(keys[k])
+                    run.ends.append(run.text.count)
+                }
             }
-            run.text = json.bytes
             return run
         }
     }

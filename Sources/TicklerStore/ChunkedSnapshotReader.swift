@@ -16,7 +16,7 @@ struct ChunkedSnapshotReader {
 
     func read(_ body: (EvaluationChunk) throws -> Void) throws {
         let decoder = RecordDecoder()
-        let cases = try Cursor(db, RecordDecoder.casesSelect(detail) + " ORDER BY id", caseColumn: 0)
+        let cases = try Cursor(db, RecordDecoder.casesSelect(detail) + " ORDER BY id", caseColumn: 0, remembers: true)
         let records = try CaseRecordTable.allCases.map { table in
             (table, try Cursor(db, table.select(detail) + " ORDER BY case_id", caseColumn: 1))
         }
@@ -71,10 +71,13 @@ struct ChunkedSnapshotReader {
         let caseColumn: Int32
         private let connection: OpaquePointer
         private(set) var hasRow = false
-        /// The case key of the row before the current one.
+        /// Whether to remember the key of each row stepped past (the cases cursor bounds the chunks).
+        private let remembers: Bool
+        /// The case key of the row before the current one (when `remembers`).
         private(set) var previousKey = CaseKey(storage: 0, bytes: [])
 
-        init(_ db: Database, _ sql: String, caseColumn: Int32) throws {
+        init(_ db: Database, _ sql: String, caseColumn: Int32, remembers: Bool = false) throws {
+            self.remembers = remembers
             statement = try db.makeStatement(sql: sql)
             s = statement.sqliteStatement
             connection = db.sqliteConnection!
@@ -87,7 +90,7 @@ struct ChunkedSnapshotReader {
         func step() throws { try step(keeping: true) }
 
         private func step(keeping: Bool) throws {
-            if keeping && hasRow { previousKey = CaseKey(s, caseColumn) }
+            if remembers && keeping && hasRow { previousKey.set(s, caseColumn) }
             let rc = sqlite3_step(s)
             if rc == SQLITE_ROW { return hasRow = true }
             hasRow = false
@@ -123,13 +126,13 @@ struct CaseKey {
         self.bytes = bytes
     }
 
-    init(_ s: OpaquePointer, _ column: Int32) {
+    /// Takes the key of the current row, reusing this key's storage.
+    mutating func set(_ s: OpaquePointer, _ column: Int32) {
         storage = Self.storage(s, column)
+        bytes.removeAll(keepingCapacity: true)
         let n = Int(sqlite3_column_bytes(s, column))
         if let p = sqlite3_column_blob(s, column) {
-            bytes = Array(UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: n))
-        } else {
-            bytes = []
+            bytes.append(contentsOf: UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: n))
         }
     }
 

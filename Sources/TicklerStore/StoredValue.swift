@@ -36,7 +36,13 @@ enum StoredText {
     }
 
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        if bytes.contains(0) { return nil }
+        // Most stored text is ASCII: checked here in one pass, it needs no further validation.
+        var high: UInt8 = 0
+        for b in bytes {
+            if b == 0 { return nil }
+            high |= b
+        }
+        if high < 0x80 { return String(decoding: bytes, as: UTF8.self) }
         return String(validating: bytes, as: UTF8.self)
     }
 
