@@ -1,50 +1,75 @@
 #!/usr/bin/env bash
-# Benchmarks `tickler simulate` (30 days) and a full `tickler plan` over a demo firm of N cases,
-# against the time sqlite3 takes to read the same rows once. Prints each median and its ratio.
+# Benchmarks `tickler simulate` (30 days) and a full `tickler plan --format json` over demo firms of each
+# size in BENCH_SIZES (default 100,000 and 1,000,000 cases; each generated once into .bench/), against
+# the time sqlite3 takes to read the same rows once, measured in the same run. Prints each median, its
+# ratio to the read, the peak RSS, and whether the targets hold:
+#   simulate and plan <= 2x the read, peak RSS <= 512 MiB each; simulate at the largest size <= 11x
+#   simulate at the smallest (cost grows at most linearly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CASES=${BENCH_CASES:-100000}
-RUNS=${BENCH_RUNS:-5}
-TARGET=3
+SIZES=${BENCH_SIZES:-"100000 1000000"}
+RUNS=${BENCH_RUNS:-3}
+TARGET=2
+RSS_TARGET_MIB=512
 BIN=.build/release/tickler
-DB=.bench/firm-${CASES}.db
 AS_OF=2026-11-30
 mkdir -p .bench
 
-if [[ ! -f $DB ]]; then
-  echo "generating a ${CASES}-case demo firm (once)..."
-  $BIN demo-data --cases "$CASES" --seed 1 --as-of "$AS_OF" --out "$DB" --force
-fi
-
-# Median wall time in milliseconds of RUNS runs of a shell command (output discarded).
-median_ms() {
+# Median wall time (ms) and the largest peak RSS (KiB) of RUNS runs of a shell command, output discarded.
+measure() {
   python3 - "$RUNS" "$1" <<'PY'
-import subprocess, sys, time
+import resource, subprocess, sys, time
 runs, cmd = int(sys.argv[1]), sys.argv[2]
-times = []
+times, peak = [], 0
 for _ in range(runs):
     start = time.perf_counter()
-    subprocess.run(cmd, shell=True, check=True, stdout=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, shell=True, stdout=subprocess.DEVNULL)
+    _, status, usage = __import__("os").wait4(p.pid, 0)
+    if status != 0:
+        sys.exit(f"failed: {cmd}")
     times.append((time.perf_counter() - start) * 1000)
+    peak = max(peak, usage.ru_maxrss)
 times.sort()
-print(f"{times[len(times)//2]:.0f}")
+print(f"{times[len(times)//2]:.0f} {peak}")
 PY
 }
 
-READ="sqlite3 $DB 'SELECT * FROM people; SELECT * FROM cases; SELECT * FROM communications; SELECT * FROM deadlines; SELECT * FROM document_requests; SELECT * FROM appointments;'"
-SIMULATE="$BIN simulate --config config/tickler.yaml --store $DB --from ${AS_OF}T08:00:00Z --to 2026-12-30T08:00:00Z"
-PLAN="$BIN plan --config config/tickler.yaml --store $DB --at ${AS_OF}T18:00:00Z --format json"
-
-rows=$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM people)+(SELECT count(*) FROM cases)+(SELECT count(*) FROM communications)+(SELECT count(*) FROM deadlines)+(SELECT count(*) FROM document_requests)+(SELECT count(*) FROM appointments)")
-fires=$(eval "$SIMULATE" | wc -l)
-read_ms=$(median_ms "$READ")
-sim_ms=$(median_ms "$SIMULATE")
-plan_ms=$(median_ms "$PLAN")
-
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
-verdict() { python3 -c "print('ok' if $1/$2 <= $TARGET else 'OVER TARGET')"; }
-printf '%s cases, %s rows, median of %s runs (release build)\n' "$CASES" "$rows" "$RUNS"
-printf '%-34s %8s ms\n' "sqlite3 reads every row once" "$read_ms"
-printf '%-34s %8s ms  %5sx  (target <= %sx: %s)  %s fires\n' "tickler simulate, 30 days" "$sim_ms" "$(ratio "$sim_ms" "$read_ms")" "$TARGET" "$(verdict "$sim_ms" "$read_ms")" "$fires"
-printf '%-34s %8s ms  %5sx  (target <= %sx: %s)\n' "tickler plan, every case" "$plan_ms" "$(ratio "$plan_ms" "$read_ms")" "$TARGET" "$(verdict "$plan_ms" "$read_ms")"
+verdict() { python3 -c "print('ok' if $1 <= $2 else 'OVER TARGET')"; }
+first_sim=
+first_cases=
+for CASES in $SIZES; do
+  DB=.bench/firm-${CASES}.db
+  if [[ ! -f $DB ]]; then
+    echo "generating a ${CASES}-case demo firm (once)..."
+    $BIN demo-data --cases "$CASES" --seed 1 --as-of "$AS_OF" --out "$DB" --force
+  fi
+  READ="sqlite3 $DB 'SELECT * FROM people; SELECT * FROM cases; SELECT * FROM communications; SELECT * FROM deadlines; SELECT * FROM document_requests; SELECT * FROM appointments;'"
+  SIMULATE="$BIN simulate --config config/tickler.yaml --store $DB --from ${AS_OF}T08:00:00Z --to 2026-12-30T08:00:00Z"
+  PLAN="$BIN plan --config config/tickler.yaml --store $DB --at ${AS_OF}T18:00:00Z --format json"
+
+  rows=$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM people)+(SELECT count(*) FROM cases)+(SELECT count(*) FROM communications)+(SELECT count(*) FROM deadlines)+(SELECT count(*) FROM document_requests)+(SELECT count(*) FROM appointments)")
+  fires=$(eval "$SIMULATE" | wc -l)
+  read -r read_ms _ <<<"$(measure "$READ")"
+  read -r sim_ms sim_kib <<<"$(measure "$SIMULATE")"
+  read -r plan_ms plan_kib <<<"$(measure "$PLAN")"
+  sim_mib=$((sim_kib / 1024)); plan_mib=$((plan_kib / 1024))
+
+  printf '%s cases, %s rows, median of %s runs (release build)\n' "$CASES" "$rows" "$RUNS"
+  printf '  %-32s %8s ms\n' "sqlite3 reads every row once" "$read_ms"
+  printf '  %-32s %8s ms  %5sx (<= %sx: %s)  peak %4s MiB (<= %s: %s)  %s fires\n' "tickler simulate, 30 days" "$sim_ms" \
+    "$(ratio "$sim_ms" "$read_ms")" "$TARGET" "$(verdict "$(ratio "$sim_ms" "$read_ms")" "$TARGET")" \
+    "$sim_mib" "$RSS_TARGET_MIB" "$(verdict "$sim_mib" "$RSS_TARGET_MIB")" "$fires"
+  printf '  %-32s %8s ms  %5sx (<= %sx: %s)  peak %4s MiB (<= %s: %s)\n' "tickler plan, every case" "$plan_ms" \
+    "$(ratio "$plan_ms" "$read_ms")" "$TARGET" "$(verdict "$(ratio "$plan_ms" "$read_ms")" "$TARGET")" \
+    "$plan_mib" "$RSS_TARGET_MIB" "$(verdict "$plan_mib" "$RSS_TARGET_MIB")"
+  if [[ -z $first_sim ]]; then
+    first_sim=$sim_ms; first_cases=$CASES
+  else
+    growth=$(ratio "$sim_ms" "$first_sim")
+    allowed=$(python3 -c "print(f'{1.1 * $CASES / $first_cases:.1f}')")
+    printf '  simulate at %s / at %s cases: %sx (<= %sx: %s)\n' "$CASES" "$first_cases" "$growth" "$allowed" \
+      "$(verdict "$growth" "$allowed")"
+  fi
+done

@@ -21,7 +21,7 @@ struct DeliveryContext: Sendable {
     /// The queued fire as a message for `d.recipient`.
     func notice(_ d: PendingDelivery, _ f: FiredStep) -> Notice {
         let policy = policies[f.policy]
-        return Notice(fireID: d.fireID, caseID: f.caseID, caseNumber: d.caseNumber, caseTitle: d.caseTitle,
+        return Notice(fireID: d.sourceID, caseID: f.caseID, caseNumber: d.caseNumber, caseTitle: d.caseTitle,
                       clientName: d.clientName, policy: f.policy, policyDescription: policy?.description ?? "",
                       stage: f.stage, repeatNumber: f.repeatNumber, action: f.action, subject: f.subject, due: f.due,
                       firedAt: f.firedAt, deliverAt: f.deliverAt, explanation: f.explanation, recipients: f.recipients,
@@ -31,7 +31,7 @@ struct DeliveryContext: Sendable {
 
     /// The queued digest as a message.
     func digestNotice(_ d: PendingDelivery, _ g: DigestRecord, now: Instant) -> DigestNotice {
-        DigestNotice(digestID: d.fireID, personName: d.person?.name ?? d.recipient, firmName: firmName, date: g.day,
+        DigestNotice(digestID: d.sourceID, personName: d.person?.name ?? d.recipient, firmName: firmName, date: g.day,
                      items: g.entries, zone: defaultZone, sentAt: now)
     }
 

@@ -34,15 +34,16 @@ extension EventLog {
 
     private func what(_ d: PendingDelivery) -> String {
         if let g = d.digest { return "the digest of \(g.day)" }
-        guard let f = d.fire else { return "fire \(d.fireID)" }
+        guard let f = d.fire else { return "fire \(d.sourceID)" }
         return "\(f.action == .escalate ? "escalation" : "reminder") \(f.policy) stage \(f.stage) for case \(d.caseNumber)"
     }
 
     private func fields(_ d: PendingDelivery, attempt: Int) -> Logger.Metadata {
         var m: Logger.Metadata = [
-            "fire_id": "\(d.fireID)", "channel": "\(d.channel)", "attempt": "\(attempt)",
-            "recipient": "\(redaction.recipient(d.recipient))",
+            "channel": "\(d.channel)", "attempt": "\(attempt)", "recipient": "\(redaction.recipient(d.recipient))",
         ]
+        // What is delivered: a fire (TICKLER_FIRE_ID, as in the fire's own entry) or a digest.
+        m[d.kind == .digest ? "digest_id" : "fire_id"] = "\(d.sourceID)"
         if let f = d.fire {
             m["case_id"] = "\(f.caseID)"
             m["case_number"] = "\(d.caseNumber)"

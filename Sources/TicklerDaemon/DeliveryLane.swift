@@ -153,7 +153,7 @@ actor DeliveryLane {
         case .webhook(let w):
             guard let f = d.fire else { return .failed(reason: "the fire is no longer in the ledger") }
             let body = context.composer.webhookBody(context.notice(d, f), includeClient: w.includeClient)
-            return await worker.send(.webhook(body: body, key: d.fireID, now: now()))
+            return await worker.send(.webhook(body: body, key: d.sourceID, now: now()))
         case .journal, .outbox:
             return .failed(reason: "channel \(channel) is not queued")
         }

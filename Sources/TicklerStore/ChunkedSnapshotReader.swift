@@ -24,7 +24,7 @@ struct ChunkedSnapshotReader {
             ? try Cursor(db, "SELECT case_id, policy, subject, anchor_at, stage, repeat FROM tickler_ledger ORDER BY case_id",
                          caseColumn: 0) : nil
         let holdRows = holds
-            ? try Cursor(db, "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_snoozes WHERE ended_at IS NULL "
+            ? try Cursor(db, "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_holds WHERE ended_at IS NULL "
                          + "ORDER BY case_id", caseColumn: 0) : nil
         var position = 0
         while cases.hasRow {

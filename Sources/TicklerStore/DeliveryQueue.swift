@@ -16,8 +16,8 @@ public struct PendingDelivery: Sendable, Equatable {
 
     public var id: Int64
     public var kind: Kind
-    /// The fire id, or the digest id.
-    public var fireID: String
+    /// What is delivered: the fire's id (kind `fire`) or the digest's (kind `digest`).
+    public var sourceID: String
     /// A person id, an address, `client`, or `*` (everyone the fire notifies).
     public var recipient: String
     public var channel: String
@@ -72,7 +72,8 @@ public enum DeliveryResult: Sendable, Equatable {
 public struct QueuedDelivery: Sendable, Equatable {
     public var id: Int64
     public var kind: PendingDelivery.Kind
-    public var fireID: String
+    /// The fire's id or the digest's.
+    public var sourceID: String
     public var recipient: String
     public var channel: String
     public var status: String
@@ -83,12 +84,12 @@ public struct QueuedDelivery: Sendable, Equatable {
 }
 
 extension QueuedDelivery {
-    /// A row of `SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error`.
+    /// A row of `SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error`.
     init?(row: Row) {
         guard let id = row.int64(0), let kind = row.text(1).flatMap(PendingDelivery.Kind.init(rawValue:)),
               let fireID = row.text(2), let recipient = row.text(3), let channel = row.text(4), let status = row.text(5),
               let at = row.text(7).flatMap(RFC3339.parse) else { return nil }
-        self.init(id: id, kind: kind, fireID: fireID, recipient: recipient, channel: channel, status: status,
+        self.init(id: id, kind: kind, sourceID: fireID, recipient: recipient, channel: channel, status: status,
                   attempts: row.integer(6) ?? 0, nextAttemptAt: at, lastError: row.text(8))
     }
 }
@@ -109,17 +110,17 @@ extension SQLiteCaseStore {
     public func dueDeliveries(channel: String, now: Instant, limit: Int) async throws -> [PendingDelivery] {
         try await pool.read { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT d.id, d.kind, d.fire_id, d.recipient, d.channel, d.attempts,
+                SELECT d.id, d.kind, d.source_id, d.recipient, d.channel, d.attempts,
                     l.case_id, l.policy, l.subject, l.stage, l.repeat, l.action, l.due_at, l.fired_at, l.deliver_at,
                     l.recipients, l.explanation,
                     c.number, c.title, c.client_name, c.client_email,
                     p.id, p.name, p.email, p.role, p.manager_id, p.active,
                     g.person_id, g.day, g.items, g.created_at
                 FROM tickler_deliveries d
-                LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.fire_id
+                LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.source_id
                 LEFT JOIN cases c ON c.id = l.case_id
                 LEFT JOIN people p ON p.id = d.recipient
-                LEFT JOIN tickler_digests g ON d.kind = 'digest' AND g.id = d.fire_id
+                LEFT JOIN tickler_digests g ON d.kind = 'digest' AND g.id = d.source_id
                 WHERE d.channel = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
                 ORDER BY d.next_attempt_at, d.id LIMIT ?
                 """, arguments: [channel, now.rfc3339, limit])
@@ -127,9 +128,9 @@ extension SQLiteCaseStore {
             while let r = try rows.next() {
                 // The queue's own columns; a row that does not read is left for a later look, never sent half-read.
                 guard let id = r.int64(0), let kind = r.text(1).flatMap(PendingDelivery.Kind.init(rawValue:)),
-                      let fireID = r.text(2), let recipient = r.text(3), let channel = r.text(4) else { continue }
+                      let sourceID = r.text(2), let recipient = r.text(3), let channel = r.text(4) else { continue }
                 // The case's columns as they are now: a value that is not text is left out of the message.
-                var d = PendingDelivery(id: id, kind: kind, fireID: fireID, recipient: recipient, channel: channel,
+                var d = PendingDelivery(id: id, kind: kind, sourceID: sourceID, recipient: recipient, channel: channel,
                                         attempts: r.integer(5) ?? 0, caseNumber: r.text(17) ?? "", caseTitle: r.text(18) ?? "",
                                         clientName: r.text(19) ?? "", clientEmail: r.text(20))
                 if kind == .fire, let caseID = r.text(6), let policy = r.text(7), let subject = r.text(8),
@@ -203,7 +204,7 @@ extension SQLiteCaseStore {
     public func deliveries() async throws -> [QueuedDelivery] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error
+                SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error
                 FROM tickler_deliveries ORDER BY id
                 """).compactMap(QueuedDelivery.init(row:))
         }
@@ -242,7 +243,7 @@ extension SQLiteCaseStore {
                 """, arguments: [id, person, day.iso8601, DigestItems.encode(entries), now.rfc3339])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: """
-                INSERT INTO tickler_deliveries (kind, fire_id, recipient, channel, next_attempt_at) VALUES ('digest', ?, ?, ?, ?)
+                INSERT INTO tickler_deliveries (kind, source_id, recipient, channel, next_attempt_at) VALUES ('digest', ?, ?, ?, ?)
                 """, arguments: [id, person, channel, now.rfc3339])
             return true
         }
@@ -297,12 +298,12 @@ extension SQLiteCaseStore {
             var out: [String: [QueuedDelivery]] = [:]
             let ids = IDSet(fireIDs)
             for row in try Row.fetchAll(db, sql: """
-                SELECT id, kind, fire_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at
-                FROM tickler_deliveries WHERE \(ids.sql("fire_id")) ORDER BY id
+                SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at
+                FROM tickler_deliveries WHERE \(ids.sql("source_id")) ORDER BY id
                 """, arguments: [ids.argument]) {
                 guard var d = QueuedDelivery(row: row) else { continue }
                 d.deliveredAt = row.text(9).flatMap(RFC3339.parse)
-                out[d.fireID, default: []].append(d)
+                out[d.sourceID, default: []].append(d)
             }
             return out
         }

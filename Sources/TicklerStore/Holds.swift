@@ -26,7 +26,7 @@ extension SQLiteCaseStore {
                        now: Instant) async throws -> Int64 {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO tickler_snoozes (kind, case_id, policy, until_at, reason, created_by, created_at)
+                INSERT INTO tickler_holds (kind, case_id, policy, until_at, reason, created_by, created_at)
                 VALUES ('snooze', ?, ?, ?, ?, ?, ?)
                 """, arguments: [caseID, policy, until.rfc3339, reason, user, now.rfc3339])
             let id = db.lastInsertedRowID
@@ -39,7 +39,7 @@ extension SQLiteCaseStore {
     public func ack(_ fire: LedgerEntry, until: Instant, reason: String, by user: String, now: Instant) async throws -> Int64 {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO tickler_snoozes (kind, case_id, policy, subject, anchor_at, fire_id, until_at, reason, created_by,
+                INSERT INTO tickler_holds (kind, case_id, policy, subject, anchor_at, fire_id, until_at, reason, created_by,
                     created_at)
                 VALUES ('ack', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [fire.caseID, fire.key.cycle.policy, fire.key.cycle.subject.description,
@@ -53,9 +53,9 @@ extension SQLiteCaseStore {
     /// Ends hold `id` now; false when there is no such hold in force.
     public func endHold(id: Int64, now: Instant) async throws -> Bool {
         try await write { db in
-            guard let caseID = try Row.fetchOne(db, sql: "SELECT case_id FROM tickler_snoozes WHERE id = ? AND ended_at IS NULL",
+            guard let caseID = try Row.fetchOne(db, sql: "SELECT case_id FROM tickler_holds WHERE id = ? AND ended_at IS NULL",
                                                 arguments: [id])?.text(0) else { return false }
-            try db.execute(sql: "UPDATE tickler_snoozes SET ended_at = ? WHERE id = ?", arguments: [now.rfc3339, id])
+            try db.execute(sql: "UPDATE tickler_holds SET ended_at = ? WHERE id = ?", arguments: [now.rfc3339, id])
             try Self.touch(db, caseID)
             return true
         }
@@ -71,7 +71,7 @@ extension SQLiteCaseStore {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try Row.fetchAll(db, sql: """
                 SELECT id, kind, case_id, policy, subject, fire_id, until_at, reason, created_by, created_at, ended_at
-                FROM tickler_snoozes \(filter) ORDER BY id
+                FROM tickler_holds \(filter) ORDER BY id
                 """, arguments: args).compactMap { r in
                 guard let id = r.int64(0), let kind = r.text(1).flatMap(HoldRecord.Kind.init(rawValue:)), let caseID = r.text(2),
                       let until = r.text(6).flatMap(RFC3339.parse), let created = r.text(9).flatMap(RFC3339.parse) else { return nil }
@@ -84,6 +84,6 @@ extension SQLiteCaseStore {
 
     /// Puts `caseID` on the change feed: the daemon evaluates it again at its next tick.
     static func touch(_ db: Database, _ caseID: String) throws {
-        try db.execute(sql: "INSERT INTO tickler_changes (table_name, case_id) VALUES ('tickler_snoozes', ?)", arguments: [caseID])
+        try db.execute(sql: "INSERT INTO tickler_changes (table_name, case_id) VALUES ('tickler_holds', ?)", arguments: [caseID])
     }
 }

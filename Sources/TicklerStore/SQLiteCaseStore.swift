@@ -186,7 +186,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     static func holds(_ db: Database, caseIDs: [String]?) throws -> [Snooze] {
         let (filter, args) = IDSet.whereClause("case_id", caseIDs)
         let active = (filter.isEmpty ? "WHERE" : filter + " AND") + " ended_at IS NULL"
-        let statement = try db.makeStatement(sql: "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_snoozes \(active)")
+        let statement = try db.makeStatement(sql: "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_holds \(active)")
         try statement.setArguments(args)
         var out: [Snooze] = []
         try each(statement, db) { s in
@@ -230,7 +230,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                 """
             let statement = try db.cachedStatement(sql: sql)
             let enqueue = try db.cachedStatement(sql: """
-                INSERT INTO tickler_deliveries (kind, fire_id, recipient, channel, next_attempt_at) VALUES ('fire', ?, ?, ?, ?)
+                INSERT INTO tickler_deliveries (kind, source_id, recipient, channel, next_attempt_at) VALUES ('fire', ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
                 """)
             let outbox = try db.cachedStatement(sql: """

@@ -156,6 +156,16 @@ enum Schema {
                 CREATE INDEX tickler_ledger_unjournaled ON tickler_ledger(recorded_at) WHERE journaled = 0;
                 """)
         }
+        m.registerMigration("v8-names") { db in
+            // Names for what the tables hold: holds are snoozes and acks; a queued delivery is of a fire or of
+            // a digest, so its source is not always a fire.
+            try db.execute(sql: """
+                ALTER TABLE tickler_snoozes RENAME TO tickler_holds;
+                DROP INDEX tickler_snoozes_case;
+                CREATE INDEX tickler_holds_case ON tickler_holds(case_id);
+                ALTER TABLE tickler_deliveries RENAME COLUMN fire_id TO source_id;
+                """)
+        }
         return m
     }
 

@@ -48,7 +48,7 @@ import TicklerTestKit
                         fired_at, recorded_at) VALUES (?, 'p', ?, ?, ?, 0, ?, 'fired', ?, ?, ?)
                     """, arguments: ["f\(n)", "case:\(owner)", t0.rfc3339, n % 3 + 1, owner, t0.rfc3339, t0.rfc3339, t0.rfc3339])
                 try db.execute(sql: """
-                    INSERT INTO tickler_snoozes (case_id, kind, policy, until_at, reason, created_by, created_at, ended_at)
+                    INSERT INTO tickler_holds (case_id, kind, policy, until_at, reason, created_by, created_at, ended_at)
                     VALUES (?, 'snooze', NULL, ?, 'r', 'u', ?, ?)
                     """, arguments: [owner, t0.adding(seconds: 86_400).rfc3339, t0.rfc3339, n % 5 == 0 ? t0.rfc3339 : nil])
             }
@@ -78,7 +78,7 @@ import TicklerTestKit
         #expect(streamed.holds.mapValues { $0.count } == holds.mapValues { $0.count })
         // Holds not ended, of cases that exist.
         let inForce = try await store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM tickler_snoozes WHERE ended_at IS NULL AND case_id IN (SELECT id FROM cases)")
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM tickler_holds WHERE ended_at IS NULL AND case_id IN (SELECT id FROM cases)")
         }
         #expect(streamed.holds.values.flatMap { $0 }.count == inForce)
         #expect((inForce ?? 0) > 100)

@@ -58,11 +58,11 @@ import TicklerTestKit
                     fired_at, recorded_at) VALUES (X'FF', 'p', 'case:c0', 'x', 'one', 1, X'FF', 'fired', 'x', 'x', 'x')
                 """)
             try db.execute(sql: """
-                INSERT INTO tickler_deliveries (kind, fire_id, recipient, channel, next_attempt_at)
+                INSERT INTO tickler_deliveries (kind, source_id, recipient, channel, next_attempt_at)
                 VALUES ('fire', X'FF', X'80', 'email', '2026-01-01T00:00:00Z')
                 """)
             try db.execute(sql: """
-                INSERT INTO tickler_snoozes (case_id, policy, until_at, reason, created_by, created_at)
+                INSERT INTO tickler_holds (case_id, policy, until_at, reason, created_by, created_at)
                 VALUES (X'FF', 'p', '2027-01-01T00:00:00Z', X'FF', 'u', '2026-01-01T00:00:00Z')
                 """)
             try db.execute(sql: "UPDATE cases SET client_name = X'52656EE9' WHERE id = 'c0'")

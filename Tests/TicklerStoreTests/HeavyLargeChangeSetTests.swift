@@ -17,7 +17,7 @@ import TicklerCore
                 SELECT 'c' || n, 'N-' || n, 'open', '2026-09-01T16:00:00Z', 'x' FROM i;
                 INSERT INTO communications (id, case_id, direction, channel, occurred_at)
                 VALUES ('m1', 'c299999', 'inbound', 'call', '2026-09-02T16:00:00Z');
-                INSERT INTO tickler_snoozes (case_id, until_at, reason, created_by, created_at)
+                INSERT INTO tickler_holds (case_id, until_at, reason, created_by, created_at)
                 VALUES ('c7', '2027-01-01T00:00:00Z', 'r', 'u', '2026-09-01T00:00:00Z');
                 """, arguments: [n - 1])
         }

@@ -191,7 +191,7 @@ let goodFirm = """
         #expect(try await s.record(fires: [fire], skipped: [], channels: channels, now: now).isEmpty)
         let queued = try await s.deliveries()
         #expect(queued.map { "\($0.recipient)/\($0.channel)" } == ["a1/email", "mp1/email", "*/ops-hook"])
-        #expect(queued.allSatisfy { $0.fireID == key.fireID && $0.status == "pending" && $0.nextAttemptAt == now.adding(seconds: 60) })
+        #expect(queued.allSatisfy { $0.sourceID == key.fireID && $0.status == "pending" && $0.nextAttemptAt == now.adding(seconds: 60) })
         let outbox = try await s.outbox()
         #expect(outbox.map { "\($0.channel)" } == ["outbox", "named-outbox"])
         #expect(outbox.allSatisfy { $0.fireID == key.fireID && $0.caseNumber == "N" })
