@@ -110,6 +110,8 @@ public actor Daemon {
     let metrics = Metrics()
     /// What the delivery lanes are sending, kept across reloads.
     let inFlight = InFlight()
+    /// The name this daemon's lanes claim deliveries as.
+    let claimant = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
     /// Whether the metrics file could not be written at the last attempt (journaled once per failure run).
     var metricsFailing = false
     /// When the configuration in force was loaded (start or the last good reload).
@@ -133,6 +135,8 @@ public actor Daemon {
         do { store = try SQLiteCaseStore(path: path, create: true, busyTimeout: options.storeBusyTimeout) } catch {
             throw .store(error.message)
         }
+        // One daemon per SQLite store (the instance lock): claims left by an earlier run are nobody's now.
+        do { try await store.releaseAllClaims() } catch { throw .store(SQLiteCaseStore.describe(error)) }
         storePath = path
         config = loaded
         machine = Machine(settings: Self.settings(loaded, watchdog: options.notifier.watchdogInterval))
@@ -141,7 +145,7 @@ public actor Daemon {
         var events = options.events
         events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
         self.events = events
-        deliveries = DeliveryService(config: loaded, templates: templates, store: store, events: events, metrics: metrics,
+        deliveries = DeliveryService(config: loaded, templates: templates, store: store, claimant: claimant, events: events, metrics: metrics,
                                      inFlight: inFlight, now: options.now)
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
@@ -285,9 +289,15 @@ public actor Daemon {
             return await send(.storeReopenFailed(now: options.now(), reason: error.message, jitter: Double.random(in: 0..<1)))
         }
         let replaced = opened.identity != store.identity
+        // A restored file may hold claims of the run that wrote it: nobody's now (one daemon per store).
+        do { try await opened.releaseAllClaims() } catch {
+            opened.close()
+            return await send(.storeReopenFailed(now: options.now(), reason: SQLiteCaseStore.describe(error),
+                                                 jitter: Double.random(in: 0..<1)))
+        }
         store = opened
         await deliveries.stop(bound: .seconds(5))  // lanes a reload made while the store was closed
-        deliveries = DeliveryService(config: config, templates: templates, store: opened, events: events, metrics: metrics,
+        deliveries = DeliveryService(config: config, templates: templates, store: opened, claimant: claimant, events: events, metrics: metrics,
                                      inFlight: inFlight, now: options.now)
         if serving { deliveries.start() }
         if replaced { forgetStoreState() }
@@ -332,7 +342,7 @@ public actor Daemon {
         events.redaction = Redaction(includeClient: next.journalIncludesClient)
         await deliveries.stop(bound: .seconds(5))
         templates = nextTemplates
-        deliveries = DeliveryService(config: next, templates: nextTemplates, store: store, events: events, metrics: metrics,
+        deliveries = DeliveryService(config: next, templates: nextTemplates, store: store, claimant: claimant, events: events, metrics: metrics,
                                      inFlight: inFlight, now: options.now)
         if machine.storeOpen { deliveries.start() }
         options.events.record(.configLoaded, "configuration reloaded from \(options.configPath): \(next.policies.count) policies",

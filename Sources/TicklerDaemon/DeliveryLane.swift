@@ -13,7 +13,9 @@ import TicklerStore
 actor DeliveryLane {
     let channel: String
     private let settings: ChannelSettings
-    private let store: SQLiteCaseStore
+    private let store: any DeliveryQueue
+    /// Who this lane's claims are made as (one name per daemon process).
+    private let claimant: String
     private let events: EventLog
     private let metrics: Metrics
     private let inFlight: InFlight
@@ -27,17 +29,21 @@ actor DeliveryLane {
     private var stopping = false
     private(set) var busy = false
     private var jitter = SystemRandomNumberGenerator()
-    /// Deliveries taken per query.
-    static let batch = 50
+    /// Deliveries claimed at once.
+    static let batch = 10
+    /// How long a claim lasts: long enough for every send of a batch to run to its time limit (70 s: the
+    /// connect and transfer timeouts of email), so a claim runs out only when its lane died or hung.
+    static let lease = Duration.seconds(Int64(batch) * 70 + 60)
 
-    init(channel: String, settings: ChannelSettings, store: SQLiteCaseStore, events: EventLog, metrics: Metrics,
-         inFlight: InFlight, context: DeliveryContext,
+    init(channel: String, settings: ChannelSettings, store: any DeliveryQueue, claimant: String, events: EventLog,
+         metrics: Metrics, inFlight: InFlight, context: DeliveryContext,
          retry: RetryPolicy, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String,
          onAttempt: @escaping @Sendable () -> Void = {}) {
         self.onAttempt = onAttempt
         self.channel = channel
         self.settings = settings
         self.store = store
+        self.claimant = claimant
         self.events = events
         self.metrics = metrics
         self.inFlight = inFlight
@@ -74,7 +80,7 @@ actor DeliveryLane {
     }
 
     private func dueCount() async throws -> Int {
-        try await store.dueDeliveries(channel: channel, now: now(), limit: 1).count
+        try await store.dueCount(channel: channel, now: now())
     }
 
     /// One pass: sends the due deliveries of one batch. Returns how long to wait before the next pass, or
@@ -83,7 +89,7 @@ actor DeliveryLane {
         let t = now()
         if case .wait(let pause) = state.passStarts(now: t) { return pause }
         let due: [PendingDelivery]
-        do { due = try await store.dueDeliveries(channel: channel, now: t, limit: Self.batch) } catch {
+        do { due = try await store.claimDue(channel: channel, now: t, limit: Self.batch, lease: Self.lease, claimant: claimant) } catch {
             return LaneStateMachine.storeRetry  // the store is unavailable: the poll loop journals that
         }
         if due.isEmpty {
@@ -94,8 +100,12 @@ actor DeliveryLane {
         }
         busy = true
         defer { busy = false }
-        for d in due {
-            if stopping { return nil }
+        for (k, d) in due.enumerated() {
+            if stopping {
+                // What this lane claimed and will not send is free for the next lane at once.
+                try? await store.release(claimsOf: claimant, ids: due[k...].map(\.id))
+                return nil
+            }
             // A lane of the configuration before a reload may still be sending it.
             guard inFlight.claim(d.id) else { continue }
             defer { inFlight.release(d.id) }
@@ -105,19 +115,24 @@ actor DeliveryLane {
             defer { onAttempt() }
             let after = state.attempted(result, attempt: attempt, now: at, jitter: Double.random(in: 0..<1, using: &jitter))
             do {
-                switch after.record {
-                case .delivered:
-                    metrics.delivery(channel: channel, outcome: "delivered")
-                    try await store.complete(delivery: d.id, attempt: attempt, result: .delivered, at: at)
-                    events.delivered(d, attempt: attempt)
-                case .failed(let reason):
-                    metrics.delivery(channel: channel, outcome: "failed")
-                    try await store.complete(delivery: d.id, attempt: attempt, result: .failed(error: reason), at: at)
-                    events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: nil)
-                case .retry(let next, let reason):
-                    metrics.delivery(channel: channel, outcome: "retry")
-                    try await store.complete(delivery: d.id, attempt: attempt, result: .retry(next: next, error: reason), at: at)
-                    events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: next)
+                let result: DeliveryResult = switch after.record {
+                case .delivered: .delivered
+                case .failed(let reason): .failed(error: reason)
+                case .retry(let next, let reason): .retry(next: next, error: reason)
+                }
+                // Recorded only while the claim is this lane's (it lasts far longer than a send).
+                if try await store.complete(delivery: d.id, attempt: attempt, result: result, at: at, claimant: claimant) {
+                    switch after.record {
+                    case .delivered:
+                        metrics.delivery(channel: channel, outcome: "delivered")
+                        events.delivered(d, attempt: attempt)
+                    case .failed(let reason):
+                        metrics.delivery(channel: channel, outcome: "failed")
+                        events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: nil)
+                    case .retry(let next, let reason):
+                        metrics.delivery(channel: channel, outcome: "retry")
+                        events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: next)
+                    }
                 }
             } catch {
                 // The attempt happened but could not be recorded: it stays pending and is sent again
@@ -129,7 +144,10 @@ actor DeliveryLane {
             case .recovered: events.channelRecovered(channel)
             case nil: break
             }
-            if let pause = after.pause { return drainOnly ? .seconds(1) : pause }
+            if let pause = after.pause {
+                try? await store.release(claimsOf: claimant, ids: due[(k + 1)...].map(\.id))
+                return drainOnly ? .seconds(1) : pause
+            }
         }
         return nil
     }

@@ -14,13 +14,13 @@ final class DeliveryService: Sendable {
     /// Set by a lane after each attempt it records: the queue's counts have changed.
     private let attempted = ActivityFlag()
 
-    init(config: Configuration, templates: TemplateCatalog, store: SQLiteCaseStore, events: EventLog, metrics: Metrics,
-         inFlight: InFlight, now: @escaping @Sendable () -> Instant, credentials: Credentials = Credentials()) {
+    init(config: Configuration, templates: TemplateCatalog, store: any DeliveryQueue, claimant: String, events: EventLog,
+         metrics: Metrics, inFlight: InFlight, now: @escaping @Sendable () -> Instant, credentials: Credentials = Credentials()) {
         let context = DeliveryContext(config: config, templates: templates)
         let attempted = self.attempted
         lanes = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
             guard settings.queueing != .none else { return nil }
-            return DeliveryLane(channel: name, settings: settings, store: store, events: events, metrics: metrics,
+            return DeliveryLane(channel: name, settings: settings, store: store, claimant: claimant, events: events, metrics: metrics,
                                 inFlight: inFlight, context: context, retry: config.retry, now: now,
                                 secret: { try credentials.secret($0) },
                                 onAttempt: { attempted.set() })

@@ -264,7 +264,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                             try enqueue.execute(arguments: [f.fireID, recipient, channel, f.deliverAt.rfc3339])
                         }
                     case .perFire:
-                        try enqueue.execute(arguments: [f.fireID, DeliveryQueue.everyone, channel, f.deliverAt.rfc3339])
+                        try enqueue.execute(arguments: [f.fireID, PendingDelivery.everyone, channel, f.deliverAt.rfc3339])
                     case .none:
                         guard case .outbox(let includeClient) = settings else { continue }
                         try outbox.execute(arguments: [

@@ -166,6 +166,14 @@ enum Schema {
                 ALTER TABLE tickler_deliveries RENAME COLUMN fire_id TO source_id;
                 """)
         }
+        m.registerMigration("v9-delivery-leases") { db in
+            // A lane claims a delivery for a bounded time before sending it; only the claimant records the
+            // attempt. A claim whose time ran out is free again.
+            try db.execute(sql: """
+                ALTER TABLE tickler_deliveries ADD COLUMN claimed_by TEXT;
+                ALTER TABLE tickler_deliveries ADD COLUMN claimed_until TEXT;
+                """)
+        }
         return m
     }
 
