@@ -64,17 +64,19 @@ extension Daemon {
         }
     }
 
-    /// The body of a tick: evaluates `ids` (every case when nil), records and journals what fires.
+    /// Cases read per step of a full rescan: its memory is one step's, whatever the size of the firm.
+    static let rescanStep = 4096
+
+    /// The body of a tick: evaluates `ids` (every case when nil, a bounded step at a time), records and
+    /// journals what fires.
     func evaluate(_ ids: [String]?, changes: ChangeSet, full: Bool, now: Instant, started: ContinuousClock.Instant)
         async throws {
         try await journalUnjournaled()
-        let readPeople = full || changes.people
-        let snapshot = try await store.snapshot(caseIDs: ids, detail: .evaluation, people: readPeople)
-        if readPeople { staff = Staff(snapshot.people) }
-        let ledger = try await store.ledgerFacts(caseIDs: ids)
-        let snoozes = Dictionary(grouping: try await store.snoozes(caseIDs: ids), by: \.caseID)
-        for bad in badRows.report(snapshot.badRows, caseIDs: ids.map(Set.init)) {
-            options.events.record(.rowSkipped, "\(bad)", ["table": "\(bad.table)", "row": "\(bad.id)"])
+        var bad: [BadRow] = []
+        if full || changes.people {
+            let people = try await store.people()
+            staff = Staff(people.people)
+            bad += people.badRows
         }
         let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
         let counting = config.metrics != nil
@@ -89,41 +91,24 @@ extension Daemon {
                 if counting { metrics.setOpen(caseID: id, []) }
             }
         }
-        var fires: [Fire] = []
-        var skipped: [SkippedStep] = []
-        var explanations: [String: String] = [:]
-        for stored in snapshot.cases {
-            let evaluated = evaluation.evaluate(stored, ledger: ledger, holds: snoozes[stored.id] ?? [], now: now)
-            let (c, e) = (evaluated.case, evaluated.result)
-            wakes.set(c.id, e.nextWakeUp)
-            if c.status != .closed { openCases.insert(c.id) }
-            if counting { metrics.setOpen(caseID: c.id, e.openSteps) }
-            for f in e.fires {
-                if let policy = policies[f.policy], let subject = policy.clock.subjects(of: c).first(where: { $0.ref == f.subject }) {
-                    explanations[f.fireID] = Explanation(fire: f, policy: policy, subject: subject).text
-                }
-            }
-            fires += e.fires
-            skipped += e.skipped
-        }
-        // Claiming a fire is inserting its key: a step another instance (or an earlier run) recorded is
-        // not returned, so it is journaled once. A large catch-up is recorded in chunks, each journaled as
-        // soon as it is committed, so a stop or a crash mid-burst keeps what was done.
-        var recorded: [Fire] = []
-        _ = try await store.record(fires: [], skipped: skipped, now: now)
-        for start in stride(from: 0, to: fires.count, by: Self.chunk) {
-            let chunk = Array(fires[start..<min(start + Self.chunk, fires.count)])
-            let claimed = try await store.record(fires: chunk, skipped: [], explanations: explanations, channels: config.channels,
-                                                 now: now)
-            let events = self.events, notes = explanations
-            try await store.journal(claimed) { f in
-                guard events.fired(f, explanation: notes[f.fireID]) else { return false }
-                if !f.redirectedFrom.isEmpty { events.redirected(f, to: f.recipients) }
-                return true
-            }
-            recorded += claimed
-            // A first start over a large backlog can outlast TimeoutStartSec: each chunk buys more time.
-            if machine.phase == .starting { options.notifier.notify(.extendTimeout(microseconds: 30_000_000)) }
+        var recorded = 0, skipped = 0
+        if let ids {
+            let chunk = try await store.chunk(caseIDs: ids, detail: .evaluation, ledger: true, holds: true)
+            reportBadRows(bad + chunk.badRows, caseIDs: Set(ids))
+            (recorded, skipped) = try await record(chunk, evaluation, now: now)
+        } else {
+            var cursor: CaseCursor?
+            repeat {
+                let (chunk, next) = try await store.chunk(after: cursor, size: Self.rescanStep, detail: .evaluation, ledger: true,
+                                                          holds: true)
+                bad += chunk.badRows
+                let (r, k) = try await record(chunk, evaluation, now: now)
+                recorded += r
+                skipped += k
+                cursor = next
+            } while cursor != nil
+            // Every case was read: rows that read well again are forgotten.
+            reportBadRows(bad, caseIDs: nil)
         }
         feed = changes.through
         if full {
@@ -136,7 +121,7 @@ extension Daemon {
             digests = try await queueDigests(day, digest, now: now)
             lastDigestDay = day
         }
-        if !recorded.isEmpty || digests > 0 { await deliveries.kick() }
+        if recorded > 0 || digests > 0 { await deliveries.kick() }
         // The queue's counts cost as much as the queue is long: read them when a lane has recorded an
         // attempt, on a full rescan, and at least once a minute; so an idle tick's cost keeps following
         // the changes.
@@ -147,17 +132,67 @@ extension Daemon {
         let health = deliveryHealth
         deliveryErrors = health.retrying + health.failed
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
-        lastTick = (now, elapsed, recorded.count)
-        metrics.fired(recorded, skipped: skipped.count)
+        lastTick = (now, elapsed, recorded)
+        metrics.fired([], skipped: skipped)
         metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: health.pending,
                      errors: deliveryErrors)
         if let file = config.metrics { writeMetrics(file) }
-        try await store.saveHealth(["last_tick_at": now.rfc3339, "last_tick_fired": "\(recorded.count)",
+        try await store.saveHealth(["last_tick_at": now.rfc3339, "last_tick_fired": "\(recorded)",
                                     "open_cases": "\(openCases.count)", "deliveries_pending": "\(health.pending)",
                                     "delivery_errors": "\(deliveryErrors)", "last_tick_ms": "\(elapsed)",
                                     "version": TicklerVersion.string,
                                     "config": URL(fileURLWithPath: options.configPath).standardizedFileURL.path,
                                     "config_loaded_at": configLoadedAt.rfc3339, "pid": "\(getpid())"])
+    }
+
+    /// Journals each unreadable row once while it stays bad.
+    private func reportBadRows(_ rows: [BadRow], caseIDs: Set<String>?) {
+        for b in badRows.report(rows, caseIDs: caseIDs) {
+            options.events.record(.rowSkipped, "\(b)", ["table": "\(b.table)", "row": "\(b.id)"])
+        }
+    }
+
+    /// Evaluates a chunk of cases at `now`, records what fires (claiming a fire is inserting its key: a step
+    /// recorded before is not returned, so it is journaled once) and journals it, in chunks of `chunk` fires,
+    /// each journaled as soon as it is committed, so a stop or a crash mid-burst keeps what was done.
+    /// Returns how many fires were recorded and steps skipped.
+    private func record(_ chunk: EvaluationChunk, _ evaluation: FirmEvaluation, now: Instant) async throws -> (Int, Int) {
+        let counting = config.metrics != nil
+        var fires: [Fire] = []
+        var skipped: [SkippedStep] = []
+        var explanations: [String: String] = [:]
+        for stored in chunk.cases {
+            let evaluated = evaluation.evaluate(stored, ledger: chunk.ledger, holds: chunk.holds[stored.id] ?? [], now: now)
+            let (c, e) = (evaluated.case, evaluated.result)
+            wakes.set(c.id, e.nextWakeUp)
+            if c.status != .closed { openCases.insert(c.id) }
+            if counting { metrics.setOpen(caseID: c.id, e.openSteps) }
+            for f in e.fires {
+                if let policy = policies[f.policy], let subject = policy.clock.subjects(of: c).first(where: { $0.ref == f.subject }) {
+                    explanations[f.fireID] = Explanation(fire: f, policy: policy, subject: subject).text
+                }
+            }
+            fires += e.fires
+            skipped += e.skipped
+        }
+        if !skipped.isEmpty { _ = try await store.record(fires: [], skipped: skipped, now: now) }
+        var recorded = 0
+        for start in stride(from: 0, to: fires.count, by: Self.chunk) {
+            let part = Array(fires[start..<min(start + Self.chunk, fires.count)])
+            let claimed = try await store.record(fires: part, skipped: [], explanations: explanations, channels: config.channels,
+                                                 now: now)
+            let events = self.events, notes = explanations
+            try await store.journal(claimed) { f in
+                guard events.fired(f, explanation: notes[f.fireID]) else { return false }
+                if !f.redirectedFrom.isEmpty { events.redirected(f, to: f.recipients) }
+                return true
+            }
+            recorded += claimed.count
+            metrics.fired(claimed, skipped: 0)
+            // A first start over a large backlog can outlast TimeoutStartSec: each chunk buys more time.
+            if machine.phase == .starting { options.notifier.notify(.extendTimeout(microseconds: 30_000_000)) }
+        }
+        return (recorded, skipped.count)
     }
 
     /// Writes the metrics file; a failure is journaled once (until a write succeeds again), never fatal.
@@ -211,15 +246,21 @@ extension Daemon {
     /// After a reload: each pending computed deadline that the new rules or calendars moved, journaled at
     /// priority 4, so that no deadline moves later in silence. The next tick re-evaluates its cycles.
     func journalMovedDeadlines(from old: DeadlineRuleSet) async {
-        guard let snapshot = try? await store.snapshot(caseIDs: nil, detail: .evaluation, people: false) else { return }
         let zone = config.calendars["court"]?.zone ?? config.defaultCalendar.zone
-        for m in DeadlineImpact.moves(cases: snapshot.cases, old: old, new: config.deadlineRuleSet, now: options.now()) {
-            let from = m.from.map(zone.format) ?? "none", to = m.to.map(zone.format) ?? "none"
-            var fields: Logger.Metadata = ["case_id": "\(m.caseID)", "case_number": "\(m.caseNumber)",
-                                           "subject": "\(m.subject)", "direction": "\(m.direction)"]
-            if let f = m.from { fields["from"] = "\(f)" }
-            if let t = m.to { fields["to"] = "\(t)" }
-            events.record(.deadlineMoved, "deadline \(m.subject) of case \(m.caseNumber) \(m.direction): \(from) → \(to)", fields)
-        }
+        let now = options.now()
+        var cursor: CaseCursor?
+        repeat {
+            guard let (chunk, next) = try? await store.chunk(after: cursor, size: Self.rescanStep, detail: .evaluation, ledger: false,
+                                                             holds: false) else { return }
+            for m in DeadlineImpact.moves(cases: chunk.cases, old: old, new: config.deadlineRuleSet, now: now) {
+                let from = m.from.map(zone.format) ?? "none", to = m.to.map(zone.format) ?? "none"
+                var fields: Logger.Metadata = ["case_id": "\(m.caseID)", "case_number": "\(m.caseNumber)",
+                                               "subject": "\(m.subject)", "direction": "\(m.direction)"]
+                if let f = m.from { fields["from"] = "\(f)" }
+                if let t = m.to { fields["to"] = "\(t)" }
+                events.record(.deadlineMoved, "deadline \(m.subject) of case \(m.caseNumber) \(m.direction): \(from) → \(to)", fields)
+            }
+            cursor = next
+        } while cursor != nil
     }
 }

@@ -13,19 +13,35 @@ struct ChunkedSnapshotReader {
     let size: Int
     let ledger: Bool
     let holds: Bool
+    /// Start after this case (from the first when nil).
+    var after: CaseKey?
+
+    /// One chunk: the next `size` cases after `after`, and the key to go on from (nil when no case is left).
+    func readOne() throws -> (EvaluationChunk, next: CaseKey?) {
+        var result: (EvaluationChunk, next: CaseKey?) = (EvaluationChunk(position: 0), nil)
+        try read(once: true) { chunk, next in result = (chunk, next) }
+        return result
+    }
 
     func read(_ body: (EvaluationChunk) throws -> Void) throws {
+        try read(once: false) { chunk, _ in try body(chunk) }
+    }
+
+    private func read(once: Bool, _ body: (EvaluationChunk, CaseKey?) throws -> Void) throws {
         let decoder = RecordDecoder()
-        let cases = try Cursor(db, RecordDecoder.casesSelect(detail) + " ORDER BY id", caseColumn: 0, remembers: true)
+        let from = after.map { _ in " WHERE id > ?" } ?? ""
+        let fromCase = after.map { _ in " WHERE case_id > ?" } ?? ""
+        let cases = try Cursor(db, RecordDecoder.casesSelect(detail) + from + " ORDER BY id", caseColumn: 0, after: after,
+                               remembers: true)
         let records = try CaseRecordTable.allCases.map { table in
-            (table, try Cursor(db, table.select(detail) + " ORDER BY case_id", caseColumn: 1))
+            (table, try Cursor(db, table.select(detail) + fromCase + " ORDER BY case_id", caseColumn: 1, after: after))
         }
         let ledgerRows = ledger
-            ? try Cursor(db, "SELECT case_id, policy, subject, anchor_at, stage, repeat FROM tickler_ledger ORDER BY case_id",
-                         caseColumn: 0) : nil
+            ? try Cursor(db, "SELECT case_id, policy, subject, anchor_at, stage, repeat FROM tickler_ledger" + fromCase
+                         + " ORDER BY case_id", caseColumn: 0, after: after) : nil
         let holdRows = holds
             ? try Cursor(db, "SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_holds WHERE ended_at IS NULL "
-                         + "ORDER BY case_id", caseColumn: 0) : nil
+                         + (after == nil ? "" : "AND case_id > ? ") + "ORDER BY case_id", caseColumn: 0, after: after) : nil
         var position = 0
         while cases.hasRow {
             var chunk = EvaluationChunk(position: position)
@@ -58,8 +74,10 @@ struct ChunkedSnapshotReader {
                 }
             }
             position += chunk.cases.count
-            if !chunk.cases.isEmpty || !chunk.badRows.isEmpty { try body(chunk) }
+            if once { return try body(chunk, last) }
+            if !chunk.cases.isEmpty || !chunk.badRows.isEmpty { try body(chunk, last) }
         }
+        if once { try body(EvaluationChunk(position: 0), nil) }
         // Rows of cases after the last one (or of none) are no case's: nothing to join them to.
     }
 
@@ -76,12 +94,14 @@ struct ChunkedSnapshotReader {
         /// The case key of the row before the current one (when `remembers`).
         private(set) var previousKey = CaseKey(storage: 0, bytes: [])
 
-        init(_ db: Database, _ sql: String, caseColumn: Int32, remembers: Bool = false) throws {
+        /// `after`: the statement's one parameter, bound with the key's own storage class and bytes.
+        init(_ db: Database, _ sql: String, caseColumn: Int32, after: CaseKey? = nil, remembers: Bool = false) throws {
             self.remembers = remembers
             statement = try db.makeStatement(sql: sql)
             s = statement.sqliteStatement
             connection = db.sqliteConnection!
             self.caseColumn = caseColumn
+            if let after { after.bind(to: s, at: 1) }
             try step(keeping: false)
         }
 
@@ -117,13 +137,27 @@ struct ChunkedSnapshotReader {
 }
 
 /// A case id as SQLite orders a TEXT-affinity column: NULL, then text, then blobs, each by its bytes.
-struct CaseKey {
+struct CaseKey: Sendable, Equatable {
     var storage: Int32
     var bytes: [UInt8]
 
     init(storage: Int32, bytes: [UInt8]) {
         self.storage = storage
         self.bytes = bytes
+    }
+
+    /// Binds the key as parameter `index`, as the bytes and storage class it was read with (a text that is
+    /// not valid UTF-8 stays the same bytes).
+    func bind(to s: OpaquePointer, at index: Int32) {
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        bytes.withUnsafeBufferPointer { b in
+            let p = UnsafeRawPointer(b.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
+            switch storage {
+            case 2: _ = sqlite3_bind_text(s, index, p.assumingMemoryBound(to: CChar.self), Int32(b.count), transient)
+            case 3: _ = sqlite3_bind_blob(s, index, p, Int32(b.count), transient)
+            default: _ = sqlite3_bind_null(s, index)
+            }
+        }
     }
 
     /// Takes the key of the current row, reusing this key's storage.

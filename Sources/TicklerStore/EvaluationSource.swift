@@ -16,6 +16,11 @@ public protocol EvaluationSource: Sendable {
     func eachChunk(size: Int, detail: SnapshotDetail, ledger: Bool, holds: Bool,
                    _ body: @escaping @Sendable (EvaluationChunk) throws -> Void) async throws
 
+    /// The next `size` cases in id order after `cursor` (from the first when nil), as one chunk in one
+    /// read, and where to go on from (nil when no case is left): a walk over the firm in bounded steps.
+    func chunk(after cursor: CaseCursor?, size: Int, detail: SnapshotDetail, ledger: Bool, holds: Bool) async throws
+        -> (chunk: EvaluationChunk, next: CaseCursor?)
+
     /// The cases of `caseIDs` (those that exist and can be read), in id order, as one chunk.
     func chunk(caseIDs: [String], detail: SnapshotDetail, ledger: Bool, holds: Bool) async throws -> EvaluationChunk
 }
@@ -37,6 +42,16 @@ extension SQLiteCaseStore: EvaluationSource {
         }
     }
 
+    public func chunk(after cursor: CaseCursor?, size: Int, detail: SnapshotDetail, ledger: Bool, holds: Bool) async throws
+        -> (chunk: EvaluationChunk, next: CaseCursor?) {
+        try await readTransaction { db in
+            var reader = ChunkedSnapshotReader(db: db, detail: detail, size: max(1, size), ledger: ledger, holds: holds)
+            reader.after = cursor?.key
+            let (chunk, next) = try reader.readOne()
+            return (chunk, next.map(CaseCursor.init))
+        }
+    }
+
     public func chunk(caseIDs: [String], detail: SnapshotDetail, ledger: Bool, holds: Bool) async throws -> EvaluationChunk {
         try await readTransaction { db in
             let snapshot = try SnapshotReader(db: db, caseIDs: caseIDs, detail: detail, people: false).read()
@@ -48,4 +63,10 @@ extension SQLiteCaseStore: EvaluationSource {
             return chunk
         }
     }
+}
+
+/// Where a walk over the firm stands: just after a case, in the store's id order. Opaque; it may stand for
+/// a case whose id cannot be read.
+public struct CaseCursor: Sendable, Equatable {
+    let key: CaseKey
 }

@@ -103,6 +103,45 @@ import TicklerTestKit
         }
     }
 
+    /// A walk in bounded steps, each its own read, one chunk after another from a cursor.
+    static func walked(_ store: SQLiteCaseStore, size: Int, detail: SnapshotDetail = .evaluation) async throws
+        -> (cases: [CaseSnapshot], ledger: LedgerState, holds: [String: [Snooze]], bad: [BadRow], steps: Int) {
+        let out = Collected()
+        var cursor: CaseCursor?
+        var steps = 0
+        repeat {
+            let (chunk, next) = try await store.chunk(after: cursor, size: size, detail: detail, ledger: true, holds: true)
+            #expect(chunk.cases.count <= size)
+            out.add(chunk)
+            cursor = next
+            steps += 1
+        } while cursor != nil && steps < 100_000
+        let v = out.value.withLock { $0 }
+        return (v.cases, v.ledger, v.holds, v.bad, steps)
+    }
+
+    @Test(arguments: [1, 7, 64, 10_000])
+    func aWalkInBoundedStepsReadsWhatTheWholeFirmReadReads(size: Int) async throws {
+        let store = try await Self.randomStore(seed: 9)
+        let whole = try await store.snapshot(caseIDs: nil, detail: .evaluation, people: false)
+        let streamed = try await Self.streamed(store, size: 10_000)
+        let walked = try await Self.walked(store, size: size)
+        #expect(walked.cases == whole.cases)
+        #expect(walked.ledger == streamed.ledger)
+        #expect(walked.holds.mapValues { $0.count } == streamed.holds.mapValues { $0.count })
+        #expect(walked.steps == max(1, (whole.cases.count + size - 1) / size), "one read per chunk, none empty but the only one")
+    }
+
+    @Test func aWalkPassesUnreadableCaseIdsAndReportsEachOnce() async throws {
+        let store = try await CorruptRowTests.corruptStore()
+        let whole = try await store.snapshot(caseIDs: nil, detail: .evaluation, people: false)
+        for size in [1, 2, 5] {
+            let walked = try await Self.walked(store, size: size)
+            #expect(walked.cases == whole.cases)
+            #expect(walked.bad.map(\.description).sorted() == whole.badRows.map(\.description).sorted(), "steps of \(size)")
+        }
+    }
+
     @Test func anEmptyStoreStreamsNothing() async throws {
         let store = try SQLiteCaseStore(path: temporaryDirectory() + "/t.db", create: true)
         let streamed = try await Self.streamed(store, size: 10)
