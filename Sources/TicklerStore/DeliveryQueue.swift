@@ -28,7 +28,7 @@ public protocol DeliveryQueue: Sendable {
 /// A delivery due to be attempted, with what its message is made from.
 public struct PendingDelivery: Sendable, Equatable {
     /// The recipient of a delivery made once per fire (webhooks): everyone the fire notifies.
-    public static let everyone = "*"
+    public static let everyone = DeliveryPlan.everyone
 
     public enum Kind: String, Sendable { case fire, digest }
 

@@ -215,9 +215,8 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     /// Records fires and skipped steps, each once: a key already in the ledger is left as it is. In the same
-    /// transaction, a newly recorded fire is queued for its channels (`channels` says how each is queued:
-    /// email once per recipient, a webhook once per fire; a channel not described is queued per recipient)
-    /// and written to its outbox channels. Returns the fires that were newly recorded.
+    /// transaction, a newly recorded fire is queued and written to its outbox channels as its
+    /// `DeliveryPlan` (decided in the core) says. Returns the fires that were newly recorded.
     public func record(fires: [Fire], skipped: [SkippedStep], explanations: [String: String] = [:],
                        channels: [String: ChannelSettings] = [:], now: Instant) async throws -> [Fire] {
         try await write { db in
@@ -256,23 +255,16 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                 ])
                 guard db.changesCount > 0 else { continue }
                 recorded.append(f)
-                for channel in f.channels where channel != "journal" {
-                    let settings = channels[channel]
-                    switch settings?.queueing ?? .perRecipient {
-                    case .perRecipient:
-                        for recipient in f.recipients {
-                            try enqueue.execute(arguments: [f.fireID, recipient, channel, f.deliverAt.rfc3339])
-                        }
-                    case .perFire:
-                        try enqueue.execute(arguments: [f.fireID, PendingDelivery.everyone, channel, f.deliverAt.rfc3339])
-                    case .none:
-                        guard case .outbox(let includeClient) = settings else { continue }
-                        try outbox.execute(arguments: [
-                            f.fireID, channel, f.caseID, f.caseNumber, f.caseID, includeClient, f.policy, f.key.step.stage,
-                            f.key.step.repeatNumber, f.action.rawValue, f.subject.description, f.due.rfc3339,
-                            f.deliverAt.rfc3339, recipients, explanations[f.fireID], now.rfc3339,
-                        ])
-                    }
+                let plan = DeliveryPlan(f, channels: channels)
+                for q in plan.queued {
+                    try enqueue.execute(arguments: [f.fireID, q.recipient, q.channel, q.notBefore.rfc3339])
+                }
+                for o in plan.outboxed {
+                    try outbox.execute(arguments: [
+                        f.fireID, o.channel, f.caseID, f.caseNumber, f.caseID, o.includeClient, f.policy, f.key.step.stage,
+                        f.key.step.repeatNumber, f.action.rawValue, f.subject.description, f.due.rfc3339,
+                        f.deliverAt.rfc3339, recipients, explanations[f.fireID], now.rfc3339,
+                    ])
                 }
             }
             return recorded
