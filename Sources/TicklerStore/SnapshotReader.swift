@@ -83,16 +83,7 @@ struct SnapshotReader {
         if let order { full += " ORDER BY \(order)" }
         let statement = try db.makeStatement(sql: full)
         try statement.setArguments(args)
-        let s = statement.sqliteStatement
-        defer { sqlite3_reset(s) }
-        while true {
-            let rc = sqlite3_step(s)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            try body(s)
-        }
+        try TicklerStore.each(statement, db, body)
     }
 
     private func caseIndex(_ s: OpaquePointer, _ index: CaseIndex) -> Int? {
