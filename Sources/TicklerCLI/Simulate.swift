@@ -72,11 +72,11 @@ struct Simulate: AsyncParsableCommand {
     static func work(_ evaluation: FirmEvaluation, from: Instant, to: Instant) -> @Sendable (EvaluationChunk) -> SortedRuns.Run {
         let policyRank = Dictionary(uniqueKeysWithValues: evaluation.policies.map(\.id).sorted().enumerated().map { ($1, Int32($0)) })
         return { chunk in
-            // Each fire is formatted as soon as it is made (no fire is kept or copied); then the lines are put
-            // in order by their keys, ties broken by subject.
-            var scratch = JSONBytes(capacity: 220 * chunk.cases.count + 1024)
+            // Each fire is formatted as soon as it is made (no fire is kept or copied); then the lines' ranges
+            // are put in order by their keys, ties broken by subject. The text itself is not moved.
+            var scratch = JSONBytes(capacity: 1024 * chunk.cases.count + 1024)
             var keys: [SortedRuns.Key] = []
-            var ends: [Int] = []
+            var ranges: [Range<Int>] = []
             var subjects: [SubjectRef] = []
             for i in chunk.cases.indices {
                 var fresh: LedgerState? = nil
@@ -87,24 +87,17 @@ struct Simulate: AsyncParsableCommand {
                                                policyRank: policyRank[fires[j].policy] ?? 0, stage: Int32(fires[j].key.step.stage),
                                                repeatNumber: Int32(fires[j].key.step.repeatNumber)))
                     subjects.append(fires[j].key.cycle.subject)
+                    let start = scratch.bytes.count
                     scratch.simulateLine(fires[j])
-                    ends.append(scratch.bytes.count)
+                    ranges.append(start..<scratch.bytes.count)
                 }
             }
             var order = Array(keys.indices)
             order.sort { a, b in keys[a] < keys[b] || (keys[a] == keys[b] && subjects[a] < subjects[b]) }
             var run = SortedRuns.Run()
-            run.keys.reserveCapacity(order.count)
-            run.ends.reserveCapacity(order.count)
-            run.text.reserveCapacity(scratch.bytes.count)
-            scratch.bytes.withUnsafeBufferPointer { all in
-                for k in order {
-                    let start = k == 0 ? 0 : ends[k - 1]
-                    run.text.append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<ends[k]]))
-                    run.keys.append(keys[k])
-                    run.ends.append(run.text.count)
-                }
-            }
+            run.keys = order.map { keys[$0] }
+            run.ranges = order.map { ranges[$0] }
+            run.text = scratch.bytes
             return run
         }
     }

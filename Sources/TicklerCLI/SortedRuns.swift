@@ -25,21 +25,23 @@ final class SortedRuns: @unchecked Sendable {
         }
     }
 
-    /// A sorted run in memory: keys, and each line's bytes in `text` between consecutive `ends`.
+    /// A sorted run in memory: keys in order, and each line's bytes at `ranges[i]` of `text` (the text may
+    /// hold the lines in another order: sorting moves only the ranges).
     struct Run {
         var keys: [Key] = []
         var text: [UInt8] = []
-        var ends: [Int] = []
+        var ranges: [Range<Int>] = []
 
         var count: Int { keys.count }
 
         mutating func append(_ key: Key, line: some Collection<UInt8>) {
             keys.append(key)
+            let start = text.count
             text.append(contentsOf: line)
-            ends.append(text.count)
+            ranges.append(start..<text.count)
         }
 
-        func line(_ i: Int) -> ArraySlice<UInt8> { text[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
+        func line(_ i: Int) -> ArraySlice<UInt8> { text[ranges[i]] }
     }
 
     private let budget: Int
@@ -73,7 +75,7 @@ final class SortedRuns: @unchecked Sendable {
         guard run.count > 0 else { return }
         total += run.count
         memory.append(run)
-        memoryBytes += run.text.count + run.count * MemoryLayout<Key>.stride + run.count * 8
+        memoryBytes += run.text.count + run.count * (MemoryLayout<Key>.stride + MemoryLayout<Range<Int>>.stride)
         if memoryBytes > budget { try spill() }
     }
 
