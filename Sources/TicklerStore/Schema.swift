@@ -172,6 +172,7 @@ enum Schema {
             try db.execute(sql: """
                 ALTER TABLE tickler_deliveries ADD COLUMN claimed_by TEXT;
                 ALTER TABLE tickler_deliveries ADD COLUMN claimed_until TEXT;
+                CREATE INDEX tickler_deliveries_claimed ON tickler_deliveries(claimed_by) WHERE claimed_by IS NOT NULL;
                 """)
         }
         return m
