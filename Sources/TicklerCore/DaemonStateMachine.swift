@@ -11,11 +11,14 @@
 ///   an outage is journaled once, and so is its end;
 /// - a stop lets the tick in flight finish within the stop's bound, then cancels it;
 /// - the watchdog is fed only while no tick has been running for half its interval or more;
-/// - when the wall clock goes back, the next tick and the full rescan are not pushed into the future.
+/// - when the wall clock goes back, the next tick is not pushed into the future;
+/// - every case is evaluated again by a sweep, a bounded slice each tick: at start, after a reload and
+///   when the store's content is another, the sweep catches up in ticks run back to back (the service is
+///   ready before it); then it laps the firm once per `fullRescan`, a slice per tick.
 public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable where Moment.Duration == Duration {
     public struct Settings: Sendable, Equatable {
         public var pollInterval: Duration
-        /// How often every case is evaluated, whatever the change feed and the wake schedule say.
+        /// How often the sweep evaluates every case, whatever the change feed and the wake schedule say.
         public var fullRescan: Duration
         /// The service manager's watchdog interval, when it watches.
         public var watchdog: Duration?
@@ -28,14 +31,19 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
     }
 
     public enum TickKind: Sendable, Equatable {
-        /// The changed cases and those whose wake-up has come.
+        /// The changed cases, those whose wake-up has come, and the sweep's slice for this tick.
         case incremental
-        /// Every case.
-        case full
+        /// The same with a whole step of the sweep: the sweep is catching up.
+        case catchUp
     }
 
     public enum TickOutcome: Sendable, Equatable {
-        case succeeded
+        /// `more` when work is left that the next tick should do at once: the catch-up's next step, or
+        /// changed or due cases beyond one tick's batch.
+        case succeeded(more: Bool)
+        /// The store's content went back to an earlier state (a backup restored into its file): nothing was
+        /// evaluated; every case must be again.
+        case storeRestored
         /// The store could not be read or written: nothing of the tick is lost, it runs again.
         case failed(reason: String)
         /// The store file is gone, or another file is at its path: the tick did not run.
@@ -45,7 +53,7 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
     }
 
     public enum Event: Sendable, Equatable {
-        /// The first evaluation is done: the daemon serves from now on.
+        /// The configuration is valid and the store open: the daemon serves from now on (catching up first).
         case started(now: Moment)
         /// The loop's one-second timer.
         case timerFired(now: Moment)
@@ -67,6 +75,12 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
     public enum Action: Sendable, Equatable {
         case pingWatchdog
         case runTick(TickKind)
+        /// The next tick is due now (the catch-up goes on, or a batch left work): fire the timer at once.
+        case scheduleTick
+        /// Start the sweep again from the first case: every case is evaluated in the catch-up that follows.
+        case restartSweep
+        /// The catch-up is done: journal it.
+        case journalCaughtUp
         /// STATUS= with the latest figures.
         case notifyStatus
         case journalStoreOutage(reason: String)
@@ -116,8 +130,9 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
     /// Failed attempts in a row while the store is unavailable.
     public private(set) var storeFailures = 0
     public private(set) var storeOpen = true
+    /// Whether the sweep is catching up (every case evaluated again, in ticks run back to back).
+    public private(set) var isCatchingUp = true
     private var nextTickAt: Moment?
-    private var lastFullRescan: Moment?
     private var lastTimer: Moment?
 
     public init(settings: Settings) {
@@ -131,6 +146,16 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
     }
 
     public var isStoreDown: Bool { storeFailures > 0 }
+
+    /// How many cases a tick of `kind` sweeps: a whole step while catching up; otherwise enough that a firm
+    /// of `cases` is swept once per `fullRescan` (at least one, at most `step`: past that, a lap takes longer).
+    public func sweepSlice(_ kind: TickKind, cases: Int, step: Int) -> Int {
+        if kind == .catchUp { return step }
+        let interval = max(1, settings.pollInterval.components.seconds)
+        let lap = max(interval, settings.fullRescan.components.seconds)
+        let ticks = Int(lap / interval)
+        return min(step, max(1, (cases + ticks - 1) / ticks))
+    }
     public var isReloading: Bool { reload != .idle }
 
     public mutating func handle(_ event: Event) -> [Action] {
@@ -138,10 +163,10 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
         case .started(let now):
             guard phase == .starting else { return [] }
             phase = .running
-            // The start evaluated every case.
-            lastFullRescan = now
+            // The first tick is the catch-up's first step; it runs at the first timer.
+            isCatchingUp = true
             lastTimer = now
-            nextTickAt = now.advanced(by: settings.pollInterval)
+            nextTickAt = nil
             return []
 
         case .timerFired(let now):
@@ -184,8 +209,8 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
             var actions: [Action] = []
             if replaced {
                 // Another file: what this run knew of the old one's content is of another store.
-                lastFullRescan = nil
-                actions.append(.journalStoreReplaced)
+                isCatchingUp = true
+                actions += [.journalStoreReplaced, .restartSweep]
             }
             return actions + startTick(now)
 
@@ -212,7 +237,6 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
         if let last = lastTimer, now < last {
             // The wall clock went back: what was scheduled by the later reading would wait out the jump.
             nextTickAt = now
-            if let full = lastFullRescan, now < full { lastFullRescan = now }
         }
         lastTimer = now
         if let t = tick {
@@ -234,8 +258,7 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
     }
 
     private mutating func startTick(_ now: Moment) -> [Action] {
-        let full = lastFullRescan.map { $0.duration(to: now) >= settings.fullRescan } ?? true
-        let kind: TickKind = full ? .full : .incremental
+        let kind: TickKind = isCatchingUp ? .catchUp : .incremental
         tick = (kind, now)
         return [.runTick(kind)]
     }
@@ -245,13 +268,26 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
         tick = nil
         var actions: [Action] = []
         switch outcome {
-        case .succeeded:
-            if t.kind == .full { lastFullRescan = t.startedAt }
-            nextTickAt = t.startedAt.advanced(by: settings.pollInterval)
+        case .succeeded(let more):
             if storeFailures > 0 {
                 storeFailures = 0
                 actions.append(.journalStoreRecovered)
             }
+            if t.kind == .catchUp && !more {
+                isCatchingUp = false
+                actions.append(.journalCaughtUp)
+            }
+            if more {
+                nextTickAt = now
+                if phase == .running && reload == .idle { actions.append(.scheduleTick) }
+            } else {
+                nextTickAt = t.startedAt.advanced(by: settings.pollInterval)
+            }
+        case .storeRestored:
+            isCatchingUp = true
+            nextTickAt = now
+            actions.append(.restartSweep)
+            if phase == .running && reload == .idle { actions.append(.scheduleTick) }
         case .failed(let reason):
             actions += failed(now, reason: reason, jitter: jitter)
         case .storeFileChanged(let present):
@@ -286,9 +322,9 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
     private mutating func apply(_ loaded: Settings) -> [Action] {
         settings = loaded
         reload = .idle
-        // New policies see every case, now.
+        // New policies see every case, now: a catch-up begins.
         nextTickAt = nil
-        lastFullRescan = nil
-        return [.applyConfiguration, .notifyStatus]
+        isCatchingUp = true
+        return [.applyConfiguration, .restartSweep, .notifyStatus]
     }
 }

@@ -12,8 +12,10 @@ import TicklerStore
 /// It is the runner of a `DaemonStateMachine`, which decides what happens when: each entry point (the
 /// timer, SIGHUP, SIGTERM) is an event given to the machine, and the daemon performs the actions it returns
 /// (run a tick, apply a configuration, close the store, finish) and reports their results back as events.
-/// A tick reads the change feed and takes the cases whose wake-up has come; only those are evaluated, so
-/// its cost follows the changes and the due work, not the size of the store (see `DaemonTick.swift`).
+/// A tick reads the change feed, takes the cases whose wake-up has come (the wake schedule is in the store)
+/// and a slice of the sweep; only those are evaluated, so its cost follows the changes and the due work,
+/// not the size of the store (see `DaemonTick.swift`). READY=1 is sent as soon as the configuration is valid
+/// and the store open; the catch-up over the whole firm then runs as ordinary ticks, back to back.
 public actor Daemon {
     public struct Options: Sendable {
         public var configPath: String
@@ -22,6 +24,8 @@ public actor Daemon {
         public var events: EventLog
         /// How long a store call waits for another writer's lock before the tick fails (and is retried).
         public var storeBusyTimeout: Duration = .seconds(10)
+        /// Cases a catch-up tick evaluates (the most a steady tick sweeps).
+        public var sweepStep = Daemon.rescanStep
         /// Reads and checks the configuration at a path (tests make it slow).
         public var loadConfiguration: @Sendable (String) throws(ConfigurationError) -> (Configuration, TemplateCatalog) = {
             path throws(ConfigurationError) in try Daemon.loadChecked(path: path)
@@ -78,9 +82,11 @@ public actor Daemon {
     var policies: [String: Policy]
     /// The message templates of the configuration in force (the lanes are made anew with them).
     var templates: TemplateCatalog
-    var wakes = WakeSchedule()
-    /// The firm's people, re-read only on a full rescan or when the change feed says they changed.
+    /// Where the sweep that evaluates every case again, a slice per tick, has come.
+    var sweep = SweepProgress()
+    /// The firm's people, re-read when a catch-up begins or when the change feed says they changed.
     var staff = Staff.empty
+    var staffStale = true
     var openCases = Set<String>()
     /// Rows of the store that cannot be read: each journaled once while it stays bad.
     var badRows = BadRowLog()
@@ -96,6 +102,8 @@ public actor Daemon {
     /// Callers of `run` and `stop`, resumed once the stop is finished.
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
     private var finished = false
+    /// How the last tick ended (`catchUp` reports a failure).
+    private var lastOutcome: Machine.TickOutcome?
     /// Set by `run`: the lanes send (`--once` sends with `deliverQueued` instead).
     private var serving = false
     /// The journal writer, with addresses redacted as the configuration says.
@@ -119,8 +127,8 @@ public actor Daemon {
     /// The last business day whose digests were claimed by this run.
     var lastDigestDay: LocalDate?
 
-    /// Loads and validates the configuration, opens (and migrates) the store, and runs the first full
-    /// evaluation. READY=1 is sent by `run` only after this succeeds.
+    /// Loads and validates the configuration and opens (and migrates) the store. READY=1 is sent by `run`;
+    /// the first ticks then catch up (or `catchUp` does, for `--once` and tests).
     public init(options: Options) async throws(StartFailure) {
         self.options = options
         let loaded: Configuration
@@ -149,7 +157,6 @@ public actor Daemon {
                                      inFlight: inFlight, now: options.now)
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
-        do { try await tick(full: true) } catch { throw .store("first evaluation failed: \(SQLiteCaseStore.describe(error))") }
         await send(.started(now: configLoadedAt))
     }
 
@@ -163,12 +170,25 @@ public actor Daemon {
     /// Tells the manager the service is ready, then serves until `stop()`.
     public func run() async {
         guard machine.phase == .running else { return }
-        options.events.record(.started, "ticklerd started: \(openCases.count) open cases, poll every \(config.poll.interval)s",
-                              ["open_cases": "\(openCases.count)"])
+        options.events.record(.started, "ticklerd started: poll every \(config.poll.interval)s; catching up on every case",
+                              [:])
         serving = true
         deliveries.start()
         options.notifier.notify(.ready, .status(status))
+        // The catch-up's first tick, now rather than at the first timer.
+        Task { await self.timerFired() }
         if !finished { await withCheckedContinuation { stoppedWaiters.append($0) } }
+    }
+
+    /// Runs ticks, back to back, until the catch-up is done (`--once`, and tests that call the timer
+    /// themselves); throws when a tick fails.
+    public func catchUp() async throws(StartFailure) {
+        while machine.phase == .running && machine.isCatchingUp {
+            let before = ticks
+            await send(.timerFired(now: options.now()))
+            if case .failed(let reason) = lastOutcome { throw .store("the catch-up failed: \(reason)") }
+            if ticks == before { try? await Task.sleep(for: .milliseconds(50)) }
+        }
     }
 
     /// Called every second by the loop's timer: feeds the watchdog and runs a tick when one is due.
@@ -216,6 +236,19 @@ public actor Daemon {
             options.notifier.notify(.watchdog)
         case .runTick(let kind):
             await runTick(kind)
+        case .scheduleTick:
+            // Serving: a fresh task, not a nested call, so that a long catch-up is a loop, not a recursion.
+            // (`catchUp` calls the timer itself.)
+            if serving { Task { await self.timerFired() } }
+        case .restartSweep:
+            sweep.restart()
+            staffStale = true
+        case .journalCaughtUp:
+            let lap = sweep.lastLap
+            let cases = lap?.cases ?? 0, recorded = lap?.recorded ?? 0
+            options.events.record(.caughtUp, "caught up: \(cases) cases evaluated in \(String(format: "%.1f", lap?.seconds ?? 0)) s, "
+                                  + "\(recorded) fires recorded; \(openCases.count) open cases",
+                                  ["cases": "\(cases)", "fired": "\(recorded)", "open_cases": "\(openCases.count)"])
         case .notifyStatus:
             options.notifier.notify(.status(status))
         case .journalStoreOutage(let reason):
@@ -258,8 +291,10 @@ public actor Daemon {
             let current = FileIdentity(path: storePath)
             if current != store.identity { return .storeFileChanged(present: current != nil) }
             do {
-                try await tick(full: kind == .full)
-                return .succeeded
+                switch try await tick(kind) {
+                case .done(let more): return .succeeded(more: more)
+                case .restored: return .storeRestored
+                }
             } catch {
                 if Task.isCancelled { return .cancelled }
                 metrics.storeError()
@@ -269,6 +304,7 @@ public actor Daemon {
         tickTask = task
         let outcome = await task.value
         tickTask = nil
+        lastOutcome = outcome
         await send(.tickFinished(now: options.now(), outcome, jitter: Double.random(in: 0..<1)))
     }
 
@@ -310,6 +346,8 @@ public actor Daemon {
         feed = 0
         badRows = BadRowLog()
         deliveryHealthAt = nil
+        openCases = []
+        metrics.resetOpen()
     }
 
     /// Reads and checks the configuration file on a thread of its own: however long a load takes (a hung
@@ -373,13 +411,15 @@ public actor Daemon {
         stoppedWaiters = []
     }
 
-    /// `1,204 open cases · 37 cycles due · last tick 09:41:00 in 120 ms · 0 delivery errors`.
+    /// `1,204 open cases · 37 cycles due · last tick 09:41:00 in 120 ms · 0 delivery errors`; while catching
+    /// up, `catching up: 12,288 of 1,000,000 cases · …`.
     var status: String {
-        let cases = openCases.count.formatted(.number.grouping(.automatic)) + " open cases"
-        guard let t = lastTick else { return cases + " · no tick yet" }
+        var cases = openCases.count.formatted(.number.grouping(.automatic)) + " open cases"
+        if let progress = sweep.catchingUpText(machine.isCatchingUp) { cases = progress + " · " + cases }
+        let health = machine.isStoreDown ? " · store unavailable" : ""
+        guard let t = lastTick else { return cases + " · no tick yet" + health }
         let local = config.defaultCalendar.zone.format(t.at)
         let clock = String(local.dropFirst(11).prefix(8))
-        let health = machine.isStoreDown ? " · store unavailable" : ""
         return "\(cases) · \(t.fired) cycles due · last tick \(clock) in \(t.milliseconds) ms · \(deliveryErrors) delivery errors\(health)"
     }
 

@@ -7,17 +7,27 @@ import TicklerCore
 import TicklerDelivery
 import TicklerStore
 
-/// A tick: what the daemon does when its state machine says `runTick`. It reads the changed and due cases,
-/// evaluates them, records what fires in the ledger (with its deliveries), journals it, and saves the
-/// daemon's health. It makes no decision about when it runs.
+/// A tick: what the daemon does when its state machine says `runTick`. It reads the changed cases, the
+/// cases whose wake has come and the sweep's next slice, evaluates them, records what fires in the ledger
+/// (with its deliveries and the cases' next wakes), journals it, and saves the daemon's health. No tick
+/// reads more than a bounded number of cases, whatever the size of the firm. It makes no decision about
+/// when it runs.
 extension Daemon {
-    /// Evaluates the changed and due cases (every case when `full`), records what fires, journals it.
-    func tick(full: Bool) async throws {
+    /// What a tick found.
+    enum TickResult {
+        /// Evaluated; `more` when changed or due cases, or the catch-up's next step, are left for the next.
+        case done(more: Bool)
+        /// The store's content went back to an earlier state: nothing was evaluated.
+        case restored
+    }
+
+    /// Evaluates the changed and due cases and the sweep's slice, records what fires, journals it.
+    @discardableResult
+    func tick(_ kind: Machine.TickKind) async throws -> TickResult {
         let now = options.now()
         let started = ContinuousClock.now
         ticks += 1
-        var changes = try await store.changes(after: feed)
-        var full = full
+        let changes = try await store.changes(after: feed, limit: Self.batch)
         if changes.generation < feed {
             // The content went back to an earlier state (a backup restored into the file): what this run knew
             // is of another store; every case is read again.
@@ -25,23 +35,27 @@ extension Daemon {
                                   "the store \(storePath) was restored to an earlier state: every case is evaluated again",
                                   ["store": "\(storePath)"])
             forgetStoreState()
-            changes = try await store.changes(after: 0)
-            full = true
+            return .restored
         }
-        var ids: [String]?
-        if !full {
-            var set = changes.cases
-            set.formUnion(wakes.takeDue(at: now))
-            ids = Array(set)
-        }
-        do {
-            try await evaluate(ids, changes: changes, full: full, now: now, started: started)
-        } catch {
-            // Nothing of this tick is lost: the feed was not advanced past its changes, and the cases it took
-            // are due again at the next tick (what it did record stays recorded, once).
-            for id in ids ?? [] { wakes.set(id, now) }
-            throw error
-        }
+        let due = try await store.dueCases(at: now, limit: Self.batch)
+        var taken = changes.cases.union(due)
+        if sweep.total == nil { sweep.total = try await store.caseCount() }
+        let slice = machine.sweepSlice(kind, cases: sweep.total ?? 0, step: options.sweepStep)
+        // The sweep's slice is read first; the changed and due cases it holds are evaluated with it, once.
+        let (swept, next) = try await store.chunk(after: sweep.cursor, size: slice, detail: .evaluation, ledger: true, holds: true)
+        for c in swept.cases { taken.remove(c.id) }
+        let lapEnded = next == nil
+        try await evaluate(taken: Array(taken), swept: swept, changes: changes, lapEnded: lapEnded, now: now, started: started)
+        sweep.advance(to: next, swept: swept.cases.count)
+        let more = changes.more || due.count == Self.batch || (kind == .catchUp && !lapEnded)
+        return .done(more: more)
+    }
+
+    /// Evaluates every case now, as a catch-up does, whatever the state machine says (tests).
+    func evaluateAll() async throws {
+        sweep.restart()
+        staffStale = true
+        while case .done(more: true) = try await tick(.catchUp) {}
     }
 
     /// Journals the fires recorded by an earlier tick or run whose entries were not written (a crash just
@@ -64,56 +78,43 @@ extension Daemon {
         }
     }
 
-    /// Cases read per step of a full rescan: its memory is one step's, whatever the size of the firm.
+    /// Cases read per step of the sweep while it catches up, and the most a steady tick sweeps: a tick's
+    /// memory is one step's, whatever the size of the firm.
     static let rescanStep = 4096
+    /// The most changed cases (feed entries) and due cases a tick takes; the rest are the next tick's.
+    static let batch = 4096
 
-    /// The body of a tick: evaluates `ids` (every case when nil, a bounded step at a time), records and
-    /// journals what fires.
-    func evaluate(_ ids: [String]?, changes: ChangeSet, full: Bool, now: Instant, started: ContinuousClock.Instant)
-        async throws {
+    /// The body of a tick: evaluates the sweep's slice and the `taken` cases (changed or due), records and
+    /// journals what fires, and sets each evaluated case's next wake with its fires.
+    func evaluate(taken: [String], swept: EvaluationChunk, changes: ChangeSet, lapEnded: Bool, now: Instant,
+                  started: ContinuousClock.Instant) async throws {
         try await journalUnjournaled()
-        var bad: [BadRow] = []
-        if full || changes.people {
+        var bad = swept.badRows
+        var covered = Set(swept.cases.map(\.id)).union(taken)
+        if staffStale || changes.people {
             let people = try await store.people()
             staff = Staff(people.people)
             bad += people.badRows
+            covered.insert("")
+            staffStale = false
         }
         let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
-        let counting = config.metrics != nil
-        if full {
-            wakes = WakeSchedule()
-            openCases = []
-            if counting { metrics.resetOpen() }
-        } else {
-            for id in ids ?? [] {
-                wakes.set(id, nil)
-                openCases.remove(id)
-                if counting { metrics.setOpen(caseID: id, []) }
-            }
+        var (recorded, skipped) = try await record(swept, evaluation, gone: [], now: now)
+        if !taken.isEmpty {
+            let chunk = try await store.chunk(caseIDs: taken, detail: .evaluation, ledger: true, holds: true)
+            bad += chunk.badRows
+            // A case that is gone (or cannot be read) has nothing pending: its wake is cleared.
+            let found = Set(chunk.cases.map(\.id))
+            let (r, k) = try await record(chunk, evaluation, gone: taken.filter { !found.contains($0) }, now: now)
+            recorded += r
+            skipped += k
         }
-        var recorded = 0, skipped = 0
-        if let ids {
-            let chunk = try await store.chunk(caseIDs: ids, detail: .evaluation, ledger: true, holds: true)
-            reportBadRows(bad + chunk.badRows, caseIDs: Set(ids))
-            (recorded, skipped) = try await record(chunk, evaluation, now: now)
-        } else {
-            var cursor: CaseCursor?
-            repeat {
-                let (chunk, next) = try await store.chunk(after: cursor, size: Self.rescanStep, detail: .evaluation, ledger: true,
-                                                          holds: true)
-                bad += chunk.badRows
-                let (r, k) = try await record(chunk, evaluation, now: now)
-                recorded += r
-                skipped += k
-                cursor = next
-            } while cursor != nil
-            // Every case was read: rows that read well again are forgotten.
-            reportBadRows(bad, caseIDs: nil)
-        }
+        covered.formUnion(bad.map(\.caseID))
+        reportBadRows(bad, caseIDs: covered)
         feed = changes.through
-        if full {
-            // Everything up to here has been evaluated; the feed need not keep it. (One daemon per SQLite
-            // store: a store shared by several instances would prune by the slowest reader.)
+        if lapEnded {
+            // Every case has been evaluated since these entries were written; the feed need not keep them.
+            // (One daemon per SQLite store: a store shared by several instances would prune by the slowest.)
             try await store.pruneChanges(through: changes.through)
         }
         var digests = 0
@@ -123,9 +124,9 @@ extension Daemon {
         }
         if recorded > 0 || digests > 0 { await deliveries.kick() }
         // The queue's counts cost as much as the queue is long: read them when a lane has recorded an
-        // attempt, on a full rescan, and at least once a minute; so an idle tick's cost keeps following
-        // the changes.
-        if deliveries.takeActivity() || full || deliveryHealthAt.map({ now.seconds - $0.seconds >= 60 }) ?? true {
+        // attempt, at the end of a lap of the sweep, and at least once a minute; so an idle tick's cost keeps
+        // following the changes.
+        if deliveries.takeActivity() || lapEnded || deliveryHealthAt.map({ now.seconds - $0.seconds >= 60 }) ?? true {
             deliveryHealth = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
             deliveryHealthAt = now
         }
@@ -133,6 +134,7 @@ extension Daemon {
         deliveryErrors = health.retrying + health.failed
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
         lastTick = (now, elapsed, recorded)
+        sweep.recorded += recorded
         metrics.fired([], skipped: skipped)
         metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: health.pending,
                      errors: deliveryErrors)
@@ -140,6 +142,7 @@ extension Daemon {
         try await store.saveHealth(["last_tick_at": now.rfc3339, "last_tick_fired": "\(recorded)",
                                     "open_cases": "\(openCases.count)", "deliveries_pending": "\(health.pending)",
                                     "delivery_errors": "\(deliveryErrors)", "last_tick_ms": "\(elapsed)",
+                                    "catching_up": sweep.catchingUpText(machine.isCatchingUp) ?? "",
                                     "version": TicklerVersion.string,
                                     "config": URL(fileURLWithPath: options.configPath).standardizedFileURL.path,
                                     "config_loaded_at": configLoadedAt.rfc3339, "pid": "\(getpid())"])
@@ -154,18 +157,27 @@ extension Daemon {
 
     /// Evaluates a chunk of cases at `now`, records what fires (claiming a fire is inserting its key: a step
     /// recorded before is not returned, so it is journaled once) and journals it, in chunks of `chunk` fires,
-    /// each journaled as soon as it is committed, so a stop or a crash mid-burst keeps what was done.
+    /// each journaled as soon as it is committed, so a stop or a crash mid-burst keeps what was done. Skipped
+    /// steps go with the first chunk (before the later steps that made them skipped); the cases' next wakes
+    /// (and the clearing of those `gone`) with the last: a crash before it leaves the old wakes, so the cases
+    /// are evaluated again, and what they fired is not recorded twice.
     /// Returns how many fires were recorded and steps skipped.
-    private func record(_ chunk: EvaluationChunk, _ evaluation: FirmEvaluation, now: Instant) async throws -> (Int, Int) {
+    private func record(_ chunk: EvaluationChunk, _ evaluation: FirmEvaluation, gone: [String], now: Instant) async throws
+        -> (Int, Int) {
         let counting = config.metrics != nil
         var fires: [Fire] = []
         var skipped: [SkippedStep] = []
         var explanations: [String: String] = [:]
+        var wakes = gone.map { CaseWake(caseID: $0, at: nil) }
+        for id in gone {
+            openCases.remove(id)
+            if counting { metrics.setOpen(caseID: id, []) }
+        }
         for stored in chunk.cases {
             let evaluated = evaluation.evaluate(stored, ledger: chunk.ledger, holds: chunk.holds[stored.id] ?? [], now: now)
             let (c, e) = (evaluated.case, evaluated.result)
-            wakes.set(c.id, e.nextWakeUp)
-            if c.status != .closed { openCases.insert(c.id) }
+            wakes.append(CaseWake(caseID: c.id, at: e.nextWakeUp))
+            if c.status != .closed { openCases.insert(c.id) } else { openCases.remove(c.id) }
             if counting { metrics.setOpen(caseID: c.id, e.openSteps) }
             for f in e.fires {
                 if let policy = policies[f.policy], let subject = policy.clock.subjects(of: c).first(where: { $0.ref == f.subject }) {
@@ -175,12 +187,16 @@ extension Daemon {
             fires += e.fires
             skipped += e.skipped
         }
-        if !skipped.isEmpty { _ = try await store.record(fires: [], skipped: skipped, now: now) }
+        if fires.isEmpty && skipped.isEmpty && wakes.isEmpty { return (0, 0) }
         var recorded = 0
-        for start in stride(from: 0, to: fires.count, by: Self.chunk) {
-            let part = Array(fires[start..<min(start + Self.chunk, fires.count)])
-            let claimed = try await store.record(fires: part, skipped: [], explanations: explanations, channels: config.channels,
-                                                 now: now)
+        var start = 0
+        repeat {
+            let end = min(start + Self.chunk, fires.count)
+            let (first, last) = (start == 0, end == fires.count)
+            let part = Array(fires[start..<end])
+            start = end
+            let claimed = try await store.record(fires: part, skipped: first ? skipped : [], explanations: explanations,
+                                                 channels: config.channels, wakes: last ? wakes : [], now: now)
             let events = self.events, notes = explanations
             try await store.journal(claimed) { f in
                 guard events.fired(f, explanation: notes[f.fireID]) else { return false }
@@ -189,9 +205,7 @@ extension Daemon {
             }
             recorded += claimed.count
             metrics.fired(claimed, skipped: 0)
-            // A first start over a large backlog can outlast TimeoutStartSec: each chunk buys more time.
-            if machine.phase == .starting { options.notifier.notify(.extendTimeout(microseconds: 30_000_000)) }
-        }
+        } while start < fires.count
         return (recorded, skipped.count)
     }
 

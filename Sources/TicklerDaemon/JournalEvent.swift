@@ -3,7 +3,7 @@
 public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
-         storeReplaced
+         storeReplaced, caughtUp
 
     public var messageID: String {
         switch self {
@@ -25,6 +25,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .deadlineMoved: "d7c3a9e15b6f4082a4e9c1f3b5d7e820"
         case .metricsUnwritable: "3f9b2e71c8d04a5e96f1a0b4c7e2d835"
         case .storeReplaced: "5ed1d26862f949a0ad21f7534e285a26"
+        case .caughtUp: "c1a7e4b2d9f04e3c8b6a2f5d0e9c7b41"
         }
     }
 
@@ -34,7 +35,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .reminderFired, .storeRecovered, .channelRecovered: 5
         case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced: 4
         case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
-        case .configLoaded, .started, .stopping, .digestQueued: 6
+        case .configLoaded, .started, .stopping, .digestQueued, .caughtUp: 6
         case .delivered: 7
         }
     }

@@ -86,6 +86,8 @@ public struct ChangeSet: Sendable, Equatable {
     /// The store's generation when read: lower than a sequence already read when the store's content was
     /// put back to an earlier state (restored from a backup).
     public var generation: Int64 = 0
+    /// Whether entries are left after `through` (a read bounded by a limit stopped there).
+    public var more = false
 
     public init(through: Int64) { self.through = through }
 }

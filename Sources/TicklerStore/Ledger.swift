@@ -5,9 +5,10 @@ import TicklerCore
 /// journald took it, so a crash in between is made good by journaling it again.
 public protocol Ledger: Sendable {
     /// Records fires and skipped steps, each once (a key already there is left as it is), with the new
-    /// fires' deliveries; returns the fires newly recorded.
+    /// fires' deliveries, and sets the cases' wakes in the same transaction; returns the fires newly
+    /// recorded.
     func record(fires: [Fire], skipped: [SkippedStep], explanations: [String: String], channels: [String: ChannelSettings],
-                now: Instant) async throws -> [Fire]
+                wakes: [CaseWake], now: Instant) async throws -> [Fire]
     /// Journals `fires` with `send` one by one, marking each that journald took; returns how many were.
     func journal(_ fires: [Fire], send: @escaping @Sendable (Fire) -> Bool) async throws -> Int
     /// Recorded fires whose journal entry was never marked, oldest first, and the ids of such rows that

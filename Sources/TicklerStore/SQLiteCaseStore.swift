@@ -116,15 +116,17 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         try await pool.read { db in try Schema.generation(db) }
     }
 
-    /// What changed after `sequence`: the cases touched (by them or their records), whether people
-    /// changed, and the sequence to ask from next time.
-    public func changes(after sequence: Int64) async throws -> ChangeSet {
+    /// What changed in the (at most `limit`) feed entries after `sequence`: the cases touched (by them or
+    /// their records), whether people changed, and the sequence to ask from next time.
+    public func changes(after sequence: Int64, limit: Int = .max) async throws -> ChangeSet {
         try await pool.read { db in
             var set = ChangeSet(through: sequence)
             set.generation = try Schema.generation(db)
-            let rows = try Row.fetchCursor(db, sql: "SELECT seq, table_name, case_id FROM tickler_changes WHERE seq > ? ORDER BY seq",
-                                           arguments: [sequence])
+            let rows = try Row.fetchCursor(db, sql: "SELECT seq, table_name, case_id FROM tickler_changes WHERE seq > ? ORDER BY seq LIMIT ?",
+                                           arguments: [sequence, limit == .max ? -1 : limit])
+            var read = 0
             while let row = try rows.next() {
+                read += 1
                 set.through = row.int64(0) ?? set.through
                 // A case id that is not text (bytes written by an integration) names no readable case.
                 if row.hasNull(atIndex: 2) {
@@ -133,6 +135,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                     set.cases.insert(id)
                 }
             }
+            set.more = limit != .max && read == limit && set.through < set.generation
             return set
         }
     }
@@ -216,9 +219,10 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
 
     /// Records fires and skipped steps, each once: a key already in the ledger is left as it is. In the same
     /// transaction, a newly recorded fire is queued and written to its outbox channels as its
-    /// `DeliveryPlan` (decided in the core) says. Returns the fires that were newly recorded.
+    /// `DeliveryPlan` (decided in the core) says, and the cases' wakes are set (or cleared). Returns the
+    /// fires that were newly recorded.
     public func record(fires: [Fire], skipped: [SkippedStep], explanations: [String: String] = [:],
-                       channels: [String: ChannelSettings] = [:], now: Instant) async throws -> [Fire] {
+                       channels: [String: ChannelSettings] = [:], wakes: [CaseWake] = [], now: Instant) async throws -> [Fire] {
         try await write { db in
             var recorded: [Fire] = []
             let sql = """
@@ -267,7 +271,19 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                     ])
                 }
             }
+            try Self.setWakes(wakes, db)
             return recorded
+        }
+    }
+
+    static func setWakes(_ wakes: [CaseWake], _ db: Database) throws {
+        if wakes.isEmpty { return }
+        let set = try db.cachedStatement(sql: """
+            INSERT INTO tickler_wake (case_id, wake_at) VALUES (?, ?) ON CONFLICT(case_id) DO UPDATE SET wake_at = excluded.wake_at
+            """)
+        let clear = try db.cachedStatement(sql: "DELETE FROM tickler_wake WHERE case_id = ?")
+        for w in wakes {
+            if let at = w.at { try set.execute(arguments: [w.caseID, at.seconds]) } else { try clear.execute(arguments: [w.caseID]) }
         }
     }
 

@@ -175,6 +175,14 @@ enum Schema {
                 CREATE INDEX tickler_deliveries_claimed ON tickler_deliveries(claimed_by) WHERE claimed_by IS NOT NULL;
                 """)
         }
+        m.registerMigration("v10-wake-schedule") { db in
+            // When each case next needs evaluating (seconds since the epoch), as its last evaluation said: a
+            // tick takes the cases whose time has come, earliest first, instead of keeping the firm in memory.
+            try db.execute(sql: """
+                CREATE TABLE tickler_wake (case_id TEXT PRIMARY KEY, wake_at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX tickler_wake_at ON tickler_wake(wake_at, case_id);
+                """)
+        }
         return m
     }
 

@@ -45,6 +45,16 @@ public final class NotifySocket: @unchecked Sendable {
         return seen
     }
 
+    /// Messages until the service is ready and has caught up: READY=1, then the first STATUS= that no longer
+    /// says it is catching up (returned last), or until `timeout` seconds have passed (a hang guard).
+    public func untilCaughtUp(timeout: Double = 120) -> [String] {
+        var ready = false
+        return until({ m in
+            if m.hasPrefix("READY=1") { ready = true }
+            return ready && m.contains("STATUS=") && !m.contains("STATUS=catching up")
+        }, timeout: timeout)
+    }
+
     deinit {
         close(fd)
         unlink(path)

@@ -58,6 +58,11 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
             }
         }
         if once {
+            do { try await daemon.catchUp() } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                await daemon.stop(bound: .seconds(5))
+                throw ExitCode(3)
+            }
             // What is due is sent now; what cannot be (a channel down, later delivery windows) stays queued.
             _ = await daemon.deliverQueued(timeout: .seconds(max(0, deliverTimeout)))
             await daemon.stop(bound: .seconds(5))

@@ -7,27 +7,107 @@ import TicklerCore
     static let t0 = RFC3339.parse("2026-09-17T16:00:00Z")!
     static let settings = Machine.Settings(pollInterval: .seconds(30), fullRescan: .seconds(3600), watchdog: .seconds(20))
 
-    /// A machine that has started at `t0` (the start evaluated every case).
+    static let done = Machine.TickOutcome.succeeded(more: false)
+
+    /// A machine that has started at `t0` and caught up in one tick.
     static func started(_ settings: Machine.Settings = settings) -> Machine {
         var m = Machine(settings: settings)
         #expect(m.handle(.started(now: t0)) == [])
+        #expect(m.isCatchingUp)
+        #expect(m.handle(.timerFired(now: t0)) == [.pingWatchdog, .runTick(.catchUp)])
+        #expect(m.handle(.tickFinished(now: t0, done, jitter: 0)) == [.journalCaughtUp, .notifyStatus])
+        #expect(!m.isCatchingUp)
         return m
     }
 
     static func at(_ seconds: Int64) -> Instant { t0.adding(seconds: seconds) }
 
-    @Test func ticksRunEveryPollIntervalAndEveryCaseAtTheFullRescan() {
+    @Test func ticksRunEveryPollInterval() {
         var m = Self.started()
         #expect(m.handle(.timerFired(now: Self.at(29))) == [.pingWatchdog])
         #expect(m.handle(.timerFired(now: Self.at(30))) == [.pingWatchdog, .runTick(.incremental)])
-        #expect(m.handle(.tickFinished(now: Self.at(31), .succeeded, jitter: 0)) == [.notifyStatus])
+        #expect(m.handle(.tickFinished(now: Self.at(31), Self.done, jitter: 0)) == [.notifyStatus])
         // The next is one interval after the last one started, not after it finished.
         #expect(m.handle(.timerFired(now: Self.at(59))) == [.pingWatchdog])
         #expect(m.handle(.timerFired(now: Self.at(60))) == [.pingWatchdog, .runTick(.incremental)])
-        _ = m.handle(.tickFinished(now: Self.at(60), .succeeded, jitter: 0))
-        #expect(m.handle(.timerFired(now: Self.at(3600))) == [.pingWatchdog, .runTick(.full)])
-        _ = m.handle(.tickFinished(now: Self.at(3700), .succeeded, jitter: 0))
-        #expect(m.handle(.timerFired(now: Self.at(3630))) == [.pingWatchdog, .runTick(.incremental)])
+        _ = m.handle(.tickFinished(now: Self.at(60), Self.done, jitter: 0))
+        #expect(m.handle(.timerFired(now: Self.at(3600))) == [.pingWatchdog, .runTick(.incremental)])
+    }
+
+    /// The service is ready before the catch-up; its steps run back to back, each a bounded tick, and the
+    /// watchdog is fed between them.
+    @Test func theCatchUpRunsTicksBackToBackThenEveryPollInterval() {
+        var m = Machine(settings: Self.settings)
+        #expect(m.handle(.started(now: Self.t0)) == [])
+        #expect(m.phase == .running && m.isCatchingUp)
+        #expect(m.handle(.timerFired(now: Self.at(0))) == [.pingWatchdog, .runTick(.catchUp)])
+        #expect(m.handle(.timerFired(now: Self.at(1))) == [.pingWatchdog])
+        #expect(m.handle(.tickFinished(now: Self.at(2), .succeeded(more: true), jitter: 0)) == [.scheduleTick, .notifyStatus])
+        #expect(m.handle(.timerFired(now: Self.at(2))) == [.pingWatchdog, .runTick(.catchUp)])
+        #expect(m.handle(.tickFinished(now: Self.at(4), .succeeded(more: true), jitter: 0)) == [.scheduleTick, .notifyStatus])
+        #expect(m.handle(.timerFired(now: Self.at(4))) == [.pingWatchdog, .runTick(.catchUp)])
+        #expect(m.handle(.tickFinished(now: Self.at(6), Self.done, jitter: 0)) == [.journalCaughtUp, .notifyStatus])
+        #expect(!m.isCatchingUp)
+        #expect(m.handle(.timerFired(now: Self.at(33))) == [.pingWatchdog])
+        #expect(m.handle(.timerFired(now: Self.at(34))) == [.pingWatchdog, .runTick(.incremental)])
+        // A steady tick that left changed or due cases beyond its batch: the next follows at once.
+        #expect(m.handle(.tickFinished(now: Self.at(35), .succeeded(more: true), jitter: 0)) == [.scheduleTick, .notifyStatus])
+        #expect(m.handle(.timerFired(now: Self.at(35))) == [.pingWatchdog, .runTick(.incremental)])
+    }
+
+    /// A failed step of the catch-up is retried with the backoff, and the catch-up goes on from there.
+    @Test func aFailedCatchUpStepIsRetriedAndTheCatchUpGoesOn() {
+        var m = Machine(settings: Self.settings)
+        _ = m.handle(.started(now: Self.t0))
+        _ = m.handle(.timerFired(now: Self.at(0)))
+        #expect(m.handle(.tickFinished(now: Self.at(1), .failed(reason: "database is locked"), jitter: 0))
+            == [.journalStoreOutage(reason: "database is locked"), .notifyStatus])
+        #expect(m.handle(.timerFired(now: Self.at(1))) == [.pingWatchdog])
+        #expect(m.handle(.timerFired(now: Self.at(2))) == [.pingWatchdog, .runTick(.catchUp)])
+        #expect(m.handle(.tickFinished(now: Self.at(3), .succeeded(more: true), jitter: 0))
+            == [.journalStoreRecovered, .scheduleTick, .notifyStatus])
+        #expect(m.isCatchingUp)
+    }
+
+    /// A stop during the catch-up ends it: no further step is scheduled.
+    @Test func aStopDuringTheCatchUpSchedulesNoFurtherStep() {
+        var m = Machine(settings: Self.settings)
+        _ = m.handle(.started(now: Self.t0))
+        _ = m.handle(.timerFired(now: Self.at(0)))
+        #expect(m.handle(.stopRequested) == [.notifyStopping, .awaitTick])
+        #expect(m.handle(.tickFinished(now: Self.at(2), .succeeded(more: true), jitter: 0)) == [.finish])
+    }
+
+    /// A store whose content went back (a restore in place): the sweep starts again, at once.
+    @Test func aRestoredStoreIsCaughtUpAgain() {
+        var m = Self.started()
+        _ = m.handle(.timerFired(now: Self.at(30)))
+        #expect(m.handle(.tickFinished(now: Self.at(30), .storeRestored, jitter: 0)) == [.restartSweep, .scheduleTick, .notifyStatus])
+        #expect(m.isCatchingUp)
+        #expect(m.handle(.timerFired(now: Self.at(30))) == [.pingWatchdog, .runTick(.catchUp)])
+    }
+
+    /// While catching up, a tick sweeps a whole step; then enough that the firm is swept once per
+    /// `fullRescan` (never none, never more than a step).
+    @Test func theSweepsSliceLapsTheFirmOncePerFullRescan() {
+        let m = Machine(settings: Self.settings)  // every 30 s, a lap an hour: 120 ticks
+        #expect(m.sweepSlice(.catchUp, cases: 10_000, step: 4096) == 4096)
+        #expect(m.sweepSlice(.incremental, cases: 10_000, step: 4096) == 84)
+        #expect(m.sweepSlice(.incremental, cases: 120, step: 4096) == 1)
+        #expect(m.sweepSlice(.incremental, cases: 121, step: 4096) == 2)
+        #expect(m.sweepSlice(.incremental, cases: 0, step: 4096) == 1)
+        #expect(m.sweepSlice(.incremental, cases: 1_000_000, step: 4096) == 4096)
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<500 {
+            let interval = Int64.random(in: 1...600, using: &rng), lap = Int64.random(in: 1...86_400, using: &rng)
+            let cases = Int.random(in: 0...2_000_000, using: &rng)
+            let m = Machine(settings: Machine.Settings(pollInterval: .seconds(interval), fullRescan: .seconds(lap)))
+            let slice = m.sweepSlice(.incremental, cases: cases, step: 4096)
+            let ticks = Int(max(interval, lap) / interval)
+            #expect(slice >= 1 && slice <= 4096)
+            #expect(slice == 4096 || slice * ticks >= cases, "\(cases) cases, every \(interval) s, lap \(lap) s: \(slice)")
+            #expect(slice == 1 || (slice - 1) * ticks < cases)
+        }
     }
 
     @Test func ticksNeverOverlap() {
@@ -49,7 +129,7 @@ import TicklerCore
         // Second: 4 s drawn with the most jitter, 3 s.
         #expect(m.handle(.timerFired(now: Self.at(34))) == [.pingWatchdog])
         #expect(m.handle(.timerFired(now: Self.at(35))) == [.pingWatchdog, .runTick(.incremental)])
-        #expect(m.handle(.tickFinished(now: Self.at(35), .succeeded, jitter: 0)) == [.journalStoreRecovered, .notifyStatus])
+        #expect(m.handle(.tickFinished(now: Self.at(35), Self.done, jitter: 0)) == [.journalStoreRecovered, .notifyStatus])
         #expect(!m.isStoreDown)
         #expect(m.handle(.timerFired(now: Self.at(64))) == [.pingWatchdog])
         #expect(m.handle(.timerFired(now: Self.at(65))) == [.pingWatchdog, .runTick(.incremental)])
@@ -83,11 +163,11 @@ import TicklerCore
         // Still in the tick: nothing applied, no second tick.
         #expect(m.handle(.timerFired(now: Self.at(31))) == [.pingWatchdog])
         #expect(m.settings == Self.settings)
-        #expect(m.handle(.tickFinished(now: Self.at(32), .succeeded, jitter: 0)) == [.applyConfiguration, .notifyStatus])
+        #expect(m.handle(.tickFinished(now: Self.at(32), Self.done, jitter: 0)) == [.applyConfiguration, .restartSweep, .notifyStatus])
         #expect(m.settings == faster)
-        // New policies see every case at once.
-        #expect(m.handle(.timerFired(now: Self.at(33))) == [.pingWatchdog, .runTick(.full)])
-        _ = m.handle(.tickFinished(now: Self.at(33), .succeeded, jitter: 0))
+        // New policies see every case at once: a catch-up.
+        #expect(m.handle(.timerFired(now: Self.at(33))) == [.pingWatchdog, .runTick(.catchUp)])
+        #expect(m.handle(.tickFinished(now: Self.at(33), Self.done, jitter: 0)) == [.journalCaughtUp, .notifyStatus])
         #expect(m.handle(.timerFired(now: Self.at(37))) == [.pingWatchdog])
         #expect(m.handle(.timerFired(now: Self.at(38))) == [.pingWatchdog, .runTick(.incremental)])
     }
@@ -100,8 +180,8 @@ import TicklerCore
         // The first load is superseded by the file as it is after the second signal.
         #expect(m.handle(.configurationLoaded(Self.settings)) == [.loadConfiguration])
         #expect(m.handle(.timerFired(now: Self.at(301))) == [.pingWatchdog])
-        #expect(m.handle(.configurationLoaded(Self.settings)) == [.applyConfiguration, .notifyStatus])
-        #expect(m.handle(.timerFired(now: Self.at(302))) == [.pingWatchdog, .runTick(.full)])
+        #expect(m.handle(.configurationLoaded(Self.settings)) == [.applyConfiguration, .restartSweep, .notifyStatus])
+        #expect(m.handle(.timerFired(now: Self.at(302))) == [.pingWatchdog, .runTick(.catchUp)])
     }
 
     @Test func aBrokenConfigurationIsRejectedAndTheOldOneStays() {
@@ -120,7 +200,7 @@ import TicklerCore
         #expect(m.handle(.timerFired(now: Self.at(31))) == [.pingWatchdog])
         #expect(m.handle(.reloadRequested) == [])
         #expect(m.handle(.stopRequested) == [])
-        #expect(m.handle(.tickFinished(now: Self.at(32), .succeeded, jitter: 0)) == [.finish])
+        #expect(m.handle(.tickFinished(now: Self.at(32), Self.done, jitter: 0)) == [.finish])
         #expect(m.phase == .stopped)
         #expect(m.handle(.stopBoundPassed) == [])
         #expect(m.handle(.timerFired(now: Self.at(90))) == [.pingWatchdog])
@@ -145,9 +225,9 @@ import TicklerCore
         _ = m.handle(.timerFired(now: Self.at(30)))
         #expect(m.handle(.tickFinished(now: Self.at(30), .storeFileChanged(present: true), jitter: 0)) == [.closeStore, .reopenStore])
         #expect(!m.storeOpen)
-        #expect(m.handle(.storeReopened(now: Self.at(30), replaced: true)) == [.journalStoreReplaced, .runTick(.full)])
+        #expect(m.handle(.storeReopened(now: Self.at(30), replaced: true)) == [.journalStoreReplaced, .restartSweep, .runTick(.catchUp)])
         #expect(m.storeOpen)
-        #expect(m.handle(.tickFinished(now: Self.at(32), .succeeded, jitter: 0)) == [.notifyStatus])
+        #expect(m.handle(.tickFinished(now: Self.at(32), Self.done, jitter: 0)) == [.journalCaughtUp, .notifyStatus])
         #expect(!m.isStoreDown)
     }
 
@@ -173,7 +253,7 @@ import TicklerCore
         #expect(m.handle(.timerFired(now: Self.at(33))) == [.pingWatchdog, .reopenStore])
         // The same file came back (moved away and back): no "replaced", the run's knowledge stands.
         #expect(m.handle(.storeReopened(now: Self.at(33), replaced: false)) == [.runTick(.incremental)])
-        #expect(m.handle(.tickFinished(now: Self.at(33), .succeeded, jitter: 0)) == [.journalStoreRecovered, .notifyStatus])
+        #expect(m.handle(.tickFinished(now: Self.at(33), Self.done, jitter: 0)) == [.journalStoreRecovered, .notifyStatus])
     }
 
     @Test func theWatchdogIsFedOnlyWhileNoTickIsStuck() {
@@ -182,22 +262,19 @@ import TicklerCore
         #expect(m.handle(.timerFired(now: Self.at(39))) == [.pingWatchdog])
         #expect(m.handle(.timerFired(now: Self.at(40))) == [])
         #expect(m.handle(.timerFired(now: Self.at(100))) == [])
-        _ = m.handle(.tickFinished(now: Self.at(100), .succeeded, jitter: 0))
+        _ = m.handle(.tickFinished(now: Self.at(100), Self.done, jitter: 0))
         #expect(m.handle(.timerFired(now: Self.at(101))) == [.pingWatchdog, .runTick(.incremental)])
     }
 
-    @Test func aClockSetBackDoesNotPostponeTheNextTickOrTheFullRescan() {
+    @Test func aClockSetBackDoesNotPostponeTheNextTick() {
         var m = Self.started()
         _ = m.handle(.timerFired(now: Self.at(30)))
-        _ = m.handle(.tickFinished(now: Self.at(30), .succeeded, jitter: 0))
+        _ = m.handle(.tickFinished(now: Self.at(30), Self.done, jitter: 0))
         // Set back an hour: the tick that was due at +60 is not held until +60 comes round again.
         #expect(m.handle(.timerFired(now: Self.at(-3600))) == [.pingWatchdog, .runTick(.incremental)])
-        _ = m.handle(.tickFinished(now: Self.at(-3600), .succeeded, jitter: 0))
+        _ = m.handle(.tickFinished(now: Self.at(-3600), Self.done, jitter: 0))
         #expect(m.handle(.timerFired(now: Self.at(-3571))) == [.pingWatchdog])
         #expect(m.handle(.timerFired(now: Self.at(-3570))) == [.pingWatchdog, .runTick(.incremental)])
-        _ = m.handle(.tickFinished(now: Self.at(-3570), .succeeded, jitter: 0))
-        // The full rescan comes an hour after the jump, not two.
-        #expect(m.handle(.timerFired(now: Self.at(0))) == [.pingWatchdog, .runTick(.full)])
     }
 
     /// Any run of timer readings, the wall clock jumping either way between them, ticks that succeed: a tick
@@ -221,7 +298,7 @@ import TicklerCore
                 #expect(started == due, "interval \(interval), \(previous) → \(now), last start \(lastStart)")
                 if started {
                     lastStart = now
-                    _ = m.handle(.tickFinished(now: now, .succeeded, jitter: 0))
+                    _ = m.handle(.tickFinished(now: now, Self.done, jitter: 0))
                 }
                 previous = now
             }

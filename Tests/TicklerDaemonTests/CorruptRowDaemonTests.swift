@@ -24,8 +24,9 @@ import TicklerTestKit
         let recorded = RecordedEvents()
         let daemon = try await Daemon(options: .init(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(),
                                                      events: recorded.log))
-        for _ in 0..<2 { try await daemon.tick(full: true) }
-        try await daemon.tick(full: false)
+        try await daemon.catchUp()
+        for _ in 0..<2 { try await daemon.evaluateAll() }
+        try await daemon.tick(.incremental)
         // The lanes read the digest, which names the clients of its cases as they are now.
         _ = await daemon.deliverQueued(timeout: .seconds(2))
         #expect(recorded.of(.digestQueued).count == 1)
@@ -36,10 +37,10 @@ import TicklerTestKit
 
         // Mended, then broken again: journaled again, once.
         try await db.write { db in try db.execute(sql: "UPDATE events SET service_method = NULL WHERE id = 'e-pigeon'") }
-        try await daemon.tick(full: false)
+        try await daemon.tick(.incremental)
         try await db.write { db in try db.execute(sql: "UPDATE events SET service_method = 'owl' WHERE id = 'e-pigeon'") }
-        try await daemon.tick(full: false)
-        try await daemon.tick(full: true)
+        try await daemon.tick(.incremental)
+        try await daemon.evaluateAll()
         #expect(recorded.of(.rowSkipped).filter { $0.fields["row"] == "e-pigeon" }.count == 2)
         await daemon.stop(bound: .seconds(2))
     }

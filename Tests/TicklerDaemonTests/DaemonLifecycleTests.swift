@@ -87,14 +87,22 @@ enum FirmFixture {
 }
 
 @Suite(.serialized) struct DaemonLifecycleTests {
-    @Test func readyOnlyAfterTheFirstEvaluationThenReloadAndStopInOrder() async throws {
+    /// READY=1 once the configuration is valid and the store open, before any case is evaluated; the
+    /// catch-up follows, reported in STATUS=, then a reload and a stop, each announced in order.
+    @Test func readyBeforeTheCatchUpThenReloadAndStopInOrder() async throws {
         let dir = try await FirmFixture.directory()
         let notify = NotifySocket()
         let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
         let start = notify.until { $0.hasPrefix("READY=1") }
         #expect(start.first == "EXTEND_TIMEOUT_USEC=90000000\nSTATUS=opening the store")
-        #expect(start.last?.hasPrefix("READY=1\nSTATUS=1 open cases · 1 cycles due · last tick ") == true)
-        // By READY the first evaluation has recorded the catch-up fire.
+        #expect(start.last == "READY=1\nSTATUS=catching up · 0 open cases · no tick yet")
+        let caughtUp = notify.until { $0.hasPrefix("STATUS=") && !$0.hasPrefix("STATUS=catching up") }
+        #expect(caughtUp.last?.hasPrefix("STATUS=1 open cases · 1 cycles due · last tick ") == true, "\(caughtUp)")
+        let done = try DaemonJournalTests.journal(["MESSAGE_ID=\(JournalEvent.caughtUp.messageID)", "_PID=\(daemon.process.processIdentifier)"])
+        #expect(done.count == 1)
+        #expect(done.first?["TICKLER_CASES"] as? String == "1")
+        #expect(done.first?["TICKLER_FIRED"] as? String == "1")
+        // By the end of the catch-up its fire is recorded.
         let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
         #expect(try await store.ledger().filter { $0.outcome == .fired }.map(\.key.step) == [StepIndex(stage: 2)])
 
@@ -155,7 +163,7 @@ enum FirmFixture {
         let notify = NotifySocket()
         let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify, environment: ["WATCHDOG_USEC": "2000000"])
         defer { daemon.signal(SIGKILL) }
-        _ = notify.until { $0.hasPrefix("READY=1") }
+        _ = notify.untilCaughtUp()
         // Alive: pings every second while ticks complete.
         #expect(notify.until({ $0 == "WATCHDOG=1" }, timeout: 60).last == "WATCHDOG=1")
         var unsafe = GRDB.Configuration()
@@ -182,7 +190,7 @@ enum FirmFixture {
         let dir = try await FirmFixture.directory()
         let notify = NotifySocket()
         let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
-        _ = notify.until { $0.hasPrefix("READY=1") }
+        _ = notify.untilCaughtUp()
         let key = FireKey(cycle: CycleKey(policy: "client-update-cadence", subject: SubjectRef(.case, "c0"),
                                           anchor: RFC3339.parse("2026-09-01T16:00:00Z")!), step: StepIndex(stage: 2))
         let entries = try Self.journal(["TICKLER_FIRE_ID=\(key.fireID)", "_PID=\(daemon.process.processIdentifier)"])
@@ -267,7 +275,7 @@ enum FirmFixture {
         let notify = NotifySocket()
         let first = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
         defer { first.signal(SIGKILL) }
-        _ = notify.until { $0.hasPrefix("READY=1") }
+        _ = notify.untilCaughtUp()
         let pid = first.process.processIdentifier
         for once in [false, true] {
             let second = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil, once: once)

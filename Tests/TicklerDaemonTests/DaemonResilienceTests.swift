@@ -15,7 +15,7 @@ import TicklerTestKit
         let dir = try await FirmFixture.directory()
         let notify = NotifySocket()
         let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
-        _ = notify.until { $0.hasPrefix("READY=1") }
+        _ = notify.untilCaughtUp()
         let pid = daemon.process.processIdentifier
         try FileManager.default.moveItem(atPath: dir + "/tickler.db", toPath: dir + "/away.db")
         // Several 1-second ticks fail while it is gone; the status says so.
@@ -75,6 +75,7 @@ import TicklerTestKit
                                      events: recorded.log)
         options.storeBusyTimeout = .milliseconds(100)
         let daemon = try await Daemon(options: options)
+        try await daemon.catchUp()
         let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
         #expect(try await store.ledger().filter { $0.outcome == .fired }.map(\.key.step) == [StepIndex(stage: 1)])
 
@@ -117,6 +118,7 @@ import TicklerTestKit
             return try Daemon.loadChecked(path: path)
         }
         let daemon = try await Daemon(options: options)
+        try await daemon.catchUp()
         let reload = Task { await daemon.reload() }
         await withCheckedContinuation { c in DispatchQueue.global().async { entered.wait(); c.resume() } }
         // The timer's calls come back while the load is blocked (each pings the watchdog). Before this was
@@ -148,6 +150,7 @@ import TicklerTestKit
         let recorded = RecordedEvents()
         let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now },
                                                      notifier: ServiceNotifier(), events: recorded.log))
+        try await daemon.catchUp()
         try FirmFixture.config.replacingOccurrences(of: "store: { sqlite: tickler.db }", with: "store: { sqlite: other.db }")
             .write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
         await daemon.reload()

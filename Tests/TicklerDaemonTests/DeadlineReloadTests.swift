@@ -39,10 +39,10 @@ import TicklerTestKit
         let notify = NotifySocket()
         let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify)
         defer { daemon.signal(SIGKILL) }
-        _ = notify.until { $0.hasPrefix("READY=1") }
+        _ = notify.untilCaughtUp()
         try Self.config(holidays: "[us-federal, 2027-12-22]").write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        _ = notify.until { $0.hasPrefix("READY=1") }
+        _ = notify.untilCaughtUp()
         let moved = try JournalQuery.entries(["_PID=\(daemon.process.processIdentifier)", "MESSAGE_ID=d7c3a9e15b6f4082a4e9c1f3b5d7e820"])
         #expect(moved.count == 1)
         let m = try #require(moved.first)

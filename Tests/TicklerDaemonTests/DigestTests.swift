@@ -36,8 +36,10 @@ final class ManualClock: Sendable {
         let monday = zone.instant(date: LocalDate(year: 2026, month: 11, day: 23), secondOfDay: 0)
         let clock = ManualClock(monday)
         func start() async throws -> Daemon {
-            try await Daemon(options: .init(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(),
-                                            events: EventLog(logger: Logger(label: "digest-test"))))
+            let daemon = try await Daemon(options: .init(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(),
+                                                         events: EventLog(logger: Logger(label: "digest-test"))))
+            try await daemon.catchUp()
+            return daemon
         }
         var daemon = try await start()
         for hour in 0..<(7 * 24) {
@@ -47,7 +49,7 @@ final class ManualClock: Sendable {
                 await daemon.stop(bound: .seconds(5))
                 daemon = try await start()
             }
-            try await daemon.tick(full: false)
+            try await daemon.tick(.incremental)
             _ = await daemon.deliverQueued(timeout: .seconds(10))
         }
         let digests = sink.received().filter { ($0["headers"] as? [String: String])?["X-Tickler-Digest"] != nil }

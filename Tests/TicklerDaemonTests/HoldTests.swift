@@ -22,14 +22,15 @@ import TicklerTestKit
         let clock = ManualClock(RFC3339.parse("2026-11-17T17:00:00Z")!)
         let daemon = try await Daemon(options: .init(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(),
                                                      events: EventLog(logger: Logger(label: "hold-test"))))
+        try await daemon.catchUp()
         let id = try await store.snooze(caseID: "c0", policy: nil, until: RFC3339.parse("2026-11-20T18:00:00Z")!,
                                         reason: "client travelling", by: "test", now: clock.now)
         clock.set(RFC3339.parse("2026-11-17T18:30:00Z")!)  // stage 1 is due, but held
-        try await daemon.tick(full: false)
+        try await daemon.tick(.incremental)
         #expect(try await store.ledger(caseID: "c0").isEmpty)
         #expect(try await store.endHold(id: id, now: clock.now))
         clock.set(RFC3339.parse("2026-11-17T18:31:00Z")!)
-        try await daemon.tick(full: false)
+        try await daemon.tick(.incremental)
         #expect(try await store.ledger(caseID: "c0").map(\.key.step) == [StepIndex(stage: 1)])
     }
 }

@@ -20,6 +20,7 @@ import TicklerStore
         let first = RecordedEvents()
         let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
                                                      events: first.log))
+        try await daemon.catchUp()
         await daemon.stop()
         let fired = first.of(.escalationFired).compactMap { $0.fields["fire_id"] }
         #expect(fired.count == 3)
@@ -32,6 +33,7 @@ import TicklerStore
         let second = RecordedEvents()
         let again = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
                                                     events: second.log))
+        try await again.catchUp()
         let resent = second.of(.escalationFired)
         #expect(Set(resent.compactMap { $0.fields["fire_id"] }) == Set(fired))
         #expect(resent.count == 3)
@@ -50,6 +52,7 @@ import TicklerStore
         let clock = ManualClock(Self.due)
         let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
                                                      events: RecordedEvents().log))
+        try await daemon.catchUp()
         await daemon.stop()
         let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
         let db = try DatabaseQueue(path: dir + "/tickler.db")

@@ -18,6 +18,7 @@ import TicklerStore
                                      events: recorded.log)
         options.storeBusyTimeout = .seconds(600)
         let daemon = try await Daemon(options: options)
+        try await daemon.catchUp()
 
         var unsafe = GRDB.Configuration()
         unsafe.allowsUnsafeTransactions = true  // the lock is held across accesses, as another process would
