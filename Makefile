@@ -113,7 +113,8 @@ preview: build demo-firm
 	.build/debug/tickler plan --config .demo/tickler.yaml | head -25
 	.build/debug/tickler simulate --config .demo/tickler.yaml --from now --to now+7d | head -10
 
-## bench: release build; simulate and plan over a 100k-case firm against sqlite3 reading the same rows.
+## bench: release build; simulate and plan over 100k- and 1M-case firms against sqlite3 reading the same rows,
+## then ticklerd: READY, the catch-up, a tick of 1,000 changed cases and peak RSS at 10k, 100k and 1M.
 bench: release
 	scripts/bench.sh
 	scripts/bench-daemon.py

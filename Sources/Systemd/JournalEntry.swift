@@ -30,11 +30,20 @@ public struct JournalEntry: Sendable, Equatable {
     /// `order_id`, `case-number`, `TICKLER_POLICY` → `TICKLER_ORDER_ID`, `TICKLER_CASE_NUMBER`, `TICKLER_POLICY`:
     /// uppercase, anything but letters and digits becomes `_`, and the `TICKLER_` prefix is added once.
     public static func ticklerFieldName(_ key: String) -> String {
-        var name = String(key.uppercased().unicodeScalars.map { s -> Character in
-            (s.value >= 65 && s.value <= 90) || (s.value >= 48 && s.value <= 57) ? Character(s) : "_"
-        })
-        while name.hasPrefix("_") { name.removeFirst() }
-        if !name.hasPrefix("TICKLER_") { name = "TICKLER_" + name }
-        return String(name.prefix(64))
+        // One pass (every entry names a dozen fields): ASCII letters upper-cased, digits kept, any other
+        // character `_`.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(key.utf8.count + 8)
+        for scalar in key.unicodeScalars {
+            switch scalar.value {
+            case 97...122: bytes.append(UInt8(scalar.value - 32))
+            case 65...90, 48...57: bytes.append(UInt8(scalar.value))
+            default: bytes.append(95)
+            }
+        }
+        let name = bytes.drop { $0 == 95 }
+        let prefix = Array("TICKLER_".utf8)
+        let full = name.starts(with: prefix) ? Array(name) : prefix + name
+        return String(decoding: full.prefix(64), as: UTF8.self)
     }
 }

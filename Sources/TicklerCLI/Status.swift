@@ -59,6 +59,10 @@ struct Status: AsyncParsableCommand {
             let line = "Daemon: last tick \(when) (\(Self.ago(age))), \(health["last_tick_ms"] ?? "?") ms, "
                 + "version \(health["version"] ?? "?")" + (stale ? " — not ticking" : "")
             Output.standard.line(stale && colour ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
+            // The daemon's last tick was a step of its catch-up (after a start, a reload or a restore).
+            if let progress = health["catching_up"], !progress.isEmpty, !stale {
+                Output.standard.line("Daemon is \(progress) evaluated again")
+            }
             if let loaded = health["config_loaded_at"].flatMap(RFC3339.parse) {
                 let head = "Configuration loaded " + zone.format(loaded).prefix(16).replacingOccurrences(of: "T", with: " ") + ": "
                 var path = health["config"] ?? "?"

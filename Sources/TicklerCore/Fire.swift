@@ -1,6 +1,8 @@
 /// A step that fires: recorded once in the ledger, then delivered at `deliverAt`.
 public struct Fire: Sendable, Equatable {
-    public var key: FireKey
+    /// The step's key, and its id (computed once: it is a digest, and every write and entry names it).
+    public let key: FireKey
+    public let fireID: String
     public var caseID: String
     public var caseNumber: String
     /// When the step came due.
@@ -19,6 +21,7 @@ public struct Fire: Sendable, Equatable {
     public init(key: FireKey, caseID: String, caseNumber: String, due: Instant, firedAt: Instant, deliverAt: Instant,
                 action: Stage.Action, recipients: [String], channels: [String], redirectedFrom: [String] = []) {
         self.key = key
+        fireID = key.fireID
         self.caseID = caseID
         self.caseNumber = caseNumber
         self.due = due
@@ -30,7 +33,6 @@ public struct Fire: Sendable, Equatable {
         self.redirectedFrom = redirectedFrom
     }
 
-    public var fireID: String { key.fireID }
     public var policy: String { key.cycle.policy }
     public var subject: SubjectRef { key.cycle.subject }
 }

@@ -20,7 +20,31 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         let day = seconds.floorDiv(86_400)
         let sod = Int(seconds - day * 86_400)
         let date = LocalDate(dayNumber: Int(day))
-        return date.iso8601 + "T" + TimeOfDay(minuteOfDay: sod / 60).hhmm + ":" + pad2(sod % 60) + "Z"
+        let (y, m, d) = date.components
+        guard y >= 0 && y < 10_000 else {
+            return date.iso8601 + "T" + TimeOfDay(minuteOfDay: sod / 60).hhmm + ":" + pad2(sod % 60) + "Z"
+        }
+        // Written byte by byte: every ledger row, queued delivery and journal entry holds several.
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func put(_ i: Int, _ v: Int) {
+                out[i] = UInt8(48 + v / 10)
+                out[i + 1] = UInt8(48 + v % 10)
+            }
+            put(0, y / 100)
+            put(2, y % 100)
+            out[4] = 45  // -
+            put(5, m)
+            out[7] = 45
+            put(8, d)
+            out[10] = 84  // T
+            put(11, sod / 3600)
+            out[13] = 58  // :
+            put(14, sod / 60 % 60)
+            out[16] = 58
+            put(17, sod % 60)
+            out[19] = 90  // Z
+            return 20
+        }
     }
 
     public var description: String { rfc3339 }

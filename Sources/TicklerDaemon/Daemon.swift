@@ -220,7 +220,7 @@ public actor Daemon {
         await deliveries.drain(timeout: timeout)
     }
 
-    /// Ticks started since the daemon was made (the first evaluation is the first).
+    /// Ticks started since the daemon was made.
     var tickCount: Int { ticks }
 
     // MARK: Actions

@@ -37,8 +37,13 @@ extension Daemon {
             forgetStoreState()
             return .restored
         }
+        // The catch-up's first step: every case is read by the sweep after this point, so what the feed holds
+        // up to here needs no evaluation of its own (at a first start, the whole import).
+        let firstStep = kind == .catchUp && sweep.cursor == nil && sweep.done == 0
+        if firstStep { feed = max(feed, changes.generation) }
         let due = try await store.dueCases(at: now, limit: Self.batch)
-        var taken = changes.cases.union(due)
+        var taken = Set(due)
+        if !firstStep { taken.formUnion(changes.cases) }
         if sweep.total == nil { sweep.total = try await store.caseCount() }
         let slice = machine.sweepSlice(kind, cases: sweep.total ?? 0, step: options.sweepStep)
         // The sweep's slice is read first; the changed and due cases it holds are evaluated with it, once.
@@ -47,7 +52,8 @@ extension Daemon {
         let lapEnded = next == nil
         try await evaluate(taken: Array(taken), swept: swept, changes: changes, lapEnded: lapEnded, now: now, started: started)
         sweep.advance(to: next, swept: swept.cases.count)
-        let more = changes.more || due.count == Self.batch || (kind == .catchUp && !lapEnded)
+        try await saveHealth(catchingUp: kind == .catchUp && !lapEnded)
+        let more = (changes.more && !firstStep) || due.count == Self.batch || (kind == .catchUp && !lapEnded)
         return .done(more: more)
     }
 
@@ -83,6 +89,8 @@ extension Daemon {
     static let rescanStep = 4096
     /// The most changed cases (feed entries) and due cases a tick takes; the rest are the next tick's.
     static let batch = 4096
+    /// The most feed entries a tick prunes.
+    static let pruneStep = 50_000
 
     /// The body of a tick: evaluates the sweep's slice and the `taken` cases (changed or due), records and
     /// journals what fires, and sets each evaluated case's next wake with its fires.
@@ -111,12 +119,11 @@ extension Daemon {
         }
         covered.formUnion(bad.map(\.caseID))
         reportBadRows(bad, caseIDs: covered)
-        feed = changes.through
-        if lapEnded {
-            // Every case has been evaluated since these entries were written; the feed need not keep them.
-            // (One daemon per SQLite store: a store shared by several instances would prune by the slowest.)
-            try await store.pruneChanges(through: changes.through)
-        }
+        feed = max(feed, changes.through)
+        // What this run has read of the feed is not read again (a restart catches up over every case), so it
+        // goes, a bounded number of entries a tick. (One daemon per SQLite store: a store shared by several
+        // instances would prune by the slowest reader.)
+        try await store.pruneChanges(through: feed, limit: Self.pruneStep)
         var digests = 0
         if let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != lastDigestDay {
             digests = try await queueDigests(day, digest, now: now)
@@ -139,10 +146,15 @@ extension Daemon {
         metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: health.pending,
                      errors: deliveryErrors)
         if let file = config.metrics { writeMetrics(file) }
-        try await store.saveHealth(["last_tick_at": now.rfc3339, "last_tick_fired": "\(recorded)",
-                                    "open_cases": "\(openCases.count)", "deliveries_pending": "\(health.pending)",
-                                    "delivery_errors": "\(deliveryErrors)", "last_tick_ms": "\(elapsed)",
-                                    "catching_up": sweep.catchingUpText(machine.isCatchingUp) ?? "",
+    }
+
+    /// Saves the daemon's health as of the tick just done (`tickler status` reads it).
+    func saveHealth(catchingUp: Bool) async throws {
+        guard let t = lastTick else { return }
+        try await store.saveHealth(["last_tick_at": t.at.rfc3339, "last_tick_fired": "\(t.fired)",
+                                    "open_cases": "\(openCases.count)", "deliveries_pending": "\(deliveryHealth.pending)",
+                                    "delivery_errors": "\(deliveryErrors)", "last_tick_ms": "\(t.milliseconds)",
+                                    "catching_up": sweep.catchingUpText(catchingUp) ?? "",
                                     "version": TicklerVersion.string,
                                     "config": URL(fileURLWithPath: options.configPath).standardizedFileURL.path,
                                     "config_loaded_at": configLoadedAt.rfc3339, "pid": "\(getpid())"])

@@ -27,7 +27,6 @@ actor DeliveryLane {
     /// When to look at the queue, what an attempt's result means, when the channel is down.
     private var state: LaneStateMachine
     private var stopping = false
-    private(set) var busy = false
     private var jitter = SystemRandomNumberGenerator()
     /// Deliveries claimed at once.
     static let batch = 10
@@ -98,8 +97,6 @@ actor DeliveryLane {
             else { return nil }
             return idle
         }
-        busy = true
-        defer { busy = false }
         for (k, d) in due.enumerated() {
             if stopping {
                 // What this lane claimed and will not send is free for the next lane at once.

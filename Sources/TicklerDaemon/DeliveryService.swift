@@ -30,8 +30,12 @@ final class DeliveryService: Sendable {
     /// Whether any lane recorded an attempt since the last call.
     func takeActivity() -> Bool { attempted.take() }
 
+    /// The lanes' run loops, started by `start` and awaited by `stop`.
+    private let running = Mutex<[Task<Void, Never>]>([])
+
     func start() {
-        for lane in lanes { Task { await lane.run() } }
+        let tasks = lanes.map { lane in Task { await lane.run() } }
+        running.withLock { $0 += tasks }
     }
 
     /// New deliveries were queued: lanes that are asleep look now.
@@ -55,12 +59,25 @@ final class DeliveryService: Sendable {
     /// cut off by the bound is sent again at the next start, with the same idempotency key).
     func stop(bound: Duration) async {
         for lane in lanes { await lane.stop() }
-        let deadline = ContinuousClock.now + bound
-        while ContinuousClock.now < deadline {
-            var busy = false
-            for lane in lanes where await lane.busy { busy = true }
-            if !busy { return }
-            try? await Task.sleep(for: .milliseconds(20))
+        let tasks = running.withLock { t in
+            defer { t = [] }
+            return t
+        }
+        if tasks.isEmpty { return }
+        // Returns when every run loop has ended (each ends after the send it has in flight) or when the
+        // bound passes, whichever comes first: the end of the lanes is awaited, not polled.
+        let first = FirstCall()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let resume: @Sendable () -> Void = { if first.take() { done.resume() } }
+            let bounded = Task {
+                try? await Task.sleep(for: bound)
+                resume()
+            }
+            Task {
+                for t in tasks { await t.value }
+                bounded.cancel()
+                resume()
+            }
         }
     }
 }
@@ -73,6 +90,13 @@ final class ActivityFlag: Sendable {
 
     /// Whether it was raised since the last take.
     func take() -> Bool { value.withLock { v in defer { v = false }; return v } }
+}
+
+/// True for the first caller only: of two events, the one that came first acts.
+final class FirstCall: Sendable {
+    private let called = Mutex(false)
+
+    func take() -> Bool { called.withLock { c in defer { c = true }; return !c } }
 }
 
 /// The deliveries being sent right now, across every lane of every configuration: after a reload the new

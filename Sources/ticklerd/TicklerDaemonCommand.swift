@@ -6,8 +6,8 @@ import TicklerConfig
 import TicklerCore
 import TicklerDaemon
 
-/// `ticklerd`: the follow-up and escalation daemon. Under systemd (`Type=notify`) it reports READY only
-/// after the configuration is valid, the store is migrated and the first evaluation is done.
+/// `ticklerd`: the follow-up and escalation daemon. Under systemd (`Type=notify`) it reports READY once
+/// the configuration is valid and the store is migrated; the catch-up over every case follows.
 @main
 struct TicklerDaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +18,7 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
     @Option(help: "The configuration file.")
     var config = "/etc/tickler/tickler.yaml"
 
-    @Flag(help: "Run one evaluation, record and journal what fires, send what is due, and exit.")
+    @Flag(help: "Catch up (evaluate every case), record and journal what fires, send what is due, and exit.")
     var once = false
 
     @Option(name: .customLong("deliver-timeout"),

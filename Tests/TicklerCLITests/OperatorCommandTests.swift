@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TicklerStore
 import TicklerTestKit
 
 /// The operator's commands against a fixed firm whose backlog `ticklerd --once` has recorded: exact JSON,
@@ -53,7 +54,7 @@ import TicklerTestKit
         (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
     }
 
-    @Test func statusGivesTheBacklogExactlyAsJSONAndFitsEightyColumns() throws {
+    @Test func statusGivesTheBacklogExactlyAsJSONAndFitsEightyColumns() async throws {
         let dir = try firmDirectory()
         let r = try TicklerBinary.run(["status", "--config", dir + "/tickler.yaml", "--at", Self.at, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -76,6 +77,16 @@ import TicklerTestKit
         #expect(table.stdout.contains("client-update-cadence"))
         #expect(table.stdout.contains("Pat Paralegal (p1)"))
         #expect(table.stdout.contains("Oldest unanswered inbound: case N-2, since 2026-10-05 (57 days)"))
+        // `--once` caught up before it stopped.
+        #expect(daemon?["catching_up"] == "")
+        #expect(!table.stdout.contains("catching up"))
+
+        // A daemon whose last tick was a step of its catch-up says how far it had come.
+        let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
+        try await store.saveHealth(["catching_up": "catching up: 4,096 of 1,000,000 cases", "last_tick_at": Self.at])
+        let catching = try TicklerBinary.run(["status", "--config", dir + "/tickler.yaml", "--at", Self.at])
+        #expect(catching.stdout.contains("\nDaemon is catching up: 4,096 of 1,000,000 cases evaluated again\n"), "\(catching.stdout)")
+        #expect(catching.lines.allSatisfy { $0.count <= 80 })
     }
 
     @Test func historyListsFiresSkippedStepsAndDeliveries() throws {
