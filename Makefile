@@ -6,9 +6,9 @@ PREFIX      ?= /usr/local
 DESTDIR     ?=
 BINDIR      := $(DESTDIR)$(PREFIX)/bin
 SYSCONFDIR  ?= $(DESTDIR)/etc/tickler
-DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 python3-venv libsystemd-dev libcurl4-openssl-dev openssl pkg-config systemd systemd-container debootstrap scdoc man-db groff-base
+DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 python3-venv libsystemd-dev libcurl4-openssl-dev openssl pkg-config systemd systemd-container debootstrap scdoc man-db groff-base postgresql-15
 
-.PHONY: all deps journald testenv build release check test fuzz e2e demo demo-firm preview bench man install clean
+.PHONY: all deps journald testenv postgres build release check test fuzz e2e demo demo-firm preview bench man install clean
 
 all: build
 
@@ -46,6 +46,11 @@ testenv: deps
 	@$(TESTENV)/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { \
 		python3 -m venv $(TESTENV) && $(TESTENV)/bin/pip install --quiet --disable-pip-version-check aiosmtpd; }
 
+## postgres: the PostgreSQL server the tests use, started unless it answers: a cluster of the tests' own
+## (scripts/testing/postgres.sh), owned by an unprivileged user, on 127.0.0.1:55432 with a password.
+postgres: deps
+	@scripts/testing/postgres.sh start
+
 build: deps
 	$(SWIFT) build
 
@@ -55,7 +60,7 @@ release: deps
 
 ## check: the fast suite alone (no e2e, no Heavy* suites, no fuzzing): under two minutes once built.
 HEAVY := Heavy
-check: deps journald testenv
+check: deps journald testenv postgres
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip $(HEAVY)
 
@@ -63,7 +68,7 @@ check: deps journald testenv
 ## fast suite, the Heavy* suites (kill storms, large change sets) on their own one at a time, and each
 ## fuzz target for CI_FUZZ_SECONDS.
 CI_FUZZ_SECONDS ?= 10
-test: deps journald testenv
+test: deps journald testenv postgres
 	$(SWIFT) build --build-tests
 	scripts/e2e-nspawn.sh
 	$(SWIFT) test --skip-build --skip $(HEAVY)

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: time, calendars, policies, the evaluator. Foundation only.
@@ -31,13 +32,15 @@ let package = Package(
             dependencies: ["TicklerCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
-        // Case store (SQLite through GRDB), ledger, import.
+        // Case store (SQLite through GRDB, PostgreSQL through postgres-nio), ledger, import.
         .target(
             name: "TicklerStore",
             dependencies: [
                 "TicklerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -112,7 +115,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TicklerStoreTests",
-            dependencies: ["TicklerStore", "TicklerTestKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TicklerStore", "TicklerTestKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI", "TicklerTestKit"], swiftSettings: strict),

@@ -19,7 +19,7 @@ struct AckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.loadConfiguration()
-        let store = try options.openStore(config)
+        let store = try await options.openStore(config)
         let now = try TimeArgument.parse(at ?? "now", option: "--at", zone: config.defaultCalendar.zone, now: TimeArgument.wallClock)
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw CommandFailure.invalid("error: --reason must say why") }
         guard let fire = try await store.ledgerEntry(fireID: fireID), fire.outcome == .fired else {

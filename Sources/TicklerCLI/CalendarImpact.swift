@@ -30,7 +30,7 @@ struct CalendarImpact: AsyncParsableCommand {
         guard ["text", "json"].contains(format) else { throw CommandFailure.usage("--format must be text or json") }
         let before = try CommonOptions.loadConfiguration(path: old)
         let after = try CommonOptions.loadConfiguration(path: new)
-        let db = try CommonOptions.openStore(override: store, configuration: after)
+        let db = try await CommonOptions.openStore(override: store, configuration: after)
         let now = try TimeArgument.parse(at, option: "--at", zone: after.defaultCalendar.zone, now: TimeArgument.wallClock)
         let snapshot: StoreSnapshot
         do { snapshot = try await db.snapshot(caseIDs: nil, detail: .evaluation, people: false) } catch {

@@ -9,7 +9,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "The configuration file.")
     var config: String = "/etc/tickler/tickler.yaml"
 
-    @Option(help: "A SQLite store file to use instead of the configuration's store.")
+    @Option(help: "A SQLite store file or a postgres:// URL to use instead of the configuration's store.")
     var store: String?
 
     /// The validated configuration, or exit 1 with every located error.
@@ -24,24 +24,32 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// The store named by `--store`, else by the configuration; exit 3 when it cannot be opened.
-    func openStore(_ configuration: Configuration?, create: Bool = false) throws -> SQLiteCaseStore {
-        try Self.openStore(override: store, configuration: configuration, create: create)
+    func openStore(_ configuration: Configuration?, create: Bool = false) async throws -> any FirmStore {
+        try await Self.openStore(override: store, configuration: configuration, create: create)
     }
 
-    static func openStore(override store: String?, configuration: Configuration?, create: Bool = false) throws -> SQLiteCaseStore {
-        let path: String
+    static func openStore(override store: String?, configuration: Configuration?, create: Bool = false) async throws -> any FirmStore {
+        let location: StoreLocation
         if let s = store {
             if s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") {
-                throw CommandFailure.unavailable("PostgreSQL stores are not supported by this version of tickler")
+                switch PostgresURL.parse(s) {
+                case .success(let url):
+                    // The password is the configuration's store credential, when it names one.
+                    var credential: String?
+                    if let configuration, case .postgres(_, let c) = configuration.store { credential = c }
+                    location = .postgres(url, passwordCredential: credential)
+                case .failure(let problem): throw CommandFailure.usage("error: --store: \(problem)")
+                }
+            } else {
+                location = .sqlite(path: s)
             }
-            path = s
-        } else if let configuration, case .sqlite(let p) = configuration.store {
-            path = p
+        } else if let configuration {
+            location = configuration.store
         } else {
             throw CommandFailure.invalid("no store: pass --store or a --config that names one")
         }
         do {
-            return try SQLiteCaseStore(path: path, create: create)
+            return try await StoreOpener.open(location, create: create, instance: "tickler-\(getpid())")
         } catch {
             throw CommandFailure.unavailable(error.message)
         }

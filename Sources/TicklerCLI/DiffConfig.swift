@@ -38,7 +38,7 @@ struct DiffConfig: AsyncParsableCommand {
         let start = try TimeArgument.parse(from, option: "--from", zone: zone, now: TimeArgument.wallClock)
         let end = try to.map { try TimeArgument.parse($0, option: "--to", zone: zone, now: start) } ?? start.adding(seconds: 30 * 86_400)
         guard start < end else { throw CommandFailure.usage("--to must be after --from") }
-        let db = try CommonOptions.openStore(override: store, configuration: after)
+        let db = try await CommonOptions.openStore(override: store, configuration: after)
         let json = format == "json"
         let totals = DiffTotals()
         do {

@@ -19,7 +19,7 @@ struct History: AsyncParsableCommand {
     func run() async throws {
         guard ["table", "json"].contains(format) else { throw CommandFailure.usage("--format must be table or json") }
         let config = try options.loadConfiguration()
-        let store = try options.openStore(config)
+        let store = try await options.openStore(config)
         let zone = config.defaultCalendar.zone
         let from = try since.map { try TimeArgument.parse($0, option: "--since", zone: zone, now: TimeArgument.wallClock) }
         let entries: [LedgerEntry]
@@ -63,7 +63,7 @@ struct History: AsyncParsableCommand {
         }
     }
 
-    private func caseNumbers(_ store: SQLiteCaseStore, _ ids: Set<String>) async throws -> [String: String] {
+    private func caseNumbers(_ store: any FirmStore, _ ids: Set<String>) async throws -> [String: String] {
         if ids.isEmpty { return [:] }
         let snap = try await store.snapshot(caseIDs: Array(ids), detail: .evaluation, people: false)
         return Dictionary(snap.cases.map { ($0.id, $0.number) }, uniquingKeysWith: { a, _ in a })

@@ -19,7 +19,7 @@ enum HoldBounds {
     }
 
     /// The case, with its computed deadlines; exit 1 when there is no such case.
-    static func loadCase(_ id: String, store: SQLiteCaseStore, config: Configuration) async throws -> CaseSnapshot {
+    static func loadCase(_ id: String, store: any FirmStore, config: Configuration) async throws -> CaseSnapshot {
         let snapshot: StoreSnapshot
         do { snapshot = try await store.snapshot(caseIDs: [id], detail: .evaluation, people: true) } catch {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")

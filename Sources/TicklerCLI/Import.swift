@@ -41,7 +41,7 @@ struct Import: AsyncParsableCommand {
             progress.update(i + 1)
         }
         progress.finish()
-        let store = try options.openStore(config, create: true)
+        let store = try await options.openStore(config, create: true)
         let result: Result<Int, ImportRejected>
         if Output.stderrIsTerminal { FileHandle.standardError.write(Data("checking and writing \(batch.recordCount) records…".utf8)) }
         do {

@@ -41,7 +41,7 @@ struct Plan: AsyncParsableCommand {
         var timer = PhaseTimer()
         let config = try options.loadConfiguration()
         let now = try TimeArgument.parse(at, option: "--at", zone: config.defaultCalendar.zone, now: TimeArgument.wallClock)
-        let store = try options.openStore(config)
+        let store = try await options.openStore(config)
         let json = format == "json"
         let totals = PlanTotals(json: json)
         do {

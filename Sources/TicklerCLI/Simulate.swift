@@ -38,7 +38,7 @@ struct Simulate: AsyncParsableCommand {
         let start = try TimeArgument.parse(from, option: "--from", zone: zone, now: now)
         let end = try TimeArgument.parse(to, option: "--to", zone: zone, now: now)
         guard start <= end else { throw CommandFailure(message: "error: --from must not be after --to", exitCode: 2) }
-        let store = try options.openStore(config)
+        let store = try await options.openStore(config)
         timer.mark("open")
         let runs = SortedRuns()
         do {

@@ -19,7 +19,7 @@ struct SnoozeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.loadConfiguration()
-        let store = try options.openStore(config)
+        let store = try await options.openStore(config)
         let now = try TimeArgument.parse(at ?? "now", option: "--at", zone: config.defaultCalendar.zone, now: TimeArgument.wallClock)
         let end = try TimeArgument.parse(until, option: "--until", zone: config.defaultCalendar.zone, now: now)
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw CommandFailure.invalid("error: --reason must say why") }
@@ -51,7 +51,7 @@ struct SnoozesCommand: AsyncParsableCommand {
     func run() async throws {
         guard ["table", "json"].contains(format) else { throw CommandFailure.usage("--format must be table or json") }
         let config = try options.loadConfiguration()
-        let store = try options.openStore(config)
+        let store = try await options.openStore(config)
         let zone = config.defaultCalendar.zone
         let now = try TimeArgument.parse(at ?? "now", option: "--at", zone: zone, now: TimeArgument.wallClock)
         let holds = try await store.holds(caseID: caseID, now: now, all: all)
@@ -87,7 +87,7 @@ struct UnsnoozeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.loadConfiguration()
-        let store = try options.openStore(config)
+        let store = try await options.openStore(config)
         let now = try TimeArgument.parse(at ?? "now", option: "--at", zone: config.defaultCalendar.zone, now: TimeArgument.wallClock)
         guard try await store.endHold(id: id, now: now) else {
             throw CommandFailure.invalid("error: no snooze or ack \(id) in force")

@@ -17,7 +17,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         guard ["table", "json"].contains(format) else { throw CommandFailure.usage("--format must be table or json") }
         let config = try options.loadConfiguration()
-        let store = try options.openStore(config)
+        let store = try await options.openStore(config)
         let zone = config.defaultCalendar.zone
         let now = try TimeArgument.parse(at, option: "--at", zone: zone, now: TimeArgument.wallClock)
         var report: StatusReport

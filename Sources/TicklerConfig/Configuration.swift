@@ -45,6 +45,16 @@ public struct Configuration: Sendable {
 public enum StoreLocation: Sendable, Equatable {
     /// A SQLite file (the embedded default).
     case sqlite(path: String)
+    /// A PostgreSQL database, its password in the credential named (none: the server asks for none).
+    case postgres(PostgresURL, passwordCredential: String?)
+
+    /// How it is named in messages (a PostgreSQL URL without any secret).
+    public var description: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url, _): url.description
+        }
+    }
 }
 
 public struct PollSettings: Sendable, Equatable {
@@ -62,8 +72,12 @@ public struct PollSettings: Sendable, Equatable {
 /// A secret named by a channel (`password_credential`, `secret_credential`).
 public struct CredentialReference: Sendable, Equatable {
     public var name: String
+    /// The channel that names it, or `store` for the store's password.
     public var channel: String
     public var location: SourceLocation
+
+    /// What names it, in messages.
+    var owner: String { channel == "store" ? "the store" : "channel '\(channel)'" }
 }
 
 extension Configuration {
@@ -74,10 +88,10 @@ extension Configuration {
                                    secret: (String) throws -> String) -> [Diagnostic] {
         credentials.filter { channels?.contains($0.channel) ?? true }.compactMap { ref in
             do {
-                if try secret(ref.name).isEmpty { return ref.location.error("credential '\(ref.name)' of channel '\(ref.channel)' is empty") }
+                if try secret(ref.name).isEmpty { return ref.location.error("credential '\(ref.name)' of \(ref.owner) is empty") }
                 return nil
             } catch {
-                return ref.location.error("\(error) (channel '\(ref.channel)')")
+                return ref.location.error("\(error) (\(ref.owner))")
             }
         }
     }

@@ -122,9 +122,27 @@ public enum ConfigurationLoader {
 
         var store = StoreLocation.sqlite(path: resolve("/var/lib/tickler/tickler.db", against: directory))
         let storeLocation = reader.location(top["store"])
-        if let n = top["store"], let f = reader.mapping(n, "store", allowed: ["sqlite"], required: ["sqlite"]),
-           let sn = f["sqlite"], let p = reader.string(sn, "sqlite") {
-            store = .sqlite(path: resolve(p, against: directory))
+        if let n = top["store"], let f = reader.mapping(n, "store", allowed: ["sqlite", "postgres", "password_credential"]) {
+            if f["sqlite"] != nil && f["postgres"] != nil {
+                reader.error(n, "store names both sqlite and postgres: give one")
+            } else if let sn = f["sqlite"] {
+                if let p = reader.string(sn, "sqlite") { store = .sqlite(path: resolve(p, against: directory)) }
+                if let c = f["password_credential"] { reader.error(c, "password_credential is for a postgres store") }
+            } else if let pn = f["postgres"] {
+                var credential: String?
+                if let c = f["password_credential"], let name = reader.string(c, "password_credential") {
+                    credential = name
+                    credentials.append(CredentialReference(name: name, channel: "store", location: reader.location(c)))
+                }
+                if let text = reader.string(pn, "postgres") {
+                    switch PostgresURL.parse(text) {
+                    case .success(let url): store = .postgres(url, passwordCredential: credential)
+                    case .failure(let problem): reader.error(pn, "postgres: \(problem)")
+                    }
+                }
+            } else {
+                reader.error(n, "store needs sqlite (a file) or postgres (a URL)")
+            }
         }
 
         var poll = PollSettings()

@@ -68,5 +68,25 @@ extension SQLiteCaseStore: EvaluationSource {
 /// Where a walk over the firm stands: just after a case, in the store's id order. Opaque; it may stand for
 /// a case whose id cannot be read.
 public struct CaseCursor: Sendable, Equatable {
-    let key: CaseKey
+    private enum Position: Sendable, Equatable {
+        /// SQLite's order of the id column (storage class, then bytes): it may hold an id that is not text.
+        case sqlite(CaseKey)
+        /// PostgreSQL's: ids are text, ordered by their bytes (`COLLATE "C"`).
+        case text(String)
+    }
+
+    private let position: Position
+
+    init(_ key: CaseKey) { position = .sqlite(key) }
+    init(id: String) { position = .text(id) }
+
+    var key: CaseKey? {
+        if case .sqlite(let k) = position { return k }
+        return nil
+    }
+
+    var id: String? {
+        if case .text(let id) = position { return id }
+        return nil
+    }
 }

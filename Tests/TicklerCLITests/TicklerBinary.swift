@@ -22,17 +22,18 @@ enum TicklerBinary {
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
-    static func run(_ arguments: [String]) throws -> Result { try run(url, arguments) }
+    static func run(_ arguments: [String], env: [String: String] = [:]) throws -> Result { try run(url, arguments, env: env) }
 
     /// `ticklerd`, built beside `tickler`.
     static func daemon(_ arguments: [String]) throws -> Result {
         try run(url.deletingLastPathComponent().appendingPathComponent("ticklerd"), arguments)
     }
 
-    static func run(_ executable: URL, _ arguments: [String]) throws -> Result {
+    static func run(_ executable: URL, _ arguments: [String], env: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
+        if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -1,0 +1,177 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TicklerCore
+
+/// The store on PostgreSQL, shared by several `ticklerd` instances and the `tickler` commands: the same
+/// logical schema and interfaces as the SQLite store. Every decision that needs "now" for legal time asks
+/// the database (`tickler_now()`), so instances on hosts whose clocks disagree agree on what is due.
+public final class PostgresCaseStore: Sendable {
+    public let settings: PostgresSettings
+    /// This process's name in claims, leases and `tickler_instances`.
+    public let instance: String
+    let client: PostgresClient
+    private let running: Task<Void, Never>
+    static let logger = Logger(label: "tickler.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Connects, and applies the migrations not yet applied (once, whatever the number of instances starting
+    /// at the same moment). Fails with the server's reason when the database cannot be reached.
+    public init(_ settings: PostgresSettings, instance: String) async throws(StoreUnavailable) {
+        self.settings = settings
+        self.instance = instance
+        var config = PostgresClient.Configuration(
+            host: settings.host, port: settings.port, username: settings.user, password: settings.password,
+            database: settings.database, tls: Self.tls(settings))
+        config.options.connectTimeout = settings.connectTimeout
+        config.options.maximumConnections = settings.maximumConnections
+        config.options.minimumConnections = 0
+        config.options.keepAliveBehavior = .init(frequency: .seconds(15))
+        let startup = [
+            ("application_name", String(settings.applicationName.prefix(63))),
+            ("idle_in_transaction_session_timeout", "\(settings.idleInTransactionTimeout.milliseconds)"),
+            ("statement_timeout", "\(settings.statementTimeout.milliseconds)"),
+            ("TimeZone", "UTC"),
+        ]
+        config.options.additionalStartupParameters = startup
+        let client = PostgresClient(configuration: config, backgroundLogger: Self.logger)
+        self.client = client
+        running = Task { await client.run() }
+        // The first connection is made directly, not through the pool: its failure says why (a refused
+        // password, no route), where the pool would only say it gave up. The migrations run on it.
+        do {
+            var direct = PostgresConnection.Configuration(
+                host: settings.host, port: settings.port, username: settings.user, password: settings.password,
+                database: settings.database, tls: try Self.connectionTLS(settings))
+            direct.options.connectTimeout = .milliseconds(settings.connectTimeout.milliseconds)
+            direct.options.additionalStartupParameters = startup
+            let connection = try await PostgresConnection.connect(configuration: direct, id: 0, logger: Self.logger)
+            do {
+                try await Self.migrate(connection)
+                try? await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch {
+            running.cancel()
+            throw StoreUnavailable("cannot open the store at \(settings.displayURL): \(Self.describe(error))")
+        }
+    }
+
+    /// Closes every connection; later calls fail.
+    public func close() async {
+        running.cancel()
+        await running.value
+    }
+
+    private static func connectionTLS(_ s: PostgresSettings) throws -> PostgresConnection.Configuration.TLS {
+        switch s.tls {
+        case .disable: return .disable
+        case .prefer, .require, .verifyFull:
+            var c = TLSConfiguration.makeClientConfiguration()
+            if let ca = s.rootCertificate { c.trustRoots = .file(ca) }
+            if s.tls != .verifyFull { c.certificateVerification = .none }
+            let context = try NIOSSLContext(configuration: c)
+            return s.tls == .prefer ? .prefer(context) : .require(context)
+        }
+    }
+
+    private static func tls(_ s: PostgresSettings) -> PostgresClient.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let ca = s.rootCertificate { tls.trustRoots = .file(ca) }
+        switch s.tls {
+        case .disable: return .disable
+        case .prefer:
+            tls.certificateVerification = .none
+            return .prefer(tls)
+        case .require:
+            tls.certificateVerification = .none
+            return .require(tls)
+        case .verifyFull: return .require(tls)
+        }
+    }
+
+    /// Applies, under the migrations' advisory lock (held to the end of the transaction), each migration not
+    /// recorded in `tickler_migrations`.
+    private static func migrate(_ c: PostgresConnection) async throws {
+        try await c.query("BEGIN", logger: Self.logger)
+        do {
+            try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: Self.logger)
+            try await c.query("CREATE TABLE IF NOT EXISTS tickler_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                              logger: Self.logger)
+            var applied = Set<String>()
+            for try await name in try await c.query("SELECT name FROM tickler_migrations", logger: Self.logger).decode(String.self) {
+                applied.insert(name)
+            }
+            for m in PostgresSchema.migrations where !applied.contains(m.name) {
+                for statement in PostgresSchema.statements(m.sql) {
+                    try await c.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger)
+                }
+                try await c.query("INSERT INTO tickler_migrations (name) VALUES (\(m.name))", logger: Self.logger)
+            }
+            try await c.query("COMMIT", logger: Self.logger)
+        } catch {
+            _ = try? await c.query("ROLLBACK", logger: Self.logger)
+            throw error
+        }
+    }
+
+    /// Runs `body` in one transaction (READ COMMITTED: each statement sees what was committed before it)
+    /// on one connection; rolled back when it throws.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { c in
+            try await c.query("BEGIN", logger: Self.logger)
+            do {
+                let value = try await body(c)
+                try await c.query("COMMIT", logger: Self.logger)
+                return value
+            } catch {
+                _ = try? await c.query("ROLLBACK", logger: Self.logger)
+                throw error
+            }
+        }
+    }
+
+    /// Runs one statement, outside any transaction, and returns its rows.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await client.withConnection { c in try await c.query(query, logger: Self.logger).collect() }
+    }
+
+    /// The database's "now": legal time for every instance.
+    public func databaseNow() async throws -> Instant {
+        let rows = try await rows("SELECT tickler_now()")
+        return Instant(try rows[0].decode(Date.self))
+    }
+
+    /// The server's own words (`password authentication failed for user "tickler"`), or the client's
+    /// (`connection refused`): never SQL, its arguments, or a password.
+    public static func describe(_ error: any Error) -> String {
+        if let e = error as? StoreUnavailable { return e.message }
+        if let e = error as? PSQLError {
+            if let message = e.serverInfo?[.message] {
+                let state = e.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                return message + state
+            }
+            if let underlying = e.underlying { return "\(e.code): \(describeUnderlying(underlying))" }
+            return "\(e.code)"
+        }
+        return describeUnderlying(error)
+    }
+
+    private static func describeUnderlying(_ error: any Error) -> String {
+        if let e = error as? IOError { return "\(e.description)" }
+        if let e = error as? NIOConnectionError {
+            return e.connectionErrors.first.map { "cannot connect: \(describeUnderlying($0.error))" } ?? "cannot connect"
+        }
+        if error is ChannelError { return "connection: \(error)" }
+        if error is NIOSSLError { return "TLS: \(error)" }
+        return String(describing: type(of: error))
+    }
+
+    /// The SQLSTATE of a server error.
+    static func sqlState(_ error: any Error) -> String? { (error as? PSQLError)?.serverInfo?[.sqlState] }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

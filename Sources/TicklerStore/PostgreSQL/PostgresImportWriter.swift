@@ -1,0 +1,115 @@
+import Foundation
+import PostgresNIO
+import TicklerCore
+
+/// Upserts an import batch inside the caller's transaction: each table's records are streamed with COPY
+/// into a temporary table, then merged into the case table in one statement (`ON CONFLICT (id) DO
+/// UPDATE`), so a file of a million records costs a few statements, not a million round trips.
+struct PostgresImportWriter {
+    let connection: PostgresConnection
+    let now: Instant
+
+    /// A table's columns, in COPY order; the first is its key.
+    private struct Target {
+        var table: String
+        var columns: [String]
+        var rows: [[String?]]
+    }
+
+    func write(_ batch: ImportBatch) async throws {
+        let targets = [
+            Target(table: "people", columns: ["id", "name", "email", "role", "manager_id", "active"],
+                   rows: batch.people.map { p in
+                       let r = p.record
+                       return [r.id, r.name, r.email, r.role, r.managerID, r.active ? "t" : "f"]
+                   }),
+            Target(table: "cases", columns: ["id", "number", "title", "client_name", "client_email", "status", "practice_area",
+                                             "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at"],
+                   rows: batch.cases.map { c in
+                       let r = c.record.fields
+                       return [r.id, r.number, r.title, r.clientName, r.clientEmail, r.status.rawValue, r.practiceArea, r.office,
+                               r.assigneeID, r.attorneyID, r.openedAt.rfc3339, r.closedAt?.rfc3339, JSONText.array(r.tags),
+                               (c.record.updatedAt ?? now).rfc3339]
+                   }),
+            Target(table: "communications", columns: ["id", "case_id", "direction", "channel", "kind", "occurred_at", "responded_at"],
+                   rows: batch.communications.map { m in
+                       let r = m.record
+                       return [r.id, m.caseID, r.direction.rawValue, r.channel.rawValue, r.kind.rawValue, r.occurredAt.rfc3339,
+                               r.respondedAt?.rfc3339]
+                   }),
+            Target(table: "deadlines", columns: ["id", "case_id", "title", "kind", "due_at", "completed_at"],
+                   rows: batch.deadlines.map { d in
+                       let r = d.record
+                       return [r.id, d.caseID, r.title, r.kind.rawValue, r.dueAt.rfc3339, r.completedAt?.rfc3339]
+                   }),
+            Target(table: "document_requests", columns: ["id", "case_id", "title", "requested_at", "received_at"],
+                   rows: batch.documentRequests.map { d in
+                       let r = d.record
+                       return [r.id, d.caseID, r.title, r.requestedAt.rfc3339, r.receivedAt?.rfc3339]
+                   }),
+            Target(table: "appointments", columns: ["id", "case_id", "title", "starts_at", "with_client", "cancelled"],
+                   rows: batch.appointments.map { a in
+                       let r = a.record
+                       return [r.id, a.caseID, r.title, r.startsAt.rfc3339, r.withClient ? "t" : "f", r.cancelled ? "t" : "f"]
+                   }),
+            Target(table: "events", columns: ["id", "case_id", "kind", "occurred_at", "service_method"],
+                   rows: batch.events.map { e in
+                       let r = e.record
+                       return [r.id, e.caseID, r.kind, r.occurredAt.rfc3339, r.serviceMethod?.rawValue]
+                   }),
+        ]
+        for t in targets where !t.rows.isEmpty { try await upsert(t) }
+    }
+
+    private func upsert(_ t: Target) async throws {
+        let logger = PostgresCaseStore.logger
+        let staging = "tickler_import_\(t.table)"
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            CREATE TEMPORARY TABLE IF NOT EXISTS \(staging) (LIKE \(t.table) INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
+            """), logger: logger)
+        // One record per id: a file that names an id twice keeps its last record, as row-by-row upserts would.
+        var seen = Set<String>()
+        var rows: [[String?]] = []
+        for row in t.rows.reversed() where seen.insert(row[0] ?? "").inserted { rows.append(row) }
+        rows.reverse()
+        try await connection.copyFrom(table: staging, columns: t.columns, logger: logger) { writer in
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(1 << 16)
+            for row in rows {
+                for (i, cell) in row.enumerated() {
+                    if i > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                    Self.writeCopyText(cell, to: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "\n"))
+                if buffer.readableBytes >= 1 << 16 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+        }
+        let columns = t.columns.joined(separator: ", ")
+        let updates = t.columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(t.table) (\(columns)) SELECT \(columns) FROM \(staging) ORDER BY id
+            ON CONFLICT (id) DO UPDATE SET \(updates)
+            """), logger: logger)
+    }
+
+    /// A cell in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return escaped.
+    static func writeCopyText(_ cell: String?, to buffer: inout ByteBuffer) {
+        guard let cell else {
+            buffer.writeStaticString("\\N")
+            return
+        }
+        for b in cell.utf8 {
+            switch b {
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+            case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+            case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(b)
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+@testable import TicklerConfig
+
+/// `store: { postgres: URL, password_credential: NAME }`: the URL is checked where it is written, and a
+/// password never comes from the configuration itself.
+@Suite struct PostgresStoreConfigTests {
+    static let policies = """
+        policies:
+          - { id: p, clock: { since: opened }, stages: [{ after: 1 day }] }
+        """
+
+    @Test func aPostgresStoreNamesItsURLAndPasswordCredential() throws {
+        let config = try ConfigurationLoader.parse("""
+            store: { postgres: "postgres://tickler@db.firm.test:6543/tickler?sslmode=verify-full&sslrootcert=/etc/ssl/firm-ca.pem", password_credential: pg-password }
+            \(Self.policies)
+            """, path: "/etc/tickler/tickler.yaml")
+        let url = PostgresURL(user: "tickler", host: "db.firm.test", port: 6543, database: "tickler", sslMode: "verify-full",
+                              rootCertificate: "/etc/ssl/firm-ca.pem")
+        #expect(config.store == .postgres(url, passwordCredential: "pg-password"))
+        #expect(config.store.description == "postgres://tickler@db.firm.test:6543/tickler?sslmode=verify-full")
+        #expect(config.credentials.map(\.name) == ["pg-password"])
+        #expect(config.credentialProblems { _ in "" }.map(\.message) == ["credential 'pg-password' of the store is empty"])
+    }
+
+    @Test func defaultsAreTheStandardPortAndVerifiedTLS() throws {
+        let url = try PostgresURL.parse("postgresql://app@[::1]/firm").get()
+        #expect(url == PostgresURL(user: "app", host: "::1", port: 5432, database: "firm", sslMode: "verify-full", rootCertificate: nil))
+        #expect(url.description == "postgres://app@[::1]:5432/firm?sslmode=verify-full")
+    }
+
+    @Test func everyBadStoreIsReportedWhereItIsWrittenWithoutRepeatingAPassword() {
+        let cases: [(String, String)] = [
+            (#"store: { postgres: "postgres://u:s3cret@h/db" }"#,
+             "1:20: error: postgres: the URL holds a password: give it with password_credential, never in the configuration"),
+            (#"store: { postgres: "postgres://u@h/db?password=s3cret" }"#,
+             "1:20: error: postgres: the URL holds a password: give it with password_credential, never in the configuration"),
+            (#"store: { postgres: "postgres://u@h:99999/db" }"#, "1:20: error: postgres: the URL's port is not a number from 1 to 65535"),
+            (#"store: { postgres: "postgres://u@h/db?sslmode=allow" }"#,
+             "1:20: error: postgres: sslmode must be one of disable, prefer, require, verify-full"),
+            (#"store: { postgres: "postgres://h/db" }"#, "1:20: error: postgres: the URL names no user (postgres://USER@host/database)"),
+            (#"store: { postgres: "mysql://u@h/db" }"#, "1:20: error: postgres: a PostgreSQL store is a postgres:// URL"),
+            (#"store: { sqlite: a.db, postgres: "postgres://u@h/db" }"#, "1:8: error: store names both sqlite and postgres: give one"),
+            (#"store: { sqlite: a.db, password_credential: x }"#, "1:45: error: password_credential is for a postgres store"),
+            (#"store: { password_credential: x }"#, "1:8: error: store needs sqlite (a file) or postgres (a URL)"),
+        ]
+        for (line, expected) in cases {
+            do {
+                _ = try ConfigurationLoader.parse(line + "\n" + Self.policies, path: "x.yaml")
+                Issue.record("loaded: \(line)")
+            } catch {
+                #expect(error.description == "x.yaml:" + expected, "\(line)")
+                #expect(!error.description.contains("s3cret"))
+            }
+        }
+    }
+}
