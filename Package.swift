@@ -130,8 +130,8 @@ let package = Package(
         .testTarget(
             name: "TicklerDaemonTests",
             dependencies: [
-                "TicklerDaemon", "TicklerConfig", "TicklerTestKit", "Systemd", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
+                "TicklerDaemon", "TicklerConfig", "TicklerStore", "TicklerTestKit", "Systemd", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

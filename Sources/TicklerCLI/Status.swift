@@ -22,6 +22,7 @@ struct Status: AsyncParsableCommand {
         let now = try TimeArgument.parse(at, option: "--at", zone: zone, now: TimeArgument.wallClock)
         var report: StatusReport
         let queue: DeliveryHealth, health: [String: String]
+        var instances: [InstanceRecord] = []
         do {
             let people = try await store.people()
             warn(people.badRows)
@@ -38,6 +39,7 @@ struct Status: AsyncParsableCommand {
             report.add(parts.total)
             queue = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
             health = try await store.health()
+            if let shared = store as? any WorkClaims { instances = try await shared.instances() }
         } catch {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
@@ -45,6 +47,12 @@ struct Status: AsyncParsableCommand {
             var o = report.json
             o["deliveries"] = ["pending": queue.pending, "retrying": queue.retrying, "failed_last_day": queue.failed]
             o["daemon"] = health
+            if !instances.isEmpty {
+                o["instances"] = instances.map { i -> [String: Any] in
+                    ["id": i.id, "host": i.host, "pid": i.pid, "seen_at": i.seenAt.rfc3339, "clock_offset_ms": i.offsetMilliseconds,
+                     "last_tick_at": i.health["last_tick_at"] ?? "", "leases": i.health["leases"] ?? ""]
+                }
+            }
             return Output.standard.line(try JSONLine.encode(o))
         }
         let colour = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -71,6 +79,16 @@ struct Status: AsyncParsableCommand {
             }
         } else {
             Output.standard.line("Daemon: no tick recorded in this store")
+        }
+        // On PostgreSQL, every instance that has recorded itself: its last tick, clock offset, leases.
+        for i in instances {
+            let age = now.seconds - i.seenAt.seconds
+            let stale = age > Int64(max(3 * config.poll.interval, 300))
+            let offset = (Int64(i.health["clock_offset_ms"] ?? "") ?? i.offsetMilliseconds)
+            var line = "Instance \(i.id): seen \(Self.ago(age)), clock \(String(format: "%+.1f", Double(offset) / 1000)) s"
+            if let leases = i.health["leases"], !leases.isEmpty { line += ", holds \(leases)" }
+            if stale { line += " — not ticking" }
+            Output.standard.line(line)
         }
     }
 

@@ -26,6 +26,12 @@ public actor Daemon {
         public var storeBusyTimeout: Duration = .seconds(10)
         /// Cases a catch-up tick evaluates (the most a steady tick sweeps).
         public var sweepStep = Daemon.rescanStep
+        /// On PostgreSQL: how long the server lets a session sit in a transaction (a stalled instance's claims
+        /// are freed after it), and how long the chores' lease lasts without renewal.
+        public var postgresTransactionTimeout: Duration = .seconds(30)
+        /// Where secrets are read (the service manager's `$CREDENTIALS_DIRECTORY`).
+        public var credentials = Credentials()
+        public var choresLease: Duration = .seconds(30)
         /// Reads and checks the configuration at a path (tests make it slow).
         public var loadConfiguration: @Sendable (String) throws(ConfigurationError) -> (Configuration, TemplateCatalog) = {
             path throws(ConfigurationError) in try Daemon.loadChecked(path: path)
@@ -75,7 +81,11 @@ public actor Daemon {
     /// When each thing happens: ticks, retries, reloads, the stop.
     var machine: Machine
     var config: Configuration
-    var store: SQLiteCaseStore
+    var store: any FirmStore
+    /// The store as SQLite (file identity, reopening) or as PostgreSQL (claims, leases): one of the two.
+    var sqlite: SQLiteCaseStore?
+    let postgres: PostgresCaseStore?
+    /// The store's name in messages: its file, or its URL without a password.
     let storePath: String
     /// Held while this daemon runs (released when it stops): no second one on the same store.
     var lock: InstanceLock?
@@ -119,39 +129,70 @@ public actor Daemon {
     /// What the delivery lanes are sending, kept across reloads.
     let inFlight = InFlight()
     /// The name this daemon's lanes claim deliveries as.
-    let claimant = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
+    let claimant: String
     /// Whether the metrics file could not be written at the last attempt (journaled once per failure run).
     var metricsFailing = false
     /// When the configuration in force was loaded (start or the last good reload).
     var configLoadedAt = Instant(seconds: 0)
     /// The last business day whose digests were claimed by this run.
     var lastDigestDay: LocalDate?
+    /// PostgreSQL: the store's counters as last read (people written, case tables emptied), whether this
+    /// catch-up has woken every case, the leases held, and this host's clock against the database's.
+    var storeGenerations: StoreGenerations?
+    var catchUpWoken = false
+    var leasesHeld: [String] = []
+    var clockOffset: Duration = .zero
+    var clockOffReported = false
 
     /// Loads and validates the configuration and opens (and migrates) the store. READY=1 is sent by `run`;
     /// the first ticks then catch up (or `catchUp` does, for `--once` and tests).
     public init(options: Options) async throws(StartFailure) {
         self.options = options
+        let claimant = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
+        self.claimant = claimant
         let loaded: Configuration
         do { loaded = try ConfigurationLoader.load(path: options.configPath) } catch { throw .configuration(error) }
         do { templates = try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies) } catch {
             throw .templates(error)
         }
-        do { try Self.checkCredentials(loaded) } catch { throw .configuration(error) }
-        guard case .sqlite(let path) = loaded.store else { throw .store("unsupported store") }
-        lock = try InstanceLock(storePath: path)
+        do { try Self.checkCredentials(loaded, options.credentials) } catch { throw .configuration(error) }
         options.notifier.notify(.extendTimeout(microseconds: 90_000_000), .status("opening the store"))
-        do { store = try SQLiteCaseStore(path: path, create: true, busyTimeout: options.storeBusyTimeout) } catch {
-            throw .store(error.message)
+        switch loaded.store {
+        case .sqlite(let path):
+            lock = try InstanceLock(storePath: path)
+            let opened: SQLiteCaseStore
+            do { opened = try SQLiteCaseStore(path: path, create: true, busyTimeout: options.storeBusyTimeout) } catch {
+                throw .store(error.message)
+            }
+            // One daemon per SQLite store (the instance lock): claims left by an earlier run are nobody's now.
+            do { try await opened.releaseAllClaims() } catch { throw .store(SQLiteCaseStore.describe(error)) }
+            (store, sqlite, postgres, storePath) = (opened, opened, nil, path)
+        case .postgres(let url, let credential):
+            // Several instances share the database: each claims its work under its own name, which its
+            // journal entries carry.
+            var password: String?
+            if let credential {
+                do { password = try options.credentials.secret(credential) } catch {
+                    throw .store("cannot read the store's password: \(error)")
+                }
+            }
+            var settings = PostgresSettings(host: url.host, port: url.port, user: url.user, database: url.database,
+                                            tls: PostgresSettings.TLSMode(rawValue: url.sslMode) ?? .verifyFull,
+                                            rootCertificate: url.rootCertificate, password: password)
+            // Its sessions carry its name: another instance tells from them whether it is alive.
+            settings.applicationName = claimant
+            settings.idleInTransactionTimeout = options.postgresTransactionTimeout
+            let opened: PostgresCaseStore
+            do { opened = try await PostgresCaseStore(settings, instance: claimant) } catch { throw .store(error.message) }
+            (store, sqlite, postgres, storePath) = (opened, nil, opened, settings.displayURL)
         }
-        // One daemon per SQLite store (the instance lock): claims left by an earlier run are nobody's now.
-        do { try await store.releaseAllClaims() } catch { throw .store(SQLiteCaseStore.describe(error)) }
-        storePath = path
         config = loaded
         machine = Machine(settings: Self.settings(loaded, watchdog: options.notifier.watchdogInterval))
         configLoadedAt = options.now()
         policies = Dictionary(uniqueKeysWithValues: loaded.policies.map { ($0.id, $0) })
         var events = options.events
         events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
+        if postgres != nil { events.instance = claimant }
         self.events = events
         deliveries = DeliveryService(config: loaded, templates: templates, store: store, claimant: claimant, events: events, metrics: metrics,
                                      inFlight: inFlight, now: options.now)
@@ -243,6 +284,7 @@ public actor Daemon {
         case .restartSweep:
             sweep.restart()
             staffStale = true
+            catchUpWoken = false
         case .journalCaughtUp:
             let lap = sweep.lastLap
             let cases = lap?.cases ?? 0, recorded = lap?.recorded ?? 0
@@ -271,7 +313,7 @@ public actor Daemon {
         case .journalStoreReplaced:
             options.events.record(.storeReplaced,
                                   "the store file \(storePath) was replaced: opened the new one, every case is evaluated again",
-                                  ["store": "\(storePath)", "file": "\(store.identity)"])
+                                  ["store": "\(storePath)", "file": "\(sqlite.map { "\($0.identity)" } ?? "")"])
         case .notifyStopping:
             options.notifier.notify(.stopping, .status("stopping"))
             options.events.record(.stopping, "ticklerd stopping")
@@ -288,8 +330,10 @@ public actor Daemon {
     private func runTick(_ kind: Machine.TickKind) async {
         let task = Task { () -> Machine.TickOutcome in
             // Nothing is read from or written to a file that is no longer at the store's path.
-            let current = FileIdentity(path: storePath)
-            if current != store.identity { return .storeFileChanged(present: current != nil) }
+            if let sqlite {
+                let current = FileIdentity(path: storePath)
+                if current != sqlite.identity { return .storeFileChanged(present: current != nil) }
+            }
             do {
                 switch try await tick(kind) {
                 case .done(let more): return .succeeded(more: more)
@@ -298,7 +342,8 @@ public actor Daemon {
             } catch {
                 if Task.isCancelled { return .cancelled }
                 metrics.storeError()
-                return .failed(reason: (error as? StoreUnavailable)?.message ?? SQLiteCaseStore.describe(error))
+                return .failed(reason: (error as? StoreUnavailable)?.message
+                               ?? (postgres == nil ? SQLiteCaseStore.describe(error) : PostgresCaseStore.describe(error)))
             }
         }
         tickTask = task
@@ -312,7 +357,7 @@ public actor Daemon {
     /// folded into it and removed, so nothing of it is read into a file put at its path later.
     private func closeStore() async {
         await deliveries.stop(bound: .seconds(5))
-        store.close()
+        sqlite?.close()
     }
 
     /// Opens the file now at the store's path. Another file than before is a new store: every case is
@@ -324,7 +369,7 @@ public actor Daemon {
         } catch {
             return await send(.storeReopenFailed(now: options.now(), reason: error.message, jitter: Double.random(in: 0..<1)))
         }
-        let replaced = opened.identity != store.identity
+        let replaced = opened.identity != sqlite?.identity
         // A restored file may hold claims of the run that wrote it: nobody's now (one daemon per store).
         do { try await opened.releaseAllClaims() } catch {
             opened.close()
@@ -332,6 +377,7 @@ public actor Daemon {
                                                  jitter: Double.random(in: 0..<1)))
         }
         store = opened
+        sqlite = opened
         await deliveries.stop(bound: .seconds(5))  // lanes a reload made while the store was closed
         deliveries = DeliveryService(config: config, templates: templates, store: opened, claimant: claimant, events: events, metrics: metrics,
                                      inFlight: inFlight, now: options.now)
@@ -404,7 +450,13 @@ public actor Daemon {
         stopBound = nil
         await deliveries.stop(bound: .seconds(5))
         // A cancelled tick may still be in a store call: the store is left to close with the process.
-        if machine.storeOpen && tickTask == nil { store.close() }
+        if machine.storeOpen && tickTask == nil {
+            sqlite?.close()
+            if let postgres {
+                try? await postgres.releaseLease(Self.choresLeaseName)
+                await postgres.close()
+            }
+        }
         lock = nil
         finished = true
         for w in stoppedWaiters { w.resume() }
@@ -416,7 +468,10 @@ public actor Daemon {
     var status: String {
         var cases = openCases.count.formatted(.number.grouping(.automatic)) + " open cases"
         if let progress = sweep.catchingUpText(machine.isCatchingUp) { cases = progress + " · " + cases }
-        let health = machine.isStoreDown ? " · store unavailable" : ""
+        var health = machine.isStoreDown ? " · store unavailable" : ""
+        if abs(clockOffset.milliseconds) > 60_000 {
+            health += " · degraded: clock off by \(clockOffset.milliseconds / 1000) s from the database's"
+        }
         guard let t = lastTick else { return cases + " · no tick yet" + health }
         let local = config.defaultCalendar.zone.format(t.at)
         let clock = String(local.dropFirst(11).prefix(8))
@@ -432,13 +487,12 @@ public actor Daemon {
                 Diagnostic(file: $0.file, line: $0.line, column: $0.column, message: $0.message)
             })
         }
-        try checkCredentials(loaded)
+        try checkCredentials(loaded, Credentials())
         return (loaded, templates)
     }
 
     /// Every credential the channels name is readable and not empty (`$CREDENTIALS_DIRECTORY`).
-    nonisolated static func checkCredentials(_ config: Configuration) throws(ConfigurationError) {
-        let credentials = Credentials()
+    nonisolated static func checkCredentials(_ config: Configuration, _ credentials: Credentials) throws(ConfigurationError) {
         let problems = config.credentialProblems { try credentials.secret($0) }
         if !problems.isEmpty { throw ConfigurationError(diagnostics: problems) }
     }

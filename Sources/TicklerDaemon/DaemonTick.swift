@@ -24,6 +24,7 @@ extension Daemon {
     /// Evaluates the changed and due cases and the sweep's slice, records what fires, journals it.
     @discardableResult
     func tick(_ kind: Machine.TickKind) async throws -> TickResult {
+        if let postgres { return try await claimTick(kind, postgres) }
         let now = options.now()
         let started = ContinuousClock.now
         ticks += 1
@@ -157,7 +158,8 @@ extension Daemon {
                                     "catching_up": sweep.catchingUpText(catchingUp) ?? "",
                                     "version": TicklerVersion.string,
                                     "config": URL(fileURLWithPath: options.configPath).standardizedFileURL.path,
-                                    "config_loaded_at": configLoadedAt.rfc3339, "pid": "\(getpid())"])
+                                    "config_loaded_at": configLoadedAt.rfc3339, "pid": "\(getpid())",
+                                    "leases": leasesHeld.joined(separator: ","), "clock_offset_ms": "\(clockOffset.milliseconds)"])
     }
 
     /// Journals each unreadable row once while it stays bad.

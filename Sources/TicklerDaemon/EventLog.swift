@@ -14,6 +14,8 @@ public struct EventLog: Sendable {
     let journalIdentifier: String?
     /// `journal.include_client`: set from the configuration when it is loaded.
     var redaction = Redaction(includeClient: false)
+    /// The instance's name, written with every entry (`TICKLER_INSTANCE`) when several share a store.
+    var instance: String?
 
     /// Entries go to `logger`, and straight to journald under `journal` when it is given.
     public init(logger: Logger, journal identifier: String? = nil) {
@@ -27,6 +29,7 @@ public struct EventLog: Sendable {
                        file: String = #fileID, function: String = #function, line: UInt = #line) -> Bool {
         var metadata = fields
         metadata["message_id"] = .string(event.messageID)
+        if let instance { metadata["instance"] = .string(instance) }
         let level = Self.level(event.priority)
         logger.log(level: level, "\(message)", metadata: metadata, file: file, function: function, line: line)
         guard let journalIdentifier else { return true }

@@ -3,7 +3,7 @@
 public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
-         storeReplaced, caughtUp
+         storeReplaced, caughtUp, clockOffset, clockAgrees
 
     public var messageID: String {
         switch self {
@@ -26,14 +26,16 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .metricsUnwritable: "3f9b2e71c8d04a5e96f1a0b4c7e2d835"
         case .storeReplaced: "5ed1d26862f949a0ad21f7534e285a26"
         case .caughtUp: "c1a7e4b2d9f04e3c8b6a2f5d0e9c7b41"
+        case .clockOffset: "8b2f61d4e93a4c07a5d1e8c2f7b0a396"
+        case .clockAgrees: "2e7c94a1b5d84f36a0c9e3b7d1f58a42"
         }
     }
 
     /// syslog priority: escalations 4, reminders 5, failures 3, routine 6, delivered 7.
     public var priority: Int {
         switch self {
-        case .reminderFired, .storeRecovered, .channelRecovered: 5
-        case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced: 4
+        case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees: 5
+        case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset: 4
         case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
         case .configLoaded, .started, .stopping, .digestQueued, .caughtUp: 6
         case .delivered: 7

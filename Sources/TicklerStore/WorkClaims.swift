@@ -18,6 +18,8 @@ public struct ClaimedEvaluation: Sendable {
     public var claimed: [String]
     public var badRows: [BadRow] = []
     public var recorded: [Fire] = []
+    /// The explanations of the fires, by fire id.
+    public var explanations: [String: String] = [:]
     public var skipped = 0
 
     public init(now: Instant, claimed: [String]) {

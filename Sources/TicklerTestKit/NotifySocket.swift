@@ -55,6 +55,12 @@ public final class NotifySocket: @unchecked Sendable {
         }, timeout: timeout)
     }
 
+    /// Keeps reading (and dropping) messages for `seconds` on a thread of its own: a datagram socket holds
+    /// only a few unread messages, and a service whose notifications are not read blocks in sd_notify.
+    public func drainInBackground(seconds: Double = 600) {
+        Thread.detachNewThread { [self] in _ = self.until({ _ in false }, timeout: seconds) }
+    }
+
     deinit {
         close(fd)
         unlink(path)

@@ -49,6 +49,8 @@ public final class TestDatabase: @unchecked Sendable {
     /// cooperative thread must never block on that (the sessions may need that very thread to finish).
     /// Databases a test run left behind are dropped when the server is next started.
     deinit {
+        // TICKLER_TEST_KEEP_DATABASES=1 keeps them, to look into after a failure.
+        if ProcessInfo.processInfo.environment["TICKLER_TEST_KEEP_DATABASES"] == "1" { return }
         let (name, bin, host, port, user, password) = (self.name, self.bin, self.host, self.port, self.user, self.password)
         Thread.detachNewThread {
             let p = Process()

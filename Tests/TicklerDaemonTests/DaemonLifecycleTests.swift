@@ -26,9 +26,11 @@ struct DaemonProcess {
             .deletingLastPathComponent().appendingPathComponent(".build/debug/ticklerd")
     }
 
-    init(config: String, notify: NotifySocket?, environment: [String: String] = [:], once: Bool = false) throws {
-        process.executableURL = Self.binary
-        process.arguments = ["--config", config] + (once ? ["--once"] : [])
+    /// `wrapper`: a command that runs ticklerd (`faketime -f +10m`).
+    init(config: String, notify: NotifySocket?, environment: [String: String] = [:], once: Bool = false, wrapper: [String] = []) throws {
+        process.executableURL = wrapper.first.map { URL(fileURLWithPath: $0) } ?? Self.binary
+        process.arguments = (wrapper.isEmpty ? [] : Array(wrapper.dropFirst()) + [Self.binary.path]) + ["--config", config]
+            + (once ? ["--once"] : [])
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = notify?.path
         for (k, v) in environment { env[k] = v }

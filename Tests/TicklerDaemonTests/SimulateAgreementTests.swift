@@ -108,10 +108,11 @@ import TicklerTestKit
         #expect(late.map { "\($0.caseID) \($0.key.cycle.policy) due \($0.due) fired \($0.firedAt)" } == [])
     }
 
-    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    static func run(_ executable: URL, _ arguments: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
+        if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new } }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("agree-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         let handle = try FileHandle(forWritingTo: out)

@@ -113,3 +113,39 @@ struct PostgresImportWriter {
         }
     }
 }
+
+extension PostgresCaseStore {
+    /// Writes a copied store in one transaction: `batch` as an import, the ledger entries and holds as they
+    /// were recorded (a key or hold already here is left as it is). The import's triggers queue every case.
+    func copy(_ batch: ImportBatch, ledger: [LedgerEntry], holds: [HoldRecord], now: Instant) async throws {
+        try await transaction { c in
+            try await PostgresImportWriter(connection: c, now: now).write(batch)
+            for part in stride(from: 0, to: ledger.count, by: 5000).map({ Array(ledger[$0..<min($0 + 5000, ledger.count)]) }) {
+                try await c.query("""
+                    INSERT INTO tickler_ledger (fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action, due_at,
+                        fired_at, deliver_at, recipients, explanation, recorded_at, recorded_by, journaled)
+                    SELECT u.fire_id, u.policy, u.subject, u.anchor_at, u.stage, u.repeat, u.case_id, u.outcome, NULLIF(u.action, ''),
+                        u.due_at, u.fired_at, CASE WHEN u.outcome = 'fired' THEN u.deliver_at END, u.recipients::jsonb,
+                        NULLIF(u.explanation, ''), \(now.date), 'migrate-store', true
+                    FROM unnest(\(part.map(\.fireID)), \(part.map(\.key.cycle.policy)), \(part.map(\.key.cycle.subject.description)),
+                                \(part.map(\.key.cycle.anchor.date)), \(part.map(\.key.step.stage)), \(part.map(\.key.step.repeatNumber)),
+                                \(part.map(\.caseID)), \(part.map(\.outcome.rawValue)), \(part.map { $0.action?.rawValue ?? "" }),
+                                \(part.map(\.due.date)), \(part.map(\.firedAt.date)), \(part.map { ($0.deliverAt ?? $0.firedAt).date }),
+                                \(part.map { JSONText.array($0.recipients) }), \(part.map { $0.explanation ?? "" }))
+                        AS u(fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action, due_at, fired_at, deliver_at,
+                             recipients, explanation)
+                    ON CONFLICT DO NOTHING
+                    """, logger: Self.logger)
+            }
+            for h in holds {
+                try await c.query("""
+                    INSERT INTO tickler_holds (kind, case_id, policy, subject, fire_id, until_at, reason, created_by, created_at, ended_at,
+                        anchor_at)
+                    SELECT \(h.kind.rawValue), \(h.caseID), \(h.policy), \(h.subject), \(h.fireID), \(h.until.date), \(h.reason),
+                        \(h.createdBy), \(h.createdAt.date), \(h.endedAt?.date),
+                        (SELECT anchor_at FROM tickler_ledger WHERE fire_id = \(h.fireID))
+                    """, logger: Self.logger)
+            }
+        }
+    }
+}

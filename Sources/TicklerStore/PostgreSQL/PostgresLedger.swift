@@ -111,29 +111,55 @@ extension PostgresCaseStore: Ledger {
         }
     }
 
+    /// Journals each fire that no instance has journaled or is journaling: the fire's row is locked
+    /// (`SKIP LOCKED`) while its entry is written and marked, one transaction per fire, so two instances
+    /// taking over a dead one's fires never both write an entry, and a crash repeats at most the one entry
+    /// it caught between writing and committing. Stops at the first entry journald refuses.
     public func journal(_ fires: [Fire], send: @escaping @Sendable (Fire) -> Bool) async throws -> Int {
         if fires.isEmpty { return 0 }
         return try await client.withConnection { c in
             var marked = 0
             for f in fires {
-                guard send(f) else { break }
-                try await c.query("UPDATE tickler_ledger SET journaled = true WHERE fire_id = \(f.fireID)", logger: Self.logger)
-                marked += 1
+                try await c.query("BEGIN", logger: Self.logger)
+                do {
+                    let mine = try await c.query("""
+                        SELECT 1 FROM tickler_ledger WHERE fire_id = \(f.fireID) AND NOT journaled FOR UPDATE SKIP LOCKED
+                        """, logger: Self.logger).collect()
+                    guard !mine.isEmpty else {
+                        try await c.query("ROLLBACK", logger: Self.logger)
+                        continue
+                    }
+                    guard send(f) else {
+                        try await c.query("ROLLBACK", logger: Self.logger)
+                        break
+                    }
+                    try await c.query("UPDATE tickler_ledger SET journaled = true WHERE fire_id = \(f.fireID)", logger: Self.logger)
+                    try await c.query("COMMIT", logger: Self.logger)
+                    marked += 1
+                } catch {
+                    _ = try? await c.query("ROLLBACK", logger: Self.logger)
+                    throw error
+                }
             }
             return marked
         }
     }
 
     /// How long a fire may stay unjournaled before any instance journals it: the instance that recorded it
-    /// journals it right after its commit; after this, it is taken to have died in between.
+    /// journals it right after its commit. Another takes it over at once when the recorder has no session
+    /// left (it died between its commit and its entry: its sessions are named after it), or after this
+    /// long in any case. At least once: a recorder that is only slow may write the entry too.
     static let journalGrace: Int64 = 60
 
     public func unjournaledFires(limit: Int) async throws -> (fires: [(Fire, explanation: String?)], unreadable: [String]) {
+        let instance = self.instance
         let rows = try await rows("""
             SELECT l.fire_id, l.policy, l.subject, l.anchor_at, l.stage, l.repeat, l.case_id, l.action, l.due_at, l.fired_at,
                 l.deliver_at, l.recipients::text, l.channels::text, l.explanation, c.number
             FROM tickler_ledger l LEFT JOIN cases c ON c.id = l.case_id
-            WHERE NOT l.journaled AND l.recorded_at <= tickler_now() - make_interval(secs => \(Self.journalGrace))
+            WHERE NOT l.journaled
+              AND (l.recorded_by = \(instance) OR l.recorded_at <= clock_timestamp() - make_interval(secs => \(Self.journalGrace))
+                   OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = left(l.recorded_by, 63)))
             ORDER BY l.recorded_at, l.fire_id LIMIT \(limit)
             """)
         var fires: [(Fire, explanation: String?)] = []

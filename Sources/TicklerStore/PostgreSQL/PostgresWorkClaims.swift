@@ -30,6 +30,7 @@ extension PostgresCaseStore: WorkClaims {
             result.recorded = try await Self.insert(fires: record.fires, skipped: record.skipped, explanations: record.explanations,
                                                     channels: channels, now: now, by: instance, on: c)
             result.skipped = record.skipped.count
+            result.explanations = record.explanations
             // Only the claimed cases' wakes: their rows are this transaction's.
             let held = Set(claimed)
             try await Self.setWakes(record.wakes.filter { held.contains($0.caseID) }, on: c)

@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import Synchronization
+import TicklerConfig
+import TicklerCore
+import TicklerStore
+
+/// A tick on PostgreSQL, where several instances share the store and none leads the evaluation: committed
+/// changes become wakes, and the instance claims due cases (those no other instance holds), evaluates them
+/// and records what fires in the claim's own transaction, then journals it. The chores (the steady sweep,
+/// digests) run under a lease by the database's clock; each is idempotent, so a stale holder wastes work and
+/// never doubles it. Legal time is the database's, read in each claim.
+extension Daemon {
+    static let choresLeaseName = "chores"
+    /// Cases a claim holds and evaluates in one transaction.
+    static let claimSize = 256
+
+    /// Cases evaluated in a claim, as the claim's evaluation saw them (it runs off the actor).
+    final class Evaluated: Sendable {
+        let cases = Mutex<[(id: String, open: Bool, steps: [(policy: String, stage: Int)])]>([])
+    }
+
+    func claimTick(_ kind: Machine.TickKind, _ pg: PostgresCaseStore) async throws -> TickResult {
+        let started = ContinuousClock.now
+        ticks += 1
+        try await journalUnjournaled()
+        let generations = try await pg.generations()
+        if let known = storeGenerations {
+            // A case table was truncated (or the content put back): every case is evaluated again.
+            if generations.restores != known.restores {
+                storeGenerations = generations
+                options.events.record(.storeReplaced, "a case table of \(storePath) was emptied or restored: every case is evaluated again",
+                                      ["store": "\(storePath)"])
+                forgetStoreState()
+                return .restored
+            }
+            if generations.people != known.people { staffStale = true }
+        }
+        storeGenerations = generations
+        if staffStale {
+            staff = Staff(try await pg.people().people)
+            staffStale = false
+        }
+        let leader = try await pg.acquireLease(Self.choresLeaseName, for: options.choresLease)
+        // The sweep wakes cases rather than evaluating them: whichever instance claims them evaluates them.
+        // A catch-up wakes every case once; the steady sweep (the chores' holder's) a slice a tick.
+        var lapEnded = false
+        if (kind == .catchUp && !catchUpWoken) || (kind == .incremental && leader) {
+            if sweep.total == nil { sweep.total = try await pg.caseCount() }
+            let slice = machine.sweepSlice(kind, cases: sweep.total ?? 0, step: options.sweepStep)
+            let (woken, next) = try await pg.wakeSlice(after: sweep.cursor, size: slice)
+            lapEnded = next == nil
+            sweep.advance(to: next, swept: woken)
+            if kind == .catchUp && lapEnded { catchUpWoken = true }
+        }
+        let absorbed = try await pg.absorbChanges(limit: Self.batch)
+        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
+        let evaluated = Evaluated()
+        var claimed = 0, recorded = 0, skipped = 0
+        var now = options.now()
+        var bad: [BadRow] = [], covered = Set<String>()
+        while claimed < Self.batch {
+            let claim = try await pg.evaluateDue(limit: Self.claimSize, channels: config.channels) { chunk, now in
+                EvaluationRecord(evaluating: chunk, with: evaluation, now: now) { c, e in
+                    evaluated.cases.withLock { $0.append((c.id, c.status != .closed, e.openSteps)) }
+                }
+            }
+            now = claim.now
+            claimed += claim.claimed.count
+            covered.formUnion(claim.claimed)
+            bad += claim.badRows
+            skipped += claim.skipped
+            let events = self.events, notes = claim.explanations
+            try await pg.journal(claim.recorded) { f in
+                guard events.fired(f, explanation: notes[f.fireID]) else { return false }
+                if !f.redirectedFrom.isEmpty { events.redirected(f, to: f.recipients) }
+                return true
+            }
+            recorded += claim.recorded.count
+            metrics.fired(claim.recorded, skipped: 0)
+            if claim.claimed.count < Self.claimSize { break }
+        }
+        let counting = config.metrics != nil
+        for c in evaluated.cases.withLock({ $0 }) {
+            if c.open { openCases.insert(c.id) } else { openCases.remove(c.id) }
+            if counting { metrics.setOpen(caseID: c.id, c.steps) }
+        }
+        if !bad.isEmpty {
+            covered.formUnion(bad.map(\.caseID))
+            for b in badRows.report(bad, caseIDs: covered) {
+                options.events.record(.rowSkipped, "\(b)", ["table": "\(b.table)", "row": "\(b.id)"])
+            }
+        }
+        var digests = 0
+        if leader, let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != lastDigestDay {
+            digests = try await queueDigests(day, digest, now: now)
+            lastDigestDay = day
+        }
+        if recorded > 0 || digests > 0 { await deliveries.kick() }
+        if deliveries.takeActivity() || lapEnded || deliveryHealthAt.map({ now.seconds - $0.seconds >= 60 }) ?? true {
+            deliveryHealth = try await pg.deliveryHealth(failedSince: now.adding(seconds: -86_400))
+            deliveryHealthAt = now
+            try await checkClock(pg)
+        }
+        deliveryErrors = deliveryHealth.retrying + deliveryHealth.failed
+        let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
+        lastTick = (now, elapsed, recorded)
+        sweep.recorded += recorded
+        metrics.fired([], skipped: skipped)
+        metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: deliveryHealth.pending,
+                     errors: deliveryErrors)
+        if let file = config.metrics { writeMetrics(file) }
+        leasesHeld = leader ? [Self.choresLeaseName] : []
+        try await saveHealth(catchingUp: kind == .catchUp && !(catchUpWoken && claimed < Self.batch))
+        let backlog = absorbed == Self.batch || claimed >= Self.batch
+        return .done(more: backlog || (kind == .catchUp && !catchUpWoken))
+    }
+
+    /// Measures this host's clock against the database's: journaled when they differ by more than a second
+    /// (and when they agree again); above a minute the instance reports itself degraded. Legal time is the
+    /// database's either way.
+    func checkClock(_ pg: PostgresCaseStore) async throws {
+        let offset = try await pg.clockOffset()
+        clockOffset = offset
+        let off = abs(offset.milliseconds) > 1000
+        if off && !clockOffReported {
+            options.events.record(.clockOffset,
+                                  "this host's clock differs from the database's by \(String(format: "%+.1f", Double(offset.milliseconds) / 1000)) s; "
+                                      + "legal time is the database's", ["offset_ms": "\(offset.milliseconds)"])
+        } else if !off && clockOffReported {
+            options.events.record(.clockAgrees, "this host's clock agrees with the database's again", ["offset_ms": "\(offset.milliseconds)"])
+        }
+        clockOffReported = off
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}
