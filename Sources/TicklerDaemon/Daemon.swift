@@ -29,9 +29,9 @@ public actor Daemon {
         /// On PostgreSQL: how long the server lets a session sit in a transaction (a stalled instance's claims
         /// are freed after it), and how long the chores' lease lasts without renewal.
         public var postgresTransactionTimeout: Duration = .seconds(30)
+        public var choresLease: Duration = .seconds(30)
         /// Where secrets are read (the service manager's `$CREDENTIALS_DIRECTORY`).
         public var credentials = Credentials()
-        public var choresLease: Duration = .seconds(30)
         /// Reads and checks the configuration at a path (tests make it slow).
         public var loadConfiguration: @Sendable (String) throws(ConfigurationError) -> (Configuration, TemplateCatalog) = {
             path throws(ConfigurationError) in try Daemon.loadChecked(path: path)

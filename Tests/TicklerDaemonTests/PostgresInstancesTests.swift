@@ -92,6 +92,8 @@ import TicklerTestKit
         let children = try String(contentsOfFile: "/proc/\(wrapper.process.processIdentifier)/task/\(wrapper.process.processIdentifier)/children",
                                   encoding: .utf8)
         let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        // Whatever happens below, the faked process does not outlive the test (its timers fire early and often).
+        defer { kill(pid, SIGKILL) }
         // Due 10 seconds from now by the database's clock.
         let (inserted, output) = try db.psql("""
             INSERT INTO people (id, name) VALUES ('p1', 'Pat');
