@@ -12,6 +12,10 @@ public struct Configuration: Sendable {
     public var defaultCalendar: BusinessCalendar
     /// `store`: where the case store lives.
     public var store: StoreLocation
+    /// `store.lease` (PostgreSQL, default 30s): how long what an instance holds lasts without it: its open
+    /// transaction (the server ends it), its delivery claims and the chores' lease (both renewed while it
+    /// lives). A silent instance's work is taken over after it.
+    public var storeLease: Int
     /// `poll`: `interval` (default 60s) and `full_rescan` (default 1h), in seconds.
     public var poll: PollSettings
     /// `channels`, by name; `journal` always exists.

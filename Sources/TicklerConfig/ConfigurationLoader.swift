@@ -122,17 +122,26 @@ public enum ConfigurationLoader {
 
         var store = StoreLocation.sqlite(path: resolve("/var/lib/tickler/tickler.db", against: directory))
         let storeLocation = reader.location(top["store"])
-        if let n = top["store"], let f = reader.mapping(n, "store", allowed: ["sqlite", "postgres", "password_credential"]) {
+        var storeLease = 30
+        if let n = top["store"], let f = reader.mapping(n, "store", allowed: ["sqlite", "postgres", "password_credential", "lease"]) {
             if f["sqlite"] != nil && f["postgres"] != nil {
                 reader.error(n, "store names both sqlite and postgres: give one")
             } else if let sn = f["sqlite"] {
                 if let p = reader.string(sn, "sqlite") { store = .sqlite(path: resolve(p, against: directory)) }
                 if let c = f["password_credential"] { reader.error(c, "password_credential is for a postgres store") }
+                if let l = f["lease"] { reader.error(l, "lease is for a postgres store (one instance uses a SQLite file)") }
             } else if let pn = f["postgres"] {
                 var credential: String?
                 if let c = f["password_credential"], let name = reader.string(c, "password_credential") {
                     credential = name
                     credentials.append(CredentialReference(name: name, channel: "store", location: reader.location(c)))
+                }
+                if let ln = f["lease"], let l = seconds(ln, "lease", reader: reader) {
+                    if l < 5 || l > 600 {
+                        reader.error(ln, "lease must be from 5s to 10m: how long a silent instance's claims hold before another takes them")
+                    } else {
+                        storeLease = l
+                    }
                 }
                 if let text = reader.string(pn, "postgres") {
                     switch PostgresURL.parse(text) {
@@ -226,7 +235,7 @@ public enum ConfigurationLoader {
         return Configuration(
             path: path, firmName: firmName, calendars: calendars.isEmpty ? ["default": .utcDefault] : calendars,
             // Command-line dates need a zone even when policies name their calendars: the first by name.
-            defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, poll: poll, channels: channels,
+            defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, storeLease: storeLease, poll: poll, channels: channels,
             journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry,
             metrics: metrics, deadlineRules: deadlineRules, storeLocation: storeLocation, credentials: credentials)
     }

@@ -41,7 +41,7 @@ extension Daemon {
             staff = Staff(try await pg.people().people)
             staffStale = false
         }
-        let leader = try await pg.acquireLease(Self.choresLeaseName, for: options.choresLease)
+        let leader = try await pg.acquireLease(Self.choresLeaseName, for: .seconds(config.storeLease))
         // The sweep wakes cases rather than evaluating them: whichever instance claims them evaluates them.
         // A catch-up wakes every case once; the steady sweep (the chores' holder's) a slice a tick.
         var lapEnded = false
@@ -71,7 +71,7 @@ extension Daemon {
             bad += claim.badRows
             skipped += claim.skipped
             let events = self.events, notes = claim.explanations
-            try await pg.journal(claim.recorded) { f in
+            _ = try await pg.journal(claim.recorded) { f in
                 guard events.fired(f, explanation: notes[f.fireID]) else { return false }
                 if !f.redirectedFrom.isEmpty { events.redirected(f, to: f.recipients) }
                 return true

@@ -26,10 +26,6 @@ public actor Daemon {
         public var storeBusyTimeout: Duration = .seconds(10)
         /// Cases a catch-up tick evaluates (the most a steady tick sweeps).
         public var sweepStep = Daemon.rescanStep
-        /// On PostgreSQL: how long the server lets a session sit in a transaction (a stalled instance's claims
-        /// are freed after it), and how long the chores' lease lasts without renewal.
-        public var postgresTransactionTimeout: Duration = .seconds(30)
-        public var choresLease: Duration = .seconds(30)
         /// Where secrets are read (the service manager's `$CREDENTIALS_DIRECTORY`).
         public var credentials = Credentials()
         /// Reads and checks the configuration at a path (tests make it slow).
@@ -181,7 +177,8 @@ public actor Daemon {
                                             rootCertificate: url.rootCertificate, password: password)
             // Its sessions carry its name: another instance tells from them whether it is alive.
             settings.applicationName = claimant
-            settings.idleInTransactionTimeout = options.postgresTransactionTimeout
+            // The server ends a transaction left open longer than the lease (a stalled instance's claims).
+            settings.idleInTransactionTimeout = .seconds(loaded.storeLease)
             let opened: PostgresCaseStore
             do { opened = try await PostgresCaseStore(settings, instance: claimant) } catch { throw .store(error.message) }
             (store, sqlite, postgres, storePath) = (opened, nil, opened, settings.displayURL)
@@ -195,7 +192,7 @@ public actor Daemon {
         if postgres != nil { events.instance = claimant }
         self.events = events
         deliveries = DeliveryService(config: loaded, templates: templates, store: store, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, now: options.now)
+                                     inFlight: inFlight, lease: Self.deliveryLease(loaded, postgres: postgres != nil), now: options.now)
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
         await send(.started(now: configLoadedAt))
@@ -259,6 +256,12 @@ public actor Daemon {
     /// nothing due was left in the queue.
     public func deliverQueued(timeout: Duration) async -> Bool {
         await deliveries.drain(timeout: timeout)
+    }
+
+    /// How long a delivery claim holds unrenewed: on PostgreSQL the store's lease (another instance takes
+    /// over after it); on SQLite, where one instance uses the store, long enough for a whole batch.
+    static func deliveryLease(_ config: Configuration, postgres: Bool) -> Duration {
+        postgres ? .seconds(config.storeLease) : DeliveryLane.lease
     }
 
     /// Ticks started since the daemon was made.
@@ -380,7 +383,7 @@ public actor Daemon {
         sqlite = opened
         await deliveries.stop(bound: .seconds(5))  // lanes a reload made while the store was closed
         deliveries = DeliveryService(config: config, templates: templates, store: opened, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, now: options.now)
+                                     inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now)
         if serving { deliveries.start() }
         if replaced { forgetStoreState() }
         await send(.storeReopened(now: options.now(), replaced: replaced))
@@ -406,9 +409,9 @@ public actor Daemon {
         }
         // The store this daemon holds (and locks) stays: switching stores is a restart, never a reload that
         // would report success while still watching the old one.
-        if case .success(let (loaded, _)) = result, loaded.store != config.store {
+        if case .success(let (loaded, _)) = result, loaded.store != config.store || loaded.storeLease != config.storeLease {
             result = .failure(ConfigurationError(diagnostics: [loaded.storeLocation.error(
-                "the store cannot change on reload (\(storePath) is in use); restart ticklerd to switch stores")]))
+                "the store cannot change on reload (\(storePath) is in use); restart ticklerd to switch stores or change its lease")]))
         }
         self.loaded = result
         let settings = try? result.get().0
@@ -427,7 +430,7 @@ public actor Daemon {
         await deliveries.stop(bound: .seconds(5))
         templates = nextTemplates
         deliveries = DeliveryService(config: next, templates: nextTemplates, store: store, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, now: options.now)
+                                     inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now)
         if machine.storeOpen { deliveries.start() }
         options.events.record(.configLoaded, "configuration reloaded from \(options.configPath): \(next.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(next.policies.count)"])

@@ -212,7 +212,7 @@ extension Daemon {
             let claimed = try await store.record(fires: part, skipped: first ? skipped : [], explanations: explanations,
                                                  channels: config.channels, wakes: last ? wakes : [], now: now)
             let events = self.events, notes = explanations
-            try await store.journal(claimed) { f in
+            _ = try await store.journal(claimed) { f in
                 guard events.fired(f, explanation: notes[f.fireID]) else { return false }
                 if !f.redirectedFrom.isEmpty { events.redirected(f, to: f.recipients) }
                 return true

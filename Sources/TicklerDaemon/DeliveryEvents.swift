@@ -23,6 +23,14 @@ extension EventLog {
                    + "(attempt \(attempt)), \(then): \(reason)", f, file: file, function: function, line: line)
     }
 
+    /// An attempt made under a claim that ran out before it was recorded (this instance was stopped or cut
+    /// off for longer than the lease): another instance holds the delivery now and sends it itself.
+    func claimLost(_ d: PendingDelivery, attempt: Int, file: String = #fileID, function: String = #function, line: UInt = #line) {
+        record(.claimLost, "Attempt \(attempt) of \(what(d)) via \(d.channel) was not recorded: its claim ran out during the send "
+                   + "and another instance holds the delivery (it sends it with the same idempotency key)",
+               fields(d, attempt: attempt), file: file, function: function, line: line)
+    }
+
     func channelOutage(_ channel: String, reason: String) {
         record(.channelOutage, "channel \(channel) unreachable, deliveries stay queued and are retried: \(redaction.scrub(reason))",
                ["channel": "\(channel)", "error": "\(redaction.scrub(reason))"])

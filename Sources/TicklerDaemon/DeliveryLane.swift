@@ -23,6 +23,7 @@ actor DeliveryLane {
     private let worker: LaneWorker
     private let now: @Sendable () -> Instant
     private let signal = LaneSignal()
+    private let heartbeat: ClaimHeartbeat
     private let onAttempt: @Sendable () -> Void
     /// When to look at the queue, what an attempt's result means, when the channel is down.
     private var state: LaneStateMachine
@@ -30,13 +31,13 @@ actor DeliveryLane {
     private var jitter = SystemRandomNumberGenerator()
     /// Deliveries claimed at once.
     static let batch = 10
-    /// How long a claim lasts: long enough for every send of a batch to run to its time limit (70 s: the
-    /// connect and transfer timeouts of email), so a claim runs out only when its lane died or hung.
+    /// How long a claim lasts on SQLite, where one instance uses the store: long enough for every send of a
+    /// batch to run to its time limit (70 s: the connect and transfer timeouts of email) even unrenewed.
     static let lease = Duration.seconds(Int64(batch) * 70 + 60)
 
     init(channel: String, settings: ChannelSettings, store: any DeliveryQueue, claimant: String, events: EventLog,
          metrics: Metrics, inFlight: InFlight, context: DeliveryContext,
-         retry: RetryPolicy, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String,
+         retry: RetryPolicy, heartbeat: ClaimHeartbeat, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String,
          onAttempt: @escaping @Sendable () -> Void = {}) {
         self.onAttempt = onAttempt
         self.channel = channel
@@ -48,6 +49,7 @@ actor DeliveryLane {
         self.inFlight = inFlight
         self.context = context
         self.state = LaneStateMachine(retry: retry)
+        self.heartbeat = heartbeat
         self.now = now
         self.worker = LaneWorker(channel: channel, settings: settings, secret: secret)
     }
@@ -88,18 +90,27 @@ actor DeliveryLane {
         let t = now()
         if case .wait(let pause) = state.passStarts(now: t) { return pause }
         let due: [PendingDelivery]
-        do { due = try await store.claimDue(channel: channel, now: t, limit: Self.batch, lease: Self.lease, claimant: claimant) } catch {
+        let claimedAt = ContinuousClock.now
+        do { due = try await store.claimDue(channel: channel, now: t, limit: Self.batch, lease: heartbeat.lease, claimant: claimant) } catch {
             return LaneStateMachine.storeRetry  // the store is unavailable: the poll loop journals that
         }
         if due.isEmpty {
             if drainOnly { return .seconds(1) }
             guard case .wait(let idle) = state.nothingDue(now: t, nextDue: try? await store.nextDeliveryDue(channel: channel))
             else { return nil }
-            return idle
+            // At least once a lease: a delivery another instance claimed and never completed (it died, or
+            // was stopped) is taken over soon after its claim runs out, whoever queued it.
+            return min(idle, heartbeat.lease)
         }
         for (k, d) in due.enumerated() {
             if stopping {
                 // What this lane claimed and will not send is free for the next lane at once.
+                try? await store.release(claimsOf: claimant, ids: due[k...].map(\.id))
+                return nil
+            }
+            // Not renewed for two thirds of the lease (this process was stopped, or the store is out of
+            // reach): the rest of the batch may be another instance's by now. It is claimed again.
+            guard heartbeat.holds(claimedAt: claimedAt) else {
                 try? await store.release(claimsOf: claimant, ids: due[k...].map(\.id))
                 return nil
             }
@@ -117,7 +128,7 @@ actor DeliveryLane {
                 case .failed(let reason): .failed(error: reason)
                 case .retry(let next, let reason): .retry(next: next, error: reason)
                 }
-                // Recorded only while the claim is this lane's (it lasts far longer than a send).
+                // Recorded only while the claim is this lane's (renewed while this instance lives).
                 if try await store.complete(delivery: d.id, attempt: attempt, result: result, at: at, claimant: claimant) {
                     switch after.record {
                     case .delivered:
@@ -130,6 +141,10 @@ actor DeliveryLane {
                         metrics.delivery(channel: channel, outcome: "retry")
                         events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: next)
                     }
+                } else {
+                    // The claim ran out during the send: another instance holds the delivery and sends it
+                    // itself (with the same idempotency key); this attempt is not recorded.
+                    events.claimLost(d, attempt: attempt)
                 }
             } catch {
                 // The attempt happened but could not be recorded: it stays pending and is sent again

@@ -14,14 +14,25 @@ final class DeliveryService: Sendable {
     /// Set by a lane after each attempt it records: the queue's counts have changed.
     private let attempted = ActivityFlag()
 
+    /// The claims' lease and its renewal.
+    let heartbeat: ClaimHeartbeat
+    private let store: any DeliveryQueue
+    private let claimant: String
+    private let now: @Sendable () -> Instant
+
+    /// `lease`: how long a claim holds without renewal (on PostgreSQL the store's lease, after which another
+    /// instance takes over what this one claimed).
     init(config: Configuration, templates: TemplateCatalog, store: any DeliveryQueue, claimant: String, events: EventLog,
-         metrics: Metrics, inFlight: InFlight, now: @escaping @Sendable () -> Instant, credentials: Credentials = Credentials()) {
+         metrics: Metrics, inFlight: InFlight, lease: Duration = DeliveryLane.lease, now: @escaping @Sendable () -> Instant,
+         credentials: Credentials = Credentials()) {
         let context = DeliveryContext(config: config, templates: templates)
         let attempted = self.attempted
+        let heartbeat = ClaimHeartbeat(lease: lease)
+        (self.heartbeat, self.store, self.claimant, self.now) = (heartbeat, store, claimant, now)
         lanes = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
             guard settings.queueing != .none else { return nil }
             return DeliveryLane(channel: name, settings: settings, store: store, claimant: claimant, events: events, metrics: metrics,
-                                inFlight: inFlight, context: context, retry: config.retry, now: now,
+                                inFlight: inFlight, context: context, retry: config.retry, heartbeat: heartbeat, now: now,
                                 secret: { try credentials.secret($0) },
                                 onAttempt: { attempted.set() })
         }
@@ -33,9 +44,15 @@ final class DeliveryService: Sendable {
     /// The lanes' run loops, started by `start` and awaited by `stop`.
     private let running = Mutex<[Task<Void, Never>]>([])
 
+    /// The renewal of the lanes' claims, from `start` to `stop`.
+    private let beating = Mutex<Task<Void, Never>?>(nil)
+
     func start() {
         let tasks = lanes.map { lane in Task { await lane.run() } }
         running.withLock { $0 += tasks }
+        guard !lanes.isEmpty else { return }
+        let (heartbeat, store, claimant, now) = (heartbeat, store, claimant, now)
+        beating.withLock { $0 = Task { await heartbeat.run(store: store, claimant: claimant, now: now) } }
     }
 
     /// New deliveries were queued: lanes that are asleep look now.
@@ -58,6 +75,7 @@ final class DeliveryService: Sendable {
     /// Stops the lanes: a send in flight may finish within `bound`; what is left stays queued (and a send
     /// cut off by the bound is sent again at the next start, with the same idempotency key).
     func stop(bound: Duration) async {
+        defer { beating.withLock { t in t?.cancel(); t = nil } }
         for lane in lanes { await lane.stop() }
         let tasks = running.withLock { t in
             defer { t = [] }

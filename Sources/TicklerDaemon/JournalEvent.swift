@@ -3,7 +3,7 @@
 public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
-         storeReplaced, caughtUp, clockOffset, clockAgrees
+         storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost
 
     public var messageID: String {
         switch self {
@@ -28,6 +28,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .caughtUp: "c1a7e4b2d9f04e3c8b6a2f5d0e9c7b41"
         case .clockOffset: "8b2f61d4e93a4c07a5d1e8c2f7b0a396"
         case .clockAgrees: "2e7c94a1b5d84f36a0c9e3b7d1f58a42"
+        case .claimLost: "6a3e9d27c4f14b58b1d0e7a9c5f28b63"
         }
     }
 
@@ -35,7 +36,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     public var priority: Int {
         switch self {
         case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees: 5
-        case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset: 4
+        case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset, .claimLost: 4
         case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
         case .configLoaded, .started, .stopping, .digestQueued, .caughtUp: 6
         case .delivered: 7

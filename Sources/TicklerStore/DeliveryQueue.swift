@@ -9,6 +9,10 @@ public protocol DeliveryQueue: Sendable {
     /// Claims for `claimant`, until `now + lease`, up to `limit` pending deliveries of `channel` whose next
     /// attempt has come and that no one holds, oldest first; returns them with what their messages are made of.
     func claimDue(channel: String, now: Instant, limit: Int, lease: Duration, claimant: String) async throws -> [PendingDelivery]
+    /// Extends, to `now + lease`, every claim of `claimant` that has not run out (its heartbeat: a claim
+    /// that ran out may be another's already and stays lost). Returns how many were extended.
+    @discardableResult
+    func renew(claimsOf claimant: String, now: Instant, lease: Duration) async throws -> Int
     /// Gives back claims of `claimant` that it will not send (a lane stopping mid-batch).
     func release(claimsOf claimant: String, ids: [Int64]) async throws
     /// Records attempt number `attempt` of delivery `id` and what it came to; false (nothing recorded) when

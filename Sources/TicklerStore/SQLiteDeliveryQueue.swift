@@ -41,6 +41,16 @@ extension SQLiteCaseStore {
         }
     }
 
+    @discardableResult
+    public func renew(claimsOf claimant: String, now: Instant, lease: Duration) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE tickler_deliveries SET claimed_until = ? WHERE claimed_by = ? AND claimed_until > ?
+                """, arguments: [now.advanced(by: lease).rfc3339, claimant, now.rfc3339])
+            return db.changesCount
+        }
+    }
+
     public func release(claimsOf claimant: String, ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
         try await write { db in

@@ -20,6 +20,12 @@ import Testing
         #expect(config.store.description == "postgres://tickler@db.firm.test:6543/tickler?sslmode=verify-full")
         #expect(config.credentials.map(\.name) == ["pg-password"])
         #expect(config.credentialProblems { _ in "" }.map(\.message) == ["credential 'pg-password' of the store is empty"])
+        #expect(config.storeLease == 30, "a silent instance's work is taken over after 30 s by default")
+        let short = try ConfigurationLoader.parse("""
+            store: { postgres: "postgres://tickler@db/tickler", lease: 2m }
+            \(Self.policies)
+            """, path: "/etc/tickler/tickler.yaml")
+        #expect(short.storeLease == 120)
     }
 
     @Test func defaultsAreTheStandardPortAndVerifiedTLS() throws {
@@ -42,6 +48,13 @@ import Testing
             (#"store: { sqlite: a.db, postgres: "postgres://u@h/db" }"#, "1:8: error: store names both sqlite and postgres: give one"),
             (#"store: { sqlite: a.db, password_credential: x }"#, "1:45: error: password_credential is for a postgres store"),
             (#"store: { password_credential: x }"#, "1:8: error: store needs sqlite (a file) or postgres (a URL)"),
+            (#"store: { sqlite: a.db, lease: 10s }"#, "1:31: error: lease is for a postgres store (one instance uses a SQLite file)"),
+            (#"store: { postgres: "postgres://u@h/db", lease: 2s }"#,
+             "1:48: error: lease must be from 5s to 10m: how long a silent instance's claims hold before another takes them"),
+            (#"store: { postgres: "postgres://u@h/db", lease: 11m }"#,
+             "1:48: error: lease must be from 5s to 10m: how long a silent instance's claims hold before another takes them"),
+            (#"store: { postgres: "postgres://u@h/db", lease: soon }"#,
+             "1:48: error: lease 'soon' must be a positive duration such as 60s, 5m or 1h"),
         ]
         for (line, expected) in cases {
             do {

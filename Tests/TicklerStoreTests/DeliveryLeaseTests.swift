@@ -56,4 +56,21 @@ import TicklerCore
         #expect(try await s.claimDue(channel: "email", now: Self.now, limit: 3, lease: .seconds(600), claimant: "C").count == 3)
         #expect(try await s.dueCount(channel: "email", now: Self.now) == 3)
     }
+
+    /// A live claimant renews its claims (its heartbeat); a claim that ran out is not renewed, whoever holds
+    /// it now.
+    @Test func aClaimantRenewsOnlyTheClaimsThatStillHold() async throws {
+        let s = try await Self.queued()
+        let a = try await s.claimDue(channel: "email", now: Self.now, limit: 2, lease: .seconds(30), claimant: "A")
+        #expect(a.count == 2)
+        // Renewed at +20 s: the claims hold until +50 s, past their first end.
+        #expect(try await s.renew(claimsOf: "A", now: Self.now.adding(seconds: 20), lease: .seconds(30)) == 2)
+        #expect(try await s.claimDue(channel: "email", now: Self.now.adding(seconds: 40), limit: 5, lease: .seconds(30),
+                                     claimant: "B").map(\.recipient) == ["a3"])
+        // Not renewed in time: at +51 s they are free, and a renewal then comes too late.
+        #expect(try await s.renew(claimsOf: "A", now: Self.now.adding(seconds: 51), lease: .seconds(30)) == 0)
+        #expect(try await s.claimDue(channel: "email", now: Self.now.adding(seconds: 51), limit: 5, lease: .seconds(30),
+                                     claimant: "B").map(\.recipient) == ["a1", "a2"])
+        #expect(try await !s.complete(delivery: a[0].id, attempt: 1, result: .delivered, at: Self.now, claimant: "A"))
+    }
 }

@@ -220,6 +220,9 @@ import TicklerTestKit
         try db.psql("UPDATE tickler_deliveries SET claimed_until = clock_timestamp() - interval '1 second'")
         let taken = try await b.claimDue(channel: "email", now: Self.t0, limit: 10, lease: .seconds(60), claimant: "b")
         #expect(taken.map(\.id) == claimed.map(\.id))
+        // The late claimant's heartbeat renews nothing: the claim is b's now; b's renews it.
+        #expect(try await a.renew(claimsOf: "a", now: Self.t0, lease: .seconds(60)) == 0)
+        #expect(try await b.renew(claimsOf: "b", now: Self.t0, lease: .seconds(60)) == 1)
         #expect(try await !a.complete(delivery: claimed[0].id, attempt: 1, result: .delivered, at: Self.t0, claimant: "a"))
         #expect(try await b.complete(delivery: claimed[0].id, attempt: 1, result: .delivered, at: Self.t0, claimant: "b"))
         #expect(try await a.deliveries().map(\.status) == ["delivered"])

@@ -3,7 +3,7 @@
 shared secret and keeps every request as DIR/N.json (headers, body, whether the signature held).
 
 The file DIR/mode, re-read for every request, sets the answer: a status code such as 200 (default),
-500, 429 or 400, or "hang" (never answer).
+500, 429 or 400, "hang" (never answer), or "hold" (answer 200 once the file DIR/release exists).
 
   http_receiver.py --dir DIR --secret-file F [--port N] [--tls CERT KEY]
 Prints "PORT <n>" on its first line once it listens.
@@ -70,6 +70,10 @@ def main():
             if mode == "hang":
                 time.sleep(3600)
                 return
+            if mode == "hold":
+                while not os.path.exists(os.path.join(a.dir, "release")):
+                    time.sleep(0.02)
+                mode = "200"
             status = int(mode)
             reply = b'{"ok": true}' if status < 300 else b'{"ok": false}'
             self.send_response(status)

@@ -94,39 +94,39 @@ public final class PostgresCaseStore: Sendable {
     /// Applies, under the migrations' advisory lock (held to the end of the transaction), each migration not
     /// recorded in `tickler_migrations`.
     private static func migrate(_ c: PostgresConnection) async throws {
-        try await c.query("BEGIN", logger: Self.logger)
+        try await c.run("BEGIN", logger: Self.logger)
         do {
-            try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: Self.logger)
-            try await c.query("CREATE TABLE IF NOT EXISTS tickler_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            try await c.run("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: Self.logger)
+            try await c.run("CREATE TABLE IF NOT EXISTS tickler_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
                               logger: Self.logger)
             var applied = Set<String>()
-            for try await name in try await c.query("SELECT name FROM tickler_migrations", logger: Self.logger).decode(String.self) {
+            for try await name in try await c.run("SELECT name FROM tickler_migrations", logger: Self.logger).decode(String.self) {
                 applied.insert(name)
             }
             for m in PostgresSchema.migrations where !applied.contains(m.name) {
                 for statement in PostgresSchema.statements(m.sql) {
-                    try await c.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger)
+                    try await c.run(PostgresQuery(unsafeSQL: statement), logger: Self.logger)
                 }
-                try await c.query("INSERT INTO tickler_migrations (name) VALUES (\(m.name))", logger: Self.logger)
+                try await c.run("INSERT INTO tickler_migrations (name) VALUES (\(m.name))", logger: Self.logger)
             }
-            try await c.query("COMMIT", logger: Self.logger)
+            try await c.run("COMMIT", logger: Self.logger)
         } catch {
-            _ = try? await c.query("ROLLBACK", logger: Self.logger)
+            _ = try? await c.run("ROLLBACK", logger: Self.logger)
             throw error
         }
     }
 
-    /// Runs `body` in one transaction (READ COMMITTED: each statement sees what was committed before it)
-    /// on one connection; rolled back when it throws.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction on one connection (by default READ COMMITTED: each statement sees
+    /// what was committed before it); rolled back when it throws.
+    func transaction<T: Sendable>(_ begin: PostgresQuery = "BEGIN", _ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { c in
-            try await c.query("BEGIN", logger: Self.logger)
+            try await c.run(begin, logger: Self.logger)
             do {
                 let value = try await body(c)
-                try await c.query("COMMIT", logger: Self.logger)
+                try await c.run("COMMIT", logger: Self.logger)
                 return value
             } catch {
-                _ = try? await c.query("ROLLBACK", logger: Self.logger)
+                _ = try? await c.run("ROLLBACK", logger: Self.logger)
                 throw error
             }
         }
@@ -134,7 +134,7 @@ public final class PostgresCaseStore: Sendable {
 
     /// Runs one statement, outside any transaction, and returns its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await client.withConnection { c in try await c.query(query, logger: Self.logger).collect() }
+        try await client.withConnection { c in try await c.run(query, logger: Self.logger).collect() }
     }
 
     /// The database's "now": legal time for every instance.
@@ -147,6 +147,7 @@ public final class PostgresCaseStore: Sendable {
     /// (`connection refused`): never SQL, its arguments, or a password.
     public static func describe(_ error: any Error) -> String {
         if let e = error as? StoreUnavailable { return e.message }
+        if let e = error as? PostgresConnectionLost { return e.description }
         if let e = error as? PSQLError {
             if let message = e.serverInfo?[.message] {
                 let state = e.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""

@@ -21,7 +21,7 @@ struct PostgresChunkReader {
         var chunk = EvaluationChunk(position: 0)
         var last: String?
         var count = 0
-        for try await row in try await connection.query(query, logger: logger) {
+        for try await row in try await connection.run(query, logger: logger) {
             count += 1
             let id = try row.decode(String.self, context: .default)
             last = id
@@ -36,7 +36,7 @@ struct PostgresChunkReader {
         var chunk = EvaluationChunk(position: 0)
         if ids.isEmpty { return chunk }
         let query: PostgresQuery = "\(unescaped: Self.casesSelect(detail)) WHERE id = ANY(\(ids)) ORDER BY id"
-        for try await row in try await connection.query(query, logger: logger) {
+        for try await row in try await connection.run(query, logger: logger) {
             if let c = Self.decodeCase(row, bad: &chunk.badRows) { chunk.cases.append(c) }
         }
         try await fill(&chunk, ids: chunk.cases.map(\.id))
@@ -51,7 +51,7 @@ struct PostgresChunkReader {
         for (i, id) in ids.enumerated() { position[id] = i }
         for table in CaseRecordTable.allCases {
             let query: PostgresQuery = "\(unescaped: Self.select(table, detail)) WHERE case_id = ANY(\(ids))"
-            for try await row in try await connection.query(query, logger: logger) {
+            for try await row in try await connection.run(query, logger: logger) {
                 let caseID = try row.decode((String, String).self, context: .default).1
                 guard let i = position[caseID] else { continue }
                 Self.add(row, of: table, to: &chunk.cases[i], bad: &chunk.badRows)
@@ -61,7 +61,7 @@ struct PostgresChunkReader {
             let query: PostgresQuery = """
                 SELECT policy, subject, anchor_at, stage, repeat FROM tickler_ledger WHERE case_id = ANY(\(ids))
                 """
-            for try await (policy, subject, anchor, stage, rep) in try await connection.query(query, logger: logger)
+            for try await (policy, subject, anchor, stage, rep) in try await connection.run(query, logger: logger)
                 .decode((String, String, Date, Int, Int).self) {
                 guard let ref = SubjectRef(parsing: subject) else { continue }
                 chunk.ledger.record(CycleKey(policy: policy, subject: ref, anchor: Instant(anchor)), StepIndex(stage: stage, repeat: rep))
@@ -72,7 +72,7 @@ struct PostgresChunkReader {
                 SELECT case_id, policy, until_at, subject, anchor_at FROM tickler_holds
                 WHERE ended_at IS NULL AND case_id = ANY(\(ids))
                 """
-            for try await (caseID, policy, until, subject, anchor) in try await connection.query(query, logger: logger)
+            for try await (caseID, policy, until, subject, anchor) in try await connection.run(query, logger: logger)
                 .decode((String, String?, Date, String?, Date?).self) {
                 var cycle: CycleKey?
                 if let policy, let ref = subject.flatMap(SubjectRef.init(parsing:)), let anchor {
@@ -87,7 +87,7 @@ struct PostgresChunkReader {
     func people() async throws -> [Person] {
         var out: [Person] = []
         let query: PostgresQuery = "SELECT id, name, email, role, manager_id, active FROM people ORDER BY id"
-        for try await (id, name, email, role, manager, active) in try await connection.query(query, logger: logger)
+        for try await (id, name, email, role, manager, active) in try await connection.run(query, logger: logger)
             .decode((String, String, String?, String?, String?, Bool).self) {
             out.append(Person(id: id, name: name, email: email, role: role, managerID: manager, active: active))
         }

@@ -14,7 +14,7 @@ extension PostgresCaseStore: DeliveryQueue {
             // The locking select in a CTE: LIMIT bounds the rows locked, and SKIP LOCKED passes over the rows
             // another instance is claiming at this moment.
             var ids: [Int64] = []
-            for try await id in try await c.query("""
+            for try await id in try await c.run("""
                 WITH due AS (
                     SELECT id FROM tickler_deliveries
                     WHERE channel = \(channel) AND status = 'pending' AND next_attempt_at <= tickler_now()
@@ -29,6 +29,17 @@ extension PostgresCaseStore: DeliveryQueue {
         }
     }
 
+    /// By the database's clock, as the claims were made.
+    @discardableResult
+    public func renew(claimsOf claimant: String, now: Instant, lease: Duration) async throws -> Int {
+        let seconds = Double(lease.milliseconds) / 1000
+        return try await rows("""
+            UPDATE tickler_deliveries SET claimed_until = clock_timestamp() + make_interval(secs => \(seconds))
+            WHERE claimed_by = \(claimant) AND claimed_until > clock_timestamp()
+            RETURNING id
+            """).count
+    }
+
     public func release(claimsOf claimant: String, ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
         _ = try await rows("""
@@ -39,7 +50,7 @@ extension PostgresCaseStore: DeliveryQueue {
     public func complete(delivery id: Int64, attempt: Int, result: DeliveryResult, at: Instant, claimant: String) async throws -> Bool {
         try await transaction { c in
             // Only while the claim is this lane's and has not run out: one that ran out may be another's now.
-            let held = try await c.query("""
+            let held = try await c.run("""
                 UPDATE tickler_deliveries SET claimed_by = NULL, claimed_until = NULL
                 WHERE id = \(id) AND claimed_by = \(claimant) AND claimed_until > clock_timestamp()
                 RETURNING id
@@ -54,27 +65,27 @@ extension PostgresCaseStore: DeliveryQueue {
                               on c: PostgresConnection) async throws {
         switch result {
         case .delivered:
-            try await c.query("""
+            try await c.run("""
                 UPDATE tickler_deliveries SET status = 'delivered', attempts = \(attempt), delivered_at = \(at.date), last_error = NULL
                 WHERE id = \(id)
                 """, logger: logger)
-            try await c.query("""
+            try await c.run("""
                 INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, claimant)
                 VALUES (\(id), \(attempt), \(at.date), 'delivered', \(claimant))
                 """, logger: logger)
         case .retry(let next, let error):
-            try await c.query("""
+            try await c.run("""
                 UPDATE tickler_deliveries SET attempts = \(attempt), next_attempt_at = \(next.date), last_error = \(error) WHERE id = \(id)
                 """, logger: logger)
-            try await c.query("""
+            try await c.run("""
                 INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, detail, claimant)
                 VALUES (\(id), \(attempt), \(at.date), 'retry', \(error), \(claimant))
                 """, logger: logger)
         case .failed(let error):
-            try await c.query("""
+            try await c.run("""
                 UPDATE tickler_deliveries SET status = 'failed', attempts = \(attempt), last_error = \(error) WHERE id = \(id)
                 """, logger: logger)
-            try await c.query("""
+            try await c.run("""
                 INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, detail, claimant)
                 VALUES (\(id), \(attempt), \(at.date), 'failed', \(error), \(claimant))
                 """, logger: logger)
@@ -108,13 +119,13 @@ extension PostgresCaseStore: DeliveryQueue {
     public func claimDigest(id: String, person: String, day: LocalDate, entries: [DigestEntry], channel: String,
                             now: Instant) async throws -> Bool {
         try await transaction { c in
-            let claimed = try await c.query("""
+            let claimed = try await c.run("""
                 INSERT INTO tickler_digests (id, person_id, day, items, created_at)
                 VALUES (\(id), \(person), \(day.iso8601)::date, \(DigestItems.encode(entries)), \(now.date))
                 ON CONFLICT DO NOTHING RETURNING id
                 """, logger: Self.logger).collect()
             guard !claimed.isEmpty else { return false }
-            try await c.query("""
+            try await c.run("""
                 INSERT INTO tickler_deliveries (kind, source_id, recipient, channel, next_attempt_at)
                 VALUES ('digest', \(id), \(person), \(channel), \(now.date))
                 """, logger: Self.logger)
@@ -134,7 +145,7 @@ extension PostgresCaseStore: DeliveryQueue {
     static func pending(ids: [Int64], on c: PostgresConnection) async throws -> [PendingDelivery] {
         if ids.isEmpty { return [] }
         var out: [PendingDelivery] = []
-        for try await r in try await c.query("""
+        for try await r in try await c.run("""
             SELECT d.id, d.kind, d.source_id, d.recipient, d.channel, d.attempts,
                 l.case_id, l.policy, l.subject, l.stage, l.repeat, l.action, l.due_at, l.fired_at, l.deliver_at,
                 l.recipients::text, l.explanation,
@@ -177,7 +188,7 @@ extension PostgresCaseStore: DeliveryQueue {
         for i in out.indices {
             guard var g = out[i].digest, !g.entries.isEmpty else { continue }
             var names: [String: String] = [:]
-            for try await (id, name) in try await c.query("""
+            for try await (id, name) in try await c.run("""
                 SELECT id, client_name FROM cases WHERE id = ANY(\(Array(Set(g.entries.map(\.caseID)))))
                 """, logger: logger).decode((String, String).self) { names[id] = name }
             for j in g.entries.indices { g.entries[j].clientName = names[g.entries[j].caseID] ?? "" }

@@ -6,17 +6,7 @@ extension PostgresCaseStore: EvaluationSource {
     /// Runs `body` in one read-only snapshot of the database (REPEATABLE READ): every statement sees the same
     /// committed state.
     func readSnapshot<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { c in
-            try await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: Self.logger)
-            do {
-                let value = try await body(c)
-                try await c.query("COMMIT", logger: Self.logger)
-                return value
-            } catch {
-                _ = try? await c.query("ROLLBACK", logger: Self.logger)
-                throw error
-            }
-        }
+        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
     public func people() async throws -> (people: [Person], badRows: [BadRow]) {
@@ -92,7 +82,7 @@ extension PostgresCaseStore: CaseStore {
             ?? "SELECT policy, subject, anchor_at, stage, repeat FROM tickler_ledger"
         var state = LedgerState()
         try await client.withConnection { c in
-            for try await (policy, subject, anchor, stage, rep) in try await c.query(filter, logger: Self.logger)
+            for try await (policy, subject, anchor, stage, rep) in try await c.run(filter, logger: Self.logger)
                 .decode((String, String, Date, Int, Int).self) {
                 guard let ref = SubjectRef(parsing: subject) else { continue }
                 state.record(CycleKey(policy: policy, subject: ref, anchor: Instant(anchor)), StepIndex(stage: stage, repeat: rep))

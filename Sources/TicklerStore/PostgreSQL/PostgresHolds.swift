@@ -8,7 +8,7 @@ extension PostgresCaseStore: Holds {
     public func snooze(caseID: String, policy: String?, until: Instant, reason: String, by user: String, now: Instant) async throws
         -> Int64 {
         try await transaction { c in
-            let id = try await c.query("""
+            let id = try await c.run("""
                 INSERT INTO tickler_holds (kind, case_id, policy, until_at, reason, created_by, created_at)
                 VALUES ('snooze', \(caseID), \(policy), \(until.date), \(reason), \(user), \(now.date)) RETURNING id
                 """, logger: Self.logger).collect()[0].decode(Int64.self)
@@ -19,7 +19,7 @@ extension PostgresCaseStore: Holds {
 
     public func ack(_ fire: LedgerEntry, until: Instant, reason: String, by user: String, now: Instant) async throws -> Int64 {
         try await transaction { c in
-            let id = try await c.query("""
+            let id = try await c.run("""
                 INSERT INTO tickler_holds (kind, case_id, policy, subject, anchor_at, fire_id, until_at, reason, created_by, created_at)
                 VALUES ('ack', \(fire.caseID), \(fire.key.cycle.policy), \(fire.key.cycle.subject.description),
                         \(fire.key.cycle.anchor.date), \(fire.fireID), \(until.date), \(reason), \(user), \(now.date)) RETURNING id
@@ -31,7 +31,7 @@ extension PostgresCaseStore: Holds {
 
     public func endHold(id: Int64, now: Instant) async throws -> Bool {
         try await transaction { c in
-            let rows = try await c.query("""
+            let rows = try await c.run("""
                 UPDATE tickler_holds SET ended_at = \(now.date) WHERE id = \(id) AND ended_at IS NULL RETURNING case_id
                 """, logger: Self.logger).collect()
             guard let row = rows.first else { return false }

@@ -64,7 +64,7 @@ struct PostgresImportWriter {
     private func upsert(_ t: Target) async throws {
         let logger = PostgresCaseStore.logger
         let staging = "tickler_import_\(t.table)"
-        try await connection.query(PostgresQuery(unsafeSQL: """
+        try await connection.run(PostgresQuery(unsafeSQL: """
             CREATE TEMPORARY TABLE IF NOT EXISTS \(staging) (LIKE \(t.table) INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
             """), logger: logger)
         // One record per id: a file that names an id twice keeps its last record, as row-by-row upserts would.
@@ -90,7 +90,7 @@ struct PostgresImportWriter {
         }
         let columns = t.columns.joined(separator: ", ")
         let updates = t.columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        try await connection.query(PostgresQuery(unsafeSQL: """
+        try await connection.run(PostgresQuery(unsafeSQL: """
             INSERT INTO \(t.table) (\(columns)) SELECT \(columns) FROM \(staging) ORDER BY id
             ON CONFLICT (id) DO UPDATE SET \(updates)
             """), logger: logger)
@@ -121,7 +121,7 @@ extension PostgresCaseStore {
         try await transaction { c in
             try await PostgresImportWriter(connection: c, now: now).write(batch)
             for part in stride(from: 0, to: ledger.count, by: 5000).map({ Array(ledger[$0..<min($0 + 5000, ledger.count)]) }) {
-                try await c.query("""
+                try await c.run("""
                     INSERT INTO tickler_ledger (fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action, due_at,
                         fired_at, deliver_at, recipients, explanation, recorded_at, recorded_by, journaled)
                     SELECT u.fire_id, u.policy, u.subject, u.anchor_at, u.stage, u.repeat, u.case_id, u.outcome, NULLIF(u.action, ''),
@@ -138,7 +138,7 @@ extension PostgresCaseStore {
                     """, logger: Self.logger)
             }
             for h in holds {
-                try await c.query("""
+                try await c.run("""
                     INSERT INTO tickler_holds (kind, case_id, policy, subject, fire_id, until_at, reason, created_by, created_at, ended_at,
                         anchor_at)
                     SELECT \(h.kind.rawValue), \(h.caseID), \(h.policy), \(h.subject), \(h.fireID), \(h.until.date), \(h.reason),

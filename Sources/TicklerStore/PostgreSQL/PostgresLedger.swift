@@ -20,7 +20,7 @@ extension PostgresCaseStore: Ledger {
                        now: Instant, by instance: String, on c: PostgresConnection) async throws -> [Fire] {
         let at = now.date
         if !skipped.isEmpty {
-            try await c.query("""
+            try await c.run("""
                 INSERT INTO tickler_ledger (fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, due_at, fired_at,
                     recorded_at, recorded_by, journaled)
                 SELECT u.fire_id, u.policy, u.subject, u.anchor_at, u.stage, u.repeat, u.case_id, 'skipped', u.due, \(at), \(at),
@@ -34,7 +34,7 @@ extension PostgresCaseStore: Ledger {
         }
         if fires.isEmpty { return [] }
         var inserted = Set<String>()
-        let rows = try await c.query("""
+        let rows = try await c.run("""
             INSERT INTO tickler_ledger (fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action, due_at,
                 fired_at, deliver_at, recipients, channels, explanation, recorded_at, recorded_by, journaled)
             SELECT u.fire_id, u.policy, u.subject, u.anchor_at, u.stage, u.repeat, u.case_id, 'fired', u.action, u.due_at,
@@ -69,7 +69,7 @@ extension PostgresCaseStore: Ledger {
             }
         }
         if !queued.source.isEmpty {
-            try await c.query("""
+            try await c.run("""
                 INSERT INTO tickler_deliveries (kind, source_id, recipient, channel, next_attempt_at)
                 SELECT 'fire', u.* FROM unnest(\(queued.source), \(queued.recipient), \(queued.channel), \(queued.notBefore)) AS u
                 ON CONFLICT DO NOTHING
@@ -77,7 +77,7 @@ extension PostgresCaseStore: Ledger {
         }
         if !outboxed.fire.isEmpty {
             let fs = outboxed.index.map { recorded[$0] }
-            try await c.query("""
+            try await c.run("""
                 INSERT INTO tickler_outbox (fire_id, channel, case_id, case_number, client_name, policy, stage, repeat, action,
                     subject, due_at, deliver_at, recipients, explanation, created_at)
                 SELECT u.fire_id, u.channel, u.case_id, u.case_number, CASE WHEN u.include THEN c.client_name END, u.policy,
@@ -101,13 +101,13 @@ extension PostgresCaseStore: Ledger {
     static func setWakes(_ wakes: [CaseWake], on c: PostgresConnection) async throws {
         let set = wakes.filter { $0.at != nil }, clear = wakes.filter { $0.at == nil }.map(\.caseID)
         if !set.isEmpty {
-            try await c.query("""
+            try await c.run("""
                 INSERT INTO tickler_wake (case_id, wake_at) SELECT * FROM unnest(\(set.map(\.caseID)), \(set.map { $0.at!.date }))
                 ON CONFLICT (case_id) DO UPDATE SET wake_at = excluded.wake_at
                 """, logger: logger)
         }
         if !clear.isEmpty {
-            try await c.query("DELETE FROM tickler_wake WHERE case_id = ANY(\(clear))", logger: logger)
+            try await c.run("DELETE FROM tickler_wake WHERE case_id = ANY(\(clear))", logger: logger)
         }
     }
 
@@ -120,24 +120,24 @@ extension PostgresCaseStore: Ledger {
         return try await client.withConnection { c in
             var marked = 0
             for f in fires {
-                try await c.query("BEGIN", logger: Self.logger)
+                try await c.run("BEGIN", logger: Self.logger)
                 do {
-                    let mine = try await c.query("""
+                    let mine = try await c.run("""
                         SELECT 1 FROM tickler_ledger WHERE fire_id = \(f.fireID) AND NOT journaled FOR UPDATE SKIP LOCKED
                         """, logger: Self.logger).collect()
                     guard !mine.isEmpty else {
-                        try await c.query("ROLLBACK", logger: Self.logger)
+                        try await c.run("ROLLBACK", logger: Self.logger)
                         continue
                     }
                     guard send(f) else {
-                        try await c.query("ROLLBACK", logger: Self.logger)
+                        try await c.run("ROLLBACK", logger: Self.logger)
                         break
                     }
-                    try await c.query("UPDATE tickler_ledger SET journaled = true WHERE fire_id = \(f.fireID)", logger: Self.logger)
-                    try await c.query("COMMIT", logger: Self.logger)
+                    try await c.run("UPDATE tickler_ledger SET journaled = true WHERE fire_id = \(f.fireID)", logger: Self.logger)
+                    try await c.run("COMMIT", logger: Self.logger)
                     marked += 1
                 } catch {
-                    _ = try? await c.query("ROLLBACK", logger: Self.logger)
+                    _ = try? await c.run("ROLLBACK", logger: Self.logger)
                     throw error
                 }
             }

@@ -7,12 +7,12 @@ extension PostgresCaseStore: WorkClaims {
         -> ClaimedEvaluation {
         let instance = self.instance
         return try await transaction { c in
-            let now = Instant(try await c.query("SELECT tickler_now()", logger: Self.logger).collect()[0].decode(Date.self))
+            let now = Instant(try await c.run("SELECT tickler_now()", logger: Self.logger).collect()[0].decode(Date.self))
             // The locking select in a CTE, so LIMIT bounds what is locked; SKIP LOCKED passes over the cases
             // another instance holds. The rows stay locked until this transaction ends: no other instance
             // evaluates these cases meanwhile, and a change committed meanwhile wakes them again after it.
             var claimed: [String] = []
-            for try await id in try await c.query("""
+            for try await id in try await c.run("""
                 WITH due AS (
                     SELECT case_id FROM tickler_wake WHERE wake_at <= \(now.date)
                     ORDER BY wake_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
@@ -42,7 +42,7 @@ extension PostgresCaseStore: WorkClaims {
         try await transaction { c in
             var cases = Set<String>()
             var taken = 0
-            for try await id in try await c.query("""
+            for try await id in try await c.run("""
                 WITH taken AS (
                     SELECT seq FROM tickler_changes ORDER BY seq LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 DELETE FROM tickler_changes t USING taken WHERE t.seq = taken.seq
@@ -60,7 +60,7 @@ extension PostgresCaseStore: WorkClaims {
     /// Wakes `ids` now (legal time): a wake already earlier stays.
     static func wake(_ ids: [String], on c: PostgresConnection) async throws {
         if ids.isEmpty { return }
-        try await c.query("""
+        try await c.run("""
             INSERT INTO tickler_wake (case_id, wake_at) SELECT id, tickler_now() FROM unnest(\(ids)) AS u(id) ORDER BY id
             ON CONFLICT (case_id) DO UPDATE SET wake_at = LEAST(tickler_wake.wake_at, excluded.wake_at)
             """, logger: logger)
@@ -70,7 +70,7 @@ extension PostgresCaseStore: WorkClaims {
         try await transaction { c in
             var ids: [String] = []
             let after = cursor?.id ?? ""
-            for try await id in try await c.query("""
+            for try await id in try await c.run("""
                 SELECT id FROM cases WHERE id > \(after) ORDER BY id LIMIT \(size)
                 """, logger: Self.logger).decode(String.self) { ids.append(id) }
             try await Self.wake(ids, on: c)
