@@ -30,6 +30,9 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // First: a stop or reload asked for while the configuration is read and the store opened is kept
+        // for the daemon, not fatal.
+        if !once { SignalPipe.install() }
         let underSystemd = ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil
             || ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
         // Entries go to journald directly (a fire's entry is its journal delivery, so its result is checked),

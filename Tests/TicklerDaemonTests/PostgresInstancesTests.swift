@@ -4,6 +4,7 @@ import Testing
 import TicklerCore
 import TicklerTestKit
 @testable import TicklerDaemon
+@testable import TicklerStore
 
 /// `ticklerd` processes sharing one PostgreSQL database.
 @Suite(.serialized) struct PostgresInstancesTests {
@@ -113,5 +114,33 @@ import TicklerTestKit
         let ms = Int(offsets.first ?? "") ?? 0
         #expect(abs(abs(ms) - 600_000) < 30_000, "offset \(ms) ms")
         #expect((ms < 0) == skew.hasPrefix("+"), "the database is behind a host that runs ahead")
+    }
+
+    /// A stop asked for while the instance is still starting (here: waiting for another's migrations) is
+    /// kept and carried out once it can be: a clean exit, not death by the signal.
+    @Test func aStopDuringStartIsACleanExit() throws {
+        let db = try TestDatabase()
+        let (dir, env) = try Self.directory(db)
+        try db.psql("CREATE TABLE go (x int)")
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: db.bin + "/psql")
+        holder.arguments = ["-X", "-q", "-h", db.host, "-p", "\(db.port)", "-U", db.user, "-d", db.name, "-c", """
+            BEGIN; SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock));
+            DO $$ BEGIN WHILE NOT EXISTS (SELECT 1 FROM go) LOOP PERFORM pg_sleep(0.02); END LOOP; END $$;
+            COMMIT;
+            """]
+        holder.environment = ["PGPASSWORD": db.password]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        #expect(try Self.until(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted", is: [["1"]]))
+        let daemon = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil, environment: env)
+        defer { daemon.signal(SIGKILL) }
+        // It waits on the lock, inside its start.
+        #expect(try Self.until(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", is: [["1"]]))
+        daemon.signal(SIGTERM)
+        try db.psql("INSERT INTO go VALUES (1)")
+        holder.waitUntilExit()
+        #expect(daemon.wait() == 0, "\(daemon.stderrText)")
+        #expect(daemon.process.terminationReason == .exit)
     }
 }
