@@ -119,10 +119,12 @@ preview: build demo-firm
 	.build/debug/tickler simulate --config .demo/tickler.yaml --from now --to now+7d | head -10
 
 ## bench: release build; simulate and plan over 100k- and 1M-case firms against sqlite3 reading the same rows,
-## then ticklerd: READY, the catch-up, a tick of 1,000 changed cases and peak RSS at 10k, 100k and 1M.
-bench: release
+## then ticklerd: READY, the catch-up, a tick of 1,000 changed cases and peak RSS at 10k, 100k and 1M;
+## then on PostgreSQL: 1M cases imported by COPY, a 100,000-fire burst drained by 1, 2 and 3 instances.
+bench: release postgres
 	scripts/bench.sh
 	scripts/bench-daemon.py
+	scripts/bench-postgres.py
 
 ## man: the man pages, from their scdoc sources in docs/man, into .build-man/.
 MANPAGES := .build-man/ticklerd.8 .build-man/tickler.1 .build-man/tickler.yaml.5

@@ -179,6 +179,9 @@ public actor Daemon {
             settings.applicationName = claimant
             // The server ends a transaction left open longer than the lease (a stalled instance's claims).
             settings.idleInTransactionTimeout = .seconds(loaded.storeLease)
+            // None of a tick's statements takes long: one unanswered for two leases means the database is out
+            // of reach (a partition), and the tick fails (journaled as an outage) instead of waiting on TCP.
+            settings.answerDeadline = .seconds(2 * loaded.storeLease)
             let opened: PostgresCaseStore
             do { opened = try await PostgresCaseStore(settings, instance: claimant) } catch { throw .store(error.message) }
             (store, sqlite, postgres, storePath) = (opened, nil, opened, settings.displayURL)

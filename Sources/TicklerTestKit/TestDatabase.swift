@@ -31,10 +31,20 @@ public final class TestDatabase: @unchecked Sendable {
         return "\(tmp)/tickler-test-pg-\(port)"
     }
 
-    public init() throws {
-        port = Self.port
-        guard let pw = try? String(contentsOfFile: Self.directory + "/password", encoding: .utf8) else {
-            throw Failure.noServer("no password file in \(Self.directory)")
+    /// A database on the tests' server.
+    public convenience init() throws {
+        try self.init(port: Self.port, directory: Self.directory)
+    }
+
+    /// A database on a server of the test's own.
+    public convenience init(on cluster: TestCluster) throws {
+        try self.init(port: cluster.port, directory: cluster.directory)
+    }
+
+    init(port: Int, directory: String) throws {
+        self.port = port
+        guard let pw = try? String(contentsOfFile: directory + "/password", encoding: .utf8) else {
+            throw Failure.noServer("no password file in \(directory)")
         }
         password = pw.trimmingCharacters(in: .whitespacesAndNewlines)
         let bins = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []

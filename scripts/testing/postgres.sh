@@ -3,6 +3,8 @@
 # the server refuse root), listening on loopback only, password (SCRAM) authentication over TCP.
 #   postgres.sh start   create the cluster if there is none, start it unless it answers; prints nothing else
 #   postgres.sh stop    stop it
+#   postgres.sh resume  start it again (after a crash), its databases kept
+#   postgres.sh crash   stop it as a crash would (pg_ctl stop -m immediate: no checkpoint, sessions cut)
 #   postgres.sh url     the superuser's URL; the password is in "$(postgres.sh dir)/password"
 # TICKLER_TEST_PG_PORT (default 55432) and TICKLER_TEST_PG_DIR choose another cluster.
 set -euo pipefail
@@ -55,8 +57,15 @@ CONF
 stop)
     [ -d "$DIR/data" ] && as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null || true
     ;;
+resume)
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 start >/dev/null \
+        || { tail -20 "$DIR/server.log" >&2; exit 1; }
+    ;;
+crash)
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" -m immediate -w stop >/dev/null
+    ;;
 url) echo "postgres://postgres@127.0.0.1:$PORT/postgres" ;;
 dir) echo "$DIR" ;;
 bin) echo "$BIN" ;;
-*) echo "usage: $0 start|stop|url|dir|bin" >&2; exit 2 ;;
+*) echo "usage: $0 start|stop|resume|crash|url|dir|bin" >&2; exit 2 ;;
 esac

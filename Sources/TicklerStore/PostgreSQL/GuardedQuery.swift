@@ -7,10 +7,13 @@ struct PostgresConnectionLost: Error, CustomStringConvertible {
     var description: String
 }
 
+/// How long a statement may go unanswered before its connection is given up, for the statements a store
+/// call runs (set by the store from its settings).
+enum AnswerDeadline {
+    @TaskLocal static var current = Duration.seconds(135)
+}
+
 extension PostgresConnection {
-    /// How long a statement may go unanswered before its connection is given up: the server's own
-    /// `statement_timeout` (120 s) and a margin.
-    static let answerDeadline = Duration.seconds(135)
 
     /// `query`, which fails instead of waiting forever when the connection is gone. The driver never
     /// completes a query written to a connection that has already closed (the server ended the session: its
@@ -19,7 +22,7 @@ extension PostgresConnection {
     /// statement fails; unanswered after `deadline`, the connection is closed (which fails the statement)
     /// and the pool makes a new one.
     @discardableResult
-    func run(_ query: PostgresQuery, logger: Logger, deadline: Duration = answerDeadline) async throws -> PostgresRowSequence {
+    func run(_ query: PostgresQuery, logger: Logger, deadline: Duration = AnswerDeadline.current) async throws -> PostgresRowSequence {
         if isClosed { throw PostgresConnectionLost(description: "the connection to the database was closed") }
         let waiting = Mutex<CheckedContinuation<PostgresRowSequence, any Error>?>(nil)
         let finish: @Sendable (Result<PostgresRowSequence, any Error>) -> Void = { result in

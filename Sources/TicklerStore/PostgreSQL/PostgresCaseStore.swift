@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import TicklerCore
 
 /// The store on PostgreSQL, shared by several `ticklerd` instances and the `tickler` commands: the same
@@ -10,8 +11,22 @@ public final class PostgresCaseStore: Sendable {
     public let settings: PostgresSettings
     /// This process's name in claims, leases and `tickler_instances`.
     public let instance: String
-    let client: PostgresClient
-    private let running: Task<Void, Never>
+    /// The pool of connections, replaced by a fresh one when the database could not be reached through it
+    /// (the pool's own reconnection backs off up to a minute, which would make a recovered database wait).
+    private let pool: Mutex<Pool>
+    private let clientConfiguration: PostgresClient.Configuration
+    var client: PostgresClient { pool.withLock { $0.client } }
+
+    struct Pool: Sendable {
+        let client: PostgresClient
+        let running: Task<Void, Never>
+
+        init(_ configuration: PostgresClient.Configuration) {
+            let client = PostgresClient(configuration: configuration, backgroundLogger: PostgresCaseStore.logger)
+            self.client = client
+            running = Task { await client.run() }
+        }
+    }
     static let logger = Logger(label: "tickler.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Connects, and applies the migrations not yet applied (once, whatever the number of instances starting
@@ -33,9 +48,8 @@ public final class PostgresCaseStore: Sendable {
             ("TimeZone", "UTC"),
         ]
         config.options.additionalStartupParameters = startup
-        let client = PostgresClient(configuration: config, backgroundLogger: Self.logger)
-        self.client = client
-        running = Task { await client.run() }
+        clientConfiguration = config
+        pool = Mutex(Pool(config))
         // The first connection is made directly, not through the pool: its failure says why (a refused
         // password, no route), where the pool would only say it gave up. The migrations run on it.
         do {
@@ -53,13 +67,14 @@ public final class PostgresCaseStore: Sendable {
                 throw error
             }
         } catch {
-            running.cancel()
+            pool.withLock { $0.running.cancel() }
             throw StoreUnavailable("cannot open the store at \(settings.displayURL): \(Self.describe(error))")
         }
     }
 
     /// Closes every connection; later calls fail.
     public func close() async {
+        let running = pool.withLock { $0.running }
         running.cancel()
         await running.value
     }
@@ -119,7 +134,7 @@ public final class PostgresCaseStore: Sendable {
     /// Runs `body` in one transaction on one connection (by default READ COMMITTED: each statement sees
     /// what was committed before it); rolled back when it throws.
     func transaction<T: Sendable>(_ begin: PostgresQuery = "BEGIN", _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { c in
+        try await session { c in
             try await c.run(begin, logger: Self.logger)
             do {
                 let value = try await body(c)
@@ -134,7 +149,64 @@ public final class PostgresCaseStore: Sendable {
 
     /// Runs one statement, outside any transaction, and returns its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await client.withConnection { c in try await c.run(query, logger: Self.logger).collect() }
+        try await session { c in try await c.run(query, logger: Self.logger).collect() }
+    }
+
+    /// A connection of the pool for `body`. Waiting for one, and each statement's answer, last at most the
+    /// settings' deadline; when the database could not be reached the pool is replaced, so that the next
+    /// call connects at once rather than after the old pool's backoff.
+    func session<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let current = pool.withLock { $0 }
+        do {
+            return try await AnswerDeadline.$current.withValue(settings.answerDeadline) {
+                try await Self.withConnection(current.client, waitingAtMost: settings.answerDeadline, body)
+            }
+        } catch {
+            if Self.isConnectivity(error) {
+                let replaced = pool.withLock { p -> Pool? in
+                    guard p.client === current.client else { return nil }
+                    let old = p
+                    p = Pool(clientConfiguration)
+                    return old
+                }
+                replaced?.running.cancel()
+            }
+            throw error
+        }
+    }
+
+    /// Not an answer of the server (a refused query, a constraint): the connection itself failed.
+    static func isConnectivity(_ error: any Error) -> Bool {
+        if let e = error as? PSQLError, e.serverInfo != nil { return false }
+        return !(error is CancellationError)
+    }
+
+    /// `client.withConnection`, failing when no connection comes within `limit` (the pool would wait a
+    /// minute before it gives up on a database it cannot reach). `body` itself is not bounded.
+    private static func withConnection<T: Sendable>(_ client: PostgresClient, waitingAtMost limit: Duration,
+                                                    _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in
+            let work = UncheckedBody(call: body)
+            let leased = LeaseFlag()
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await client.withConnection { c in
+                        leased.set()
+                        return try await work.call(c)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    if leased.isSet { return nil }
+                    throw PostgresConnectionLost(description: "no connection to the database within \(limit.components.seconds) s")
+                }
+                defer { group.cancelAll() }
+                while let next = try await group.next() {
+                    if let value = next { return value }
+                }
+                throw CancellationError()
+            }
+        }
     }
 
     /// The database's "now": legal time for every instance.
@@ -175,4 +247,16 @@ public final class PostgresCaseStore: Sendable {
 
 extension Duration {
     var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}
+
+/// `session`'s body, run in a child task that ends before `session` returns.
+private struct UncheckedBody<T>: @unchecked Sendable {
+    let call: (PostgresConnection) async throws -> T
+}
+
+/// Whether `session`'s body got its connection.
+private final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

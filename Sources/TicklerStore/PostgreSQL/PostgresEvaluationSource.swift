@@ -81,7 +81,7 @@ extension PostgresCaseStore: CaseStore {
         let filter: PostgresQuery = caseIDs.map { "SELECT policy, subject, anchor_at, stage, repeat FROM tickler_ledger WHERE case_id = ANY(\($0))" }
             ?? "SELECT policy, subject, anchor_at, stage, repeat FROM tickler_ledger"
         var state = LedgerState()
-        try await client.withConnection { c in
+        try await session { c in
             for try await (policy, subject, anchor, stage, rep) in try await c.run(filter, logger: Self.logger)
                 .decode((String, String, Date, Int, Int).self) {
                 guard let ref = SubjectRef(parsing: subject) else { continue }

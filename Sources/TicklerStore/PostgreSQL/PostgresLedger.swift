@@ -117,7 +117,7 @@ extension PostgresCaseStore: Ledger {
     /// it caught between writing and committing. Stops at the first entry journald refuses.
     public func journal(_ fires: [Fire], send: @escaping @Sendable (Fire) -> Bool) async throws -> Int {
         if fires.isEmpty { return 0 }
-        return try await client.withConnection { c in
+        return try await session { c in
             var marked = 0
             for f in fires {
                 try await c.run("BEGIN", logger: Self.logger)

@@ -24,6 +24,9 @@ public struct PostgresSettings: Sendable, Equatable {
     public var idleInTransactionTimeout: Duration = .seconds(30)
     /// The longest a statement may run (`statement_timeout`).
     public var statementTimeout: Duration = .seconds(120)
+    /// How long this process waits for the server's answer to a statement before it gives the connection up
+    /// (a network partition, a server gone without closing): the store call then fails and is retried.
+    public var answerDeadline: Duration = .seconds(135)
     public var connectTimeout: Duration = .seconds(10)
     public var maximumConnections = 8
 
