@@ -9,11 +9,12 @@
 - the idle load: transactions per second per instance on the database over BENCH_PG_IDLE seconds (30)
   with three caught-up instances and nothing due.
 Uses only the product's interfaces: tickler import, ticklerd, notify sockets, psql."""
-import csv, os, socket, subprocess, sys, tempfile, time, uuid
+import csv, os, socket, subprocess, sys, tempfile, threading, time, uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TICKLER = os.path.join(ROOT, ".build/release/tickler")
-TICKLERD = os.path.join(ROOT, ".build/release/ticklerd")
+BUILD = os.environ.get("BENCH_BUILD", "release")  # "debug" checks the script itself, quickly, on a small firm
+TICKLER = os.path.join(ROOT, f".build/{BUILD}/tickler")
+TICKLERD = os.path.join(ROOT, f".build/{BUILD}/ticklerd")
 PG = os.path.join(ROOT, "scripts/testing/postgres.sh")
 CASES = int(os.environ.get("BENCH_PG_CASES", "1000000"))
 BURST = int(os.environ.get("BENCH_PG_BURST", "100000"))
@@ -50,22 +51,36 @@ def firm_csv(work):
 
 
 class Instance:
+    """A ticklerd process and its notify socket, read all along (an unread socket would block its sd_notify)."""
+
     def __init__(self, work, n):
         self.sock_path = f"/tmp/tickler-pgbench-{uuid.uuid4().hex[:8]}"
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.sock_path)
-        self.sock.settimeout(3600)
+        self.state = threading.Condition()
+        self.ready = self.caught = False
         env = dict(os.environ, NOTIFY_SOCKET=self.sock_path, CREDENTIALS_DIRECTORY=os.path.join(work, "credentials"))
         self.proc = subprocess.Popen([TICKLERD, "--config", os.path.join(work, "tickler.yaml")], env=env,
                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, f"ticklerd-{n}.err"), "w"))
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self):
+        while True:
+            try:
+                msg = self.sock.recv(4096).decode()
+            except OSError:
+                return
+            with self.state:
+                self.ready = self.ready or "READY=1" in msg
+                if self.ready and "STATUS=" in msg and "STATUS=catching up" not in msg and "opening" not in msg:
+                    self.caught = True
+                self.state.notify_all()
 
     def caught_up(self):
-        ready = False
-        while True:
-            msg = self.sock.recv(4096).decode()
-            ready = ready or "READY=1" in msg
-            if ready and "STATUS=" in msg and "STATUS=catching up" not in msg and "opening" not in msg:
-                return
+        with self.state:
+            self.state.wait_for(lambda: self.caught or self.proc.poll() is not None)
+        if self.proc.poll() is not None:
+            sys.exit(f"ticklerd exited with {self.proc.returncode}")
 
     def stop(self):
         self.proc.terminate()
