@@ -61,13 +61,8 @@ import TicklerTestKit
         let db = try TestDatabase(on: cluster)
         let (dir, env) = try PostgresInstancesTests.directory(db)
         let config = try Self.configure(dir, url: db.url)
-        let sockets = [NotifySocket(), NotifySocket()]
-        let daemons = try sockets.map { try DaemonProcess(config: config, notify: $0, environment: env) }
+        let daemons = try PostgresInstancesTests.startReady([config, config], environment: env)
         defer { for d in daemons { d.signal(SIGKILL) } }
-        for (s, d) in zip(sockets, daemons) {
-            try #require(s.untilCaughtUp().contains { $0.contains("READY=1") }, "\(d.stderrText)")
-            s.drainInBackground()
-        }
         // 40 steps, one due every second from 5 s on; the database goes down after the first few fire.
         let count = 40
         try Self.cases(db, count: count, from: 5, spacing: 1)
@@ -103,15 +98,9 @@ import TicklerTestKit
         let direct = try Self.configure(dir, url: db.url)
         let behind = try Self.configure(dir, url: db.url.replacingOccurrences(of: ":\(db.port)/", with: ":\(proxy.port)/"),
                                         name: "behind-proxy.yaml")
-        let sockets = [NotifySocket(), NotifySocket()]
-        let cutOff = try DaemonProcess(config: behind, notify: sockets[0], environment: env)
-        let other = try DaemonProcess(config: direct, notify: sockets[1], environment: env)
-        let daemons = [cutOff, other]
+        let daemons = try PostgresInstancesTests.startReady([behind, direct], environment: env)
+        let (cutOff, other) = (daemons[0], daemons[1])
         defer { for d in daemons { d.signal(SIGKILL) } }
-        for (s, d) in zip(sockets, daemons) {
-            try #require(s.untilCaughtUp().contains { $0.contains("READY=1") }, "\(d.stderrText)")
-            s.drainInBackground()
-        }
         // 60 steps, one due every 3 s from 5 s on: before, during and after the cut.
         let count = 60
         try Self.cases(db, count: count, from: 5, spacing: 3)

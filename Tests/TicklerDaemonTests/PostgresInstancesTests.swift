@@ -19,6 +19,26 @@ import TicklerTestKit
         return (dir, ["CREDENTIALS_DIRECTORY": dir + "/credentials"])
     }
 
+    /// An instance per configuration, started together; returns once each has sent READY=1 and caught up
+    /// (its notifications are then drained in the background). Those started are killed if one is not ready.
+    static func startReady(_ configs: [String], environment: [String: String]) throws -> [DaemonProcess] {
+        let sockets = configs.map { _ in NotifySocket() }
+        let daemons = try zip(configs, sockets).map { try DaemonProcess(config: $0, notify: $1, environment: environment) }
+        for (s, d) in zip(sockets, daemons) {
+            guard s.untilCaughtUp().contains(where: { $0.contains("READY=1") }) else {
+                for d in daemons { d.signal(SIGKILL) }
+                throw NotReady(stderr: d.stderrText)
+            }
+            s.drainInBackground()
+        }
+        return daemons
+    }
+
+    struct NotReady: Error, CustomStringConvertible {
+        let stderr: String
+        var description: String { "an instance never became ready: \(stderr)" }
+    }
+
     /// Waits (bounded, as a hang guard) until `sql` returns `expected`.
     static func until(_ db: TestDatabase, _ sql: String, is expected: [[String]], timeout: Double = 120) throws -> Bool {
         let end = Date().addingTimeInterval(timeout)

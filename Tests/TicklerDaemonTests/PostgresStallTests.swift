@@ -43,13 +43,8 @@ import TicklerTestKit
                 clock: { since: opened }
                 stages: [{ after: 1 minute, notify: [assignee], via: [hook], deliver: immediately }]
             """.write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
-        let sockets = [NotifySocket(), NotifySocket()]
-        let daemons = try sockets.map { try DaemonProcess(config: dir + "/tickler.yaml", notify: $0, environment: env) }
+        let daemons = try PostgresInstancesTests.startReady([dir + "/tickler.yaml", dir + "/tickler.yaml"], environment: env)
         defer { for d in daemons { d.signal(SIGCONT); d.signal(SIGKILL) } }
-        for (s, d) in zip(sockets, daemons) {
-            try #require(s.untilCaughtUp().contains { $0.contains("READY=1") }, "\(d.stderrText)")
-            s.drainInBackground()
-        }
         try #require(db.psql("INSERT INTO people (id, name) VALUES ('p1', 'Pat')").0 == 0)
 
         // 1. Stalled inside a claim. A session holds the ledger so that the claim of c1 waits on it, inside
