@@ -83,7 +83,7 @@ struct ChannelDecoder {
             if let n = f["password_credential"], let c = reader.string(n, "password_credential") {
                 if Self.isCredentialName(c) {
                     credential = c
-                    credentials.append(CredentialReference(name: c, channel: name, location: reader.location(n)))
+                    credentials.append(CredentialReference(name: c, owner: .channel(name), location: reader.location(n)))
                 } else {
                     reader.error(n, "password_credential must name a credential (a file name: letters, digits, '.', '_', '-')")
                     ok = false
@@ -129,7 +129,7 @@ struct ChannelDecoder {
             if let n = f["secret_credential"], let c = reader.string(n, "secret_credential") {
                 if Self.isCredentialName(c) {
                     secret = c
-                    credentials.append(CredentialReference(name: c, channel: name, location: reader.location(n)))
+                    credentials.append(CredentialReference(name: c, owner: .channel(name), location: reader.location(n)))
                 } else {
                     reader.error(n, "secret_credential must name a credential (a file name: letters, digits, '.', '_', '-')")
                     ok = false

@@ -38,7 +38,7 @@ public struct Configuration: Sendable {
     public var deadlineRules: [DeadlineRule]
     /// Where `store:` was written (the file's start when it was left to its default).
     public var storeLocation: SourceLocation
-    /// Every credential a channel names, with where it was named.
+    /// Every credential the channels and the store name, with where it was named.
     public var credentials: [CredentialReference]
 
     /// The computed-deadline rules, ready to apply to case snapshots.
@@ -73,15 +73,30 @@ public struct PollSettings: Sendable, Equatable {
     }
 }
 
-/// A secret named by a channel (`password_credential`, `secret_credential`).
+/// A secret named by a channel or by the store (`password_credential`, `secret_credential`).
 public struct CredentialReference: Sendable, Equatable {
+    /// What names a credential.
+    public enum Owner: Sendable, Equatable {
+        case store
+        case channel(String)
+    }
+
     public var name: String
-    /// The channel that names it, or `store` for the store's password.
-    public var channel: String
+    public var owner: Owner
     public var location: SourceLocation
 
+    /// The channel that names it; nil for the store's.
+    public var channel: String? {
+        if case .channel(let name) = owner { name } else { nil }
+    }
+
     /// What names it, in messages.
-    var owner: String { channel == "store" ? "the store" : "channel '\(channel)'" }
+    var ownerText: String {
+        switch owner {
+        case .store: "the store"
+        case .channel(let name): "channel '\(name)'"
+        }
+    }
 }
 
 extension Configuration {
@@ -90,12 +105,12 @@ extension Configuration {
     /// found before a delivery needs it.
     public func credentialProblems(channels: Set<String>? = nil,
                                    secret: (String) throws -> String) -> [Diagnostic] {
-        credentials.filter { channels?.contains($0.channel) ?? true }.compactMap { ref in
+        credentials.filter { ref in channels.map { set in ref.channel.map(set.contains) ?? false } ?? true }.compactMap { ref in
             do {
-                if try secret(ref.name).isEmpty { return ref.location.error("credential '\(ref.name)' of \(ref.owner) is empty") }
+                if try secret(ref.name).isEmpty { return ref.location.error("credential '\(ref.name)' of \(ref.ownerText) is empty") }
                 return nil
             } catch {
-                return ref.location.error("\(error) (\(ref.owner))")
+                return ref.location.error("\(error) (\(ref.ownerText))")
             }
         }
     }

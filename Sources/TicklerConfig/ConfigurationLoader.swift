@@ -134,7 +134,7 @@ public enum ConfigurationLoader {
                 var credential: String?
                 if let c = f["password_credential"], let name = reader.string(c, "password_credential") {
                     credential = name
-                    credentials.append(CredentialReference(name: name, channel: "store", location: reader.location(c)))
+                    credentials.append(CredentialReference(name: name, owner: .store, location: reader.location(c)))
                 }
                 if let ln = f["lease"], let l = seconds(ln, "lease", reader: reader) {
                     if l < 5 || l > 600 {

@@ -97,19 +97,9 @@ extension Daemon {
             lastDigestDay = day
         }
         if recorded > 0 || digests > 0 { await deliveries.kick() }
-        if deliveries.takeActivity() || lapEnded || deliveryHealthAt.map({ now.seconds - $0.seconds >= 60 }) ?? true {
-            deliveryHealth = try await pg.deliveryHealth(failedSince: now.adding(seconds: -86_400))
-            deliveryHealthAt = now
+        if try await closeTick(now: now, started: started, recorded: recorded, skipped: skipped, lapEnded: lapEnded) {
             try await checkClock(pg)
         }
-        deliveryErrors = deliveryHealth.retrying + deliveryHealth.failed
-        let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
-        lastTick = (now, elapsed, recorded)
-        sweep.recorded += recorded
-        metrics.fired([], skipped: skipped)
-        metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: deliveryHealth.pending,
-                     errors: deliveryErrors)
-        if let file = config.metrics { writeMetrics(file) }
         leasesHeld = leader ? [Self.choresLeaseName] : []
         try await saveHealth(catchingUp: kind == .catchUp && !(catchUpWoken && claimed < Self.batch))
         let backlog = absorbed == Self.batch || claimed >= Self.batch

@@ -131,22 +131,29 @@ extension Daemon {
             lastDigestDay = day
         }
         if recorded > 0 || digests > 0 { await deliveries.kick() }
-        // The queue's counts cost as much as the queue is long: read them when a lane has recorded an
-        // attempt, at the end of a lap of the sweep, and at least once a minute; so an idle tick's cost keeps
-        // following the changes.
-        if deliveries.takeActivity() || lapEnded || deliveryHealthAt.map({ now.seconds - $0.seconds >= 60 }) ?? true {
+        try await closeTick(now: now, started: started, recorded: recorded, skipped: skipped, lapEnded: lapEnded)
+    }
+
+    /// The end of a tick, on either store: the delivery queue's counts, the tick's figures and the metrics.
+    /// The queue's counts cost as much as the queue is long: they are read when a lane has recorded an
+    /// attempt, at the end of a lap of the sweep, and at least once a minute, so an idle tick's cost keeps
+    /// following the changes. Returns whether they were read.
+    @discardableResult
+    func closeTick(now: Instant, started: ContinuousClock.Instant, recorded: Int, skipped: Int, lapEnded: Bool) async throws -> Bool {
+        let refresh = deliveries.takeActivity() || lapEnded || deliveryHealthAt.map({ now.seconds - $0.seconds >= 60 }) ?? true
+        if refresh {
             deliveryHealth = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
             deliveryHealthAt = now
         }
-        let health = deliveryHealth
-        deliveryErrors = health.retrying + health.failed
+        deliveryErrors = deliveryHealth.retrying + deliveryHealth.failed
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
         lastTick = (now, elapsed, recorded)
         sweep.recorded += recorded
         metrics.fired([], skipped: skipped)
-        metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: health.pending,
+        metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: deliveryHealth.pending,
                      errors: deliveryErrors)
         if let file = config.metrics { writeMetrics(file) }
+        return refresh
     }
 
     /// Saves the daemon's health as of the tick just done (`tickler status` reads it).

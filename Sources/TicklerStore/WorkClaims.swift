@@ -53,8 +53,6 @@ public protocol WorkClaims: Sendable {
     func releaseLease(_ name: String) async throws
     /// The database's clock against this host's: (database − host), measured over one round trip.
     func clockOffset() async throws -> Duration
-    /// Records this instance as alive, with what `tickler status` shows of it.
-    func heartbeat(_ record: InstanceRecord) async throws
     /// Every instance that has recorded itself, most recently seen first.
     func instances() async throws -> [InstanceRecord]
 }

@@ -98,6 +98,21 @@ public final class TestDatabase: @unchecked Sendable {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// Starts psql on `sql` in this database without waiting for it (a writer that holds its transaction);
+    /// `waitUntilExit()` and `terminationStatus` tell how it ended.
+    public func psqlInBackground(_ sql: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin + "/psql")
+        p.arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", "\(port)", "-U", user, "-d", name, "-c", sql]
+        var env = ProcessInfo.processInfo.environment
+        env["PGPASSWORD"] = password
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     /// The rows of a query, each split into its columns.
     public func rows(_ sql: String) throws -> [[String]] {
         let (status, output) = try psql(sql)

@@ -83,6 +83,13 @@ public final class TestServer: @unchecked Sendable {
         }
     }
 
+    /// For a server started with `tally`: one line per message or request received so far, split on spaces
+    /// (an email's Message-ID and recipients; a request's Idempotency-Key and `ok` or `bad` for its signature).
+    public func tally() -> [[Substring]] {
+        guard let data = FileManager.default.contents(atPath: directory + "/tally") else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: " ") }
+    }
+
     /// Waits until at least `count` things have been received (or `timeout` passes).
     @discardableResult
     public func waitFor(_ count: Int, timeout: Double = 20) -> [[String: Any]] {
@@ -95,10 +102,11 @@ public final class TestServer: @unchecked Sendable {
         return got
     }
 
-    /// An SMTP sink (aiosmtpd). `tls`: nil, `"starttls"` or `"implicit"`, with `certificate`.
+    /// An SMTP sink (aiosmtpd). `tls`: nil, `"starttls"` or `"implicit"`, with `certificate`. With `tally`,
+    /// messages are only counted (`tally()`), not kept.
     public static func smtp(directory: String, port: Int? = nil, tls: String? = nil, certificate: TestCertificate? = nil,
-                            auth: (user: String, password: String)? = nil) throws -> TestServer {
-        var args: [String] = []
+                            auth: (user: String, password: String)? = nil, tally: Bool = false) throws -> TestServer {
+        var args: [String] = tally ? ["--tally"] : []
         if let port { args += ["--port", "\(port)"] }
         if let tls, let certificate {
             args += [tls == "implicit" ? "--implicit-tls" : "--starttls", certificate.certificate, certificate.key]
@@ -107,13 +115,16 @@ public final class TestServer: @unchecked Sendable {
         return try TestServer(script: "smtp_sink.py", directory: directory, arguments: args)
     }
 
-    /// A webhook receiver that checks signatures made with `secret`.
-    public static func webhook(directory: String, secret: String, certificate: TestCertificate? = nil) throws -> TestServer {
+    /// A webhook receiver that checks signatures made with `secret`. With `tally`, requests are only counted
+    /// (`tally()`), not kept.
+    public static func webhook(directory: String, secret: String, certificate: TestCertificate? = nil,
+                               tally: Bool = false) throws -> TestServer {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let secretFile = directory + "/secret"
         try secret.write(toFile: secretFile, atomically: true, encoding: .utf8)
         var args = ["--secret-file", secretFile]
         if let certificate { args += ["--tls", certificate.certificate, certificate.key] }
+        if tally { args.append("--tally") }
         return try TestServer(script: "http_receiver.py", directory: directory, arguments: args)
     }
 }

@@ -85,12 +85,10 @@ import TicklerTestKit
         #expect(try db.rows("SELECT count(*) FROM tickler_leases") == [["0"]])
     }
 
-    /// An instance whose host clock is ten minutes ahead (libfaketime) takes legal time from the database: a
-    /// step fires at its due instant by the database's clock, not ten minutes early, and the offset is
-    /// journaled. (Ten minutes behind cannot be faked this way: libfaketime moves the absolute deadlines of
-    /// the timers libdispatch arms into the future, so the faked process's loop timer stops. Nothing in the
-    /// daemon reads its own clock for legal time either way.)
-    @Test(arguments: ["+10m"]) func aSkewedHostClockFiresNothingEarlyOrLate(_ skew: String) throws {
+    /// An instance whose host clock is ten minutes ahead or behind (libfaketime, see `SkewedClock`) takes
+    /// legal time from the database: a step fires at its due instant by the database's clock, neither ten
+    /// minutes early nor late, and the offset is journaled once.
+    @Test(arguments: ["+10m", "-10m"]) func aSkewedHostClockFiresNothingEarlyOrLate(_ skew: String) throws {
         let db = try TestDatabase()
         let (dir, env) = try Self.directory(db)
         try """
@@ -102,10 +100,9 @@ import TicklerTestKit
                 stages: [{ after: 1 minute, notify: [assignee] }]
             """.write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
         let notify = NotifySocket()
-        var skewed = env
-        skewed["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"  // timers keep their pace; the wall clock is off
-        let wrapper = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify, environment: skewed,
-                                        wrapper: ["/usr/bin/faketime", "-m", "--exclude-monotonic", "-f", skew])
+        let wrapper = try DaemonProcess(config: dir + "/tickler.yaml", notify: notify,
+                                        environment: env.merging(SkewedClock.environment()) { $1 },
+                                        wrapper: SkewedClock.wrapper(offset: skew))
         let ready = notify.untilCaughtUp()
         try #require(ready.contains { $0.contains("READY=1") }, "\(wrapper.stderrText)")
         notify.drainInBackground()
@@ -113,8 +110,8 @@ import TicklerTestKit
         let children = try String(contentsOfFile: "/proc/\(wrapper.process.processIdentifier)/task/\(wrapper.process.processIdentifier)/children",
                                   encoding: .utf8)
         let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
-        // Whatever happens below, the faked process does not outlive the test (its timers fire early and often).
-        defer { kill(pid, SIGKILL) }
+        var exited = false
+        defer { if !exited { kill(pid, SIGKILL) } }
         // Due 10 seconds from now by the database's clock.
         let (inserted, output) = try db.psql("""
             INSERT INTO people (id, name) VALUES ('p1', 'Pat');
@@ -129,6 +126,7 @@ import TicklerTestKit
         #expect(late >= 0 && late <= 15, "fired \(late) s after it was due by the database's clock")
         kill(pid, SIGTERM)
         #expect(wrapper.wait() == 0, "\(wrapper.stderrText)")
+        exited = true
         let offsets = try JournalQuery.values(of: "TICKLER_OFFSET_MS", ["MESSAGE_ID=\(JournalEvent.clockOffset.messageID)", "_PID=\(pid)"])
         #expect(offsets.count == 1)
         let ms = Int(offsets.first ?? "") ?? 0

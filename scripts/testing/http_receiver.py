@@ -4,8 +4,10 @@ shared secret and keeps every request as DIR/N.json (headers, body, whether the 
 
 The file DIR/mode, re-read for every request, sets the answer: a status code such as 200 (default),
 500, 429 or 400, "hang" (never answer), or "hold" (answer 200 once the file DIR/release exists).
+With --tally, nothing is stored but one line per request appended to DIR/tally: its Idempotency-Key and
+whether its signature held ("ok" or "bad"), for tests that count tens of thousands of requests.
 
-  http_receiver.py --dir DIR --secret-file F [--port N] [--tls CERT KEY]
+  http_receiver.py --dir DIR --secret-file F [--port N] [--tls CERT KEY] [--tally]
 Prints "PORT <n>" on its first line once it listens.
 """
 import argparse
@@ -30,10 +32,12 @@ def main():
     p.add_argument("--secret-file", required=True)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    p.add_argument("--tally", action="store_true")
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     with open(a.secret_file, "rb") as f:
         secret = f.read().rstrip(b"\r\n")
+    tally = open(os.path.join(a.dir, "tally"), "a", buffering=1) if a.tally else None
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -53,7 +57,10 @@ def main():
                     mode = f.read().strip() or "200"
             except FileNotFoundError:
                 mode = "200"
-            record = {
+            if tally:
+                with lock:
+                    tally.write("%s %s\n" % (self.headers.get("Idempotency-Key", "-"), "ok" if signature_ok else "bad"))
+            record = None if tally else {
                 "path": self.path,
                 "headers": {k: v for k, v in self.headers.items()},
                 "body": body.decode("utf-8", "replace"),
@@ -61,12 +68,13 @@ def main():
                 "answered": mode,
                 "received_at": time.time(),
             }
-            with lock:
-                n = next(counter)
-            base = os.path.join(a.dir, "%d-%06d" % (os.getpid(), n))
-            with open(base + ".tmp", "w") as f:
-                json.dump(record, f)
-            os.rename(base + ".tmp", base + ".json")
+            if record:
+                with lock:
+                    n = next(counter)
+                base = os.path.join(a.dir, "%d-%06d" % (os.getpid(), n))
+                with open(base + ".tmp", "w") as f:
+                    json.dump(record, f)
+                os.rename(base + ".tmp", base + ".json")
             if mode == "hang":
                 time.sleep(3600)
                 return

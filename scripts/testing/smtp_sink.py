@@ -6,9 +6,11 @@ port, and the message parsed by Python's email package: decoded headers and MIME
 DIR/mode, re-read for every message, makes the server misbehave on purpose:
   ok (default) | tempfail (451 after DATA) | reject (554 after DATA)
 Recipients whose address starts with "reject" are refused with 550 at RCPT.
+With --tally, nothing is stored but one line per message appended to DIR/tally: its Message-ID and its
+recipients, for tests that count tens of thousands of messages.
 
   smtp_sink.py --dir DIR [--port N] [--starttls CERT KEY] [--implicit-tls CERT KEY]
-               [--auth USER:PASSWORD]
+               [--auth USER:PASSWORD] [--tally]
 Prints "PORT <n>" on its first line once it listens.
 """
 import argparse
@@ -48,8 +50,9 @@ def read_mode(directory):
 
 
 class Handler:
-    def __init__(self, directory):
+    def __init__(self, directory, tally):
         self.directory = directory
+        self.tally = open(os.path.join(directory, "tally"), "a", buffering=1) if tally else None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower().startswith("reject"):
@@ -66,6 +69,11 @@ class Handler:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode()
+        if self.tally:
+            headers = email.message_from_bytes(raw.split(b"\r\n\r\n", 1)[0], policy=email.policy.compat32)
+            with lock:
+                self.tally.write("%s %s\n" % (headers["message-id"], ",".join(envelope.rcpt_tos)))
+            return "250 OK counted"
         message = email.message_from_bytes(raw, policy=email.policy.default)
         parts = []
         for part in message.walk():
@@ -112,6 +120,7 @@ def main():
     p.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--auth", metavar="USER:PASSWORD")
+    p.add_argument("--tally", action="store_true")
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     port = a.port or free_port()
@@ -139,7 +148,7 @@ def main():
         kwargs["auth_required"] = True
         kwargs["auth_require_tls"] = bool(a.starttls or a.implicit_tls)
 
-    controller = Controller(Handler(a.dir), hostname="127.0.0.1", port=port, **kwargs)
+    controller = Controller(Handler(a.dir, a.tally), hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     print("PORT %d" % port, flush=True)
     stop = threading.Event()

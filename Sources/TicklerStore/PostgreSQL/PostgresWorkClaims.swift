@@ -120,17 +120,6 @@ extension PostgresCaseStore: WorkClaims {
         return .milliseconds(Int64((server.timeIntervalSince(local) * 1000).rounded()))
     }
 
-    public func heartbeat(_ r: InstanceRecord) async throws {
-        let health = "{" + r.health.sorted { $0.key < $1.key }.map { JSONText.quote($0.key) + ":" + JSONText.quote($0.value) }
-            .joined(separator: ",") + "}"
-        _ = try await rows("""
-            INSERT INTO tickler_instances (id, host, pid, started_at, seen_at, offset_ms, health)
-            VALUES (\(r.id), \(r.host), \(r.pid), \(r.startedAt.date), clock_timestamp(), \(r.offsetMilliseconds), \(health)::jsonb)
-            ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, started_at = excluded.started_at,
-                seen_at = excluded.seen_at, offset_ms = excluded.offset_ms, health = excluded.health
-            """)
-    }
-
     public func instances() async throws -> [InstanceRecord] {
         try await rows("""
             SELECT id, host, pid, started_at, seen_at, offset_ms, health::text FROM tickler_instances ORDER BY seen_at DESC, id
@@ -191,9 +180,10 @@ extension PostgresCaseStore: HealthRecord {
         let json = "{" + values.sorted { $0.key < $1.key }.map { JSONText.quote($0.key) + ":" + JSONText.quote($0.value) }
             .joined(separator: ",") + "}"
         _ = try await rows("""
-            INSERT INTO tickler_instances (id, host, pid, started_at, seen_at, health)
-            VALUES (\(instance), \(ProcessInfo.processInfo.hostName), \(Int(getpid())), clock_timestamp(), clock_timestamp(), \(json)::jsonb)
-            ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at, health = excluded.health
+            INSERT INTO tickler_instances (id, host, pid, started_at, seen_at, offset_ms, health)
+            VALUES (\(instance), \(ProcessInfo.processInfo.hostName), \(Int(getpid())), clock_timestamp(), clock_timestamp(),
+                    \(Int64(values["clock_offset_ms"] ?? "") ?? 0), \(json)::jsonb)
+            ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at, offset_ms = excluded.offset_ms, health = excluded.health
             """)
     }
 
