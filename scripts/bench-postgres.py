@@ -5,7 +5,8 @@
 - for 1, 2 and 3 instances, each run on a fresh 100,000-case slice (BENCH_PG_BURST): the instances are
   started and caught up, then one UPDATE makes the slice due at once (a step due the instant it commits);
   the drain time is from that commit until the last of its fires is recorded and journaled, and the p99 of
-  (fired - due) is read from the ledger (both by the database's clock). Target: 3 instances >= 2.5x one;
+  (fired - due) is read from the ledger (both by the database's clock), with how busy the machine's CPUs
+  were meanwhile (the instances share them with the database). Target: 3 instances >= 2.5x one;
 - the idle load: transactions per second per instance on the database over BENCH_PG_IDLE seconds (30)
   with three caught-up instances and nothing due.
 Uses only the product's interfaces: tickler import, ticklerd, notify sockets, psql."""
@@ -89,20 +90,31 @@ class Instance:
         os.unlink(self.sock_path)
 
 
+def cpu_ticks():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def drain(db, first, count):
-    """Makes cases first..first+count-1 due at the commit; returns (drain seconds, p99 of fired - due)."""
+    """Makes cases first..first+count-1 due at the commit; returns (drain seconds, seconds until the last
+    was recorded, p99 of fired - due, share of the machine's CPU busy meanwhile)."""
     lo, hi = f"c{first:07d}", f"c{first + count:07d}"
+    busy0, total0 = cpu_ticks()
     start = float(psql(f"UPDATE cases SET opened_at = now() - interval '1 day' WHERE id >= '{lo}' AND id < '{hi}';"
                        " SELECT extract(epoch FROM now())", db).splitlines()[-1])
     where = f"case_id >= '{lo}' AND case_id < '{hi}'"
     while int(psql(f"SELECT count(*) FROM tickler_ledger WHERE {where} AND journaled", db)) < count:
         time.sleep(0.2)
     end = float(psql("SELECT extract(epoch FROM clock_timestamp())", db))
+    busy1, total1 = cpu_ticks()
     last = float(psql(f"SELECT extract(epoch FROM max(fired_at)) FROM tickler_ledger WHERE {where}", db))
     p99 = float(psql(f"SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM fired_at - due_at))"
                      f" FROM tickler_ledger WHERE {where}", db))
     # Recorded by `last`; journaled (polled every 0.2 s) by `end`.
-    return end - start, last - start, p99
+    return end - start, last - start, p99, (busy1 - busy0) / max(1, total1 - total0)
 
 
 def main():
@@ -145,10 +157,11 @@ policies:
             for i in instances:
                 i.caught_up()
             print(f"{count} instance(s) caught up on {CASES:,} cases in {time.perf_counter() - t:.1f} s", flush=True)
-            total, recorded, p99 = drain(db, k * BURST, BURST)
+            total, recorded, p99, busy = drain(db, k * BURST, BURST)
             results[count] = total
             print(f"{count} instance(s): {BURST:,} fires recorded in {recorded:.1f} s, recorded and journaled in {total:.1f} s "
-                  f"({BURST / total:,.0f} fires/s); p99 of fired - due {p99:.1f} s", flush=True)
+                  f"({BURST / total:,.0f} fires/s); p99 of fired - due {p99:.1f} s; "
+                  f"CPU busy {busy:.0%} of {os.cpu_count()} cores (instances, database, journald)", flush=True)
         before = [int(x) for x in psql(f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{db}'",
                                        db).split()]
         time.sleep(IDLE)
