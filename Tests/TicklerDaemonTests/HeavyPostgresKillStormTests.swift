@@ -7,8 +7,8 @@ import TicklerTestKit
 @testable import TicklerStore
 
 /// Heavy: three instances on one PostgreSQL database while 50,000 fires come due, half of them sent by
-/// email and half by webhook; one instance killed (`kill -9`) every few seconds and restarted, twenty
-/// times, through the firing and the sending.
+/// email and half by webhook; one instance killed (`kill -9`) and restarted twenty times, ten while the
+/// burst fires and ten while it is sent.
 @Suite(.serialized) struct HeavyPostgresKillStormTests {
     static let cases = 50_000
     static let kills = 20
@@ -63,15 +63,26 @@ import TicklerTestKit
                 FROM generate_series(0, \(cases - 1)) AS n;
             """)
         try #require(status == 0, "\(output)")
-        // A kill every half second to three seconds, wherever the instances are: claiming, journaling, sending.
+        // Kills paced by the burst's progress, not by the clock: the first half each time another share of
+        // the fires is recorded, the second half each time another share of the sends is delivered; the
+        // victim is drawn at random, wherever it is (claiming, journaling, sending).
+        let firedCount = "SELECT count(*) FROM tickler_ledger WHERE outcome = 'fired'"
+        let deliveredCount = "SELECT count(*) FROM tickler_deliveries WHERE status = 'delivered'"
+        let half = Self.kills / 2
         var (whileFiring, whileSending) = (0, 0)
-        for _ in 0..<Self.kills {
-            try await Task.sleep(for: .milliseconds(Int(rng.next() % 2500) + 500))
+        for k in 0..<Self.kills {
+            let (progress, target) = k < half ? (firedCount, (k + 1) * cases / (half + 1))
+                : (deliveredCount, (k - half + 1) * cases / (half + 1))
+            let end = Date().addingTimeInterval(600)  // a hang guard only
+            while try count(progress) < target {
+                try #require(Date() < end, "the burst stalled before \(target) (\(progress))")
+                try await Task.sleep(for: .milliseconds(100))
+            }
             let victim = Int(rng.next() % 3)
             daemons[victim].signal(SIGKILL)
             _ = daemons[victim].wait()
-            if try count("SELECT count(*) FROM tickler_ledger WHERE outcome = 'fired'") < cases { whileFiring += 1 }
-            if try count("SELECT count(*) FROM tickler_deliveries WHERE status = 'delivered'") < cases { whileSending += 1 }
+            if try count(firedCount) < cases { whileFiring += 1 }
+            if try count(deliveredCount) < cases { whileSending += 1 }
             daemons[victim] = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil, environment: env)
             pids.append(daemons[victim].process.processIdentifier)
         }

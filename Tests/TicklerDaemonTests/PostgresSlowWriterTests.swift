@@ -12,8 +12,8 @@ import TicklerTestKit
 
     /// The database's clock is pinned, so nothing comes due by time passing: a case fires only once an
     /// instance has evaluated it after the commit that made it due. Each slow writer's case was written
-    /// before (not due for an hour) and is made due by an update held 5 s before it commits, while fast
-    /// writers commit updates to other cases. The sweep that re-evaluates every case goes through the
+    /// before (not due for an hour) and is made due by an update held at least 5 s, until fast writers
+    /// have committed updates to other cases. The sweep that re-evaluates every case goes through the
     /// inert cases first (ten thousand, an hour's lap), so it is not what finds them.
     @Test func everyCaseIsEvaluatedAfterItsLastCommit() throws {
         let db = try TestDatabase()
@@ -46,6 +46,9 @@ import TicklerTestKit
             SELECT (SELECT count(*) FROM tickler_changes) + (SELECT count(*) FROM tickler_wake WHERE case_id !~ '^a' AND wake_at <= tickler_now())
             """, is: [["0"]]))
 
+        // Each slow writer holds its update at least 5 s, and until every fast write has committed: the
+        // slow changes are queued before fast ones that commit first, whatever the machine's speed.
+        try #require(db.psql("CREATE TABLE go (x int)").0 == 0)
         var writers: [Process] = []
         var next = 1
         for n in 1...Self.slow {
@@ -53,16 +56,20 @@ import TicklerTestKit
                 BEGIN;
                 UPDATE cases SET opened_at = '2026-11-02T14:58:00Z' WHERE id = 's\(n)';
                 SELECT pg_sleep(5);
+                DO $$ BEGIN WHILE NOT EXISTS (SELECT 1 FROM go) LOOP PERFORM pg_sleep(0.02); END LOOP; END $$;
                 COMMIT;
                 """))
-            // Fast writers commit while the slow ones hold theirs: their changes are queued after, committed
-            // before.
+            // Writer n has made its update and holds it (every writer holds in pg_sleep).
+            let holding = try PostgresStallTests.until {
+                Int(try db.rows("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")[0][0]) ?? 0 >= n ? true : nil
+            }
+            try #require(holding != nil, "slow writer \(n) never held its update")
             for _ in 0..<(Self.fast / Self.slow) {
                 try #require(db.psql("UPDATE cases SET opened_at = '2026-11-02T14:58:00Z' WHERE id = 'f\(next)'").0 == 0)
                 next += 1
             }
-            Thread.sleep(forTimeInterval: 0.3)
         }
+        try #require(db.psql("INSERT INTO go VALUES (1)").0 == 0)
         for w in writers { w.waitUntilExit() }
         #expect(writers.allSatisfy { $0.terminationStatus == 0 }, "every slow writer committed")
 
