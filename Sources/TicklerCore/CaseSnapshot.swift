@@ -21,13 +21,20 @@ public struct CaseSnapshot: Sendable, Equatable {
     public var appointments: [Appointment]
     /// Trigger events (service of a complaint, entry of an order…) that deadline rules count from.
     public var events: [TriggerEvent]
+    /// The people client messages go to (see `messageableContacts`).
+    public var contacts: [Contact]
+    /// Where the case stands in its practice area's stage vocabulary (`intake`, `discovery`…).
+    public var stage: String?
+    /// The case's stage changes, oldest first.
+    public var stageChanges: [StageChange]
 
     public init(
         id: String, number: String, title: String = "", clientName: String = "", clientEmail: String? = nil,
         status: Status = .open, practiceArea: String? = nil, office: String? = nil, assigneeID: String? = nil,
         attorneyID: String? = nil, openedAt: Instant, closedAt: Instant? = nil, tags: [String] = [],
         communications: [Communication] = [], deadlines: [Deadline] = [], documentRequests: [DocumentRequest] = [],
-        appointments: [Appointment] = [], events: [TriggerEvent] = []
+        appointments: [Appointment] = [], events: [TriggerEvent] = [], contacts: [Contact] = [], stage: String? = nil,
+        stageChanges: [StageChange] = []
     ) {
         self.id = id
         self.number = number
@@ -47,6 +54,9 @@ public struct CaseSnapshot: Sendable, Equatable {
         self.documentRequests = documentRequests
         self.appointments = appointments
         self.events = events
+        self.contacts = contacts
+        self.stage = stage
+        self.stageChanges = stageChanges
     }
 }
 

@@ -154,7 +154,6 @@ public enum Recipient: Sendable, Equatable, CustomStringConvertible {
         return s.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && !"<>()[],;:\\\"".unicodeScalars.contains($0) }
     }
 
-    /// The addressees for case `c`: person ids, email addresses, or `client`.
     /// The one person this recipient names on `c` before inactive people are replaced, if it names one.
     public func namedPerson(for c: CaseSnapshot, staff: Staff) -> String? {
         switch self {
@@ -166,6 +165,8 @@ public enum Recipient: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The addressees for case `c`: person ids, email addresses, or `contact:ID` for each contact of the
+    /// client who receives updates.
     public func resolve(for c: CaseSnapshot, staff: Staff) -> [String] {
         switch self {
         case .assignee: return c.assigneeID.flatMap(staff.reachable).map { [$0] } ?? []
@@ -173,7 +174,7 @@ public enum Recipient: Sendable, Equatable, CustomStringConvertible {
         case .supervisor:
             guard let a = c.assigneeID, let manager = staff.people[a]?.managerID else { return [] }
             return staff.reachable(manager).map { [$0] } ?? []
-        case .client: return c.clientEmail == nil ? [] : ["client"]
+        case .client: return c.messageableContacts.map(\.recipient)
         case .role(let r): return staff.members(of: r)
         case .person(let p): return staff.reachable(p).map { [$0] } ?? []
         case .address(let a): return [a]

@@ -5,6 +5,9 @@ public enum PolicyClock: Sendable, Equatable {
     case sinceDocumentRequest
     case sinceActivity
     case sinceOpened
+    /// A settled change of the case's stage (see `StageTransition`); changes closer than `settleSeconds`
+    /// are one change.
+    case sinceStageChange(settleSeconds: Int64)
     /// `kinds` nil means every deadline kind.
     case untilDeadline(kinds: Set<Deadline.Kind>?)
     case untilAppointment
@@ -17,12 +20,13 @@ public enum PolicyClock: Sendable, Equatable {
         case .sinceDocumentRequest: "since: document_request"
         case .sinceActivity: "since: activity"
         case .sinceOpened: "since: opened"
+        case .sinceStageChange: "since: stage_change"
         case .untilDeadline: "until: deadline"
         case .untilAppointment: "until: appointment"
         }
     }
 
-    public static let sinceValues = ["client_update", "inbound", "document_request", "activity", "opened"]
+    public static let sinceValues = ["client_update", "inbound", "document_request", "activity", "opened", "stage_change"]
     public static let untilValues = ["deadline", "appointment"]
 
     /// The open cycles of this clock on `c`; resolved subjects are not yielded.
@@ -72,6 +76,10 @@ public enum PolicyClock: Sendable, Equatable {
         case .sinceOpened:
             if c.communications.contains(where: { $0.direction == .outbound }) { return [] }
             return [Subject(ref: SubjectRef(.case, c.id), anchor: c.openedAt, anchorSource: .openedNoOutboundContact)]
+
+        case .sinceStageChange(let settle):
+            guard let t = StageTransition.settled(c.stageChanges, settleSeconds: settle) else { return [] }
+            return [Subject(ref: SubjectRef(.case, c.id), anchor: t.at, anchorSource: .stageChanged(from: t.from, to: t.to))]
 
         case .untilDeadline(let kinds):
             return c.deadlines.compactMap { d in

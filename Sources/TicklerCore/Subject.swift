@@ -61,6 +61,7 @@ public enum AnchorSource: Sendable, Equatable, CustomStringConvertible {
     case openedNoOutboundContact
     case deadlineDue(kind: Deadline.Kind, id: String)
     case appointmentStarts(String)
+    case stageChanged(from: String, to: String)
 
     public var description: String {
         switch self {
@@ -73,6 +74,7 @@ public enum AnchorSource: Sendable, Equatable, CustomStringConvertible {
         case .openedNoOutboundContact: "case opened, no outbound contact yet"
         case .deadlineDue(let kind, let d): "\(kind.rawValue) deadline \(d) due"
         case .appointmentStarts(let a): "appointment \(a) starts"
+        case .stageChanged(let from, let to): "stage changed from \(from) to \(to)"
         }
     }
 }

@@ -15,8 +15,11 @@ public final class ZoneRules: Sendable, Hashable {
     /// Nil when the identifier is not an IANA zone known to this system.
     public init?(identifier: String) {
         guard !identifier.isEmpty, let zone = TimeZone(identifier: identifier) else { return nil }
-        // Foundation accepts some non-IANA spellings (abbreviations); insist on the canonical form.
+        // Foundation accepts abbreviations ("PST") too; insist on an IANA name. Its list of known names
+        // lags the database (Asia/Kolkata is missing beside Asia/Calcutta), so an Area/Location name it
+        // can load is taken as well.
         guard TimeZone.knownTimeZoneIdentifiers.contains(identifier) || identifier == "UTC" || identifier == "GMT"
+            || (identifier.contains("/") && !identifier.hasPrefix("/") && !identifier.hasSuffix("/"))
         else { return nil }
         self.identifier = identifier
         self.zone = zone

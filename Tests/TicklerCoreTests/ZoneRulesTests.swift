@@ -8,6 +8,13 @@ import Testing
     @Test func rejectsUnknownZones() {
         #expect(ZoneRules(identifier: "America/Nowhere") == nil)
         #expect(ZoneRules(identifier: "") == nil)
+        #expect(ZoneRules(identifier: "PST") == nil)
+        #expect(ZoneRules(identifier: "EST5EDT/") == nil)
+    }
+
+    @Test func acceptsIANANamesFoundationsListLacks() {
+        let kolkata = ZoneRules(identifier: "Asia/Kolkata")
+        #expect(kolkata?.offset(at: RFC3339.parse("2026-07-01T00:00:00Z")!) == 19_800)
     }
 
     @Test func offsetsAcrossNewYorkTransitions2026() {

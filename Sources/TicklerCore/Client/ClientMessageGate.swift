@@ -1,0 +1,127 @@
+/// The safeguards every client message passes just before it is sent, whatever policy fired it: the
+/// undo window, a fresh look at the case, the contact's consent for the purpose and medium, and the
+/// contact's quiet hours. It decides; the client lane does what it says.
+///
+/// When in doubt it sends less: a message whose case, cycle or contact changed is cancelled, not sent
+/// late; a purpose without consent is not sent at all. Only an essential notice (a court date, a
+/// deadline) is never silenced: it falls back to another medium the contact consented to, and when none
+/// is left it becomes a task for staff ("call the client").
+public struct ClientMessageGate: Sendable {
+    public struct Settings: Sendable {
+        /// How long a client message waits after its fire before it may be sent (a staff member may cancel
+        /// it, or the case change back, meanwhile).
+        public var undoWindow: Int64
+        /// How late a message that is not tied to an instant (a stage change, a silence breaker) may still go.
+        public var maxDelay: Int64
+        public var quietHours: [MessagePurpose: QuietHours]
+
+        public init(undoWindow: Int64 = 600, maxDelay: Int64 = 2 * 86_400, quietHours: [MessagePurpose: QuietHours] = [:]) {
+            self.undoWindow = undoWindow
+            self.maxDelay = maxDelay
+            self.quietHours = quietHours
+        }
+
+        public func quietHours(for p: MessagePurpose) -> QuietHours { quietHours[p] ?? QuietHours() }
+    }
+
+    /// A client message as it stands at the moment of sending.
+    public struct Message: Sendable {
+        public var purpose: MessagePurpose
+        /// A court date or deadline notice: never silenced by an opt-out (see the type's comment).
+        public var essential: Bool
+        public var firedAt: Instant
+        public var due: Instant
+        /// For a notice counting down to an instant (a hearing): that instant; the notice is pointless after it.
+        public var until: Instant?
+        /// The contact as the store has it now; nil when it was removed from the case.
+        public var contact: Contact?
+        /// The contact's zone (its own, else the firm's).
+        public var zone: ZoneRules
+        /// Whether the case is still open (not closed).
+        public var caseOpen: Bool
+        /// Whether evaluating the case now still yields the cycle that fired (the stage was not changed
+        /// back, the hearing not cancelled, the anchor not moved).
+        public var cycleLive: Bool
+        /// `tickler cancel FIRE_ID`.
+        public var cancelled: Bool
+        /// The medium the last attempt used (a retry stays on it), if any.
+        public var lastMedium: Contact.Medium?
+
+        public init(purpose: MessagePurpose, essential: Bool = false, firedAt: Instant, due: Instant, until: Instant? = nil,
+                    contact: Contact?, zone: ZoneRules, caseOpen: Bool = true, cycleLive: Bool = true,
+                    cancelled: Bool = false, lastMedium: Contact.Medium? = nil) {
+            self.purpose = purpose
+            self.essential = essential
+            self.firedAt = firedAt
+            self.due = due
+            self.until = until
+            self.contact = contact
+            self.zone = zone
+            self.caseOpen = caseOpen
+            self.cycleLive = cycleLive
+            self.cancelled = cancelled
+            self.lastMedium = lastMedium
+        }
+    }
+
+    /// Why a message is not sent, worded for the ledger and the journal: never the client's data.
+    public enum CancelReason: String, Sendable, Equatable {
+        case cancelledByStaff = "cancelled by staff"
+        case caseClosed = "the case was closed"
+        case cycleEnded = "the case changed before it was sent"
+        case contactRemoved = "the contact is no longer on the case"
+        case updatesDisabled = "the contact does not receive updates"
+        case tooLate = "too late to be useful"
+        case noConsent = "no consent for this purpose on any medium the contact can be reached on"
+    }
+
+    public enum HoldReason: Sendable, Equatable {
+        case undoWindow
+        /// Why the contact's time is quiet (`Saturday`, `outside 08:00-20:00`).
+        case quietHours(String)
+    }
+
+    public enum Decision: Sendable, Equatable {
+        case send(Contact.Medium)
+        case hold(until: Instant, HoldReason)
+        case cancel(CancelReason)
+        /// An essential notice no medium may carry: staff are to reach the client themselves.
+        case staffTask(String)
+    }
+
+    public let settings: Settings
+
+    public init(settings: Settings) {
+        self.settings = settings
+    }
+
+    public func decide(_ m: Message, consents: ConsentBook, now: Instant) -> Decision {
+        if m.cancelled { return .cancel(.cancelledByStaff) }
+        let undoEnds = m.firedAt.adding(seconds: settings.undoWindow)
+        if now < undoEnds { return .hold(until: undoEnds, .undoWindow) }
+        if !m.caseOpen { return .cancel(.caseClosed) }
+        if !m.cycleLive { return .cancel(.cycleEnded) }
+        guard let contact = m.contact else { return .cancel(.contactRemoved) }
+        if !contact.updatesEnabled { return .cancel(.updatesDisabled) }
+        if now >= expiry(m) { return .cancel(.tooLate) }
+        let allowed = contact.reachable.filter { consents.allows(contact.id, $0, m.purpose) }
+        // A retry stays on the medium it started on while that is still allowed: no message twice.
+        guard let medium = m.lastMedium.flatMap({ allowed.contains($0) ? $0 : nil }) ?? allowed.first else {
+            return m.essential ? .staffTask("no medium the contact consented to for \(m.purpose.rawValue)") : .cancel(.noConsent)
+        }
+        let hours = settings.quietHours(for: m.purpose)
+        let next = hours.nextAllowed(atOrAfter: now, in: m.zone)
+        if next > now {
+            if next >= expiry(m) {
+                return m.essential ? .staffTask("the contact's quiet hours last past the notice's time") : .cancel(.tooLate)
+            }
+            return .hold(until: next, .quietHours(hours.reason(at: now, in: m.zone) ?? "quiet hours"))
+        }
+        return .send(medium)
+    }
+
+    /// After this a message is not sent: the instant it counts down to, or `maxDelay` after it came due.
+    public func expiry(_ m: Message) -> Instant {
+        m.until ?? m.due.adding(seconds: settings.maxDelay)
+    }
+}
