@@ -106,12 +106,15 @@ public struct DocumentRequest: Sendable, Equatable {
     public var title: String
     public var requestedAt: Instant
     public var receivedAt: Instant?
+    /// Whether the firm marked the title fit to show the client (a client message names it only then).
+    public var shareable: Bool
 
-    public init(id: String, title: String = "", requestedAt: Instant, receivedAt: Instant? = nil) {
+    public init(id: String, title: String = "", requestedAt: Instant, receivedAt: Instant? = nil, shareable: Bool = false) {
         self.id = id
         self.title = title
         self.requestedAt = requestedAt
         self.receivedAt = receivedAt
+        self.shareable = shareable
     }
 }
 

@@ -1,7 +1,8 @@
 import GRDBSQLite
 import TicklerCore
 
-/// The tables of a case's records (communications, deadlines, document requests, appointments, events):
+/// The tables of a case's records (communications, deadlines, document requests, appointments, events,
+/// contacts, stage changes):
 /// what each selects and how one of its rows joins its case. Shared by the filtered read and the streamed
 /// one, so a row is read the same way in both. Column 1 is always the row's `case_id`.
 enum CaseRecordTable: CaseIterable {
@@ -10,6 +11,8 @@ enum CaseRecordTable: CaseIterable {
     case documentRequests
     case appointments
     case events
+    case contacts
+    case stageChanges
 
     var name: String {
         switch self {
@@ -18,18 +21,25 @@ enum CaseRecordTable: CaseIterable {
         case .documentRequests: "document_requests"
         case .appointments: "appointments"
         case .events: "events"
+        case .contacts: "contacts"
+        case .stageChanges: "stage_changes"
         }
     }
 
-    /// The SELECT without WHERE or ORDER BY. Titles are read only in full snapshots.
+    /// The SELECT without WHERE or ORDER BY. Titles, names and addresses are read only in full snapshots.
     func select(_ detail: SnapshotDetail) -> String {
         let title = detail == .full ? "title" : "''"
+        let full = detail == .full
         return switch self {
         case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications"
         case .deadlines: "SELECT id, case_id, \(title), kind, due_at, completed_at FROM deadlines"
-        case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at FROM document_requests"
+        case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
         case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled FROM appointments"
         case .events: "SELECT id, case_id, kind, occurred_at, service_method FROM events"
+        case .contacts:
+            "SELECT id, case_id, \(full ? "name, email, phone" : "'', NULL, NULL"), language, time_zone, preferred_channel, "
+                + "updates_enabled FROM contacts"
+        case .stageChanges: "SELECT id, case_id, from_stage, to_stage, changed_at FROM stage_changes"
         }
     }
 }
@@ -41,12 +51,15 @@ struct RecordDecoder {
     private let channels = ByteChoices<Communication.Channel>()
     private let kinds = ByteChoices<Communication.Kind>()
     private let deadlineKinds = ByteChoices<Deadline.Kind>()
+    private let media = ByteChoices<Contact.Medium>()
 
-    /// The SELECT of the cases table (without WHERE or ORDER BY).
+    /// The SELECT of the cases table (without WHERE or ORDER BY). For evaluation, `client_email` reads as
+    /// empty when set: whether the client can be written to, not where.
     static func casesSelect(_ detail: SnapshotDetail) -> String {
         let text = { (name: String) in detail == .full ? name : "''" }
-        return "SELECT id, number, \(text("title")), \(text("client_name")), \(detail == .full ? "client_email" : "NULL"), "
-            + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags FROM cases"
+        let email = detail == .full ? "client_email" : "CASE WHEN client_email IS NULL OR client_email = '' THEN NULL ELSE '' END"
+        return "SELECT id, number, \(text("title")), \(text("client_name")), \(email), "
+            + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags, stage FROM cases"
     }
 
     /// A row of `cases`, or nil with the problem in `bad`.
@@ -54,7 +67,7 @@ struct RecordDecoder {
         var row = Cells(s, table: "cases", caseColumn: 0)
         let id = row.text(0) ?? "", number = row.text(1) ?? "", title = row.text(2) ?? "", client = row.text(3) ?? ""
         let email = row.text(4), area = row.text(6), office = row.text(7), assignee = row.text(8), attorney = row.text(9)
-        let tagText = row.text(12)
+        let tagText = row.text(12), stage = row.text(13)
         if let problem = row.problem { return skip(row, problem, &bad) }
         guard let status = statuses.match(s, 5) else { return skip(row, "unknown status", &bad) }
         guard let opened = instant(s, 10) else { return skip(row, "opened_at is not an RFC 3339 timestamp", &bad) }
@@ -71,7 +84,7 @@ struct RecordDecoder {
         return CaseSnapshot(
             id: id, number: number, title: title, clientName: client, clientEmail: email, status: status,
             practiceArea: area, office: office, assigneeID: assignee, attorneyID: attorney, openedAt: opened,
-            closedAt: closed, tags: tags)
+            closedAt: closed, tags: tags, stage: stage)
     }
 
     /// Adds a row of `table` to its case `c`; a row that cannot be read is reported in `bad` instead.
@@ -95,7 +108,8 @@ struct RecordDecoder {
             guard let requested = instant(s, 3), let received = optionalInstant(s, 4) else {
                 return bad.append(row.bad("a timestamp is not RFC 3339"))
             }
-            c.documentRequests.append(DocumentRequest(id: id, title: title, requestedAt: requested, receivedAt: received.value))
+            c.documentRequests.append(DocumentRequest(id: id, title: title, requestedAt: requested, receivedAt: received.value,
+                                                      shareable: sqlite3_column_int64(s, 5) != 0))
         case .appointments:
             let title = row.text(2) ?? ""
             if let problem = row.problem { return bad.append(row.bad(problem)) }
@@ -112,6 +126,17 @@ struct RecordDecoder {
                 method = v
             }
             c.events.append(TriggerEvent(id: id, kind: kind, occurredAt: occurred, serviceMethod: method))
+        case .contacts:
+            let name = row.text(2) ?? "", email = row.text(3), phone = row.text(4), language = row.text(5), zone = row.text(6)
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let preferred = media.match(s, 7) else { return bad.append(row.bad("unknown preferred_channel")) }
+            c.contacts.append(Contact(id: id, name: name, email: email, phone: phone, language: language, timeZone: zone,
+                                      preferred: preferred, updatesEnabled: sqlite3_column_int64(s, 8) != 0))
+        case .stageChanges:
+            let from = row.text(2), to = row.text(3) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let at = instant(s, 4) else { return bad.append(row.bad("changed_at is not RFC 3339")) }
+            c.stageChanges.append(StageChange(from: from, to: to, at: at))
         }
     }
 

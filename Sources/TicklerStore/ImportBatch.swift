@@ -39,12 +39,17 @@ public struct ImportBatch: Sendable {
     public var documentRequests: [Owned<DocumentRequest>] = []
     public var appointments: [Owned<Appointment>] = []
     public var events: [Owned<TriggerEvent>] = []
+    public var contacts: [Owned<Contact>] = []
+    /// Entries for the consent ledger (added, never replacing what is there).
+    public var consents: [Sourced<ConsentRecord>] = []
+    /// Stage history as another store recorded it (a store copy; an import records changes by setting `stage`).
+    public var stageChanges: [Owned<StageChange>] = []
 
     public init() {}
 
     public var recordCount: Int {
         people.count + cases.count + communications.count + deadlines.count + documentRequests.count + appointments.count
-            + events.count
+            + events.count + contacts.count + consents.count + stageChanges.count
     }
 
     public mutating func append(_ other: ImportBatch) {
@@ -55,6 +60,9 @@ public struct ImportBatch: Sendable {
         documentRequests += other.documentRequests
         appointments += other.appointments
         events += other.events
+        contacts += other.contacts
+        consents += other.consents
+        stageChanges += other.stageChanges
     }
 }
 

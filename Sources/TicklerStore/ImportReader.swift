@@ -9,7 +9,7 @@ extension NSNull: NSNullLike {}
 /// problem rejects the whole import, so placeholders are never written.
 public enum ImportReader {
     public static let csvTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments",
-                                   "events"]
+                                   "events", "contacts", "consents"]
 
     /// Reads one file; `table` names the CSV table when the file name does not.
     public static func read(path: String, table: String? = nil) -> (ImportBatch, [ImportProblem]) {
@@ -109,6 +109,22 @@ public enum ImportReader {
             children("events") { r, p in
                 if let e = event(r) { batch.events.append(.init(source: p, caseID: caseID, record: e)) }
             }
+            children("contacts") { r, p in
+                guard let k = contact(r, nested: true) else { return }
+                batch.contacts.append(.init(source: p, caseID: caseID, record: k))
+                guard let v = r.fields["consents"], !(v is NSNull) else { return }
+                guard let list = v as? [Any] else { return r.problem("consents", "must be a list") }
+                for (j, item) in list.enumerated() {
+                    let cp = "\(p).consents[\(j)]"
+                    guard let o = item as? [String: Any] else {
+                        r.absorb([ImportProblem(path: cp, message: "must be an object")])
+                        continue
+                    }
+                    let cr = RecordReader(o, path: cp, csv: false)
+                    if let c = consent(cr, contactID: k.id) { batch.consents.append(.init(source: cp, record: c)) }
+                    r.absorb(cr.problems)
+                }
+            }
         }
         return (batch, problems)
     }
@@ -135,7 +151,7 @@ public enum ImportReader {
             var obj: [String: Any] = [:]
             for (c, v) in zip(columns, row.cells) { obj[c] = v }
             let r = RecordReader(obj, path: path, csv: true)
-            let owner = table == "people" || table == "cases" ? nil : r.id("case_id")
+            let owner = ["people", "cases", "consents"].contains(table) ? nil : r.id("case_id")
             switch table {
             case "people": if let p = person(r) { batch.people.append(.init(source: path, record: p)) }
             case "cases": if let c = caseRecord(r, nested: false) { batch.cases.append(.init(source: path, record: c)) }
@@ -154,6 +170,14 @@ public enum ImportReader {
             case "events":
                 if let e = event(r, extra: ["case_id"]), let owner {
                     batch.events.append(.init(source: path, caseID: owner, record: e))
+                }
+            case "contacts":
+                if let k = contact(r, nested: false), let owner {
+                    batch.contacts.append(.init(source: path, caseID: owner, record: k))
+                }
+            case "consents":
+                if let contactID = r.id("contact_id"), let c = consent(r, contactID: contactID, extra: ["contact_id"]) {
+                    batch.consents.append(.init(source: path, record: c))
                 }
             default:
                 if let a = appointment(r, extra: ["case_id"]), let owner {
@@ -179,8 +203,8 @@ public enum ImportReader {
 
     static func caseRecord(_ r: RecordReader, nested: Bool) -> ImportBatch.CaseRecord? {
         var allowed: Set<String> = ["id", "number", "title", "client_name", "client_email", "status", "practice_area",
-                                    "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at"]
-        if nested { allowed.formUnion(["communications", "deadlines", "document_requests", "appointments", "events"]) }
+                                    "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at", "stage"]
+        if nested { allowed.formUnion(["communications", "deadlines", "document_requests", "appointments", "events", "contacts"]) }
         r.rejectUnknown(allowed: allowed)
         let id = r.id()
         let number = r.string("number", required: true)
@@ -196,7 +220,7 @@ public enum ImportReader {
             id: id ?? "", number: number ?? "", title: title, clientName: clientName, clientEmail: clientEmail,
             status: status ?? .open, practiceArea: r.string("practice_area"), office: r.string("office"),
             assigneeID: r.string("assignee_id"), attorneyID: r.string("attorney_id"), openedAt: opened ?? Instant(seconds: 0),
-            closedAt: closed, tags: tags)
+            closedAt: closed, tags: tags, stage: r.string("stage"))
         guard id != nil else { return nil }
         return ImportBatch.CaseRecord(fields: c, updatedAt: updated)
     }
@@ -227,13 +251,15 @@ public enum ImportReader {
     }
 
     static func documentRequest(_ r: RecordReader, extra: Set<String> = []) -> DocumentRequest? {
-        r.rejectUnknown(allowed: Set<String>(["id", "title", "requested_at", "received_at"]).union(extra))
+        r.rejectUnknown(allowed: Set<String>(["id", "title", "requested_at", "received_at", "shareable"]).union(extra))
         let id = r.id()
         let title = r.string("title") ?? ""
         let requested = r.instant("requested_at", required: true)
         let received = r.instant("received_at")
+        let shareable = r.bool("shareable", default: false)
         guard let id else { return nil }
-        return DocumentRequest(id: id, title: title, requestedAt: requested ?? Instant(seconds: 0), receivedAt: received)
+        return DocumentRequest(id: id, title: title, requestedAt: requested ?? Instant(seconds: 0), receivedAt: received,
+                               shareable: shareable)
     }
 
     static func appointment(_ r: RecordReader, extra: Set<String> = []) -> Appointment? {
@@ -255,5 +281,40 @@ public enum ImportReader {
         let method = r.choice("service_method", TriggerEvent.ServiceMethod.self, required: false)
         guard let id, let kind, let occurred else { return nil }
         return TriggerEvent(id: id, kind: kind, occurredAt: occurred, serviceMethod: method)
+    }
+
+    static func contact(_ r: RecordReader, nested: Bool) -> Contact? {
+        var allowed: Set<String> = ["id", "name", "email", "phone", "language", "time_zone", "preferred_channel", "updates_enabled"]
+        allowed.insert(nested ? "consents" : "case_id")
+        r.rejectUnknown(allowed: allowed)
+        let id = r.id()
+        let name = r.string("name") ?? ""
+        let email = r.email("email")
+        let phone = r.string("phone")
+        if let phone, !Contact.isE164(phone) { r.problem("phone", "is not an E.164 number (e.g. +14155550123)") }
+        let zone = r.string("time_zone")
+        if let zone, ZoneRules(identifier: zone) == nil { r.problem("time_zone", "is not an IANA time zone") }
+        // Absent, the preference is email, or text for a contact with only a phone.
+        let fallback: Contact.Medium = email == nil && phone != nil ? .sms : .email
+        let preferred = r.choice("preferred_channel", Contact.Medium.self, default: fallback) ?? fallback
+        if preferred == .sms && phone == nil { r.problem("preferred_channel", "is sms but the contact has no phone") }
+        let enabled = r.bool("updates_enabled", default: true)
+        guard let id else { return nil }
+        return Contact(id: id, name: name, email: email, phone: phone, language: r.string("language"), timeZone: zone,
+                       preferred: preferred, updatesEnabled: enabled)
+    }
+
+    /// A consent entry of contact `contactID`.
+    static func consent(_ r: RecordReader, contactID: String, extra: Set<String> = []) -> ConsentRecord? {
+        r.rejectUnknown(allowed: Set<String>(["channel", "purpose", "granted", "source", "at", "wording"]).union(extra))
+        let medium = r.choice("channel", Contact.Medium.self)
+        let purpose = r.choice("purpose", MessagePurpose.self)
+        let granted = r.bool("granted", default: true)
+        let source = r.string("source", required: true)
+        let at = r.instant("at", required: true)
+        let wording = r.string("wording") ?? ""
+        guard let medium, let purpose, let source, let at else { return nil }
+        return ConsentRecord(contactID: contactID, medium: medium, purpose: purpose, granted: granted, source: source, at: at,
+                             wording: wording)
     }
 }

@@ -33,6 +33,7 @@ public struct Importer {
         check(batch.documentRequests.map { ($0.record.id, $0.source) }, "document request")
         check(batch.appointments.map { ($0.record.id, $0.source) }, "appointment")
         check(batch.events.map { ($0.record.id, $0.source) }, "event")
+        check(batch.contacts.map { ($0.record.id, $0.source) }, "contact")
         return problems
     }
 
@@ -57,10 +58,17 @@ public struct Importer {
         caseRefs += batch.documentRequests.map { ($0.caseID, $0.source) }
         caseRefs += batch.appointments.map { ($0.caseID, $0.source) }
         caseRefs += batch.events.map { ($0.caseID, $0.source) }
+        caseRefs += batch.contacts.map { ($0.caseID, $0.source) }
         let missingCases = Set(caseRefs.map(\.id)).subtracting(batchCases)
         let storedCases = try await store.existingIDs(table: "cases", among: missingCases)
         for ref in caseRefs where !batchCases.contains(ref.id) && !storedCases.contains(ref.id) {
             problems.append(ImportProblem(path: ref.path + ".case_id", message: "refers to a case that is neither in the file nor in the store"))
+        }
+        let batchContacts = Set(batch.contacts.map(\.record.id))
+        let missingContacts = Set(batch.consents.map(\.record.contactID)).subtracting(batchContacts)
+        let storedContacts = try await store.existingIDs(table: "contacts", among: missingContacts)
+        for c in batch.consents where !batchContacts.contains(c.record.contactID) && !storedContacts.contains(c.record.contactID) {
+            problems.append(ImportProblem(path: c.source + ".contact_id", message: "refers to a contact that is neither in the file nor in the store"))
         }
         return problems
     }

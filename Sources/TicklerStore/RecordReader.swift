@@ -19,6 +19,9 @@ final class RecordReader {
         problems.append(ImportProblem(path: key.map { "\(path).\($0)" } ?? path, message: message))
     }
 
+    /// Adds the problems of a record nested in this one, after this one's own.
+    func absorb(_ nested: [ImportProblem]) { problems += nested }
+
     func rejectUnknown(allowed: Set<String>) {
         for key in fields.keys.sorted() where !allowed.contains(key) { problem(key, "unknown field") }
     }

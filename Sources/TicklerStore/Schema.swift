@@ -183,6 +183,43 @@ enum Schema {
                 CREATE INDEX tickler_wake_at ON tickler_wake(wake_at, case_id);
                 """)
         }
+        m.registerMigration("v11-client-updates") { db in
+            // Client updates: the people on the client's side of a case (several per case), the case's stage
+            // and a record of each change of it (written by the trigger below for any writer that changes
+            // the stage; its time is the writer's `updated_at` when the writer set one), whether a document
+            // request's title may be shown to the client, and the consent ledger (entries are only added;
+            // the latest per contact, channel and purpose is in force).
+            try db.execute(sql: """
+                ALTER TABLE cases ADD COLUMN stage TEXT;
+                ALTER TABLE document_requests ADD COLUMN shareable INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE contacts (
+                    id TEXT PRIMARY KEY NOT NULL, case_id TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', email TEXT,
+                    phone TEXT, language TEXT, time_zone TEXT, preferred_channel TEXT NOT NULL DEFAULT 'email',
+                    updates_enabled INTEGER NOT NULL DEFAULT 1);
+                CREATE INDEX contacts_case ON contacts(case_id);
+                CREATE TABLE stage_changes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, from_stage TEXT, to_stage TEXT NOT NULL,
+                    changed_at TEXT NOT NULL);
+                CREATE INDEX stage_changes_case ON stage_changes(case_id, changed_at);
+                CREATE TRIGGER cases_stage_change AFTER UPDATE OF stage ON cases
+                    WHEN OLD.stage IS NOT NEW.stage AND NEW.stage IS NOT NULL
+                BEGIN
+                    INSERT INTO stage_changes (case_id, from_stage, to_stage, changed_at) VALUES (NEW.id, OLD.stage, NEW.stage,
+                        CASE WHEN NEW.updated_at IS NOT OLD.updated_at THEN NEW.updated_at
+                             ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END);
+                END;
+                CREATE TABLE tickler_consents (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, contact_id TEXT NOT NULL,
+                    channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+                    purpose TEXT NOT NULL CHECK (purpose IN ('case-updates', 'reminders', 'surveys')),
+                    granted INTEGER NOT NULL, source TEXT NOT NULL, at TEXT NOT NULL, wording TEXT NOT NULL DEFAULT '',
+                    recorded_at TEXT NOT NULL,
+                    UNIQUE (contact_id, channel, purpose, at, granted, source));
+                CREATE INDEX tickler_consents_contact ON tickler_consents(contact_id, id);
+                """)
+            try feedTriggers(db, table: "contacts")
+            try feedTriggers(db, table: "stage_changes")
+        }
         return m
     }
 
@@ -210,5 +247,6 @@ enum Schema {
         }
     }
 
-    static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments", "events"]
+    static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments", "events",
+                             "contacts", "stage_changes"]
 }

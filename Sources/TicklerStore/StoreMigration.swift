@@ -1,6 +1,7 @@
 import TicklerCore
 
-/// Copies a SQLite store into a PostgreSQL one in one transaction: the firm's tables (as an import), the
+/// Copies a SQLite store into a PostgreSQL one in one transaction: the firm's tables (as an import, with
+/// each case's stage history and its contacts' consent entries), the
 /// ledger (each entry as recorded, marked journaled: its journal entry was written by the daemon that
 /// recorded it) and the holds. Every copied case is woken, so the instances evaluate it.
 public struct StoreMigration {
@@ -29,13 +30,19 @@ public struct StoreMigration {
             fields.documentRequests = []
             fields.appointments = []
             fields.events = []
+            fields.contacts = []
+            fields.stageChanges = []
             batch.cases.append(.init(source: "migrate", record: .init(fields: fields, updatedAt: nil)))
             batch.communications += c.communications.map { .init(source: "migrate", caseID: c.id, record: $0) }
             batch.deadlines += c.deadlines.map { .init(source: "migrate", caseID: c.id, record: $0) }
             batch.documentRequests += c.documentRequests.map { .init(source: "migrate", caseID: c.id, record: $0) }
             batch.appointments += c.appointments.map { .init(source: "migrate", caseID: c.id, record: $0) }
             batch.events += c.events.map { .init(source: "migrate", caseID: c.id, record: $0) }
+            batch.contacts += c.contacts.map { .init(source: "migrate", caseID: c.id, record: $0) }
+            batch.stageChanges += c.stageChanges.map { .init(source: "migrate", caseID: c.id, record: $0) }
         }
+        let contactIDs = batch.contacts.map(\.record.id)
+        batch.consents = try await from.consents(of: contactIDs).map { .init(source: "migrate", record: $0) }
         let ledger = try await from.ledger(caseID: nil, policy: nil, since: nil)
         let holds = try await from.holds(caseID: nil, now: Instant(seconds: 0), all: true)
         let now = try await to.databaseNow()

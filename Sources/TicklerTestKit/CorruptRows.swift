@@ -63,6 +63,13 @@ public enum CorruptRows {
         add("events", "e-never", ev + "('e-never', 'c0', 'served', 'never', NULL)")
         add("events", "e-pigeon", ev + "('e-pigeon', 'c0', 'served', '2026-09-02T10:00:00Z', 'pigeon')")
         add("events", "e-kind-bytes", ev + "('e-kind-bytes', 'c0', X'FF', '2026-09-02T10:00:00Z', NULL)")
+        let ct = "INSERT INTO contacts (id, case_id, name, email, phone, language, time_zone, preferred_channel, updates_enabled) VALUES "
+        add("contacts", "k-pigeon", ct + "('k-pigeon', 'c0', 'N', NULL, NULL, NULL, NULL, 'pigeon', 1)")
+        add("contacts", "k-language-bytes", ct + "('k-language-bytes', 'c0', 'N', NULL, NULL, X'656EFF', NULL, 'email', 1)")
+        add("contacts", "k-nul?", ct + "(CAST(X'6B2D6E756C00' AS TEXT), 'c0', 'N', NULL, NULL, NULL, NULL, 'email', 1)")
+        let sc = "INSERT INTO stage_changes (id, case_id, from_stage, to_stage, changed_at) VALUES "
+        add("stage_changes", "9001", sc + "(9001, 'c0', 'intake', 'discovery', 'last week')")
+        add("stage_changes", "9002", sc + "(9002, 'c0', 'intake', X'FF', '2026-09-02T10:00:00Z')")
         let pe = "INSERT INTO people (id, name, email, role, manager_id, active) VALUES "
         add("people", "p-id-bytes?", pe + "(CAST(X'702D69642D6279746573FF' AS TEXT), 'N', NULL, 'paralegal', NULL, 1)")
         add("people", "p-name-nul", pe + "('p-name-nul', CAST(X'4E00' AS TEXT), NULL, 'paralegal', NULL, 1)")

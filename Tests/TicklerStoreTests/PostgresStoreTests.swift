@@ -99,7 +99,8 @@ import TicklerTestKit
         let eb = try await lite.chunk(caseIDs: ["c010", "c002", "nope"], detail: .evaluation, ledger: true, holds: true)
         #expect(ea.cases.map(\.id) == ["c002", "c010"])
         #expect(Self.normalized(ea.cases) == Self.normalized(eb.cases))
-        #expect(ea.cases.allSatisfy { $0.clientName.isEmpty && $0.clientEmail == nil && $0.title.isEmpty })
+        #expect(ea.cases.allSatisfy { $0.clientName.isEmpty && ($0.clientEmail ?? "").isEmpty && $0.title.isEmpty })
+        #expect(ea.cases.map { $0.clientEmail != nil } == eb.cases.map { $0.clientEmail != nil })
         // A walk in steps gives every case once, in id order, as one read gives them.
         var walked: [String] = [], cursor: CaseCursor?
         repeat {

@@ -73,10 +73,11 @@ extension CaseSnapshot {
 
     /// Whom a client message on this case may go to: its contacts with updates enabled. A case with no
     /// contact rows has one implicit contact built from `client_name` and `client_email` (the columns of
-    /// before contacts existed), reachable by email only.
+    /// before contacts existed), reachable by email only. (A snapshot read for evaluation holds an empty
+    /// `client_email` for one that is set: enough to know the contact exists, without the address.)
     public var messageableContacts: [Contact] {
         if contacts.isEmpty {
-            guard let email = clientEmail, Recipient.isEmailAddress(email) else { return [] }
+            guard let email = clientEmail else { return [] }
             return [Contact(id: implicitContactID, name: clientName, email: email)]
         }
         return contacts.filter(\.updatesEnabled)

@@ -96,25 +96,32 @@ struct PostgresChunkReader {
 
     static func casesSelect(_ detail: SnapshotDetail) -> String {
         let text = { (name: String) in detail == .full ? name : "''" }
-        return "SELECT id, number, \(text("title")), \(text("client_name")), \(detail == .full ? "client_email" : "NULL::text"), "
-            + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags::text FROM cases"
+        // For evaluation, client_email reads as empty when set: whether the client can be written to, not where.
+        let email = detail == .full ? "client_email" : "CASE WHEN client_email IS NULL OR client_email = '' THEN NULL ELSE '' END"
+        return "SELECT id, number, \(text("title")), \(text("client_name")), \(email), "
+            + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags::text, stage FROM cases"
     }
 
     static func select(_ table: CaseRecordTable, _ detail: SnapshotDetail) -> String {
         let title = detail == .full ? "title" : "''"
+        let full = detail == .full
         return switch table {
         case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications"
         case .deadlines: "SELECT id, case_id, \(title), kind, due_at, completed_at FROM deadlines"
-        case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at FROM document_requests"
+        case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
         case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled FROM appointments"
         case .events: "SELECT id, case_id, kind, occurred_at, service_method FROM events"
+        case .contacts:
+            "SELECT id, case_id, \(full ? "name, email, phone" : "'', NULL::text, NULL::text"), language, time_zone, "
+                + "preferred_channel, updates_enabled FROM contacts"
+        case .stageChanges: "SELECT id::text, case_id, from_stage, to_stage, changed_at FROM stage_changes"
         }
     }
 
     static func decodeCase(_ row: PostgresRow, bad: inout [BadRow]) -> CaseSnapshot? {
-        guard let (id, number, title, client, email, statusText, area, office, assignee, attorney, opened, closed, tagText) =
-            try? row.decode((String, String, String, String, String?, String, String?, String?, String?, String?, Date, Date?, String).self,
-                            context: .default) else {
+        guard let (id, number, title, client, email, statusText, area, office, assignee, attorney, opened, closed, tagText, stage) =
+            try? row.decode((String, String, String, String, String?, String, String?, String?, String?, String?, Date, Date?, String,
+                             String?).self, context: .default) else {
             bad.append(BadRow(table: "cases", id: (try? row.decode(String.self)) ?? "", caseID: "", problem: "a column cannot be read"))
             return nil
         }
@@ -131,7 +138,7 @@ struct PostgresChunkReader {
         return CaseSnapshot(
             id: id, number: number, title: title, clientName: client, clientEmail: email, status: status,
             practiceArea: area, office: office, assigneeID: assignee, attorneyID: attorney, openedAt: Instant(opened),
-            closedAt: closed.map(Instant.init), tags: tags)
+            closedAt: closed.map(Instant.init), tags: tags, stage: stage)
     }
 
     static func add(_ row: PostgresRow, of table: CaseRecordTable, to c: inout CaseSnapshot, bad: inout [BadRow]) {
@@ -150,9 +157,10 @@ struct PostgresChunkReader {
                 guard let k = Deadline.Kind(rawValue: kind) else { return skip(id, "unknown kind") }
                 c.deadlines.append(Deadline(id: id, title: title, kind: k, dueAt: Instant(due), completedAt: completed.map(Instant.init)))
             case .documentRequests:
-                let (id, _, title, requested, received) = try row.decode((String, String, String, Date, Date?).self, context: .default)
+                let (id, _, title, requested, received, shareable) =
+                    try row.decode((String, String, String, Date, Date?, Bool).self, context: .default)
                 c.documentRequests.append(DocumentRequest(id: id, title: title, requestedAt: Instant(requested),
-                                                          receivedAt: received.map(Instant.init)))
+                                                          receivedAt: received.map(Instant.init), shareable: shareable))
             case .appointments:
                 let (id, _, title, starts, withClient, cancelled) = try row.decode((String, String, String, Date, Bool, Bool).self,
                                                                                   context: .default)
@@ -166,6 +174,15 @@ struct PostgresChunkReader {
                     method = v
                 }
                 c.events.append(TriggerEvent(id: id, kind: kind, occurredAt: Instant(occurred), serviceMethod: method))
+            case .contacts:
+                let (id, _, name, email, phone, language, zone, preferredText, enabled) =
+                    try row.decode((String, String, String, String?, String?, String?, String?, String, Bool).self, context: .default)
+                guard let preferred = Contact.Medium(rawValue: preferredText) else { return skip(id, "unknown preferred_channel") }
+                c.contacts.append(Contact(id: id, name: name, email: email, phone: phone, language: language, timeZone: zone,
+                                          preferred: preferred, updatesEnabled: enabled))
+            case .stageChanges:
+                let (_, _, from, to, at) = try row.decode((String, String, String?, String, Date).self, context: .default)
+                c.stageChanges.append(StageChange(from: from, to: to, at: Instant(at)))
             }
         } catch {
             skip((try? row.decode(String.self)) ?? "", "a column cannot be read")

@@ -24,12 +24,13 @@ struct PostgresImportWriter {
                        return [r.id, r.name, r.email, r.role, r.managerID, r.active ? "t" : "f"]
                    }),
             Target(table: "cases", columns: ["id", "number", "title", "client_name", "client_email", "status", "practice_area",
-                                             "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at"],
+                                             "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at",
+                                             "stage"],
                    rows: batch.cases.map { c in
                        let r = c.record.fields
                        return [r.id, r.number, r.title, r.clientName, r.clientEmail, r.status.rawValue, r.practiceArea, r.office,
                                r.assigneeID, r.attorneyID, r.openedAt.rfc3339, r.closedAt?.rfc3339, JSONText.array(r.tags),
-                               (c.record.updatedAt ?? now).rfc3339]
+                               (c.record.updatedAt ?? now).rfc3339, r.stage]
                    }),
             Target(table: "communications", columns: ["id", "case_id", "direction", "channel", "kind", "occurred_at", "responded_at"],
                    rows: batch.communications.map { m in
@@ -42,10 +43,10 @@ struct PostgresImportWriter {
                        let r = d.record
                        return [r.id, d.caseID, r.title, r.kind.rawValue, r.dueAt.rfc3339, r.completedAt?.rfc3339]
                    }),
-            Target(table: "document_requests", columns: ["id", "case_id", "title", "requested_at", "received_at"],
+            Target(table: "document_requests", columns: ["id", "case_id", "title", "requested_at", "received_at", "shareable"],
                    rows: batch.documentRequests.map { d in
                        let r = d.record
-                       return [r.id, d.caseID, r.title, r.requestedAt.rfc3339, r.receivedAt?.rfc3339]
+                       return [r.id, d.caseID, r.title, r.requestedAt.rfc3339, r.receivedAt?.rfc3339, r.shareable ? "t" : "f"]
                    }),
             Target(table: "appointments", columns: ["id", "case_id", "title", "starts_at", "with_client", "cancelled"],
                    rows: batch.appointments.map { a in
@@ -57,8 +58,25 @@ struct PostgresImportWriter {
                        let r = e.record
                        return [r.id, e.caseID, r.kind, r.occurredAt.rfc3339, r.serviceMethod?.rawValue]
                    }),
+            Target(table: "contacts", columns: ["id", "case_id", "name", "email", "phone", "language", "time_zone",
+                                                "preferred_channel", "updates_enabled"],
+                   rows: batch.contacts.map { k in
+                       let r = k.record
+                       return [r.id, k.caseID, r.name, r.email, r.phone, r.language, r.timeZone, r.preferred.rawValue,
+                               r.updatesEnabled ? "t" : "f"]
+                   }),
         ]
         for t in targets where !t.rows.isEmpty { try await upsert(t) }
+        try await PostgresConsents.insert(batch.consents.map(\.record), connection: connection, now: now)
+        if !batch.stageChanges.isEmpty {
+            let c = batch.stageChanges
+            try await connection.run("""
+                INSERT INTO stage_changes (case_id, from_stage, to_stage, changed_at)
+                SELECT u.case_id, NULLIF(u.from_stage, ''), u.to_stage, u.changed_at
+                FROM unnest(\(c.map(\.caseID)), \(c.map { $0.record.from ?? "" }), \(c.map(\.record.to)), \(c.map(\.record.at.date)))
+                    AS u(case_id, from_stage, to_stage, changed_at)
+                """, logger: PostgresCaseStore.logger)
+        }
     }
 
     private func upsert(_ t: Target) async throws {

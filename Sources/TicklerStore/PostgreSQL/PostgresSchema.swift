@@ -192,6 +192,53 @@ enum PostgresSchema {
 
                 """
             }.joined()),
+        ("v2-client-updates", """
+            -- Client updates: contacts of a case, its stage with a record of each change (the trigger below,
+            -- for any writer; the time is the writer's updated_at when it set one, else the database's
+            -- clock), shareable document titles, and the consent ledger (entries only added; the latest per
+            -- contact, channel and purpose is in force).
+            ALTER TABLE cases ADD COLUMN stage text;
+            ALTER TABLE document_requests ADD COLUMN shareable boolean NOT NULL DEFAULT false;
+            CREATE TABLE contacts (
+                id text COLLATE "C" PRIMARY KEY, case_id text COLLATE "C" NOT NULL, name text NOT NULL DEFAULT '',
+                email text, phone text, language text, time_zone text, preferred_channel text NOT NULL DEFAULT 'email',
+                updates_enabled boolean NOT NULL DEFAULT true);
+            CREATE INDEX contacts_case ON contacts (case_id);
+            CREATE TABLE stage_changes (
+                id bigserial PRIMARY KEY, case_id text COLLATE "C" NOT NULL, from_stage text, to_stage text NOT NULL,
+                changed_at timestamptz NOT NULL);
+            CREATE INDEX stage_changes_case ON stage_changes (case_id, changed_at);
+            CREATE FUNCTION tickler_stage_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO stage_changes (case_id, from_stage, to_stage, changed_at) VALUES (NEW.id, OLD.stage, NEW.stage,
+                    CASE WHEN NEW.updated_at IS DISTINCT FROM OLD.updated_at THEN NEW.updated_at ELSE tickler_now() END);
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER cases_stage_change AFTER UPDATE OF stage ON cases FOR EACH ROW
+                WHEN (OLD.stage IS DISTINCT FROM NEW.stage AND NEW.stage IS NOT NULL)
+                EXECUTE FUNCTION tickler_stage_change();
+            CREATE TABLE tickler_consents (
+                id bigserial PRIMARY KEY, contact_id text COLLATE "C" NOT NULL,
+                channel text NOT NULL CHECK (channel IN ('email', 'sms')),
+                purpose text NOT NULL CHECK (purpose IN ('case-updates', 'reminders', 'surveys')),
+                granted boolean NOT NULL, source text NOT NULL, at timestamptz NOT NULL, wording text NOT NULL DEFAULT '',
+                recorded_at timestamptz NOT NULL,
+                UNIQUE (contact_id, channel, purpose, at, granted, source));
+            CREATE INDEX tickler_consents_contact ON tickler_consents (contact_id, id);
+            """
+            + ["contacts", "stage_changes"].map { table in
+                """
+                CREATE TRIGGER \(table)_insert_feed AFTER INSERT ON \(table) REFERENCING NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION tickler_feed_new();
+                CREATE TRIGGER \(table)_update_feed AFTER UPDATE ON \(table) REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION tickler_feed_moved();
+                CREATE TRIGGER \(table)_delete_feed AFTER DELETE ON \(table) REFERENCING OLD TABLE AS old_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION tickler_feed_old();
+                CREATE TRIGGER \(table)_truncate_feed AFTER TRUNCATE ON \(table)
+                    FOR EACH STATEMENT EXECUTE FUNCTION tickler_feed_truncated();
+
+                """
+            }.joined()),
     ]
 
     /// The statements of a migration, one by one (the extended protocol runs one at a time): split at each
@@ -230,5 +277,6 @@ enum PostgresSchema {
         return out
     }
 
-    static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments", "events"]
+    static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments", "events",
+                             "contacts", "stage_changes"]
 }
