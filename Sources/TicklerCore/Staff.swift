@@ -6,15 +6,18 @@ public struct Person: Sendable, Equatable {
     public var role: String?
     public var managerID: String?
     public var active: Bool
+    /// A direct line (E.164) a client message may give, for the case's assignee.
+    public var phone: String?
 
     public init(id: String, name: String = "", email: String? = nil, role: String? = nil, managerID: String? = nil,
-                active: Bool = true) {
+                active: Bool = true, phone: String? = nil) {
         self.id = id
         self.name = name
         self.email = email
         self.role = role
         self.managerID = managerID
         self.active = active
+        self.phone = phone
     }
 }
 

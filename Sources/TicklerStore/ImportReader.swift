@@ -190,15 +190,17 @@ public enum ImportReader {
     }
 
     static func person(_ r: RecordReader) -> Person? {
-        r.rejectUnknown(allowed: ["id", "name", "email", "role", "manager_id", "active"])
+        r.rejectUnknown(allowed: ["id", "name", "email", "role", "manager_id", "active", "phone"])
         let id = r.id()
         let name = r.string("name", required: true)
         let email = r.email("email")
         let role = r.string("role")
         let manager = r.string("manager_id")
         let active = r.bool("active", default: true)
+        let phone = r.string("phone")
+        if let phone, !Contact.isE164(phone) { r.problem("phone", "is not an E.164 number (e.g. +14155550123)") }
         guard let id else { return nil }
-        return Person(id: id, name: name ?? "", email: email, role: role, managerID: manager, active: active)
+        return Person(id: id, name: name ?? "", email: email, role: role, managerID: manager, active: active, phone: phone)
     }
 
     static func caseRecord(_ r: RecordReader, nested: Bool) -> ImportBatch.CaseRecord? {

@@ -8,13 +8,13 @@ struct ImportWriter {
 
     func write(_ batch: ImportBatch) throws {
         let people = try db.cachedStatement(sql: """
-            INSERT INTO people (id, name, email, role, manager_id, active) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO people (id, name, email, role, manager_id, active, phone) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, role = excluded.role,
-                manager_id = excluded.manager_id, active = excluded.active
+                manager_id = excluded.manager_id, active = excluded.active, phone = excluded.phone
             """)
         for p in batch.people {
             let r = p.record
-            try people.execute(arguments: [r.id, r.name, r.email, r.role, r.managerID, r.active])
+            try people.execute(arguments: [r.id, r.name, r.email, r.role, r.managerID, r.active, r.phone])
         }
         let cases = try db.cachedStatement(sql: """
             INSERT INTO cases (id, number, title, client_name, client_email, status, practice_area, office, assignee_id,

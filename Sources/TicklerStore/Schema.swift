@@ -186,11 +186,13 @@ enum Schema {
         m.registerMigration("v11-client-updates") { db in
             // Client updates: the people on the client's side of a case (several per case), the case's stage
             // and a record of each change of it (written by the trigger below for any writer that changes
-            // the stage; its time is the writer's `updated_at` when the writer set one), whether a document
+            // the stage; its time is the writer's `updated_at` when the writer set one), staff direct lines (a
+            // client message may give the assignee's), whether a document
             // request's title may be shown to the client, and the consent ledger (entries are only added;
             // the latest per contact, channel and purpose is in force).
             try db.execute(sql: """
                 ALTER TABLE cases ADD COLUMN stage TEXT;
+                ALTER TABLE people ADD COLUMN phone TEXT;
                 ALTER TABLE document_requests ADD COLUMN shareable INTEGER NOT NULL DEFAULT 0;
                 CREATE TABLE contacts (
                     id TEXT PRIMARY KEY NOT NULL, case_id TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', email TEXT,

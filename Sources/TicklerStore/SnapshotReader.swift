@@ -61,10 +61,10 @@ struct SnapshotReader {
 
     private func readPeople(_ bad: inout [BadRow]) throws -> [Person] {
         var people: [Person] = []
-        try each("SELECT id, name, email, role, manager_id, active FROM people", filter: nil, order: "id") { s in
+        try each("SELECT id, name, email, role, manager_id, active, phone FROM people", filter: nil, order: "id") { s in
             var row = Cells(s, table: "people", caseColumn: nil)
             let person = Person(id: row.text(0) ?? "", name: row.text(1) ?? "", email: row.text(2), role: row.text(3),
-                                managerID: row.text(4), active: sqlite3_column_int64(s, 5) != 0)
+                                managerID: row.text(4), active: sqlite3_column_int64(s, 5) != 0, phone: row.text(6))
             if let problem = row.problem { return bad.append(row.bad(problem)) }
             people.append(person)
         }

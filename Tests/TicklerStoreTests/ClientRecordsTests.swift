@@ -12,7 +12,7 @@ import TicklerTestKit
 
     static let firm = """
         {
-          "people": [{"id": "p1", "name": "Pat Lee", "email": "pat@firm.test", "role": "paralegal"}],
+          "people": [{"id": "p1", "name": "Pat Lee", "email": "pat@firm.test", "role": "paralegal", "phone": "+13125550199"}],
           "cases": [{
             "id": "c1", "number": "2026-0142", "client_name": "Ann Smith", "client_email": "ann@example.test",
             "status": "open", "assignee_id": "p1", "opened_at": "2026-09-01T16:00:00Z", "stage": "intake",
@@ -80,6 +80,8 @@ import TicklerTestKit
         #expect(eval[0].contacts.allSatisfy { $0.name.isEmpty && $0.email == nil && $0.phone == nil })
         #expect(eval[1].messageableContacts.map(\.recipient) == ["contact:c2.client"])
         #expect(eval[1].clientEmail == "")
+        // The assignee's direct line, which a client message may give.
+        #expect(try await store.snapshot(caseIDs: [], detail: .evaluation, people: true).people.map(\.phone) == ["+13125550199"])
     }
 
     @Test(arguments: Kind.allCases)

@@ -86,10 +86,10 @@ struct PostgresChunkReader {
     /// The firm's people, and the rows that cannot be read (none here: every column has its type).
     func people() async throws -> [Person] {
         var out: [Person] = []
-        let query: PostgresQuery = "SELECT id, name, email, role, manager_id, active FROM people ORDER BY id"
-        for try await (id, name, email, role, manager, active) in try await connection.run(query, logger: logger)
-            .decode((String, String, String?, String?, String?, Bool).self) {
-            out.append(Person(id: id, name: name, email: email, role: role, managerID: manager, active: active))
+        let query: PostgresQuery = "SELECT id, name, email, role, manager_id, active, phone FROM people ORDER BY id"
+        for try await (id, name, email, role, manager, active, phone) in try await connection.run(query, logger: logger)
+            .decode((String, String, String?, String?, String?, Bool, String?).self) {
+            out.append(Person(id: id, name: name, email: email, role: role, managerID: manager, active: active, phone: phone))
         }
         return out
     }

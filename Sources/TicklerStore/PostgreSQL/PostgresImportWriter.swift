@@ -18,10 +18,10 @@ struct PostgresImportWriter {
 
     func write(_ batch: ImportBatch) async throws {
         let targets = [
-            Target(table: "people", columns: ["id", "name", "email", "role", "manager_id", "active"],
+            Target(table: "people", columns: ["id", "name", "email", "role", "manager_id", "active", "phone"],
                    rows: batch.people.map { p in
                        let r = p.record
-                       return [r.id, r.name, r.email, r.role, r.managerID, r.active ? "t" : "f"]
+                       return [r.id, r.name, r.email, r.role, r.managerID, r.active ? "t" : "f", r.phone]
                    }),
             Target(table: "cases", columns: ["id", "number", "title", "client_name", "client_email", "status", "practice_area",
                                              "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at",

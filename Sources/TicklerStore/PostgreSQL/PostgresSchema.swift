@@ -198,6 +198,7 @@ enum PostgresSchema {
             -- clock), shareable document titles, and the consent ledger (entries only added; the latest per
             -- contact, channel and purpose is in force).
             ALTER TABLE cases ADD COLUMN stage text;
+            ALTER TABLE people ADD COLUMN phone text;
             ALTER TABLE document_requests ADD COLUMN shareable boolean NOT NULL DEFAULT false;
             CREATE TABLE contacts (
                 id text COLLATE "C" PRIMARY KEY, case_id text COLLATE "C" NOT NULL, name text NOT NULL DEFAULT '',
