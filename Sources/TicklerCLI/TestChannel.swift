@@ -12,7 +12,7 @@ struct TestChannel: AsyncParsableCommand {
         commandName: "test-channel",
         abstract: "Send a sample message through a channel of the configuration.",
         discussion: """
-            Email channels need --to. Credentials are read from $CREDENTIALS_DIRECTORY, as under systemd, or
+            Email channels need --to an address, SMS channels --to a number (E.164). Credentials are read from $CREDENTIALS_DIRECTORY, as under systemd, or
             from --credentials-directory. Exit status: 0 delivered, 1 refused for good, 3 unreachable.
             """)
 
@@ -21,7 +21,7 @@ struct TestChannel: AsyncParsableCommand {
     @Argument(help: "The channel's name under channels:.")
     var channel: String
 
-    @Option(help: "The address an email channel sends the sample to.")
+    @Option(help: "The address an email channel sends the sample to, or the number (E.164) an SMS channel texts.")
     var to: String?
 
     @Option(name: .customLong("credentials-directory"), help: "Where the channel's credentials are (one file each).")
@@ -65,6 +65,12 @@ struct TestChannel: AsyncParsableCommand {
             do { secret = try credentials.secret(w.secretCredential) } catch { throw CommandFailure.unavailable(error.description) }
             outcome = WebhookSender(settings: w, secret: secret)
                 .send(body: composer.webhookBody(notice, includeClient: w.includeClient), idempotencyKey: notice.fireID, now: now)
+        case .sms(let t):
+            guard let to, Contact.isE164(to) else { throw CommandFailure.usage("an SMS channel needs --to a number in E.164 (+14155550123)") }
+            let token: String
+            do { token = try credentials.secret(t.authTokenCredential) } catch { throw CommandFailure.unavailable(error.description) }
+            let body = "\(config.firmName.isEmpty ? "Tickler" : config.firmName): a test of channel '\(channel)'. No reply is needed."
+            outcome = SMSSender(settings: t, token: token).send(to: to, body: body, idempotencyKey: notice.fireID)
         case .journal, .outbox:
             throw CommandFailure.invalid("channel '\(channel)' is written with each fire, not sent: nothing to test")
         }

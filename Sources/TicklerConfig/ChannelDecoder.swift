@@ -139,16 +139,81 @@ struct ChannelDecoder {
             let ca = caFile(f["tls_ca_file"], &ok)
             guard ok else { return nil }
             return .webhook(.init(url: url, secretCredential: secret, includeClient: include, caFile: ca))
+        case "sms":
+            return sms(node, name, &credentials)
         case "outbox":
             guard let f = reader.mapping(node, what, allowed: ["type", "include_client"]) else { return nil }
             return .outbox(includeClient: f["include_client"].flatMap { reader.bool($0, "include_client") } ?? false)
         case "journal":
-            reader.error(typeNode, "the journal channel is built in; other channels have type email, webhook or outbox")
+            reader.error(typeNode, "the journal channel is built in; other channels have type email, webhook, outbox or sms")
             return nil
         default:
-            reader.error(typeNode, "unknown channel type '\(type)'; expected email, webhook or outbox")
+            reader.error(typeNode, "unknown channel type '\(type)'; expected email, webhook, outbox or sms")
             return nil
         }
+    }
+
+    /// `type: sms`: a gateway with the Twilio-compatible Messages API.
+    private func sms(_ node: Node, _ name: String, _ credentials: inout [CredentialReference]) -> ChannelSettings? {
+        let what = "channel '\(name)'"
+        let keys = ["type", "url", "account_sid", "auth_token_credential", "from", "messaging_service_sid", "status_callback",
+                    "max_segments", "tls_ca_file"]
+        guard let f = reader.mapping(node, what, allowed: keys, required: ["url", "account_sid", "auth_token_credential"]) else {
+            return nil
+        }
+        var ok = f["url"] != nil && f["account_sid"] != nil && f["auth_token_credential"] != nil
+        var url = ""
+        if let n = f["url"], let u = reader.string(n, "url") {
+            url = u
+            if let problem = Self.urlProblem(u, schemes: ["https", "http"]) {
+                reader.error(n, "url \(problem)")
+                ok = false
+            } else if u.hasPrefix("http://") && !Self.isLoopback(u) {
+                reader.error(n, "url must use https:// (plain http:// is allowed only to a loopback address)")
+                ok = false
+            }
+        }
+        var sid = ""
+        if let n = f["account_sid"], let s = reader.string(n, "account_sid") {
+            sid = s
+            if s.isEmpty || !s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                reader.error(n, "account_sid must be letters and digits (AC…)")
+                ok = false
+            }
+        }
+        var token = ""
+        if let n = f["auth_token_credential"], let c = reader.string(n, "auth_token_credential") {
+            if Self.isCredentialName(c) {
+                token = c
+                credentials.append(CredentialReference(name: c, owner: .channel(name), location: reader.location(n)))
+            } else {
+                reader.error(n, "auth_token_credential must name a credential (a file name: letters, digits, '.', '_', '-')")
+                ok = false
+            }
+        }
+        let from = f["from"].flatMap { reader.string($0, "from") }
+        if let from, !Contact.isE164(from) {
+            reader.error(f["from"], "from must be a number in E.164 (+14155550123)")
+            ok = false
+        }
+        let service = f["messaging_service_sid"].flatMap { reader.string($0, "messaging_service_sid") }
+        if (from == nil) == (service == nil) {
+            reader.error(node, "\(what) needs from (a number) or messaging_service_sid, one of the two")
+            ok = false
+        }
+        let callback = f["status_callback"].flatMap { reader.string($0, "status_callback") }
+        if let callback, let problem = Self.urlProblem(callback, schemes: ["https", "http"]) {
+            reader.error(f["status_callback"], "status_callback \(problem)")
+            ok = false
+        }
+        var segments = 3
+        if let n = f["max_segments"] {
+            if let v = reader.int(n, "max_segments", range: 1...10) { segments = v } else { ok = false }
+        }
+        let ca = caFile(f["tls_ca_file"], &ok)
+        guard ok else { return nil }
+        return .sms(.init(url: url, accountSID: sid, authTokenCredential: token, from: from, messagingServiceSID: service,
+                          statusCallback: callback, maxSegments: segments, caFile: ca))
     }
 
     /// `tls_ca_file`: a readable file, resolved against the configuration's directory.

@@ -40,6 +40,8 @@ public struct Configuration: Sendable {
     public var storeLocation: SourceLocation
     /// Every credential the channels and the store name, with where it was named.
     public var credentials: [CredentialReference]
+    /// `clients:` and `stages:`: how client messages go, when the firm sends any.
+    public var clients: ClientSettings?
 
     /// The computed-deadline rules, ready to apply to case snapshots.
     public var deadlineRuleSet: DeadlineRuleSet { DeadlineRuleSet(deadlineRules) }

@@ -4,7 +4,7 @@ import Yams
 
 /// Reads `tickler.yaml` into a `Configuration`, or fails with every problem located in the file.
 public enum ConfigurationLoader {
-    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "policies"]
+    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "clients", "stages", "policies"]
 
     /// The largest configuration read (a firm's policies fit in a few kilobytes).
     public static let maximumSize = 1 << 20
@@ -228,16 +228,25 @@ public enum ConfigurationLoader {
                                                 fallback: calendars["court"] ?? defaults.calendar).decode(n)
         }
 
+        var clients: ClientSettings?
+        let clientDecoder = ClientDecoder(reader: reader, calendars: calendars, channels: channels, defaultCalendar: defaults.calendar)
+        if let n = top["clients"] {
+            clients = clientDecoder.decode(n, stages: top["stages"])
+        } else if let n = top["stages"] {
+            clientDecoder.decodeStagesAlone(n)
+        }
+
         var policies: [Policy] = []
         if let n = top["policies"] {
-            policies = PolicyDecoder(reader: reader, calendars: calendars, channels: channels, defaults: defaults).decode(n)
+            policies = PolicyDecoder(reader: reader, calendars: calendars, channels: channels, defaults: defaults, clients: clients)
+                .decode(n)
         }
         return Configuration(
             path: path, firmName: firmName, calendars: calendars.isEmpty ? ["default": .utcDefault] : calendars,
             // Command-line dates need a zone even when policies name their calendars: the first by name.
             defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, storeLease: storeLease, poll: poll, channels: channels,
             journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry,
-            metrics: metrics, deadlineRules: deadlineRules, storeLocation: storeLocation, credentials: credentials)
+            metrics: metrics, deadlineRules: deadlineRules, storeLocation: storeLocation, credentials: credentials, clients: clients)
     }
 
     /// `60s`, `5m`, `1h`, `90 seconds`, `2 minutes`, `1 hour`: a positive number of seconds.

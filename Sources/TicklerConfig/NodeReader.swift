@@ -22,7 +22,7 @@ final class NodeReader {
     }
 
     /// Keys that hold secrets: writing one inline is an error whatever the section.
-    static let secretKeys: Set<String> = ["password", "secret", "token", "api_key", "apikey", "passphrase", "private_key"]
+    static let secretKeys: Set<String> = ["password", "secret", "token", "auth_token", "api_key", "apikey", "passphrase", "private_key"]
 
     /// The entries of a mapping, keyed by name, after checking that every key is allowed and unique.
     /// Values are never echoed in messages: a misplaced value may be a secret.

@@ -15,8 +15,14 @@ struct PolicyDecoder {
     let calendars: [String: BusinessCalendar]
     let channels: [String: ChannelSettings]
     let defaults: PolicyDefaults
+    /// `clients:`, when the file has it: client recipients need it, and stage changes settle over its
+    /// undo window.
+    let clients: ClientSettings?
+    /// Where `clients:` is missing, for messages: the file's start.
+    var settleSeconds: Int64 { clients?.gate.undoWindow ?? ClientMessageGate.Settings().undoWindow }
 
-    static let policyKeys = ["id", "description", "applies_to", "clock", "stages", "client_facing", "deliver", "ack_holds"]
+    static let policyKeys = ["id", "description", "applies_to", "clock", "stages", "client_facing", "deliver", "ack_holds",
+                             "purpose", "essential"]
     static let stageKeys = ["after", "before", "at", "action", "notify", "via", "deliver", "repeat"]
 
     func decode(_ node: Node) -> [Policy] {
@@ -57,6 +63,17 @@ struct PolicyDecoder {
         let what = id.isEmpty ? "policy" : "policy '\(id)'"
         let description = f["description"].flatMap { reader.string($0, "description") } ?? ""
         let clientFacing = f["client_facing"].flatMap { reader.bool($0, "client_facing") } ?? false
+        var purpose: MessagePurpose?
+        if let n = f["purpose"], let s = reader.string(n, "purpose") {
+            purpose = MessagePurpose(rawValue: s)
+            if purpose == nil {
+                reader.error(n, "purpose must be one of \(MessagePurpose.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        let essential = f["essential"].flatMap { reader.bool($0, "essential") }
+        for key in ["purpose", "essential"] where f[key] != nil && !clientFacing {
+            reader.error(f.keys[key], "\(key) applies to client messages: it needs client_facing: true")
+        }
         let filter = f["applies_to"].flatMap(appliesTo) ?? CaseFilter()
         var policyDeliver = defaults.deliver
         if let n = f["deliver"] { policyDeliver = delivery(n) }
@@ -83,7 +100,8 @@ struct PolicyDecoder {
             ack = p
         }
         let policy = Policy(id: id, description: description, appliesTo: filter, clock: clock, calendar: calendar,
-                            stages: stages, clientFacing: clientFacing, ackHolds: ack.0, ackCounting: ack.1)
+                            stages: stages, clientFacing: clientFacing, ackHolds: ack.0, ackCounting: ack.1, purpose: purpose,
+                            essential: essential)
         checkIncreasing(policy, stageNodes)
         return policy
     }
@@ -149,6 +167,7 @@ struct PolicyDecoder {
             case "document_request": result = .sinceDocumentRequest
             case "activity": result = .sinceActivity
             case "opened": result = .sinceOpened
+            case "stage_change": result = .sinceStageChange(settleSeconds: settleSeconds)
             default:
                 reader.error(f["since"], "unknown clock 'since: \(s)'; expected one of \(PolicyClock.sinceValues.joined(separator: ", "))")
             }
@@ -254,6 +273,9 @@ struct PolicyDecoder {
                 if r == .client && !clientFacing {
                     reader.error(rn, "recipient 'client' requires client_facing: true on the policy")
                     ok = false
+                } else if r == .client && (clients?.channels.isEmpty ?? true) {
+                    reader.error(rn, "recipient 'client' needs clients: with the channels that carry client messages")
+                    ok = false
                 }
                 notify.append(r)
             }
@@ -265,6 +287,9 @@ struct PolicyDecoder {
                 if channels[name] == nil {
                     let known = channels.keys.sorted().joined(separator: ", ")
                     reader.error(cn, "unknown channel '\(name)'; defined: \(known)")
+                    ok = false
+                } else if case .sms = channels[name] {
+                    reader.error(cn, "channel '\(name)' texts clients only: name it under clients.channels, and notify: [client]")
                     ok = false
                 } else if !via.contains(name) { via.append(name) }
             }

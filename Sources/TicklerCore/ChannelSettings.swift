@@ -5,6 +5,8 @@ public enum ChannelSettings: Sendable, Equatable {
     case email(Email)
     case webhook(Webhook)
     case outbox(includeClient: Bool)
+    /// Text messages to clients through a gateway speaking the Twilio-compatible Messages API.
+    case sms(SMS)
 
     public struct Email: Sendable, Equatable {
         public enum StartTLS: String, Sendable { case required, opportunistic, off }
@@ -49,23 +51,55 @@ public enum ChannelSettings: Sendable, Equatable {
         }
     }
 
+    public struct SMS: Sendable, Equatable {
+        /// The API's base URL (`https://api.twilio.com`); messages are posted to
+        /// `/2010-04-01/Accounts/SID/Messages.json` under it.
+        public var url: String
+        public var accountSID: String
+        /// Name of the systemd credential holding the auth token (Basic auth password, and the key of the
+        /// signatures the gateway puts on its callbacks).
+        public var authTokenCredential: String
+        /// The sender: a number in E.164, or a messaging service (one of the two).
+        public var from: String?
+        public var messagingServiceSID: String?
+        /// Where the gateway reports each message's status (`StatusCallback`), if anywhere.
+        public var statusCallback: String?
+        /// The longest message, in segments (160 GSM-7 or 70 UCS-2 characters each, fewer when split).
+        public var maxSegments: Int
+        public var caFile: String?
+
+        public init(url: String, accountSID: String, authTokenCredential: String, from: String? = nil,
+                    messagingServiceSID: String? = nil, statusCallback: String? = nil, maxSegments: Int = 3, caFile: String? = nil) {
+            self.url = url
+            self.accountSID = accountSID
+            self.authTokenCredential = authTokenCredential
+            self.from = from
+            self.messagingServiceSID = messagingServiceSID
+            self.statusCallback = statusCallback
+            self.maxSegments = maxSegments
+            self.caFile = caFile
+        }
+    }
+
     public var typeName: String {
         switch self {
         case .journal: "journal"
         case .email: "email"
         case .webhook: "webhook"
         case .outbox: "outbox"
+        case .sms: "sms"
         }
     }
 
-    /// How a fire through this channel is queued: email once per recipient, a webhook once per fire
-    /// (the body lists the recipients; `Idempotency-Key` is the fire id), the outbox and the journal
+    /// How a fire through this channel is queued for staff: email once per recipient, a webhook once per
+    /// fire (the body lists the recipients; `Idempotency-Key` is the fire id), the outbox and the journal
     /// not at all (written with the fire itself).
     public var queueing: Queueing {
         switch self {
         case .email: .perRecipient
         case .webhook: .perFire
-        case .journal, .outbox: .none
+        // An SMS channel carries client messages only, which the client lane sends (see `DeliveryPlan`).
+        case .journal, .outbox, .sms: .none
         }
     }
 

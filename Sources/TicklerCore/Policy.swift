@@ -12,10 +12,16 @@ public final class Policy: Sendable {
     public let ackHolds: Period
     /// The calendar `ack_holds` counts on.
     public let ackCounting: BusinessCalendar
+    /// What its client messages are for (consent and quiet hours are per purpose).
+    public let purpose: MessagePurpose
+    /// Whether its client messages are notices no opt-out may silence (court dates, deadlines): see
+    /// `ClientMessageGate`.
+    public let essential: Bool
 
     public init(id: String, description: String = "", appliesTo: CaseFilter = CaseFilter(), clock: PolicyClock,
                 calendar: BusinessCalendar, stages: [Stage], clientFacing: Bool = false,
-                ackHolds: Period = Period(1, .businessDays), ackCounting: BusinessCalendar? = nil) {
+                ackHolds: Period = Period(1, .businessDays), ackCounting: BusinessCalendar? = nil,
+                purpose: MessagePurpose? = nil, essential: Bool? = nil) {
         self.id = id
         self.description = description
         self.appliesTo = appliesTo
@@ -25,6 +31,8 @@ public final class Policy: Sendable {
         self.clientFacing = clientFacing
         self.ackHolds = ackHolds
         self.ackCounting = ackCounting ?? calendar
+        self.purpose = purpose ?? clock.clientPurpose
+        self.essential = essential ?? clock.isDeadline
     }
 
     /// Until when an ack made at `t` holds the cycle (before the deadline bound of `Snooze.bound`).

@@ -26,6 +26,20 @@ public enum PolicyClock: Sendable, Equatable {
         }
     }
 
+    /// The purpose of a client message this clock prompts, unless the policy says otherwise: news of the
+    /// case for the clocks of its progress, a reminder for those of things to do or attend.
+    public var clientPurpose: MessagePurpose {
+        switch self {
+        case .sinceClientUpdate, .sinceActivity, .sinceOpened, .sinceStageChange: .caseUpdates
+        case .sinceInbound, .sinceDocumentRequest, .untilDeadline, .untilAppointment: .reminders
+        }
+    }
+
+    /// Whether this clock counts down to a deadline (whose client notices are essential by default).
+    public var isDeadline: Bool {
+        if case .untilDeadline = self { true } else { false }
+    }
+
     public static let sinceValues = ["client_update", "inbound", "document_request", "activity", "opened", "stage_change"]
     public static let untilValues = ["deadline", "appointment"]
 

@@ -184,7 +184,7 @@ actor DeliveryLane {
             guard let f = d.fire else { return .failed(reason: "the fire is no longer in the ledger") }
             let body = context.composer.webhookBody(context.notice(d, f), includeClient: w.includeClient)
             return await worker.send(.webhook(body: body, key: d.sourceID, now: now()))
-        case .journal, .outbox:
+        case .journal, .outbox, .sms:
             return .failed(reason: "channel \(channel) is not queued")
         }
     }

@@ -9,11 +9,13 @@ final class LaneWorker: @unchecked Sendable {
     enum Job {
         case email(MailMessage)
         case webhook(body: [UInt8], key: String, now: Instant)
+        case sms(to: String, body: String, key: String)
     }
 
     private enum Sender {
         case email(SMTPSender)
         case webhook(WebhookSender)
+        case sms(SMSSender)
         /// A credential is missing: every attempt is retried, the channel counts as down.
         case unavailable(String)
         case none
@@ -38,6 +40,10 @@ final class LaneWorker: @unchecked Sendable {
             do { sender = .webhook(WebhookSender(settings: w, secret: try secret(w.secretCredential))) } catch {
                 sender = .unavailable("\(error)")
             }
+        case .sms(let t):
+            do { sender = .sms(SMSSender(settings: t, token: try secret(t.authTokenCredential))) } catch {
+                sender = .unavailable("\(error)")
+            }
         case .journal, .outbox:
             sender = .none
         }
@@ -53,6 +59,7 @@ final class LaneWorker: @unchecked Sendable {
         switch (sender, job) {
         case (.email(let s), .email(let m)): s.send(m)
         case (.webhook(let s), .webhook(let body, let key, let now)): s.send(body: body, idempotencyKey: key, now: now)
+        case (.sms(let s), .sms(let to, let body, let key)): s.send(to: to, body: body, idempotencyKey: key)
         case (.unavailable(let why), _): .retry(reason: why, channelDown: true)
         default: .failed(reason: "this channel cannot send that kind of message")
         }

@@ -8,14 +8,22 @@ import TicklerCore
 /// built-in default. `digest.PART.mustache` shapes the daily digest. HTML parts escape every variable;
 /// text parts and subjects do not.
 public struct TemplateCatalog: Sendable {
-    public enum Part: String, CaseIterable, Sendable { case subject, text, html }
+    public enum Part: String, CaseIterable, Sendable {
+        case subject, text, html
+        /// A text message to a client.
+        case sms
+    }
+
+    /// The parts of a staff message, and of a client message (no HTML to clients: plain text says less).
+    static let staffParts: Set<Part> = [.subject, .text, .html]
+    static let clientParts: Set<Part> = [.subject, .text, .sms]
 
     private var templates: [String: MustacheTemplate]
 
     /// The built-in defaults only.
     public static let builtIn: TemplateCatalog = {
         var t: [String: MustacheTemplate] = [:]
-        for (name, text) in DefaultTemplates.all {
+        for (name, text) in DefaultTemplates.all.merging(ClientTemplates.all, uniquingKeysWith: { a, _ in a }) {
             let part = Part(rawValue: String(name.split(separator: ".").last!))!
             t[name] = try! Self.compile(text, part: part)
         }
@@ -42,7 +50,8 @@ public struct TemplateCatalog: Sendable {
             guard let (part, vocabulary) = classify(name, stages: stages) else {
                 problems.append(TemplateProblem(file: path, line: 1, column: 1, message:
                     "'\(file)' names no template: use POLICY.stageN.PART, POLICY.PART, default.PART or digest.PART "
-                        + "(PART is subject, text or html) with a policy id of the configuration"))
+                        + "(PART is subject, text or html) with a policy id of the configuration, or for client messages "
+                        + "POLICY[.stageN].client[.LANGUAGE].PART or client-KIND.LANGUAGE.PART (PART is subject, text or sms)"))
                 continue
             }
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
@@ -61,9 +70,14 @@ public struct TemplateCatalog: Sendable {
     /// compiled template when there is no problem, and the problems in the order of the text.
     static func check(_ text: String, part: Part, vocabulary: Set<String>, path: String) -> (MustacheTemplate?, [TemplateProblem]) {
         var found: [TemplateProblem] = []
+        let client = vocabulary.isSubset(of: ClientNotice.vocabulary)
         for tag in MustacheTags.scan(text) where !vocabulary.contains(tag.name) {
-            found.append(TemplateProblem(file: path, line: tag.line, column: tag.column,
-                                         message: "unknown variable '\(tag.name)'\(suggestion(tag.name, vocabulary))"))
+            // A client template is held to the whitelist: say so, rather than suggest a staff field.
+            let message = client
+                ? "'\(tag.name)' may not appear in a client message; client templates may use only "
+                    + vocabulary.sorted().joined(separator: ", ")
+                : "unknown variable '\(tag.name)'\(suggestion(tag.name, vocabulary))"
+            found.append(TemplateProblem(file: path, line: tag.line, column: tag.column, message: message))
         }
         var template: MustacheTemplate?
         do { template = try compile(text, part: part) } catch {
@@ -91,6 +105,23 @@ public struct TemplateCatalog: Sendable {
         let template = templates["\(policy).stage\(stage).\(part.rawValue)"] ?? templates["\(policy).\(part.rawValue)"]
             ?? templates["default.\(part.rawValue)"]!
         return finish(template.render(fields), part)
+    }
+
+    /// Renders one part of a client message, most specific first: the policy's stage's template in the
+    /// contact's language, without a language, the policy's in the language and without, then the built-in
+    /// of the message's kind in the language, else in `fallback`, else in English. A sensitive stage's
+    /// message is always the sensitive template: no policy's wording can say more.
+    public func renderClient(_ part: Part, policy: String, stage: Int, notice: ClientNotice, fallback: String) -> String {
+        let lang = notice.language
+        var names: [String] = []
+        if notice.kind != .sensitive {
+            names = ["\(policy).stage\(stage).client.\(lang)", "\(policy).stage\(stage).client", "\(policy).client.\(lang)",
+                     "\(policy).client"]
+        }
+        names += ["client-\(notice.kind.rawValue).\(lang)", "client-\(notice.kind.rawValue).\(fallback)",
+                  "client-\(notice.kind.rawValue).en"]
+        let template = names.lazy.compactMap { templates[$0 + "." + part.rawValue] }.first!
+        return finish(template.render(notice.fields), part)
     }
 
     /// Renders one part of the daily digest.
@@ -125,7 +156,10 @@ public struct TemplateCatalog: Sendable {
     /// The part a template file name is for, and the variables it may use; nil when it names nothing.
     static func classify(_ name: String, stages: [String: Int]) -> (Part, Set<String>)? {
         let pieces = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard pieces.count == 2 || pieces.count == 3, let part = Part(rawValue: pieces.last!) else { return nil }
+        if let client = classifyClient(pieces, stages: stages) { return client }
+        guard pieces.count == 2 || pieces.count == 3, let part = Part(rawValue: pieces.last!), staffParts.contains(part) else {
+            return nil
+        }
         let owner = pieces[0]
         if pieces.count == 2 {
             if owner == "default" { return (part, Notice.vocabulary) }
@@ -135,6 +169,29 @@ public struct TemplateCatalog: Sendable {
         guard let count = stages[owner], pieces[1].hasPrefix("stage"), let n = Int(pieces[1].dropFirst(5)),
               (1...count).contains(n) else { return nil }
         return (part, Notice.vocabulary)
+    }
+
+    /// A client template's name: `client-KIND.LANGUAGE.PART` (a built-in's replacement), or
+    /// `POLICY[.stageN].client[.LANGUAGE].PART`. Its variables are the privilege-safe whitelist.
+    private static func classifyClient(_ pieces: [String], stages: [String: Int]) -> (Part, Set<String>)? {
+        guard pieces.count >= 3, let part = Part(rawValue: pieces.last!), clientParts.contains(part) else { return nil }
+        let isLanguage = { (s: String) in
+            !s.isEmpty && s.count <= 12 && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+        if pieces.count == 3, pieces[0].hasPrefix("client-"),
+           let kind = ClientNotice.Kind(rawValue: String(pieces[0].dropFirst("client-".count))), isLanguage(pieces[1]) {
+            return (part, kind == .sensitive ? ClientNotice.sensitiveVocabulary : ClientNotice.vocabulary)
+        }
+        guard let count = stages[pieces[0]] else { return nil }
+        var rest = pieces.dropFirst().dropLast()
+        if let first = rest.first, first.hasPrefix("stage") {
+            guard let n = Int(first.dropFirst(5)), (1...count).contains(n) else { return nil }
+            rest = rest.dropFirst()
+        }
+        guard rest.first == "client" else { return nil }
+        rest = rest.dropFirst()
+        guard rest.count <= 1, rest.allSatisfy(isLanguage) else { return nil }
+        return (part, ClientNotice.vocabulary)
     }
 
     private static func suggestion(_ name: String, _ vocabulary: Set<String>) -> String {

@@ -44,12 +44,13 @@ public final class WebhookSender {
         return Self.outcome(status: handle.responseCode)
     }
 
-    static func outcome(status: Int) -> SendOutcome {
+    /// What an HTTP answer from `what` means for the delivery and for the channel.
+    static func outcome(status: Int, what: String = "the receiver") -> SendOutcome {
         switch status {
         case 200...299: .delivered
-        case 408, 429: .retry(reason: "the receiver answered HTTP \(status)", channelDown: false)
-        case 400...499: .failed(reason: "the receiver refused the request: HTTP \(status)")
-        default: .retry(reason: "the receiver answered HTTP \(status)", channelDown: true)
+        case 408, 429: .retry(reason: "\(what) answered HTTP \(status)", channelDown: false)
+        case 400...499: .failed(reason: "\(what) refused the request: HTTP \(status)")
+        default: .retry(reason: "\(what) answered HTTP \(status)", channelDown: true)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @Suite struct CommandExitCodeTests {
@@ -15,6 +16,31 @@ import Testing
             "\(dir)/t.yaml:3:30: error: unknown clock 'since: never'; expected one of client_update, inbound, document_request, activity, opened, stage_change",
         ])
         #expect(r.stdout.isEmpty)
+    }
+
+    /// A client template may show only the whitelisted fields: anything else is refused where it is written.
+    @Test func checkConfigRejectsAClientTemplateNamingAFieldOffTheWhitelist() throws {
+        let dir = scratch()
+        put("""
+            calendars: { firm: { timezone: America/Chicago } }
+            channels:
+              mail: { type: email, smtp: "smtp://127.0.0.1:2525", starttls: off, from: "Firm <updates@firm.test>" }
+            clients: { channels: { email: mail } }
+            stages: { default: [{ id: intake, text: { en: { name: Getting started } } }] }
+            policies:
+              - { id: stage-update, client_facing: true, clock: { since: stage_change },
+                  stages: [{ after: 0 minutes, notify: [client] }] }
+            """, dir + "/t.yaml")
+        try FileManager.default.createDirectory(atPath: dir + "/templates", withIntermediateDirectories: true)
+        put("Dear {{first_name}},\nyour case {{case_number}} is now at {{stage_name}}.\n",
+            dir + "/templates/stage-update.client.en.text.mustache")
+        let r = try TicklerBinary.run(["check-config", "--config", dir + "/t.yaml"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "\(dir)/templates/stage-update.client.en.text.mustache:2:11: error: 'case_number' may not appear in a "
+            + "client message; client templates may use only date, documents, firm_name, first_name, staff_name, staff_phone, "
+            + "stage_means, stage_name, stage_needs, stage_next, time, title\n")
+        put("Dear {{first_name}},\nyour case is now at {{stage_name}}.\n", dir + "/templates/stage-update.client.en.text.mustache")
+        #expect(try TicklerBinary.run(["check-config", "--config", dir + "/t.yaml"]).status == 0)
     }
 
     @Test func checkConfigOnTheExampleSucceeds() throws {

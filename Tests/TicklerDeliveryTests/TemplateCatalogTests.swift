@@ -51,12 +51,12 @@ import TicklerCore
         } catch {
             let lines = error.problems.map { $0.description.replacingOccurrences(of: dir + "/", with: "") }
             #expect(lines == [
-                "client-update-cadence.stage9.text.mustache:1:1: error: 'client-update-cadence.stage9.text.mustache' names no template: use POLICY.stageN.PART, POLICY.PART, default.PART or digest.PART (PART is subject, text or html) with a policy id of the configuration",
+                "client-update-cadence.stage9.text.mustache:1:1: error: 'client-update-cadence.stage9.text.mustache' names no template: use POLICY.stageN.PART, POLICY.PART, default.PART or digest.PART (PART is subject, text or html) with a policy id of the configuration, or for client messages POLICY[.stageN].client[.LANGUAGE].PART or client-KIND.LANGUAGE.PART (PART is subject, text or sms)",
                 "default.html.mustache:3:1: error: Mustache syntax: expectedSectionEnd",
                 "default.text.mustache:1:7: error: unknown variable 'recipient_nam'; did you mean 'recipient_name'?",
                 "default.text.mustache:3:6: error: unknown variable 'case_numbr'; did you mean 'case_number'?",
                 "default.text.mustache:3:25: error: unknown variable 'items'",
-                "nosuchpolicy.subject.mustache:1:1: error: 'nosuchpolicy.subject.mustache' names no template: use POLICY.stageN.PART, POLICY.PART, default.PART or digest.PART (PART is subject, text or html) with a policy id of the configuration",
+                "nosuchpolicy.subject.mustache:1:1: error: 'nosuchpolicy.subject.mustache' names no template: use POLICY.stageN.PART, POLICY.PART, default.PART or digest.PART (PART is subject, text or html) with a policy id of the configuration, or for client messages POLICY[.stageN].client[.LANGUAGE].PART or client-KIND.LANGUAGE.PART (PART is subject, text or sms)",
             ])
         }
     }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// `clients:` and `stages:`: how the firm writes to its clients. Which configured channel carries each
+/// medium, the languages messages are written in (the first is the fallback), the safeguards every
+/// message passes (`ClientMessageGate`), the stage vocabulary, and the zone of contacts who gave none.
+public final class ClientSettings: Sendable {
+    public let channels: [Contact.Medium: String]
+    public let languages: [String]
+    public let gate: ClientMessageGate.Settings
+    public let stages: StageVocabulary
+    public let defaultZone: ZoneRules
+    private let zones = ZoneCache()
+
+    public init(channels: [Contact.Medium: String] = [:], languages: [String] = ["en"],
+                gate: ClientMessageGate.Settings = .init(), stages: StageVocabulary = StageVocabulary(),
+                defaultZone: ZoneRules = .utc) {
+        self.channels = channels
+        self.languages = languages.isEmpty ? ["en"] : languages
+        self.gate = gate
+        self.stages = stages
+        self.defaultZone = defaultZone
+    }
+
+    public var fallbackLanguage: String { languages[0] }
+
+    /// The language a contact is written to in: theirs when the firm writes in it, else the fallback.
+    public func language(of c: Contact) -> String {
+        c.language.flatMap { languages.contains($0) ? $0 : nil } ?? fallbackLanguage
+    }
+
+    /// The contact's own zone when it is a known one, else the firm's.
+    public func zone(of c: Contact) -> ZoneRules {
+        guard let id = c.timeZone else { return defaultZone }
+        return zones.rules(id) ?? defaultZone
+    }
+}
+
+/// Zone rules by identifier, built once each (building one reads the zone's whole transition table).
+final class ZoneCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: [String: ZoneRules?] = [:]
+
+    func rules(_ id: String) -> ZoneRules? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let r = built[id] { return r }
+        let r = ZoneRules(identifier: id)
+        built[id] = r
+        return r
+    }
+}

@@ -1,0 +1,82 @@
+import TicklerCore
+
+/// One client message as its templates see it: only what a client may be told. The firm, the contact's
+/// first name, the stage's client-facing text, the date and time of what the message is about, the
+/// assigned staff member's name and direct line, and the titles of outstanding documents the firm marked
+/// shareable. Never the matter's title, the case number, other parties, notes or the policy's internals:
+/// a client template naming anything else is refused by `check-config` (see `vocabulary`).
+public struct ClientNotice: Sendable, Equatable {
+    /// What kind of message a policy's clock makes, choosing the built-in template.
+    public enum Kind: String, Sendable, CaseIterable {
+        case stage, silence, reminder, documents, welcome, acknowledge, sensitive
+    }
+
+    public var kind: Kind
+    public var language: String
+    public var firmName: String
+    public var firstName: String
+    public var stage: StageVocabulary.Text?
+    /// The date and time of the hearing, appointment or deadline, in the contact's zone and language.
+    public var date: String
+    public var time: String
+    public var staffName: String
+    public var staffPhone: String
+    public var documents: [String]
+
+    public init(kind: Kind, language: String, firmName: String, firstName: String, stage: StageVocabulary.Text? = nil,
+                date: String = "", time: String = "", staffName: String = "", staffPhone: String = "", documents: [String] = []) {
+        self.kind = kind
+        self.language = language
+        self.firmName = firmName
+        self.firstName = firstName
+        self.stage = stage
+        self.date = date
+        self.time = time
+        self.staffName = staffName
+        self.staffPhone = staffPhone
+        self.documents = documents
+    }
+
+    /// The kind of message a policy on `clock` sends.
+    public static func kind(of clock: PolicyClock) -> Kind {
+        switch clock {
+        case .sinceStageChange: .stage
+        case .sinceClientUpdate, .sinceActivity: .silence
+        case .untilDeadline, .untilAppointment: .reminder
+        case .sinceDocumentRequest: .documents
+        case .sinceOpened: .welcome
+        case .sinceInbound: .acknowledge
+        }
+    }
+
+    /// The template variables. A sensitive stage's message gets the firm, the name and the staff line only.
+    /// Empty values are left out, so that `{{#staff_phone}}…{{/staff_phone}}` and `{{^…}}` read them as absent.
+    public var fields: [String: Any] {
+        var f: [String: Any] = [:]
+        func put(_ key: String, _ value: String) { if !value.isEmpty { f[key] = value } }
+        put("firm_name", firmName)
+        put("first_name", firstName)
+        put("staff_name", staffName)
+        put("staff_phone", staffPhone)
+        guard kind != .sensitive else { return f }
+        if let s = stage {
+            put("stage_name", s.name)
+            put("stage_means", s.means)
+            put("stage_next", s.next)
+            put("stage_needs", s.needs)
+        }
+        put("date", date)
+        put("time", time)
+        if !documents.isEmpty { f["documents"] = documents.map { ["title": $0] } }
+        return f
+    }
+
+    /// Every variable a client template may use: the privilege-safe whitelist.
+    public static let vocabulary: Set<String> = [
+        "firm_name", "first_name", "stage_name", "stage_means", "stage_next", "stage_needs", "date", "time", "staff_name",
+        "staff_phone", "documents", "title",
+    ]
+
+    /// What a template for a sensitive stage may use: nothing about the case.
+    public static let sensitiveVocabulary: Set<String> = ["firm_name", "first_name", "staff_name", "staff_phone"]
+}
