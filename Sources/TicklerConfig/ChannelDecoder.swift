@@ -31,6 +31,10 @@ struct ChannelDecoder {
                 reader.error(keyNode, "channel 'journal' is built in and cannot be redefined")
                 continue
             }
+            if name == DeliveryPlan.clientChannel {
+                reader.error(keyNode, "channel name 'client' is the queue of client messages; choose another name")
+                continue
+            }
             if !CalendarDecoder.isValidName(name) {
                 reader.error(keyNode, "channel name '\(name)' must be letters, digits, '-' or '_'")
             }

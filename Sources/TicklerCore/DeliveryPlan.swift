@@ -2,10 +2,14 @@
 /// in the fire's own transaction. Email is one delivery per recipient; a webhook is one per fire (its body
 /// lists every recipient, and its idempotency key is the fire's id); an outbox channel is one row per fire;
 /// the journal is the fire's own entry. A channel the configuration does not describe is queued per
-/// recipient.
+/// recipient. A client's contact (`contact:ID`) is queued once on the `client` queue, whatever the stage's
+/// channels: the client lane chooses the medium, and applies consent, quiet hours and the undo window,
+/// when it sends.
 public struct DeliveryPlan: Sendable, Equatable {
     /// The recipient of a delivery made once per fire: everyone the fire notifies.
     public static let everyone = "*"
+    /// The queue of client messages.
+    public static let clientChannel = "client"
 
     /// A row of the delivery queue: who, on which channel, from when.
     public struct Queued: Sendable, Equatable {
@@ -29,11 +33,12 @@ public struct DeliveryPlan: Sendable, Equatable {
     public var outboxed: [Outboxed] = []
 
     public init(_ fire: Fire, channels: [String: ChannelSettings]) {
+        let staff = fire.recipients.filter { Contact.id(fromRecipient: $0) == nil }
         for channel in fire.channels where channel != "journal" {
             let settings = channels[channel]
             switch settings?.queueing ?? .perRecipient {
             case .perRecipient:
-                for recipient in fire.recipients {
+                for recipient in staff {
                     queued.append(Queued(recipient: recipient, channel: channel, notBefore: fire.deliverAt))
                 }
             case .perFire:
@@ -43,6 +48,9 @@ public struct DeliveryPlan: Sendable, Equatable {
                     outboxed.append(Outboxed(channel: channel, includeClient: includeClient))
                 }
             }
+        }
+        for recipient in fire.recipients where Contact.id(fromRecipient: recipient) != nil {
+            queued.append(Queued(recipient: recipient, channel: Self.clientChannel, notBefore: fire.deliverAt))
         }
     }
 }

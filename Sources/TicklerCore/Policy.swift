@@ -35,6 +35,14 @@ public final class Policy: Sendable {
         self.essential = essential ?? clock.isDeadline
     }
 
+    /// Whether `c` still has the cycle (`subject`, `anchor`) open at `now`: the case still matches, the
+    /// clock still yields the subject at that anchor (a stage changed back, a newer update, a cancelled
+    /// appointment all end it), and the subject has not ended by itself. A client message is sent only then.
+    public func cycleIsOpen(subject: SubjectRef, anchor: Instant, in c: CaseSnapshot, at now: Instant) -> Bool {
+        guard appliesTo.matches(c) else { return false }
+        return clock.subjects(of: c).contains { $0.ref == subject && $0.anchor == anchor && ($0.endsAt.map { now < $0 } ?? true) }
+    }
+
     /// Until when an ack made at `t` holds the cycle (before the deadline bound of `Snooze.bound`).
     public func ackHold(from t: Instant) -> Instant { ackCounting.shift(t, by: ackHolds) }
 }

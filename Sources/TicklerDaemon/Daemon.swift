@@ -195,7 +195,8 @@ public actor Daemon {
         if postgres != nil { events.instance = claimant }
         self.events = events
         deliveries = DeliveryService(config: loaded, templates: templates, store: store, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, lease: Self.deliveryLease(loaded, postgres: postgres != nil), now: options.now)
+                                     inFlight: inFlight, lease: Self.deliveryLease(loaded, postgres: postgres != nil), now: options.now,
+                                     credentials: options.credentials)
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
         await send(.started(now: configLoadedAt))
@@ -386,7 +387,8 @@ public actor Daemon {
         sqlite = opened
         await deliveries.stop(bound: .seconds(5))  // lanes a reload made while the store was closed
         deliveries = DeliveryService(config: config, templates: templates, store: opened, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now)
+                                     inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now,
+                                     credentials: options.credentials)
         if serving { deliveries.start() }
         if replaced { forgetStoreState() }
         await send(.storeReopened(now: options.now(), replaced: replaced))
@@ -433,7 +435,8 @@ public actor Daemon {
         await deliveries.stop(bound: .seconds(5))
         templates = nextTemplates
         deliveries = DeliveryService(config: next, templates: nextTemplates, store: store, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now)
+                                     inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now,
+                                     credentials: options.credentials)
         if machine.storeOpen { deliveries.start() }
         options.events.record(.configLoaded, "configuration reloaded from \(options.configPath): \(next.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(next.policies.count)"])

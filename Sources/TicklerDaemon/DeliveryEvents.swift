@@ -31,6 +31,33 @@ extension EventLog {
                fields(d, attempt: attempt), file: file, function: function, line: line)
     }
 
+    /// A client message held (quiet hours, the undo window) or not sent (the case changed, no consent…),
+    /// with the reason and never the client's data; an essential notice no medium could carry is a task
+    /// for staff (priority 4).
+    func clientMessageSettled(_ d: PendingDelivery, _ result: DeliveryResult, staffTask: String?,
+                              file: String = #fileID, function: String = #function, line: UInt = #line) {
+        var f = fields(d, attempt: d.attempts)
+        switch result {
+        case .held(let until, let reason):
+            f["reason"] = "\(reason)"
+            f["next_attempt_at"] = "\(until)"
+            record(.clientMessageHeld, "Client message \(what(d)) to \(d.recipient) held until \(until): \(reason)", f,
+                   file: file, function: function, line: line)
+        case .cancelled(let reason):
+            f["reason"] = "\(reason)"
+            if let staffTask {
+                if let a = d.fire.map(\.caseID) { f["case_id"] = "\(a)" }
+                record(.clientStaffTask, "Client notice \(what(d)) to \(d.recipient) cannot be sent (\(staffTask)): "
+                           + "call the client", f, file: file, function: function, line: line)
+            } else {
+                record(.clientMessageNotSent, "Client message \(what(d)) to \(d.recipient) not sent: \(reason)", f,
+                       file: file, function: function, line: line)
+            }
+        case .delivered, .retry, .failed:
+            break
+        }
+    }
+
     func channelOutage(_ channel: String, reason: String) {
         record(.channelOutage, "channel \(channel) unreachable, deliveries stay queued and are retried: \(redaction.scrub(reason))",
                ["channel": "\(channel)", "error": "\(redaction.scrub(reason))"])

@@ -25,6 +25,8 @@ actor DeliveryLane {
     private let signal = LaneSignal()
     private let heartbeat: ClaimHeartbeat
     private let onAttempt: @Sendable () -> Void
+    /// The client queue's lane: each message passes the client safeguards, then goes by email or text.
+    private let client: ClientDispatch?
     /// When to look at the queue, what an attempt's result means, when the channel is down.
     private var state: LaneStateMachine
     private var stopping = false
@@ -38,7 +40,8 @@ actor DeliveryLane {
     init(channel: String, settings: ChannelSettings, store: any DeliveryQueue, claimant: String, events: EventLog,
          metrics: Metrics, inFlight: InFlight, context: DeliveryContext,
          retry: RetryPolicy, heartbeat: ClaimHeartbeat, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String,
-         onAttempt: @escaping @Sendable () -> Void = {}) {
+         client: ClientDispatch? = nil, onAttempt: @escaping @Sendable () -> Void = {}) {
+        self.client = client
         self.onAttempt = onAttempt
         self.channel = channel
         self.settings = settings
@@ -118,7 +121,25 @@ actor DeliveryLane {
             guard inFlight.claim(d.id) else { continue }
             defer { inFlight.release(d.id) }
             let attempt = d.attempts + 1
-            let result = await send(d)
+            let result: SendOutcome
+            if let client {
+                switch await client.dispatch(d, now: now()) {
+                case .attempted(let outcome, _): result = outcome
+                case .storeUnavailable:
+                    try? await store.release(claimsOf: claimant, ids: due[k...].map(\.id))
+                    return LaneStateMachine.storeRetry
+                case .settled(let settled, let staffTask):
+                    // Held or cancelled before any attempt: the queue says why; no attempt is counted.
+                    do {
+                        if try await store.complete(delivery: d.id, attempt: d.attempts, result: settled, at: now(), claimant: claimant) {
+                            events.clientMessageSettled(d, settled, staffTask: staffTask)
+                        }
+                    } catch { return LaneStateMachine.storeRetry }
+                    continue
+                }
+            } else {
+                result = await send(d)
+            }
             let at = now()
             defer { onAttempt() }
             let after = state.attempted(result, attempt: attempt, now: at, jitter: Double.random(in: 0..<1, using: &jitter))

@@ -6,8 +6,8 @@ import TicklerCore
 import TicklerDelivery
 import TicklerStore
 
-/// The delivery side of the daemon: one lane per queued channel (email and webhook channels), each
-/// running beside the poll loop. The poll loop only records fires and kicks the lanes; it never waits
+/// The delivery side of the daemon: one lane per queued channel (email and webhook channels), and one
+/// for client messages when the configuration has `clients:`, each running beside the poll loop. The poll loop only records fires and kicks the lanes; it never waits
 /// for a send.
 final class DeliveryService: Sendable {
     let lanes: [DeliveryLane]
@@ -22,20 +22,29 @@ final class DeliveryService: Sendable {
 
     /// `lease`: how long a claim holds without renewal (on PostgreSQL the store's lease, after which another
     /// instance takes over what this one claimed).
-    init(config: Configuration, templates: TemplateCatalog, store: any DeliveryQueue, claimant: String, events: EventLog,
+    init(config: Configuration, templates: TemplateCatalog, store: any FirmStore, claimant: String, events: EventLog,
          metrics: Metrics, inFlight: InFlight, lease: Duration = DeliveryLane.lease, now: @escaping @Sendable () -> Instant,
          credentials: Credentials = Credentials()) {
         let context = DeliveryContext(config: config, templates: templates)
         let attempted = self.attempted
         let heartbeat = ClaimHeartbeat(lease: lease)
         (self.heartbeat, self.store, self.claimant, self.now) = (heartbeat, store, claimant, now)
-        lanes = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
+        var lanes: [DeliveryLane] = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
             guard settings.queueing != .none else { return nil }
             return DeliveryLane(channel: name, settings: settings, store: store, claimant: claimant, events: events, metrics: metrics,
                                 inFlight: inFlight, context: context, retry: config.retry, heartbeat: heartbeat, now: now,
                                 secret: { try credentials.secret($0) },
                                 onAttempt: { attempted.set() })
         }
+        if let clients = config.clients {
+            let dispatch = ClientDispatch(settings: clients, config: config, composer: context.composer, store: store,
+                                          secret: { try credentials.secret($0) })
+            lanes.append(DeliveryLane(channel: DeliveryPlan.clientChannel, settings: .journal, store: store, claimant: claimant,
+                                      events: events, metrics: metrics, inFlight: inFlight, context: context, retry: config.retry,
+                                      heartbeat: heartbeat, now: now, secret: { try credentials.secret($0) }, client: dispatch,
+                                      onAttempt: { attempted.set() }))
+        }
+        self.lanes = lanes
     }
 
     /// Whether any lane recorded an attempt since the last call.

@@ -3,7 +3,7 @@
 public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
-         storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost
+         storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost, clientMessageHeld, clientMessageNotSent, clientStaffTask
 
     public var messageID: String {
         switch self {
@@ -29,16 +29,20 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .clockOffset: "8b2f61d4e93a4c07a5d1e8c2f7b0a396"
         case .clockAgrees: "2e7c94a1b5d84f36a0c9e3b7d1f58a42"
         case .claimLost: "6a3e9d27c4f14b58b1d0e7a9c5f28b63"
+        case .clientMessageHeld: "ec78107f8df8461a9b059ae6890434c5"
+        case .clientMessageNotSent: "48a38957a04f4ea085ce2f28e8ee2f48"
+        case .clientStaffTask: "2633d099d88044559e54fb8284a70daf"
         }
     }
 
     /// syslog priority: escalations 4, reminders 5, failures 3, routine 6, delivered 7.
     public var priority: Int {
         switch self {
-        case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees: 5
-        case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset, .claimLost: 4
+        case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent: 5
+        case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset, .claimLost,
+             .clientStaffTask: 4
         case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
-        case .configLoaded, .started, .stopping, .digestQueued, .caughtUp: 6
+        case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld: 6
         case .delivered: 7
         }
     }

@@ -1,26 +1,33 @@
 import Foundation
 import TicklerCore
 
-/// Keeps email addresses out of the journal unless `journal.include_client: true`: an address becomes
-/// `address:` and the first 8 hex digits of its SHA-256, so ops can still tell two apart and match
-/// one they already know, without the journal holding it.
+/// Keeps email addresses and phone numbers out of the journal unless `journal.include_client: true`: an
+/// address becomes `address:` and the first 8 hex digits of its SHA-256 (a number `phone:` and its
+/// digest), so ops can still tell two apart and match one they already know, without the journal
+/// holding it. Contacts are named by id (`contact:k1`), never by name.
 struct Redaction: Sendable {
     let includeClient: Bool
 
     func recipient(_ r: String) -> String {
-        includeClient || !r.contains("@") ? r : "address:" + SHA256.hex(r.lowercased()).prefix(8)
+        if includeClient { return r }
+        if r.contains("@") { return "address:" + SHA256.hex(r.lowercased()).prefix(8) }
+        if Self.looksLikePhone(r) { return "phone:" + SHA256.hex(r.filter(\.isNumber)).prefix(8) }
+        return r
     }
+
+    /// A number in E.164 (`+` and 8 to 15 digits), as contacts' phones are stored: never an id.
+    static func looksLikePhone(_ s: String) -> Bool { Contact.isE164(s) }
 
     func recipients(_ rs: [String]) -> [String] { rs.map(recipient) }
 
     /// `text` with every `local@domain` token replaced as `recipient` does.
     func scrub(_ text: String) -> String {
-        guard !includeClient, text.contains("@") else { return text }
+        guard !includeClient, text.contains("@") || text.contains("+") else { return text }
         var out = ""
         var token = ""
         func flush() {
-            if token.contains("@") {
-                let core = token.trimming("<>\"'(),;:[]")
+            let core = token.trimming("<>\"'(),;:[].")
+            if token.contains("@") || Self.looksLikePhone(core) {
                 out += token.replacingOccurrences(of: core, with: recipient(core))
             } else {
                 out += token

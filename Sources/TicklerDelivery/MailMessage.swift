@@ -2,20 +2,21 @@ import Foundation
 import TicklerCore
 
 /// An email as it goes over SMTP: RFC 5322 headers and a MIME `multipart/alternative` body with a
-/// plain-text and an HTML part, both UTF-8 in base64. Every header value is made safe here: CR and LF
+/// plain-text and an HTML part, both UTF-8 in base64 (a message without HTML, as to clients, has the
+/// plain-text part alone). Every header value is made safe here: CR and LF
 /// never pass from a field into the header block, and non-ASCII text becomes RFC 2047 encoded words.
 public struct MailMessage: Sendable, Equatable {
     public var from: Mailbox
     public var to: Mailbox
     public var subject: String
     public var text: String
-    public var html: String
+    public var html: String?
     public var messageID: String
     public var date: Instant
     /// Extra `X-Tickler-*` headers (fire id, policy…): ASCII names, values made safe like the others.
     public var extraHeaders: [(name: String, value: String)]
 
-    public init(from: Mailbox, to: Mailbox, subject: String, text: String, html: String, messageID: String, date: Instant,
+    public init(from: Mailbox, to: Mailbox, subject: String, text: String, html: String?, messageID: String, date: Instant,
                 extraHeaders: [(name: String, value: String)] = []) {
         self.from = from
         self.to = to
@@ -47,6 +48,14 @@ public struct MailMessage: Sendable, Equatable {
         ]
         for (name, value) in extraHeaders where MailHeader.isFieldName(name) {
             lines.append(MailHeader.fold(name, MailHeader.encodedText(value)))
+        }
+        guard let html else {
+            lines.append("Content-Type: text/plain; charset=utf-8")
+            lines.append("Content-Transfer-Encoding: base64")
+            lines.append("")
+            lines.append(contentsOf: MailHeader.base64Lines(Array(MailHeader.crlf(text).utf8)))
+            lines.append("")
+            return Array(lines.joined(separator: "\r\n").utf8)
         }
         lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
         lines.append("")

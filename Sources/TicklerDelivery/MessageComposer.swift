@@ -34,6 +34,33 @@ public struct MessageComposer: Sendable {
             extraHeaders: [("X-Tickler-Digest", digest.date.iso8601)])
     }
 
+    /// A client's email: plain text only, from the client channel's address. Its Message-ID derives from
+    /// the fire and the contact, as for staff mail. No header names the case or the policy.
+    public func clientEmail(_ notice: ClientNotice, policy: String, stage: Int, fallback: String, fireID: String,
+                            to: Mailbox, settings: ChannelSettings.Email, now: Instant) -> MailMessage {
+        let from = Mailbox(parsing: settings.from) ?? Mailbox(address: "tickler@localhost")
+        let render = { (part: TemplateCatalog.Part) in
+            templates.renderClient(part, policy: policy, stage: stage, notice: notice, fallback: fallback)
+        }
+        return MailMessage(
+            from: from, to: to, subject: render(.subject), text: render(.text), html: nil,
+            messageID: Self.messageID(fireID: fireID, recipient: to.address, domain: from.domain), date: now,
+            extraHeaders: [("X-Tickler-Fire-ID", fireID)])
+    }
+
+    /// A client's text message: the template, then how to opt out (in their language), cut to `maxSegments`.
+    public func clientSMS(_ notice: ClientNotice, policy: String, stage: Int, fallback: String, maxSegments: Int) -> String {
+        let body = templates.renderClient(.sms, policy: policy, stage: stage, notice: notice, fallback: fallback)
+            .split(whereSeparator: \.isNewline).joined(separator: " ")
+        let optOut = ClientTemplates.optOutLine[notice.language] ?? ClientTemplates.optOutLine["en"]!
+        let room = SMSSegments.fit(body, segments: maxSegments)
+        if SMSSegments.count(body + " " + optOut) <= maxSegments { return body + " " + optOut }
+        // The opt-out line is never cut: the message is.
+        var cut = room
+        while !cut.isEmpty && SMSSegments.count(cut + " " + optOut) > maxSegments { cut = SMSSegments.fit(cut, segments: maxSegments, shorterBy: 8) }
+        return cut + " " + optOut
+    }
+
     /// `<FIREID.R@DOMAIN>`, R the first 8 hex digits of SHA-256 of the recipient's address.
     public static func messageID(fireID: String, recipient: String, domain: String) -> String {
         "\(fireID).\(SHA256.hex(recipient.lowercased()).prefix(8))@\(domain)"

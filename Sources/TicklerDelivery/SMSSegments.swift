@@ -30,9 +30,10 @@ public enum SMSSegments {
 
     /// `text` cut to at most `segments` segments, on a word boundary where one is near, with `...` at the cut
     /// (three dots: a GSM-7 message stays GSM-7).
-    public static func fit(_ text: String, segments: Int) -> String {
-        if count(text) <= segments { return text }
+    public static func fit(_ text: String, segments: Int, shorterBy reserve: Int = 0) -> String {
+        if reserve == 0 && count(text) <= segments { return text }
         var chars = Array(text)
+        if reserve > 0 { chars.removeLast(min(reserve, chars.count)) }
         while !chars.isEmpty && count(String(chars) + "...") > segments { chars.removeLast() }
         if let space = chars.lastIndex(of: " "), space > chars.count * 3 / 4 { chars.removeSubrange(space...) }
         return String(chars) + "..."

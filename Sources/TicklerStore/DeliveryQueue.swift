@@ -71,6 +71,8 @@ public struct FiredStep: Sendable, Equatable {
     public var deliverAt: Instant
     public var recipients: [String]
     public var explanation: String
+    /// The cycle's anchor (a client message is sent only while the cycle it fired in is still open).
+    public var anchor: Instant?
 }
 
 /// One person's digest for one business day, as claimed.
@@ -88,6 +90,12 @@ public enum DeliveryResult: Sendable, Equatable {
     case retry(next: Instant, error: String)
     /// Refused for good.
     case failed(error: String)
+    /// Not sent, and never will be: a client message the checks before sending stopped (the reason,
+    /// without client data, is kept). No attempt was made.
+    case cancelled(reason: String)
+    /// Not attempted yet: a client message waits until `until` (quiet hours, the undo window). No attempt
+    /// is counted.
+    case held(until: Instant, reason: String)
 }
 
 /// A row of the queue, for tests and `tickler status`.
@@ -103,6 +111,8 @@ public struct QueuedDelivery: Sendable, Equatable {
     public var nextAttemptAt: Instant
     public var lastError: String?
     public var deliveredAt: Instant?
+    /// Why a pending client message waits (quiet hours, the undo window).
+    public var holdReason: String?
 }
 
 /// The queue's health: what waits, what is being retried, what was refused for good lately.

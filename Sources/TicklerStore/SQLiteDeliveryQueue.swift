@@ -86,7 +86,7 @@ extension SQLiteCaseStore {
                 l.recipients, l.explanation,
                 c.number, c.title, c.client_name, c.client_email,
                 p.id, p.name, p.email, p.role, p.manager_id, p.active,
-                g.person_id, g.day, g.items, g.created_at
+                g.person_id, g.day, g.items, g.created_at, l.anchor_at
             FROM tickler_deliveries d
             LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.source_id
             LEFT JOIN cases c ON c.id = l.case_id
@@ -110,7 +110,8 @@ extension SQLiteCaseStore {
                 d.fire = FiredStep(caseID: caseID, policy: policy, subject: subject, stage: stage, repeatNumber: rep,
                                    action: action, due: due, firedAt: fired,
                                    deliverAt: r.text(14).flatMap(RFC3339.parse) ?? fired,
-                                   recipients: r.text(15).flatMap(JSONText.parseArray) ?? [], explanation: r.text(16) ?? "")
+                                   recipients: r.text(15).flatMap(JSONText.parseArray) ?? [], explanation: r.text(16) ?? "",
+                                   anchor: r.text(31).flatMap(RFC3339.parse))
             }
             if let id = r.text(21) {
                 d.person = Person(id: id, name: r.text(22) ?? "", email: r.text(23), role: r.text(24), managerID: r.text(25),
@@ -167,7 +168,7 @@ extension SQLiteCaseStore {
         switch result {
         case .delivered:
             try db.execute(sql: """
-                UPDATE tickler_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL
+                UPDATE tickler_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL, hold_reason = NULL
                 WHERE id = ?
                 """, arguments: [attempt, at.rfc3339, id])
             try db.execute(sql: "INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome) VALUES (?, ?, ?, 'delivered')",
@@ -182,6 +183,13 @@ extension SQLiteCaseStore {
                            arguments: [attempt, error, id])
             try db.execute(sql: "INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, detail) VALUES (?, ?, ?, 'failed', ?)",
                            arguments: [id, attempt, at.rfc3339, error])
+        case .cancelled(let reason):
+            try db.execute(sql: """
+                UPDATE tickler_deliveries SET status = 'cancelled', last_error = ?, hold_reason = NULL WHERE id = ? AND status = 'pending'
+                """, arguments: [reason, id])
+        case .held(let until, let reason):
+            try db.execute(sql: "UPDATE tickler_deliveries SET next_attempt_at = ?, hold_reason = ? WHERE id = ? AND status = 'pending'",
+                           arguments: [until.rfc3339, reason, id])
         }
     }
 

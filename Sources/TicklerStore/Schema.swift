@@ -221,6 +221,29 @@ enum Schema {
                 """)
             try feedTriggers(db, table: "contacts")
             try feedTriggers(db, table: "stage_changes")
+            // A client message may be cancelled (by staff, or by the checks made just before it is sent) and
+            // held (quiet hours, the undo window): a status and a reason the queue's check must allow, so the
+            // table is rebuilt (SQLite cannot change a CHECK in place).
+            try db.execute(sql: """
+                CREATE TABLE tickler_deliveries_v11 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL DEFAULT 'fire' CHECK (kind IN ('fire', 'digest')),
+                    source_id TEXT NOT NULL, recipient TEXT NOT NULL, channel TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, last_error TEXT,
+                    delivered_at TEXT, claimed_by TEXT, claimed_until TEXT, hold_reason TEXT,
+                    UNIQUE (source_id, recipient, channel));
+                INSERT INTO tickler_deliveries_v11 (id, kind, source_id, recipient, channel, status, attempts, next_attempt_at,
+                    last_error, delivered_at, claimed_by, claimed_until)
+                    SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at,
+                        claimed_by, claimed_until
+                    FROM tickler_deliveries;
+                DROP TABLE tickler_deliveries;
+                ALTER TABLE tickler_deliveries_v11 RENAME TO tickler_deliveries;
+                CREATE INDEX tickler_deliveries_due ON tickler_deliveries(channel, status, next_attempt_at);
+                CREATE INDEX tickler_deliveries_status ON tickler_deliveries(status, attempts);
+                CREATE INDEX tickler_deliveries_claimed ON tickler_deliveries(claimed_by) WHERE claimed_by IS NOT NULL;
+                """)
         }
         return m
     }

@@ -127,6 +127,14 @@ public final class TestServer: @unchecked Sendable {
         if tally { args.append("--tally") }
         return try TestServer(script: "http_receiver.py", directory: directory, arguments: args)
     }
+
+    /// An SMS gateway with the Twilio-compatible Messages API, for account `sid` and auth token `token`.
+    public static func smsGateway(directory: String, sid: String, token: String) throws -> TestServer {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let tokenFile = directory + "/token"
+        try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        return try TestServer(script: "sms_gateway.py", directory: directory, arguments: ["--sid", sid, "--token-file", tokenFile])
+    }
 }
 
 /// A self-signed certificate for 127.0.0.1 and localhost, made with `openssl` for one test.

@@ -46,10 +46,12 @@ public struct ClientMessageGate: Sendable {
         public var cancelled: Bool
         /// The medium the last attempt used (a retry stays on it), if any.
         public var lastMedium: Contact.Medium?
+        /// The media the firm has a channel for.
+        public var media: Set<Contact.Medium>
 
         public init(purpose: MessagePurpose, essential: Bool = false, firedAt: Instant, due: Instant, until: Instant? = nil,
                     contact: Contact?, zone: ZoneRules, caseOpen: Bool = true, cycleLive: Bool = true,
-                    cancelled: Bool = false, lastMedium: Contact.Medium? = nil) {
+                    cancelled: Bool = false, lastMedium: Contact.Medium? = nil, media: Set<Contact.Medium> = [.email, .sms]) {
             self.purpose = purpose
             self.essential = essential
             self.firedAt = firedAt
@@ -61,12 +63,15 @@ public struct ClientMessageGate: Sendable {
             self.cycleLive = cycleLive
             self.cancelled = cancelled
             self.lastMedium = lastMedium
+            self.media = media
         }
     }
 
     /// Why a message is not sent, worded for the ledger and the journal: never the client's data.
     public enum CancelReason: String, Sendable, Equatable {
         case cancelledByStaff = "cancelled by staff"
+        case caseRemoved = "the case is no longer in the store"
+        case noStageText = "the case's stage has no client-facing text in the configuration"
         case caseClosed = "the case was closed"
         case cycleEnded = "the case changed before it was sent"
         case contactRemoved = "the contact is no longer on the case"
@@ -104,7 +109,7 @@ public struct ClientMessageGate: Sendable {
         guard let contact = m.contact else { return .cancel(.contactRemoved) }
         if !contact.updatesEnabled { return .cancel(.updatesDisabled) }
         if now >= expiry(m) { return .cancel(.tooLate) }
-        let allowed = contact.reachable.filter { consents.allows(contact.id, $0, m.purpose) }
+        let allowed = contact.reachable.filter { m.media.contains($0) && consents.allows(contact.id, $0, m.purpose) }
         // A retry stays on the medium it started on while that is still allowed: no message twice.
         guard let medium = m.lastMedium.flatMap({ allowed.contains($0) ? $0 : nil }) ?? allowed.first else {
             return m.essential ? .staffTask("no medium the contact consented to for \(m.purpose.rawValue)") : .cancel(.noConsent)

@@ -71,6 +71,13 @@ extension CaseSnapshot {
     /// The id of the contact a case without contact rows has: its `client_name` / `client_email`.
     public var implicitContactID: String { id + ".client" }
 
+    /// Contact `id` of this case, as the store has it now (the implicit one included); nil when it is gone.
+    public func contact(id: String) -> Contact? {
+        if let k = contacts.first(where: { $0.id == id }) { return k }
+        if contacts.isEmpty, id == implicitContactID, let email = clientEmail { return Contact(id: id, name: clientName, email: email) }
+        return nil
+    }
+
     /// Whom a client message on this case may go to: its contacts with updates enabled. A case with no
     /// contact rows has one implicit contact built from `client_name` and `client_email` (the columns of
     /// before contacts existed), reachable by email only. (A snapshot read for evaluation holds an empty

@@ -66,7 +66,8 @@ extension PostgresCaseStore: DeliveryQueue {
         switch result {
         case .delivered:
             try await c.run("""
-                UPDATE tickler_deliveries SET status = 'delivered', attempts = \(attempt), delivered_at = \(at.date), last_error = NULL
+                UPDATE tickler_deliveries SET status = 'delivered', attempts = \(attempt), delivered_at = \(at.date), last_error = NULL,
+                    hold_reason = NULL
                 WHERE id = \(id)
                 """, logger: logger)
             try await c.run("""
@@ -88,6 +89,15 @@ extension PostgresCaseStore: DeliveryQueue {
             try await c.run("""
                 INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, detail, claimant)
                 VALUES (\(id), \(attempt), \(at.date), 'failed', \(error), \(claimant))
+                """, logger: logger)
+        case .cancelled(let reason):
+            try await c.run("""
+                UPDATE tickler_deliveries SET status = 'cancelled', last_error = \(reason), hold_reason = NULL
+                WHERE id = \(id) AND status = 'pending'
+                """, logger: logger)
+        case .held(let until, let reason):
+            try await c.run("""
+                UPDATE tickler_deliveries SET next_attempt_at = \(until.date), hold_reason = \(reason) WHERE id = \(id) AND status = 'pending'
                 """, logger: logger)
         }
     }
@@ -151,7 +161,7 @@ extension PostgresCaseStore: DeliveryQueue {
                 l.recipients::text, l.explanation,
                 c.number, c.title, c.client_name, c.client_email,
                 p.id, p.name, p.email, p.role, p.manager_id, p.active,
-                g.person_id, g.day::text, g.items, g.created_at
+                g.person_id, g.day::text, g.items, g.created_at, l.anchor_at
             FROM tickler_deliveries d
             LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.source_id
             LEFT JOIN cases c ON c.id = l.case_id
@@ -173,7 +183,8 @@ extension PostgresCaseStore: DeliveryQueue {
                let action = text(11).flatMap(Stage.Action.init(rawValue:)), let due = date(12), let fired = date(13) {
                 d.fire = FiredStep(caseID: caseID, policy: policy, subject: subject, stage: stage, repeatNumber: rep, action: action,
                                    due: due, firedAt: fired, deliverAt: date(14) ?? fired,
-                                   recipients: text(15).flatMap(JSONText.parseArray) ?? [], explanation: text(16) ?? "")
+                                   recipients: text(15).flatMap(JSONText.parseArray) ?? [], explanation: text(16) ?? "",
+                                   anchor: date(31))
             }
             if let pid = text(21) {
                 d.person = Person(id: pid, name: text(22) ?? "", email: text(23), role: text(24), managerID: text(25),

@@ -226,6 +226,12 @@ enum PostgresSchema {
                 recorded_at timestamptz NOT NULL,
                 UNIQUE (contact_id, channel, purpose, at, granted, source));
             CREATE INDEX tickler_consents_contact ON tickler_consents (contact_id, id);
+            -- A client message may be cancelled (by staff, or by the checks made just before it is sent) and
+            -- held (quiet hours, the undo window), with the reason.
+            ALTER TABLE tickler_deliveries DROP CONSTRAINT tickler_deliveries_status_check;
+            ALTER TABLE tickler_deliveries ADD CONSTRAINT tickler_deliveries_status_check
+                CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled'));
+            ALTER TABLE tickler_deliveries ADD COLUMN hold_reason text;
             """
             + ["contacts", "stage_changes"].map { table in
                 """

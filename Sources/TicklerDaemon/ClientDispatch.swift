@@ -1,0 +1,138 @@
+import TicklerConfig
+import TicklerCore
+import TicklerDelivery
+import TicklerStore
+
+/// The sending end of the client queue: for each client message due, a fresh look at the case, its
+/// contact and their consents, the gate's decision (`ClientMessageGate`), then the message itself,
+/// written from the privilege-safe fields only, in the contact's language, by the medium the gate chose.
+/// It reads the store; the lane records what it returns.
+final class ClientDispatch: Sendable {
+    /// What became of one client message.
+    enum Outcome: Sendable {
+        /// Sent (or tried) by `medium`.
+        case attempted(SendOutcome, medium: Contact.Medium)
+        /// Not sent now: held until later, or cancelled for good (the reason is in the result).
+        case settled(DeliveryResult, staffTask: String?)
+        /// The store could not be read: try again soon.
+        case storeUnavailable(String)
+    }
+
+    private let settings: ClientSettings
+    private let policies: [String: Policy]
+    private let firmName: String
+    private let composer: MessageComposer
+    private let store: any CaseStore & ConsentLedger
+    private let gate: ClientMessageGate
+    private let email: (settings: ChannelSettings.Email, worker: LaneWorker)?
+    private let sms: (settings: ChannelSettings.SMS, worker: LaneWorker)?
+
+    init(settings: ClientSettings, config: Configuration, composer: MessageComposer, store: any CaseStore & ConsentLedger,
+         secret: (String) throws -> String) {
+        self.settings = settings
+        policies = Dictionary(uniqueKeysWithValues: config.policies.map { ($0.id, $0) })
+        firmName = config.firmName
+        self.composer = composer
+        self.store = store
+        gate = ClientMessageGate(settings: settings.gate)
+        if let name = settings.channels[.email], case .email(let e)? = config.channels[name] {
+            email = (e, LaneWorker(channel: DeliveryPlan.clientChannel + "." + name, settings: .email(e), secret: secret))
+        } else {
+            email = nil
+        }
+        if let name = settings.channels[.sms], case .sms(let t)? = config.channels[name] {
+            sms = (t, LaneWorker(channel: DeliveryPlan.clientChannel + "." + name, settings: .sms(t), secret: secret))
+        } else {
+            sms = nil
+        }
+    }
+
+    func dispatch(_ d: PendingDelivery, now: Instant) async -> Outcome {
+        guard let f = d.fire, let contactID = Contact.id(fromRecipient: d.recipient), let policy = policies[f.policy],
+              let subject = SubjectRef(parsing: f.subject) else {
+            return .settled(.cancelled(reason: "the fire's policy is no longer configured"), staffTask: nil)
+        }
+        let snapshot: StoreSnapshot
+        let consents: [ConsentRecord]
+        do {
+            snapshot = try await store.snapshot(caseIDs: [f.caseID], detail: .full, people: true)
+            consents = try await store.consents(of: [contactID])
+        } catch {
+            return .storeUnavailable("\(error)")
+        }
+        guard let c = snapshot.cases.first else {
+            return .settled(.cancelled(reason: ClientMessageGate.CancelReason.caseRemoved.rawValue), staffTask: nil)
+        }
+        let contact = c.contact(id: contactID)
+        let isUntil = { if case .untilDeadline = policy.clock { true } else if case .untilAppointment = policy.clock { true } else { false } }()
+        let message = ClientMessageGate.Message(
+            purpose: policy.purpose, essential: policy.essential, firedAt: f.firedAt, due: f.due,
+            until: isUntil ? f.anchor : nil, contact: contact, zone: contact.map(settings.zone(of:)) ?? settings.defaultZone,
+            caseOpen: c.status != .closed,
+            cycleLive: f.anchor.map { policy.cycleIsOpen(subject: subject, anchor: $0, in: c, at: now) } ?? false,
+            media: Set(settings.channels.keys).filter { $0 == .email ? email != nil : sms != nil })
+        switch gate.decide(message, consents: ConsentBook(consents), now: now) {
+        case .hold(let until, let reason):
+            let why = switch reason {
+            case .undoWindow: "undo window"
+            case .quietHours(let q): "quiet hours (\(q))"
+            }
+            return .settled(.held(until: until, reason: why), staffTask: nil)
+        case .cancel(let reason):
+            return .settled(.cancelled(reason: reason.rawValue), staffTask: nil)
+        case .staffTask(let why):
+            return .settled(.cancelled(reason: "not sent: \(why); staff are to call the client"), staffTask: why)
+        case .send(let medium):
+            guard let contact, let notice = notice(for: contact, case: c, policy: policy, fire: f, staff: Staff(snapshot.people))
+            else { return .settled(.cancelled(reason: ClientMessageGate.CancelReason.noStageText.rawValue), staffTask: nil) }
+            return .attempted(await send(notice, to: contact, by: medium, policy: policy, fire: f, fireID: d.sourceID, now: now),
+                              medium: medium)
+        }
+    }
+
+    /// The message's fields: nil for a stage-change message whose stage has no client text (nothing is
+    /// said rather than something half-said).
+    private func notice(for contact: Contact, case c: CaseSnapshot, policy: Policy, fire f: FiredStep, staff: Staff) -> ClientNotice? {
+        let language = settings.language(of: contact)
+        var kind = ClientNotice.kind(of: policy.clock)
+        var text: StageVocabulary.Text?
+        if let stage = c.stage {
+            if settings.stages.stage(stage, practiceArea: c.practiceArea)?.sensitive == true {
+                kind = .sensitive
+            } else {
+                text = settings.stages.text(stage, practiceArea: c.practiceArea, language: language,
+                                            fallback: settings.fallbackLanguage)?.0
+            }
+        }
+        if kind == .stage && text == nil { return nil }
+        var date = "", time = ""
+        if kind == .reminder, let anchor = f.anchor {
+            (date, time) = ClientDateFormat.format(anchor, zone: settings.zone(of: contact), language: language)
+        }
+        let assignee = c.assigneeID.flatMap { staff.people[$0] }.flatMap { $0.active ? $0 : nil }
+        return ClientNotice(
+            kind: kind, language: language, firmName: firmName, firstName: contact.firstName, stage: text, date: date, time: time,
+            staffName: assignee?.name ?? "", staffPhone: assignee?.phone ?? "",
+            documents: c.documentRequests.filter { $0.receivedAt == nil && $0.shareable }.sorted { $0.requestedAt < $1.requestedAt }
+                .map(\.title))
+    }
+
+    private func send(_ notice: ClientNotice, to contact: Contact, by medium: Contact.Medium, policy: Policy, fire f: FiredStep,
+                      fireID: String, now: Instant) async -> SendOutcome {
+        switch medium {
+        case .email:
+            guard let email, let address = contact.address(on: .email) else {
+                return .failed(reason: "no client email channel is configured")
+            }
+            let message = composer.clientEmail(notice, policy: policy.id, stage: f.stage, fallback: settings.fallbackLanguage,
+                                               fireID: fireID, to: Mailbox(name: contact.name, address: address),
+                                               settings: email.settings, now: now)
+            return await email.worker.send(.email(message))
+        case .sms:
+            guard let sms, let number = contact.address(on: .sms) else { return .failed(reason: "no client sms channel is configured") }
+            let body = composer.clientSMS(notice, policy: policy.id, stage: f.stage, fallback: settings.fallbackLanguage,
+                                          maxSegments: sms.settings.maxSegments)
+            return await sms.worker.send(.sms(to: number, body: body, key: fireID + "." + contact.id))
+        }
+    }
+}
