@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "tickler", targets: ["tickler"]),
         .executable(name: "ticklerd", targets: ["ticklerd"]),
+        .executable(name: "tickler-inbound", targets: ["tickler-inbound"]),
         .library(name: "TicklerCore", targets: ["TicklerCore"]),
     ],
     dependencies: [
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Pure domain: time, calendars, policies, the evaluator. Foundation only.
@@ -84,6 +86,26 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Replies from clients: the SMS gateway's inbound webhook, checked and written as case records.
+        .target(
+            name: "TicklerInbound",
+            dependencies: [
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "TicklerDaemon", "Systemd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tickler-inbound",
+            dependencies: [
+                "TicklerInbound", "TicklerCLI", "TicklerConfig", "TicklerCore", "TicklerDaemon", "TicklerStore", "Systemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(name: "tickler", dependencies: ["TicklerCLI"], swiftSettings: strict),
         .executableTarget(
             name: "ticklerd",
@@ -133,6 +155,11 @@ let package = Package(
                 "TicklerDaemon", "TicklerConfig", "TicklerStore", "TicklerTestKit", "Systemd", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TicklerInboundTests",
+            dependencies: ["TicklerInbound", "TicklerStore", "TicklerTestKit", "TicklerDelivery"],
             swiftSettings: strict
         ),
         .testTarget(

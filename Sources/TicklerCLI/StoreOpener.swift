@@ -4,8 +4,8 @@ import TicklerStore
 
 /// Opens the store a command works on: a SQLite file, or a PostgreSQL database with its password from the
 /// credential the configuration names (`$CREDENTIALS_DIRECTORY/NAME`).
-enum StoreOpener {
-    static func open(_ location: StoreLocation, create: Bool, instance: String) async throws(StoreUnavailable) -> any FirmStore {
+public enum StoreOpener {
+    public static func open(_ location: StoreLocation, create: Bool, instance: String) async throws(StoreUnavailable) -> any FirmStore {
         switch location {
         case .sqlite(let path):
             return try SQLiteCaseStore(path: path, create: create)

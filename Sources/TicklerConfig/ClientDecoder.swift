@@ -26,7 +26,7 @@ struct ClientDecoder {
     let channels: [String: ChannelSettings]
     let defaultCalendar: BusinessCalendar?
 
-    static let keys = ["channels", "languages", "undo_window", "max_delay", "quiet_hours"]
+    static let keys = ["channels", "languages", "undo_window", "max_delay", "quiet_hours", "inbound"]
     static let quietKeys = ["hours", "days", "holidays"]
     static let textKeys = ["name", "means", "next", "needs"]
 
@@ -93,9 +93,36 @@ struct ClientDecoder {
             }
         }
         let stages = stagesNode.map { self.stages($0, languages: languages) } ?? StageVocabulary()
+        var inbound: ClientSettings.Inbound?
+        if let n = f["inbound"] {
+            inbound = self.inbound(n, languages: languages, hasSMS: media[.sms] != nil)
+            if inbound == nil { ok = false }
+        }
         guard ok else { return nil }
         return ClientSettings(channels: media, languages: languages, gate: gate, stages: stages,
-                              defaultZone: defaultCalendar?.zone ?? .utc)
+                              defaultZone: defaultCalendar?.zone ?? .utc, inbound: inbound)
+    }
+
+    /// `inbound: { public_url: "https://tickler.firm.test", autoreply: { en: "…", es: "…" } }`.
+    private func inbound(_ node: Node, languages: [String], hasSMS: Bool) -> ClientSettings.Inbound? {
+        guard let f = reader.mapping(node, "clients.inbound", allowed: ["public_url", "autoreply"], required: ["public_url"]) else {
+            return nil
+        }
+        var ok = hasSMS
+        if !hasSMS { reader.error(node, "inbound replies come through the sms channel: name one in clients.channels.sms") }
+        var url = ""
+        if let n = f["public_url"], let u = reader.string(n, "public_url") {
+            url = u.hasSuffix("/") ? String(u.dropLast()) : u
+            if let problem = ChannelDecoder.urlProblem(u, schemes: ["https", "http"]) {
+                reader.error(n, "public_url \(problem)")
+                ok = false
+            }
+        } else { ok = false }
+        var autoreply: [String: String] = [:]
+        if let n = f["autoreply"], let a = reader.mapping(n, "clients.inbound.autoreply", allowed: languages) {
+            for language in a.order { if let v = a[language].flatMap({ reader.string($0, "autoreply") }) { autoreply[language] = v } }
+        }
+        return ok ? ClientSettings.Inbound(publicURL: url, autoreply: autoreply) : nil
     }
 
     /// `stages:` without `clients:`: its texts are checked, and unused.

@@ -17,6 +17,12 @@ public struct EventLog: Sendable {
     /// The instance's name, written with every entry (`TICKLER_INSTANCE`) when several share a store.
     var instance: String?
 
+    /// `journal.include_client`, as the configuration says.
+    public var includesClient: Bool {
+        get { redaction.includeClient }
+        set { redaction = Redaction(includeClient: newValue) }
+    }
+
     /// Entries go to `logger`, and straight to journald under `journal` when it is given.
     public init(logger: Logger, journal identifier: String? = nil) {
         self.logger = logger

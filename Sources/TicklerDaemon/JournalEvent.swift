@@ -3,7 +3,8 @@
 public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
-         storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost, clientMessageHeld, clientMessageNotSent, clientStaffTask
+         storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost, clientMessageHeld, clientMessageNotSent, clientStaffTask,
+         inboundRecorded, inboundKeyword, inboundRejected
 
     public var messageID: String {
         switch self {
@@ -32,17 +33,20 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .clientMessageHeld: "ec78107f8df8461a9b059ae6890434c5"
         case .clientMessageNotSent: "48a38957a04f4ea085ce2f28e8ee2f48"
         case .clientStaffTask: "2633d099d88044559e54fb8284a70daf"
+        case .inboundRecorded: "f5163b89baff4bae8b3ad27645fa789b"
+        case .inboundKeyword: "20b728649a4e417c82b5bce55f2f9f31"
+        case .inboundRejected: "cd51781445ff419c80050159fc016402"
         }
     }
 
     /// syslog priority: escalations 4, reminders 5, failures 3, routine 6, delivered 7.
     public var priority: Int {
         switch self {
-        case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent: 5
+        case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent, .inboundKeyword: 5
         case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset, .claimLost,
-             .clientStaffTask: 4
+             .clientStaffTask, .inboundRejected: 4
         case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
-        case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld: 6
+        case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld, .inboundRecorded: 6
         case .delivered: 7
         }
     }

@@ -199,6 +199,7 @@ enum Schema {
                     phone TEXT, language TEXT, time_zone TEXT, preferred_channel TEXT NOT NULL DEFAULT 'email',
                     updates_enabled INTEGER NOT NULL DEFAULT 1);
                 CREATE INDEX contacts_case ON contacts(case_id);
+                CREATE INDEX contacts_phone ON contacts(phone) WHERE phone IS NOT NULL;
                 CREATE TABLE stage_changes (
                     id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, from_stage TEXT, to_stage TEXT NOT NULL,
                     changed_at TEXT NOT NULL);

@@ -9,11 +9,27 @@ public final class ClientSettings: Sendable {
     public let gate: ClientMessageGate.Settings
     public let stages: StageVocabulary
     public let defaultZone: ZoneRules
+    /// `clients.inbound`: how replies are received (`tickler-inbound`); nil when they are not.
+    public let inbound: Inbound?
     private let zones = ZoneCache()
+
+    /// `clients.inbound`.
+    public struct Inbound: Sendable, Equatable {
+        /// The origin the gateway calls (`https://tickler.firm.test`): signatures cover the full address.
+        public var publicURL: String
+        /// The answer to a text received outside the firm's hours, by language; empty: none.
+        public var autoreply: [String: String]
+
+        public init(publicURL: String, autoreply: [String: String] = [:]) {
+            self.publicURL = publicURL
+            self.autoreply = autoreply
+        }
+    }
 
     public init(channels: [Contact.Medium: String] = [:], languages: [String] = ["en"],
                 gate: ClientMessageGate.Settings = .init(), stages: StageVocabulary = StageVocabulary(),
-                defaultZone: ZoneRules = .utc) {
+                defaultZone: ZoneRules = .utc, inbound: Inbound? = nil) {
+        self.inbound = inbound
         self.channels = channels
         self.languages = languages.isEmpty ? ["en"] : languages
         self.gate = gate

@@ -205,6 +205,7 @@ enum PostgresSchema {
                 email text, phone text, language text, time_zone text, preferred_channel text NOT NULL DEFAULT 'email',
                 updates_enabled boolean NOT NULL DEFAULT true);
             CREATE INDEX contacts_case ON contacts (case_id);
+            CREATE INDEX contacts_phone ON contacts (phone) WHERE phone IS NOT NULL;
             CREATE TABLE stage_changes (
                 id bigserial PRIMARY KEY, case_id text COLLATE "C" NOT NULL, from_stage text, to_stage text NOT NULL,
                 changed_at timestamptz NOT NULL);

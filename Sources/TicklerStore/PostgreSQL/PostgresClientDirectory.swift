@@ -1,0 +1,29 @@
+import Foundation
+import PostgresNIO
+import TicklerCore
+
+/// `tickler-inbound`'s reads and writes on PostgreSQL (see `ClientDirectory`). The communication's
+/// insert goes on the change queue through the table's trigger, so an instance evaluates the case.
+extension PostgresCaseStore: ClientDirectory {
+    public func contacts(phone number: String) async throws -> [ContactOnCase] {
+        try await rows("""
+            SELECT k.id, k.case_id, k.name, k.email, k.phone, k.language, k.time_zone, k.preferred_channel, k.updates_enabled,
+                c.status
+            FROM contacts k JOIN cases c ON c.id = k.case_id WHERE k.phone = \(number) ORDER BY k.case_id, k.id
+            """).compactMap { r in
+            guard let (id, caseID, name, email, phone, language, zone, preferred, enabled, status) =
+                try? r.decode((String, String, String, String?, String?, String?, String?, String, Bool, String).self) else { return nil }
+            let contact = Contact(id: id, name: name, email: email, phone: phone, language: language, timeZone: zone,
+                                  preferred: Contact.Medium(rawValue: preferred) ?? .email, updatesEnabled: enabled)
+            return ContactOnCase(caseID: caseID, contact: contact, caseOpen: status != "closed")
+        }
+    }
+
+    public func recordInbound(_ m: Communication, caseID: String) async throws {
+        _ = try await rows("""
+            INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at)
+            VALUES (\(m.id), \(caseID), 'inbound', \(m.channel.rawValue), \(m.kind.rawValue), \(m.occurredAt.date), NULL)
+            ON CONFLICT (id) DO NOTHING
+            """)
+    }
+}
