@@ -127,13 +127,14 @@ bench: release postgres
 	scripts/bench-postgres.py
 
 ## man: the man pages, from their scdoc sources in docs/man, into .build-man/.
-MANPAGES := .build-man/ticklerd.8 .build-man/tickler.1 .build-man/tickler.yaml.5
+MANPAGES := .build-man/ticklerd.8 .build-man/tickler.1 .build-man/tickler.yaml.5 .build-man/tickler-inbound.8
 man: $(MANPAGES)
 .build-man/%: docs/man/%.scd
 	@mkdir -p .build-man
 	scdoc < $< > $@
 
-## install: binaries, the systemd unit (ExecStart pointing at $(PREFIX)/bin), the journal catalog, man
+## install: binaries, the systemd units (ticklerd; tickler-inbound and its socket, not enabled), with
+## ExecStart pointing at $(PREFIX)/bin, the journal catalog, man
 ## pages, shell completions, the example configuration and templates (tickler.yaml and templates/ only
 ## where none exist). CONFIGURATION=debug installs the debug build (the tests use it).
 CONFIGURATION ?= release
@@ -142,18 +143,19 @@ UNITDIR     ?= $(DESTDIR)$(PREFIX)/lib/systemd/system
 CATALOGDIR  ?= $(DESTDIR)/usr/lib/systemd/catalog
 MANDIR      ?= $(DESTDIR)$(PREFIX)/share/man
 COMPLETIONS ?= $(DESTDIR)$(PREFIX)/share
-$(BUILT)/tickler $(BUILT)/ticklerd:
+$(BUILT)/tickler $(BUILT)/ticklerd $(BUILT)/tickler-inbound:
 	$(SWIFT) build -c $(CONFIGURATION) --product $(notdir $@)
-install: $(BUILT)/tickler $(BUILT)/ticklerd man
+install: $(BUILT)/tickler $(BUILT)/ticklerd $(BUILT)/tickler-inbound man
 	install -d $(BINDIR) $(SYSCONFDIR) $(UNITDIR) $(CATALOGDIR) $(MANDIR)/man1 $(MANDIR)/man5 $(MANDIR)/man8 \
 		$(COMPLETIONS)/bash-completion/completions $(COMPLETIONS)/zsh/site-functions $(COMPLETIONS)/fish/vendor_completions.d
-	install -m 0755 $(BUILT)/tickler $(BUILT)/ticklerd $(BINDIR)/
-	sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' systemd/ticklerd.service > $(UNITDIR)/ticklerd.service
-	chmod 0644 $(UNITDIR)/ticklerd.service
+	install -m 0755 $(BUILT)/tickler $(BUILT)/ticklerd $(BUILT)/tickler-inbound $(BINDIR)/
+	for u in ticklerd.service tickler-inbound.service; do \
+		sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' systemd/$$u > $(UNITDIR)/$$u && chmod 0644 $(UNITDIR)/$$u; done
+	install -m 0644 systemd/tickler-inbound.socket $(UNITDIR)/tickler-inbound.socket
 	install -m 0644 systemd/tickler.catalog $(CATALOGDIR)/tickler.catalog
 	install -m 0644 .build-man/tickler.1 $(MANDIR)/man1/tickler.1
 	install -m 0644 .build-man/tickler.yaml.5 $(MANDIR)/man5/tickler.yaml.5
-	install -m 0644 .build-man/ticklerd.8 $(MANDIR)/man8/ticklerd.8
+	install -m 0644 .build-man/ticklerd.8 .build-man/tickler-inbound.8 $(MANDIR)/man8/
 	$(BUILT)/tickler --generate-completion-script bash > $(COMPLETIONS)/bash-completion/completions/tickler
 	$(BUILT)/tickler --generate-completion-script zsh > $(COMPLETIONS)/zsh/site-functions/_tickler
 	$(BUILT)/tickler --generate-completion-script fish > $(COMPLETIONS)/fish/vendor_completions.d/tickler.fish

@@ -22,6 +22,7 @@ struct Status: AsyncParsableCommand {
         let now = try TimeArgument.parse(at, option: "--at", zone: zone, now: TimeArgument.wallClock)
         var report: StatusReport
         let queue: DeliveryHealth, health: [String: String]
+        var clientWaits = ClientWaits()
         var instances: [InstanceRecord] = []
         do {
             let people = try await store.people()
@@ -38,6 +39,7 @@ struct Status: AsyncParsableCommand {
             report = StatusReport(staff: staff, horizon: horizon, now: now)
             report.add(parts.total)
             queue = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
+            if config.clients != nil { clientWaits = ClientWaits(try await store.clientMessagesWaiting()) }
             health = try await store.health()
             if let shared = store as? any WorkClaims { instances = try await shared.instances() }
         } catch {
@@ -46,6 +48,10 @@ struct Status: AsyncParsableCommand {
         if format == "json" {
             var o = report.json
             o["deliveries"] = ["pending": queue.pending, "retrying": queue.retrying, "failed_last_day": queue.failed]
+            if config.clients != nil {
+                o["client_messages"] = ["undo_window": clientWaits.undo, "quiet_hours": clientWaits.quiet, "due": clientWaits.due,
+                                        "not_sent_no_consent": clientWaits.noConsent]
+            }
             o["daemon"] = health
             if !instances.isEmpty {
                 o["instances"] = instances.map { i -> [String: Any] in
@@ -60,6 +66,10 @@ struct Status: AsyncParsableCommand {
         Output.standard.line("")
         Output.standard.line("Deliveries: \(queue.pending) pending, \(queue.retrying) being retried, "
             + "\(queue.failed) refused in the last day")
+        if config.clients != nil {
+            Output.standard.line("Client messages: \(clientWaits.undo) in their undo window, \(clientWaits.quiet) held by quiet hours, "
+                + "\(clientWaits.due) due; \(clientWaits.noConsent) not sent for want of consent")
+        }
         if let last = health["last_tick_at"].flatMap(RFC3339.parse) {
             let age = now.seconds - last.seconds
             let stale = age > Int64(max(3 * config.poll.interval, 300))
@@ -270,4 +280,18 @@ final class StatusParts: @unchecked Sendable {
     private(set) var total = StatusReport.Part()
 
     func add(_ part: StatusReport.Part) { total.add(part) }
+}
+
+/// Client messages by what keeps them, from the queue's hold reasons.
+struct ClientWaits {
+    var undo = 0, quiet = 0, due = 0, noConsent = 0
+
+    init() {}
+
+    init(_ byReason: [String: Int]) {
+        for (reason, n) in byReason {
+            if reason == "no consent" { noConsent += n } else if reason.hasPrefix("undo") { undo += n }
+            else if reason.hasPrefix("quiet") { quiet += n } else { due += n }
+        }
+    }
 }

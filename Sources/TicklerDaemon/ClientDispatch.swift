@@ -83,38 +83,12 @@ final class ClientDispatch: Sendable {
         case .staffTask(let why):
             return .settled(.cancelled(reason: "not sent: \(why); staff are to call the client"), staffTask: why)
         case .send(let medium):
-            guard let contact, let notice = notice(for: contact, case: c, policy: policy, fire: f, staff: Staff(snapshot.people))
+            guard let contact, let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: f.anchor,
+                                                                staff: Staff(snapshot.people), settings: settings, firmName: firmName)
             else { return .settled(.cancelled(reason: ClientMessageGate.CancelReason.noStageText.rawValue), staffTask: nil) }
             return .attempted(await send(notice, to: contact, by: medium, policy: policy, fire: f, fireID: d.sourceID, now: now),
                               medium: medium)
         }
-    }
-
-    /// The message's fields: nil for a stage-change message whose stage has no client text (nothing is
-    /// said rather than something half-said).
-    private func notice(for contact: Contact, case c: CaseSnapshot, policy: Policy, fire f: FiredStep, staff: Staff) -> ClientNotice? {
-        let language = settings.language(of: contact)
-        var kind = ClientNotice.kind(of: policy.clock)
-        var text: StageVocabulary.Text?
-        if let stage = c.stage {
-            if settings.stages.stage(stage, practiceArea: c.practiceArea)?.sensitive == true {
-                kind = .sensitive
-            } else {
-                text = settings.stages.text(stage, practiceArea: c.practiceArea, language: language,
-                                            fallback: settings.fallbackLanguage)?.0
-            }
-        }
-        if kind == .stage && text == nil { return nil }
-        var date = "", time = ""
-        if kind == .reminder, let anchor = f.anchor {
-            (date, time) = ClientDateFormat.format(anchor, zone: settings.zone(of: contact), language: language)
-        }
-        let assignee = c.assigneeID.flatMap { staff.people[$0] }.flatMap { $0.active ? $0 : nil }
-        return ClientNotice(
-            kind: kind, language: language, firmName: firmName, firstName: contact.firstName, stage: text, date: date, time: time,
-            staffName: assignee?.name ?? "", staffPhone: assignee?.phone ?? "",
-            documents: c.documentRequests.filter { $0.receivedAt == nil && $0.shareable }.sorted { $0.requestedAt < $1.requestedAt }
-                .map(\.title))
     }
 
     private func send(_ notice: ClientNotice, to contact: Contact, by medium: Contact.Medium, policy: Policy, fire f: FiredStep,

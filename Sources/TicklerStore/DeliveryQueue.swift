@@ -24,6 +24,11 @@ public protocol DeliveryQueue: Sendable {
     func nextDeliveryDue(channel: String) async throws -> Instant?
     /// Deliveries pending, being retried, and refused for good since `failedSince`.
     func deliveryHealth(failedSince: Instant) async throws -> DeliveryHealth
+    /// Cancels the client messages of fire `fireID` not sent yet (`tickler cancel`); how many.
+    func cancelClientMessages(fireID: String, reason: String) async throws -> Int
+    /// Client messages by what keeps them: pending ones by why they wait (the hold's reason, "" when not
+    /// looked at yet), and `no consent` for those not sent for want of consent.
+    func clientMessagesWaiting() async throws -> [String: Int]
     /// Claims `person`'s digest for `day` and queues it on `channel`, once: false when it was claimed before.
     func claimDigest(id: String, person: String, day: LocalDate, entries: [DigestEntry], channel: String,
                      now: Instant) async throws -> Bool

@@ -242,6 +242,32 @@ extension SQLiteCaseStore {
         }
     }
 
+    public func cancelClientMessages(fireID: String, reason: String) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE tickler_deliveries SET status = 'cancelled', last_error = ?, hold_reason = NULL
+                WHERE source_id = ? AND channel = 'client' AND status = 'pending'
+                """, arguments: [reason, fireID])
+            return db.changesCount
+        }
+    }
+
+    public func clientMessagesWaiting() async throws -> [String: Int] {
+        try await pool.read { db in
+            var out: [String: Int] = [:]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT COALESCE(hold_reason, ''), count(*) FROM tickler_deliveries
+                WHERE channel = 'client' AND status = 'pending' GROUP BY 1
+                UNION ALL
+                SELECT 'no consent', count(*) FROM tickler_deliveries
+                WHERE channel = 'client' AND status = 'cancelled' AND last_error LIKE 'no consent%'
+                """) {
+                out[r.text(0) ?? ""] = r.integer(1) ?? 0
+            }
+            return out
+        }
+    }
+
     /// The days on which `person` was sent (or is being sent) a digest.
     public func digestDays(person: String) async throws -> [LocalDate] {
         try await pool.read { db in

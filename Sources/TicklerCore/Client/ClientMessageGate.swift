@@ -125,6 +125,12 @@ public struct ClientMessageGate: Sendable {
         return .send(medium)
     }
 
+    /// When a message fired at `firedAt` will go, all else being equal: after the undo window, at the next
+    /// instant the contact's quiet hours for `purpose` allow (what `simulate` and `client-preview` show).
+    public func plannedDelivery(firedAt: Instant, purpose: MessagePurpose, zone: ZoneRules) -> Instant {
+        settings.quietHours(for: purpose).nextAllowed(atOrAfter: firedAt.adding(seconds: settings.undoWindow), in: zone)
+    }
+
     /// After this a message is not sent: the instant it counts down to, or `maxDelay` after it came due.
     public func expiry(_ m: Message) -> Instant {
         m.until ?? m.due.adding(seconds: settings.maxDelay)

@@ -143,6 +143,27 @@ extension PostgresCaseStore: DeliveryQueue {
         }
     }
 
+    public func cancelClientMessages(fireID: String, reason: String) async throws -> Int {
+        try await rows("""
+            UPDATE tickler_deliveries SET status = 'cancelled', last_error = \(reason), hold_reason = NULL
+            WHERE source_id = \(fireID) AND channel = 'client' AND status = 'pending' RETURNING id
+            """).count
+    }
+
+    public func clientMessagesWaiting() async throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for r in try await rows("""
+            SELECT COALESCE(hold_reason, ''), count(*)::bigint FROM tickler_deliveries
+            WHERE channel = 'client' AND status = 'pending' GROUP BY 1
+            UNION ALL
+            SELECT 'no consent', count(*)::bigint FROM tickler_deliveries
+            WHERE channel = 'client' AND status = 'cancelled' AND last_error LIKE 'no consent%'
+            """) {
+            if let (reason, n) = try? r.decode((String, Int64).self) { out[reason] = Int(n) }
+        }
+        return out
+    }
+
     /// The queue, in queue order (tests and tools).
     public func deliveries() async throws -> [QueuedDelivery] {
         try await rows("""

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+/// The operator's side of client messages: `client-preview` shows what each contact would get, when,
+/// by what and why not; `consents` lists and records consent; `cancel` stops a message in its undo
+/// window; `status` counts what waits.
+@Suite struct ClientCommandTests {
+    static let config = """
+        firm: { name: Example Law }
+        calendars:
+          firm: { timezone: America/Chicago, holidays: [us-federal] }
+        store: { sqlite: tickler.db }
+        channels:
+          mail: { type: email, smtp: "smtp://127.0.0.1:9", starttls: off, from: "Example Law <updates@firm.test>" }
+          texts: { type: sms, url: "http://127.0.0.1:9", account_sid: AC1, auth_token_credential: sms-token, from: "+13125550000" }
+        clients:
+          channels: { email: mail, sms: texts }
+          languages: [en, es]
+          undo_window: 1h
+        stages:
+          default:
+            - { id: intake, text: { en: { name: Intake } } }
+            - id: discovery
+              text:
+                en: { name: Discovery, next: We send our questions to the other side. }
+                es: { name: Descubrimiento, next: Enviamos nuestras preguntas. }
+        policies:
+          - id: stage-update
+            client_facing: true
+            clock: { since: stage_change }
+            stages: [{ after: 0 minutes, notify: [client], deliver: immediately }]
+        """
+
+    /// A case at intake with three contacts (texts in New York, email in Spanish in Los Angeles, one with no
+    /// consent), moved to discovery at `moved` (RFC 3339).
+    static func firm(moved: String?) throws -> String {
+        let dir = scratch()
+        put(config, dir + "/tickler.yaml")
+        put("""
+            {"people": [{"id": "p1", "name": "Pat Lee", "role": "paralegal", "phone": "+13125550199"}],
+             "cases": [{"id": "c1", "number": "2026-0142", "client_name": "Ann Canary", "status": "open", "assignee_id": "p1",
+               "opened_at": "2026-09-01T16:00:00Z", "updated_at": "2026-09-01T16:00:00Z", "stage": "intake",
+               "contacts": [
+                 {"id": "k1", "name": "Ann Canary", "phone": "+12125550101", "language": "en", "time_zone": "America/New_York",
+                  "consents": [{"channel": "sms", "purpose": "case-updates", "source": "intake-form", "at": "2026-09-01T16:00:00Z"}]},
+                 {"id": "k2", "name": "Luis Canary", "email": "luis@client.test", "language": "es", "time_zone": "America/Los_Angeles",
+                  "consents": [{"channel": "email", "purpose": "case-updates", "source": "intake-form", "at": "2026-09-01T16:00:00Z"}]},
+                 {"id": "k3", "name": "Lola Canary", "email": "lola@client.test"}]}]}
+            """, dir + "/firm.json")
+        let r = try TicklerBinary.run(["import", "--config", dir + "/tickler.yaml", dir + "/firm.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        if let moved {
+            put("""
+                {"cases": [{"id": "c1", "number": "2026-0142", "client_name": "Ann Canary", "status": "open", "assignee_id": "p1",
+                  "opened_at": "2026-09-01T16:00:00Z", "updated_at": "\(moved)", "stage": "discovery"}]}
+                """, dir + "/moved.json")
+            let m = try TicklerBinary.run(["import", "--config", dir + "/tickler.yaml", dir + "/moved.json"])
+            #expect(m.status == 0, "\(m.stderr)")
+        }
+        return dir
+    }
+
+    @Test func clientPreviewShowsEachContactsMessageWhenAndWhyNot() throws {
+        let dir = try Self.firm(moved: "2026-12-01T15:00:00Z")
+        let r = try TicklerBinary.run(["client-preview", "--config", dir + "/tickler.yaml", "c1", "--at", "2026-12-01T15:00:00Z"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.lines == [
+            "case 2026-0142: next client message: stage-update stage 1 (since: stage_change, stage changed from intake to discovery), "
+                + "due 2026-12-01T09:00:00-06:00",
+            // The undo window ends at 16:00Z: 11:00 in New York, but 08:00 in Los Angeles is 16:00Z too.
+            "    contact k1 (en, America/New_York): by sms at 2026-12-01T11:00:00-05:00",
+            "      Example Law: Ann, your case is now at the Discovery stage. We send our questions to the other side. Reply STOP to opt out.",
+            "      (1 segment)",
+            "    contact k2 (es, America/Los_Angeles): by email at 2026-12-01T08:00:00-08:00",
+            "      Subject: Example Law: novedades sobre su caso",
+            "      Estimado/a Luis:",
+            "      ",
+            "      Su caso pasó a una nueva etapa: Descubrimiento.",
+            "      ",
+            "      Próximos pasos: Enviamos nuestras preguntas.",
+            "      ",
+            "      ¿Preguntas? Pat Lee al +13125550199 con gusto le ayudará.",
+            "      ",
+            "      Example Law",
+            "      ",
+            "    contact k3 (en, America/Chicago): nothing: no consent for this purpose on any medium the contact can be reached on",
+        ])
+    }
+
+    @Test func consentsAreListedAndRecorded() throws {
+        let dir = try Self.firm(moved: nil)
+        let config = dir + "/tickler.yaml"
+        let grant = try TicklerBinary.run(["consents", "--config", config, "k3", "--grant", "--channel", "email", "--purpose", "case-updates",
+                                           "--purpose", "reminders", "--source", "phone call", "--wording", "May we email you?",
+                                           "--at", "2026-12-01T15:00:00Z"], env: ["SUDO_USER": "pat"])
+        #expect(grant.status == 0, "\(grant.stderr)")
+        #expect(grant.lines == [
+            "2026-12-01T09:00:00-06:00  granted  email  case-updates  phone call (by pat)  \"May we email you?\"",
+            "2026-12-01T09:00:00-06:00  granted  email  reminders  phone call (by pat)  \"May we email you?\"",
+            "in force for k3: email: case-updates, reminders; sms: none",
+        ])
+        let revoke = try TicklerBinary.run(["consents", "--config", config, "k3", "--revoke", "--channel", "email", "--purpose", "reminders",
+                                            "--source", "email from the client", "--at", "2026-12-02T15:00:00Z"], env: ["SUDO_USER": "pat"])
+        #expect(revoke.lines.last == "in force for k3: email: case-updates; sms: none")
+        let unknown = try TicklerBinary.run(["consents", "--config", config, "k404", "--grant", "--channel", "sms", "--purpose", "surveys",
+                                             "--source", "x"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no contact 'k404'"))
+        #expect(try TicklerBinary.run(["consents", "--config", config, "k3", "--grant", "--channel", "fax", "--purpose", "surveys",
+                                       "--source", "x"]).status == 2)
+    }
+
+    @Test func aMessageInItsUndoWindowCanBeCancelledAndStatusCountsWhatWaits() throws {
+        // Moved just now (the import's time): the daemon fires it; the undo window (1h) holds it.
+        let dir = try Self.firm(moved: nil)
+        put("""
+            {"cases": [{"id": "c1", "number": "2026-0142", "client_name": "Ann Canary", "status": "open", "assignee_id": "p1",
+              "opened_at": "2026-09-01T16:00:00Z", "stage": "discovery"}]}
+            """, dir + "/moved.json")
+        #expect(try TicklerBinary.run(["import", "--config", dir + "/tickler.yaml", dir + "/moved.json"]).status == 0)
+        try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
+        put("token", dir + "/credentials/sms-token")
+        let once = try TicklerBinary.run(TicklerBinary.url.deletingLastPathComponent().appendingPathComponent("ticklerd"),
+                                         ["--config", dir + "/tickler.yaml", "--once", "--deliver-timeout", "30"],
+                                         env: ["CREDENTIALS_DIRECTORY": dir + "/credentials"])
+        #expect(once.status == 0 || once.status == 75, "\(once.stderr)")
+        let status = try TicklerBinary.run(["status", "--config", dir + "/tickler.yaml"])
+        #expect(status.lines.contains("Client messages: 3 in their undo window, 0 held by quiet hours, 0 due; 0 not sent for want of consent"),
+                "\(status.stdout)")
+        let history = try TicklerBinary.run(["history", "--config", dir + "/tickler.yaml", "--case", "c1", "--format", "json"])
+        let fireID = try #require(history.lines.compactMap { line -> String? in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  o["policy"] as? String == "stage-update" else { return nil }
+            return o["fire_id"] as? String
+        }.first)
+        let cancel = try TicklerBinary.run(["cancel", "--config", dir + "/tickler.yaml", fireID, "--reason", "wrong stage"],
+                                           env: ["SUDO_USER": "pat"])
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        #expect(cancel.stdout == "cancelled 3 client messages of fire \(fireID) (stage-update on case c1) by pat: wrong stage\n")
+        let again = try TicklerBinary.run(["cancel", "--config", dir + "/tickler.yaml", fireID, "--reason", "twice"])
+        #expect(again.status == 1 && again.stderr.contains("no longer waiting"))
+        let after = try TicklerBinary.run(["status", "--config", dir + "/tickler.yaml"])
+        #expect(after.lines.contains("Client messages: 0 in their undo window, 0 held by quiet hours, 0 due; 0 not sent for want of consent"))
+    }
+}
