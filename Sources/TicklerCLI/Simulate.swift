@@ -41,11 +41,12 @@ struct Simulate: AsyncParsableCommand {
         let store = try await options.openStore(config)
         timer.mark("open")
         let runs = SortedRuns()
+        let clientFires = config.clients.map { _ in ClientFires() }
         do {
             let people = try await store.people()
             warn(people.badRows)
             let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: Staff(people.people))
-            let work = Self.work(evaluation, from: start, to: end)
+            let work = Self.work(evaluation, from: start, to: end, clients: clientFires)
             if let caseID {
                 let chunk = try await store.chunk(caseIDs: [caseID], detail: .evaluation, ledger: false, holds: true)
                 warn(chunk.badRows)
@@ -56,6 +57,9 @@ struct Simulate: AsyncParsableCommand {
                     return work(chunk)
                 }, sink: { run in runs.keep(run) })
                 try runs.check()
+            }
+            if let clients = config.clients, let clientFires {
+                try runs.add(try await clientFires.run(clients: clients, policies: evaluation.policies, store: store))
             }
         } catch let failure as CommandFailure {
             throw failure
@@ -69,7 +73,8 @@ struct Simulate: AsyncParsableCommand {
 
     /// A chunk's fires, as one sorted run of output lines. A fire's case rank is its case's position in the
     /// store's id order; ties on (at, case, policy, stage, repeat) are put in subject order.
-    static func work(_ evaluation: FirmEvaluation, from: Instant, to: Instant) -> @Sendable (EvaluationChunk) -> SortedRuns.Run {
+    static func work(_ evaluation: FirmEvaluation, from: Instant, to: Instant,
+                     clients: ClientFires? = nil) -> @Sendable (EvaluationChunk) -> SortedRuns.Run {
         let policyRank = Dictionary(uniqueKeysWithValues: evaluation.policies.map(\.id).sorted().enumerated().map { ($1, Int32($0)) })
         return { chunk in
             // Each fire is formatted as soon as it is made (no fire is kept or copied); then the lines' ranges
@@ -90,6 +95,9 @@ struct Simulate: AsyncParsableCommand {
                     let start = scratch.bytes.count
                     scratch.simulateLine(fires[j])
                     ranges.append(start..<scratch.bytes.count)
+                    if let clients, fires[j].recipients.contains(where: { Contact.id(fromRecipient: $0) != nil }) {
+                        clients.add(fires[j], of: chunk.cases[i], rank: keys[keys.count - 1])
+                    }
                 }
             }
             var order = Array(keys.indices)

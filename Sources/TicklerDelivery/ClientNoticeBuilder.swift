@@ -11,7 +11,13 @@ extension ClientNotice {
         let language = settings.language(of: contact)
         var kind = ClientNotice.kind(of: policy.clock)
         var text: StageVocabulary.Text?
-        if let stage = c.stage {
+        // A stage-change message announces the stage the change settled on (the column says the same once
+        // the change is written; a history an integration wrote ahead may not).
+        var current = c.stage
+        if case .sinceStageChange(let settle) = policy.clock, let t = StageTransition.settled(c.stageChanges, settleSeconds: settle) {
+            current = t.to
+        }
+        if let stage = current {
             if settings.stages.stage(stage, practiceArea: c.practiceArea)?.sensitive == true {
                 kind = .sensitive
             } else {

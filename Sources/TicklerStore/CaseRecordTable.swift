@@ -37,10 +37,18 @@ enum CaseRecordTable: CaseIterable {
         case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled FROM appointments"
         case .events: "SELECT id, case_id, kind, occurred_at, service_method FROM events"
         case .contacts:
-            "SELECT id, case_id, \(full ? "name, email, phone" : "'', NULL, NULL"), language, time_zone, preferred_channel, "
-                + "updates_enabled FROM contacts"
+            "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(Self.presence("email")), \(Self.presence("phone"))"), "
+                + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
         case .stageChanges: "SELECT id, case_id, from_stage, to_stage, changed_at FROM stage_changes"
         }
+    }
+}
+
+extension CaseRecordTable {
+    /// For evaluation, an address reads as empty when there is one: enough to know a medium can reach the
+    /// contact, without the address (see `Contact.mayReach`).
+    static func presence(_ column: String) -> String {
+        "CASE WHEN \(column) IS NULL OR \(column) = '' THEN NULL ELSE '' END"
     }
 }
 

@@ -77,7 +77,9 @@ import TicklerTestKit
         // Evaluation reads know who can be messaged, not their names or addresses.
         let eval = try await store.snapshot(caseIDs: ["c1", "c2"], detail: .evaluation, people: false).cases
         #expect(eval[0].messageableContacts.map(\.recipient) == ["contact:k1", "contact:k2"])
-        #expect(eval[0].contacts.allSatisfy { $0.name.isEmpty && $0.email == nil && $0.phone == nil })
+        #expect(eval[0].contacts.allSatisfy { $0.name.isEmpty && ($0.email ?? "").isEmpty && ($0.phone ?? "").isEmpty })
+        // ... only whether there is one: k1 has both, k2 a phone, k3 an email.
+        #expect(eval[0].contacts.sorted { $0.id < $1.id }.map(\.reachable) == [[.sms, .email], [.sms], [.email]])
         #expect(eval[1].messageableContacts.map(\.recipient) == ["contact:c2.client"])
         #expect(eval[1].clientEmail == "")
         // The assignee's direct line, which a client message may give.

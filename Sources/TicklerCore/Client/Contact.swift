@@ -38,7 +38,14 @@ public struct Contact: Sendable, Equatable {
     /// The media this contact can be reached on at all, preferred first.
     public var reachable: [Medium] {
         let order: [Medium] = preferred == .sms ? [.sms, .email] : [.email, .sms]
-        return order.filter { address(on: $0) != nil }
+        return order.filter(mayReach)
+    }
+
+    /// Whether `medium` reaches this contact: it has a usable address there, or (in a snapshot read for
+    /// evaluation, where addresses read as empty) has one at all.
+    public func mayReach(_ medium: Medium) -> Bool {
+        let value = medium == .email ? email : phone
+        return value == "" || address(on: medium) != nil
     }
 
     /// The address of this contact on `medium`, when it has a usable one.

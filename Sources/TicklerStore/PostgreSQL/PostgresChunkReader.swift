@@ -112,8 +112,8 @@ struct PostgresChunkReader {
         case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled FROM appointments"
         case .events: "SELECT id, case_id, kind, occurred_at, service_method FROM events"
         case .contacts:
-            "SELECT id, case_id, \(full ? "name, email, phone" : "'', NULL::text, NULL::text"), language, time_zone, "
-                + "preferred_channel, updates_enabled FROM contacts"
+            "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(CaseRecordTable.presence("email")), \(CaseRecordTable.presence("phone"))"), "
+                + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
         case .stageChanges: "SELECT id::text, case_id, from_stage, to_stage, changed_at FROM stage_changes"
         }
     }

@@ -1,0 +1,107 @@
+import Synchronization
+import TicklerCore
+import TicklerDelivery
+import TicklerStore
+
+/// `simulate`'s client messages: the fires that write to clients, collected while the firm is simulated,
+/// then one line per (fire, contact) saying when the message would go and by what (after the undo window,
+/// inside the contact's quiet hours, by the medium their consent allows), or why it would not, with the
+/// consents as the store holds them now.
+final class ClientFires: Sendable {
+    private struct Pending: Sendable {
+        var fire: Fire
+        var contacts: [Contact]
+        var caseOpen: Bool
+        var rank: SortedRuns.Key
+        /// The case as evaluated, without its records (its stage and practice area choose the stage text).
+        var snapshot: CaseSnapshot
+    }
+
+    private let pending = Mutex<[Pending]>([])
+
+    /// Keeps `fire` of case `c` (evaluated; addresses read as present or not) with its output key.
+    func add(_ fire: Fire, of c: CaseSnapshot, rank: SortedRuns.Key) {
+        let ids = Set(fire.recipients.compactMap(Contact.id(fromRecipient:)))
+        let contacts = ids.sorted().compactMap { c.contact(id: $0) }
+        var bare = CaseSnapshot(id: c.id, number: c.number, status: c.status, practiceArea: c.practiceArea, openedAt: c.openedAt)
+        bare.stage = c.stage
+        bare.stageChanges = c.stageChanges
+        pending.withLock {
+            $0.append(Pending(fire: fire, contacts: contacts, caseOpen: c.status != .closed, rank: rank, snapshot: bare))
+        }
+    }
+
+    /// The lines, as one sorted run.
+    func run(clients: ClientSettings, policies: [Policy], store: any FirmStore) async throws -> SortedRuns.Run {
+        let all = pending.withLock { $0 }
+        let byPolicy = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, $0) })
+        var ids = Set<String>()
+        for p in all { for k in p.contacts { ids.insert(k.id) } }
+        var book = ConsentBook()
+        let sorted = ids.sorted()
+        for start in stride(from: 0, to: sorted.count, by: 10_000) {
+            for e in try await store.consents(of: Array(sorted[start..<min(start + 10_000, sorted.count)])) { book.add(e) }
+        }
+        let gate = ClientMessageGate(settings: clients.gate)
+        let media = Set(clients.channels.keys)
+        var lines: [(key: SortedRuns.Key, contact: String, text: String)] = []
+        for p in all {
+            guard let policy = byPolicy[p.fire.policy] else { continue }
+            let until: Instant? = switch policy.clock {
+            case .untilDeadline, .untilAppointment: p.fire.key.cycle.anchor
+            default: nil
+            }
+            for contact in p.contacts {
+                let zone = clients.zone(of: contact)
+                let when = gate.plannedDelivery(firedAt: p.fire.firedAt, purpose: policy.purpose, zone: zone)
+                let message = ClientMessageGate.Message(
+                    purpose: policy.purpose, essential: policy.essential, firedAt: p.fire.firedAt, due: p.fire.due, until: until,
+                    contact: contact, zone: zone, caseOpen: p.caseOpen, media: media)
+                var line = JSONBytes(capacity: 256)
+                var key = p.rank
+                switch gate.decide(message, consents: book, now: when) {
+                case .send(let medium):
+                    // A stage-change message whose stage has no client text is not sent (as the client lane decides).
+                    guard ClientNotice.build(for: contact, case: p.snapshot, policy: policy, anchor: p.fire.key.cycle.anchor,
+                                             staff: Staff([]), settings: clients, firmName: "") != nil else {
+                        line.clientLine(p.fire, at: when, contact: contact.id,
+                                        outcome: ("not_sent", ClientMessageGate.CancelReason.noStageText.rawValue))
+                        break
+                    }
+                    key.at = when.seconds
+                    line.clientLine(p.fire, at: when, contact: contact.id, outcome: ("by", medium.rawValue))
+                case .cancel(let reason):
+                    line.clientLine(p.fire, at: p.fire.deliverAt, contact: contact.id, outcome: ("not_sent", reason.rawValue))
+                case .staffTask(let why):
+                    line.clientLine(p.fire, at: p.fire.deliverAt, contact: contact.id, outcome: ("staff_task", why))
+                case .hold(let until, let reason):
+                    key.at = until.seconds
+                    line.clientLine(p.fire, at: until, contact: contact.id, outcome: ("held", "\(reason)"))
+                }
+                lines.append((key, contact.id, String(decoding: line.bytes, as: UTF8.self)))
+            }
+        }
+        lines.sort { $0.key < $1.key || ($0.key == $1.key && $0.contact < $1.contact) }
+        var run = SortedRuns.Run()
+        for l in lines { run.append(l.key, line: Array(l.text.utf8)) }
+        return run
+    }
+}
+
+extension JSONBytes {
+    /// `{"at": …, "due": …, "case": …, "policy": …, "stage": …, "repeat": …, "action": …, "subject": …,
+    /// "client": "k1", "by": "sms"}` (or `"not_sent"` / `"staff_task"` with the reason).
+    mutating func clientLine(_ f: Fire, at: Instant, contact: String, outcome: (String, String)) {
+        raw("{\"at\": "); instant(at)
+        raw(", \"due\": "); instant(f.due)
+        raw(", \"case\": "); string(f.caseID)
+        raw(", \"policy\": "); string(f.policy)
+        raw(", \"stage\": "); int(f.key.step.stage)
+        raw(", \"repeat\": "); int(f.key.step.repeatNumber)
+        raw(", \"action\": "); raw(f.action == .remind ? "\"remind\"" : "\"escalate\"")
+        raw(", \"subject\": "); string(f.subject.description)
+        raw(", \"client\": "); string(contact)
+        raw(", "); string(outcome.0); raw(": "); string(outcome.1)
+        raw("}\n")
+    }
+}
