@@ -159,7 +159,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TicklerInboundTests",
-            dependencies: ["TicklerInbound", "TicklerStore", "TicklerTestKit", "TicklerDelivery"],
+            dependencies: [
+                "TicklerInbound", "TicklerStore", "TicklerTestKit", "TicklerDelivery", "TicklerDaemon", "TicklerConfig", "Systemd",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -11,7 +11,6 @@ final class ClientFires: Sendable {
     private struct Pending: Sendable {
         var fire: Fire
         var contacts: [Contact]
-        var caseOpen: Bool
         var rank: SortedRuns.Key
         /// The case as evaluated, without its records (its stage and practice area choose the stage text).
         var snapshot: CaseSnapshot
@@ -27,7 +26,7 @@ final class ClientFires: Sendable {
         bare.stage = c.stage
         bare.stageChanges = c.stageChanges
         pending.withLock {
-            $0.append(Pending(fire: fire, contacts: contacts, caseOpen: c.status != .closed, rank: rank, snapshot: bare))
+            $0.append(Pending(fire: fire, contacts: contacts, rank: rank, snapshot: bare))
         }
     }
 
@@ -56,7 +55,7 @@ final class ClientFires: Sendable {
                 let when = gate.plannedDelivery(firedAt: p.fire.firedAt, purpose: policy.purpose, zone: zone)
                 let message = ClientMessageGate.Message(
                     purpose: policy.purpose, essential: policy.essential, firedAt: p.fire.firedAt, due: p.fire.due, until: until,
-                    contact: contact, zone: zone, caseOpen: p.caseOpen, media: media)
+                    contact: contact, zone: zone, caseOpen: policy.mayWriteToClient(of: p.snapshot), media: media)
                 var line = JSONBytes(capacity: 256)
                 var key = p.rank
                 switch gate.decide(message, consents: book, now: when) {

@@ -93,7 +93,7 @@ struct ClientPreview: AsyncParsableCommand {
             let when = at ?? gate.plannedDelivery(firedAt: firedAt, purpose: policy.purpose, zone: zone)
             let message = ClientMessageGate.Message(
                 purpose: policy.purpose, essential: policy.essential, firedAt: firedAt, due: due, until: isUntil ? anchor : nil,
-                contact: contact, zone: zone, caseOpen: c.status != .closed, cycleLive: live, media: Set(clients.channels.keys))
+                contact: contact, zone: zone, caseOpen: policy.mayWriteToClient(of: c), cycleLive: live, media: Set(clients.channels.keys))
             let head = "    contact \(contact.id) (\(clients.language(of: contact)), \(zone.identifier))"
             switch gate.decide(message, consents: book, now: when) {
             case .cancel(let reason): out.line("\(head): nothing: \(reason.rawValue)")

@@ -26,7 +26,7 @@ struct ClientDecoder {
     let channels: [String: ChannelSettings]
     let defaultCalendar: BusinessCalendar?
 
-    static let keys = ["channels", "languages", "undo_window", "max_delay", "quiet_hours", "inbound"]
+    static let keys = ["channels", "languages", "undo_window", "max_delay", "quiet_hours", "inbound", "surveys"]
     static let quietKeys = ["hours", "days", "holidays"]
     static let textKeys = ["name", "means", "next", "needs"]
 
@@ -98,9 +98,24 @@ struct ClientDecoder {
             inbound = self.inbound(n, languages: languages, hasSMS: media[.sms] != nil)
             if inbound == nil { ok = false }
         }
+        var scale = SurveyScale.fivePoint
+        if let n = f["surveys"], let s = reader.mapping(n, "clients.surveys", allowed: ["scale", "low_at_most"]) {
+            if let sn = s["scale"], let text = reader.string(sn, "scale") {
+                switch text {
+                case "1-5": scale = .fivePoint
+                case "0-10", "nps": scale = .nps
+                default:
+                    reader.error(sn, "scale must be 1-5 or 0-10 (nps)")
+                    ok = false
+                }
+            }
+            if let ln = s["low_at_most"] {
+                if let v = reader.int(ln, "low_at_most", range: scale.min...(scale.max - 1)) { scale.lowAtMost = v } else { ok = false }
+            }
+        }
         guard ok else { return nil }
         return ClientSettings(channels: media, languages: languages, gate: gate, stages: stages,
-                              defaultZone: defaultCalendar?.zone ?? .utc, inbound: inbound)
+                              defaultZone: defaultCalendar?.zone ?? .utc, inbound: inbound, surveyScale: scale)
     }
 
     /// `inbound: { public_url: "https://tickler.firm.test", autoreply: { en: "…", es: "…" } }`.

@@ -112,7 +112,7 @@ struct PolicyDecoder {
     }
 
     private func appliesTo(_ node: Node) -> CaseFilter? {
-        guard let f = reader.mapping(node, "applies_to", allowed: ["status", "practice_area", "office", "tags"]) else {
+        guard let f = reader.mapping(node, "applies_to", allowed: ["status", "practice_area", "office", "tags", "stage"]) else {
             return nil
         }
         var filter = CaseFilter()
@@ -128,6 +128,7 @@ struct PolicyDecoder {
         if let n = f["practice_area"], let items = reader.strings(n, "practice_area") { filter.practiceAreas = Set(items.map(\.0)) }
         if let n = f["office"], let items = reader.strings(n, "office") { filter.offices = Set(items.map(\.0)) }
         if let n = f["tags"], let items = reader.strings(n, "tags") { filter.tags = Set(items.map(\.0)) }
+        if let n = f["stage"], let items = reader.strings(n, "stage") { filter.stages = Set(items.map(\.0)) }
         return filter
     }
 
@@ -168,6 +169,8 @@ struct PolicyDecoder {
             case "activity": result = .sinceActivity
             case "opened": result = .sinceOpened
             case "stage_change": result = .sinceStageChange(settleSeconds: settleSeconds)
+            case "closed": result = .sinceClosed
+            case "low_score": result = .sinceLowScore(atMost: (clients?.surveyScale ?? .fivePoint).lowAtMost)
             default:
                 reader.error(f["since"], "unknown clock 'since: \(s)'; expected one of \(PolicyClock.sinceValues.joined(separator: ", "))")
             }

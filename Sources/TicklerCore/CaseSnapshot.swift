@@ -27,6 +27,8 @@ public struct CaseSnapshot: Sendable, Equatable {
     public var stage: String?
     /// The case's stage changes, oldest first.
     public var stageChanges: [StageChange]
+    /// Its clients' survey answers.
+    public var surveyResponses: [SurveyResponse] = []
 
     public init(
         id: String, number: String, title: String = "", clientName: String = "", clientEmail: String? = nil,

@@ -35,6 +35,12 @@ public final class Policy: Sendable {
         self.essential = essential ?? clock.isDeadline
     }
 
+    /// Whether `c` is one this policy may still write to its client about: open, or closed when the policy
+    /// is for closed cases (a survey after closing).
+    public func mayWriteToClient(of c: CaseSnapshot) -> Bool {
+        c.status != .closed || (appliesTo.statuses?.contains(.closed) ?? false)
+    }
+
     /// Whether `c` still has the cycle (`subject`, `anchor`) open at `now`: the case still matches, the
     /// clock still yields the subject at that anchor (a stage changed back, a newer update, a cancelled
     /// appointment all end it), and the subject has not ended by itself. A client message is sent only then.
@@ -54,6 +60,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var offices: Set<String>?
     /// Matches a case that carries at least one of these tags.
     public var tags: Set<String>?
+    /// Matches a case at one of these stages.
+    public var stages: Set<String>?
 
     public init(statuses: Set<CaseSnapshot.Status>? = nil, practiceAreas: Set<String>? = nil,
                 offices: Set<String>? = nil, tags: Set<String>? = nil) {
@@ -68,6 +76,7 @@ public struct CaseFilter: Sendable, Equatable {
         if let p = practiceAreas, !(c.practiceArea.map(p.contains) ?? false) { return false }
         if let o = offices, !(c.office.map(o.contains) ?? false) { return false }
         if let t = tags, !c.tags.contains(where: t.contains) { return false }
+        if let s = stages, !(c.stage.map(s.contains) ?? false) { return false }
         return true
     }
 }

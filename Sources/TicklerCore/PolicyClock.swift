@@ -8,6 +8,10 @@ public enum PolicyClock: Sendable, Equatable {
     /// A settled change of the case's stage (see `StageTransition`); changes closer than `settleSeconds`
     /// are one change.
     case sinceStageChange(settleSeconds: Int64)
+    /// A closed case, from its `closed_at` (a survey 30 days after closing).
+    case sinceClosed
+    /// Each survey answer at or under `atMost`, until a later outbound communication (someone called back).
+    case sinceLowScore(atMost: Int)
     /// `kinds` nil means every deadline kind.
     case untilDeadline(kinds: Set<Deadline.Kind>?)
     case untilAppointment
@@ -21,6 +25,8 @@ public enum PolicyClock: Sendable, Equatable {
         case .sinceActivity: "since: activity"
         case .sinceOpened: "since: opened"
         case .sinceStageChange: "since: stage_change"
+        case .sinceClosed: "since: closed"
+        case .sinceLowScore: "since: low_score"
         case .untilDeadline: "until: deadline"
         case .untilAppointment: "until: appointment"
         }
@@ -30,8 +36,8 @@ public enum PolicyClock: Sendable, Equatable {
     /// case for the clocks of its progress, a reminder for those of things to do or attend.
     public var clientPurpose: MessagePurpose {
         switch self {
-        case .sinceClientUpdate, .sinceActivity, .sinceOpened, .sinceStageChange: .caseUpdates
-        case .sinceInbound, .sinceDocumentRequest, .untilDeadline, .untilAppointment: .reminders
+        case .sinceClientUpdate, .sinceActivity, .sinceOpened, .sinceStageChange, .sinceClosed: .caseUpdates
+        case .sinceInbound, .sinceLowScore, .sinceDocumentRequest, .untilDeadline, .untilAppointment: .reminders
         }
     }
 
@@ -40,7 +46,7 @@ public enum PolicyClock: Sendable, Equatable {
         if case .untilDeadline = self { true } else { false }
     }
 
-    public static let sinceValues = ["client_update", "inbound", "document_request", "activity", "opened", "stage_change"]
+    public static let sinceValues = ["client_update", "inbound", "document_request", "activity", "opened", "stage_change", "closed", "low_score"]
     public static let untilValues = ["deadline", "appointment"]
 
     /// The open cycles of this clock on `c`; resolved subjects are not yielded.
@@ -94,6 +100,22 @@ public enum PolicyClock: Sendable, Equatable {
         case .sinceStageChange(let settle):
             guard let t = StageTransition.settled(c.stageChanges, settleSeconds: settle) else { return [] }
             return [Subject(ref: SubjectRef(.case, c.id), anchor: t.at, anchorSource: .stageChanged(from: t.from, to: t.to))]
+
+        case .sinceClosed:
+            guard c.status == .closed, let closed = c.closedAt else { return [] }
+            return [Subject(ref: SubjectRef(.case, c.id), anchor: closed, anchorSource: .caseClosed)]
+
+        case .sinceLowScore(let atMost):
+            var lastOutbound: Instant?
+            for m in c.communications where m.direction == .outbound {
+                if lastOutbound == nil || m.occurredAt > lastOutbound! { lastOutbound = m.occurredAt }
+            }
+            return c.surveyResponses.compactMap { r in
+                guard r.score <= atMost else { return nil }
+                if let o = lastOutbound, o > r.receivedAt { return nil }
+                return Subject(ref: SubjectRef(.surveyResponse, r.id), anchor: r.receivedAt,
+                               anchorSource: .lowScore(score: r.score, of: r.scaleMax, response: r.id))
+            }
 
         case .untilDeadline(let kinds):
             return c.deadlines.compactMap { d in

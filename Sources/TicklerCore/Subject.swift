@@ -4,6 +4,7 @@ public struct SubjectRef: Hashable, Sendable, Comparable, CustomStringConvertibl
         case `case`, communication
         case documentRequest = "document_request"
         case deadline, appointment
+        case surveyResponse = "survey_response"
     }
 
     public var kind: Kind
@@ -62,6 +63,8 @@ public enum AnchorSource: Sendable, Equatable, CustomStringConvertible {
     case deadlineDue(kind: Deadline.Kind, id: String)
     case appointmentStarts(String)
     case stageChanged(from: String, to: String)
+    case caseClosed
+    case lowScore(score: Int, of: Int, response: String)
 
     public var description: String {
         switch self {
@@ -75,6 +78,8 @@ public enum AnchorSource: Sendable, Equatable, CustomStringConvertible {
         case .deadlineDue(let kind, let d): "\(kind.rawValue) deadline \(d) due"
         case .appointmentStarts(let a): "appointment \(a) starts"
         case .stageChanged(let from, let to): "stage changed from \(from) to \(to)"
+        case .caseClosed: "case closed"
+        case .lowScore(let score, let of, let r): "survey answered \(score) of \(of) (response \(r))"
         }
     }
 }

@@ -68,7 +68,7 @@ final class ClientDispatch: Sendable {
         let message = ClientMessageGate.Message(
             purpose: policy.purpose, essential: policy.essential, firedAt: f.firedAt, due: f.due,
             until: isUntil ? f.anchor : nil, contact: contact, zone: contact.map(settings.zone(of:)) ?? settings.defaultZone,
-            caseOpen: c.status != .closed,
+            caseOpen: policy.mayWriteToClient(of: c),
             cycleLive: f.anchor.map { policy.cycleIsOpen(subject: subject, anchor: $0, in: c, at: now) } ?? false,
             media: Set(settings.channels.keys).filter { $0 == .email ? email != nil : sms != nil })
         switch gate.decide(message, consents: ConsentBook(consents), now: now) {

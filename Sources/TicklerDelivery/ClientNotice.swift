@@ -8,7 +8,7 @@ import TicklerCore
 public struct ClientNotice: Sendable, Equatable {
     /// What kind of message a policy's clock makes, choosing the built-in template.
     public enum Kind: String, Sendable, CaseIterable {
-        case stage, silence, reminder, documents, welcome, acknowledge, sensitive
+        case stage, silence, reminder, documents, welcome, acknowledge, sensitive, survey
     }
 
     public var kind: Kind
@@ -22,9 +22,13 @@ public struct ClientNotice: Sendable, Equatable {
     public var staffName: String
     public var staffPhone: String
     public var documents: [String]
+    /// A survey's scale, in the contact's language ("1 to 5").
+    public var scale: String
 
     public init(kind: Kind, language: String, firmName: String, firstName: String, stage: StageVocabulary.Text? = nil,
-                date: String = "", time: String = "", staffName: String = "", staffPhone: String = "", documents: [String] = []) {
+                date: String = "", time: String = "", staffName: String = "", staffPhone: String = "", documents: [String] = [],
+                scale: String = "") {
+        self.scale = scale
         self.kind = kind
         self.language = language
         self.firmName = firmName
@@ -37,15 +41,16 @@ public struct ClientNotice: Sendable, Equatable {
         self.documents = documents
     }
 
-    /// The kind of message a policy on `clock` sends.
-    public static func kind(of clock: PolicyClock) -> Kind {
-        switch clock {
+    /// The kind of message `policy` sends: a survey for the surveys purpose, else by its clock.
+    public static func kind(of policy: Policy) -> Kind {
+        if policy.purpose == .surveys { return .survey }
+        return switch policy.clock {
         case .sinceStageChange: .stage
-        case .sinceClientUpdate, .sinceActivity: .silence
+        case .sinceClientUpdate, .sinceActivity, .sinceClosed: .silence
         case .untilDeadline, .untilAppointment: .reminder
         case .sinceDocumentRequest: .documents
         case .sinceOpened: .welcome
-        case .sinceInbound: .acknowledge
+        case .sinceInbound, .sinceLowScore: .acknowledge
         }
     }
 
@@ -67,6 +72,7 @@ public struct ClientNotice: Sendable, Equatable {
         }
         put("date", date)
         put("time", time)
+        put("scale", scale)
         if !documents.isEmpty { f["documents"] = documents.map { ["title": $0] } }
         return f
     }
@@ -74,7 +80,7 @@ public struct ClientNotice: Sendable, Equatable {
     /// Every variable a client template may use: the privilege-safe whitelist.
     public static let vocabulary: Set<String> = [
         "firm_name", "first_name", "stage_name", "stage_means", "stage_next", "stage_needs", "date", "time", "staff_name",
-        "staff_phone", "documents", "title",
+        "staff_phone", "documents", "title", "scale",
     ]
 
     /// What a template for a sensitive stage may use: nothing about the case.

@@ -9,7 +9,7 @@ extension ClientNotice {
     public static func build(for contact: Contact, case c: CaseSnapshot, policy: Policy, anchor: Instant?, staff: Staff,
                              settings: ClientSettings, firmName: String) -> ClientNotice? {
         let language = settings.language(of: contact)
-        var kind = ClientNotice.kind(of: policy.clock)
+        var kind = ClientNotice.kind(of: policy)
         var text: StageVocabulary.Text?
         // A stage-change message announces the stage the change settled on (the column says the same once
         // the change is written; a history an integration wrote ahead may not).
@@ -29,11 +29,17 @@ extension ClientNotice {
         if kind == .reminder, let anchor {
             (date, time) = ClientDateFormat.format(anchor, zone: settings.zone(of: contact), language: language)
         }
+        var scale = ""
+        if kind == .survey {
+            let s = settings.surveyScale
+            scale = language.hasPrefix("es") ? "del \(s.min) al \(s.max)" : "\(s.min) to \(s.max)"
+        }
         let assignee = c.assigneeID.flatMap { staff.people[$0] }.flatMap { $0.active ? $0 : nil }
         return ClientNotice(
             kind: kind, language: language, firmName: firmName, firstName: contact.firstName, stage: text, date: date, time: time,
             staffName: assignee?.name ?? "", staffPhone: assignee?.phone ?? "",
             documents: c.documentRequests.filter { $0.receivedAt == nil && $0.shareable }.sorted { $0.requestedAt < $1.requestedAt }
-                .map(\.title))
+                .map(\.title),
+            scale: scale)
     }
 }

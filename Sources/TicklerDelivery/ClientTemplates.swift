@@ -215,6 +215,28 @@ enum ClientTemplates {
             """,
         "client-acknowledge.es.sms": "{{firm_name}}: recibimos su mensaje y le responderemos en breve.",
 
+        // A satisfaction survey, answered by a number.
+        "client-survey.en.subject": "{{firm_name}}: how are we doing?",
+        "client-survey.en.text": """
+            {{#first_name}}Dear {{first_name}},
+
+            {{/first_name}}How likely are you to recommend {{firm_name}} to a friend? Reply to our text message with a number from {{scale}}.
+
+            {{firm_name}}
+
+            """,
+        "client-survey.en.sms": "{{firm_name}}: how are we doing? Reply with a number from {{scale}}; higher is better.",
+        "client-survey.es.subject": "{{firm_name}}: ¿cómo lo estamos haciendo?",
+        "client-survey.es.text": """
+            {{#first_name}}Estimado/a {{first_name}}:
+
+            {{/first_name}}¿Recomendaría {{firm_name}} a un amigo? Responda a nuestro mensaje de texto con un número {{scale}}.
+
+            {{firm_name}}
+
+            """,
+        "client-survey.es.sms": "{{firm_name}}: ¿cómo lo estamos haciendo? Responda con un número {{scale}} (más alto es mejor).",
+
         // A sensitive stage: nothing about the case, only a request to call.
         "client-sensitive.en.subject": "{{firm_name}}: you have an update",
         "client-sensitive.en.text": """

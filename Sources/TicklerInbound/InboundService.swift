@@ -18,6 +18,9 @@ public struct InboundService: Sendable {
     let store: any ClientDirectory
     let events: EventLog
     let now: @Sendable () -> Instant
+    /// The policies that send surveys: a number texted within `surveyWindow` of one is its answer.
+    let surveyPolicies: [String]
+    static let surveyWindow: Int64 = 14 * 86_400
 
     public static let inboundPath = "/sms/inbound"
     public static let statusPath = "/sms/status"
@@ -41,6 +44,7 @@ public struct InboundService: Sendable {
         self.store = store
         self.events = events
         self.now = now
+        surveyPolicies = config.policies.filter { $0.clientFacing && $0.purpose == .surveys }.map(\.id)
     }
 
     public func handle(_ r: InboundRequest) async -> InboundResponse {
@@ -73,6 +77,18 @@ public struct InboundService: Sendable {
         let t = now()
         let contacts = try await store.contacts(phone: from)
         let ids = contacts.map(\.contact.id)
+        // A number on the survey's scale, from a contact sent a survey lately, is its answer: recorded on the
+        // survey's case (a low one escalates through the since: low_score policies), not as a message.
+        if SMSKeyword(message: body) == nil, let score = settings.surveyScale.score(body),
+           let survey = try await store.latestSurvey(contactIDs: ids, policies: surveyPolicies, since: t.adding(seconds: -Self.surveyWindow)) {
+            let response = SurveyResponse(id: "survey-" + sid, contactID: survey.contactID, score: score,
+                                          scaleMax: settings.surveyScale.max, receivedAt: t)
+            try await store.recordSurveyResponse(response, caseID: survey.caseID)
+            events.record(.inboundRecorded, "recorded a client's survey answer (\(score) of \(response.scaleMax)) on case \(survey.caseID)",
+                          ["case_id": "\(survey.caseID)", "survey_response_id": "\(response.id)", "score": "\(score)"])
+            let language = contacts.first { $0.contact.id == survey.contactID }.map { settings.language(of: $0.contact) } ?? settings.fallbackLanguage
+            return .twiml(language.hasPrefix("es") ? "\(firmName): gracias por su respuesta." : "\(firmName): thank you for your answer.")
+        }
         let book = ConsentBook(try await store.consents(of: ids))
         let decision = InboundText.decide(body: body, contactIDs: ids, consents: book, now: t, hours: hours,
                                           autoreply: !inbound.autoreply.isEmpty)

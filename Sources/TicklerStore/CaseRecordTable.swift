@@ -13,6 +13,7 @@ enum CaseRecordTable: CaseIterable {
     case events
     case contacts
     case stageChanges
+    case surveyResponses
 
     var name: String {
         switch self {
@@ -23,6 +24,7 @@ enum CaseRecordTable: CaseIterable {
         case .events: "events"
         case .contacts: "contacts"
         case .stageChanges: "stage_changes"
+        case .surveyResponses: "survey_responses"
         }
     }
 
@@ -40,6 +42,7 @@ enum CaseRecordTable: CaseIterable {
             "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(Self.presence("email")), \(Self.presence("phone"))"), "
                 + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
         case .stageChanges: "SELECT id, case_id, from_stage, to_stage, changed_at FROM stage_changes"
+        case .surveyResponses: "SELECT id, case_id, contact_id, score, scale_max, received_at FROM survey_responses"
         }
     }
 }
@@ -145,6 +148,15 @@ struct RecordDecoder {
             if let problem = row.problem { return bad.append(row.bad(problem)) }
             guard let at = instant(s, 4) else { return bad.append(row.bad("changed_at is not RFC 3339")) }
             c.stageChanges.append(StageChange(from: from, to: to, at: at))
+        case .surveyResponses:
+            let contact = row.text(2) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard sqlite3_column_type(s, 3) == SQLITE_INTEGER, sqlite3_column_type(s, 4) == SQLITE_INTEGER else {
+                return bad.append(row.bad("score is not a whole number"))
+            }
+            guard let at = instant(s, 5) else { return bad.append(row.bad("received_at is not RFC 3339")) }
+            c.surveyResponses.append(SurveyResponse(id: id, contactID: contact, score: Int(sqlite3_column_int64(s, 3)),
+                                                    scaleMax: Int(sqlite3_column_int64(s, 4)), receivedAt: at))
         }
     }
 

@@ -8,6 +8,11 @@ public protocol ClientDirectory: ConsentLedger {
     func contacts(phone number: String) async throws -> [ContactOnCase]
     /// Records `m` (an inbound text) on `caseID`; an id already there is left as it is (the gateway retried).
     func recordInbound(_ m: Communication, caseID: String) async throws
+    /// Records a survey answer on `caseID`, once per id.
+    func recordSurveyResponse(_ r: SurveyResponse, caseID: String) async throws
+    /// The latest survey delivered to one of `contactIDs` since `since` (a fire of one of `policies`):
+    /// the contact and the case it asked about.
+    func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> (contactID: String, caseID: String)?
 }
 
 /// A contact and the case it belongs to.
@@ -37,6 +42,32 @@ extension SQLiteCaseStore: ClientDirectory {
                                       updatesEnabled: r.integer(8) != 0)
                 return ContactOnCase(caseID: caseID, contact: contact, caseOpen: r.text(9) != "closed")
             }
+        }
+    }
+
+    public func recordSurveyResponse(_ r: SurveyResponse, caseID: String) async throws {
+        try await write { db in try Self.insert(r, caseID: caseID, db: db) }
+    }
+
+    static func insert(_ r: SurveyResponse, caseID: String, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO survey_responses (id, case_id, contact_id, score, scale_max, received_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO NOTHING
+            """, arguments: [r.id, caseID, r.contactID, r.score, r.scaleMax, r.receivedAt.rfc3339])
+    }
+
+    public func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> (contactID: String, caseID: String)? {
+        if contactIDs.isEmpty || policies.isEmpty { return nil }
+        return try await readTransaction { db in
+            let contacts = IDSet(contactIDs.map { Contact.recipientPrefix + $0 }), names = IDSet(policies)
+            guard let r = try Row.fetchOne(db, sql: """
+                SELECT d.recipient, l.case_id FROM tickler_deliveries d JOIN tickler_ledger l ON l.fire_id = d.source_id
+                WHERE d.channel = 'client' AND d.status = 'delivered' AND d.delivered_at >= ?
+                  AND \(contacts.sql("d.recipient")) AND \(names.sql("l.policy"))
+                ORDER BY d.delivered_at DESC, d.id DESC LIMIT 1
+                """, arguments: [since.rfc3339, contacts.argument, names.argument]),
+                  let recipient = r.text(0), let id = Contact.id(fromRecipient: recipient), let caseID = r.text(1) else { return nil }
+            return (id, caseID)
         }
     }
 

@@ -44,12 +44,14 @@ public struct ImportBatch: Sendable {
     public var consents: [Sourced<ConsentRecord>] = []
     /// Stage history as another store recorded it (a store copy; an import records changes by setting `stage`).
     public var stageChanges: [Owned<StageChange>] = []
+    /// Survey answers as another store recorded them (a store copy; `tickler-inbound` records new ones).
+    public var surveyResponses: [Owned<SurveyResponse>] = []
 
     public init() {}
 
     public var recordCount: Int {
         people.count + cases.count + communications.count + deadlines.count + documentRequests.count + appointments.count
-            + events.count + contacts.count + consents.count + stageChanges.count
+            + events.count + contacts.count + consents.count + stageChanges.count + surveyResponses.count
     }
 
     public mutating func append(_ other: ImportBatch) {
@@ -63,6 +65,7 @@ public struct ImportBatch: Sendable {
         contacts += other.contacts
         consents += other.consents
         stageChanges += other.stageChanges
+        surveyResponses += other.surveyResponses
     }
 }
 

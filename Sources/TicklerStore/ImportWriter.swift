@@ -100,5 +100,6 @@ struct ImportWriter {
         for c in batch.stageChanges {
             try stages.execute(arguments: [c.caseID, c.record.from, c.record.to, c.record.at.rfc3339])
         }
+        for r in batch.surveyResponses { try SQLiteCaseStore.insert(r.record, caseID: r.caseID, db: db) }
     }
 }

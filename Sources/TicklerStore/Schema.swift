@@ -186,7 +186,8 @@ enum Schema {
         m.registerMigration("v11-client-updates") { db in
             // Client updates: the people on the client's side of a case (several per case), the case's stage
             // and a record of each change of it (written by the trigger below for any writer that changes
-            // the stage; its time is the writer's `updated_at` when the writer set one), staff direct lines (a
+            // the stage; its time is the writer's `updated_at` when the writer set one), clients' survey answers,
+            // staff direct lines (a
             // client message may give the assignee's), whether a document
             // request's title may be shown to the client, and the consent ledger (entries are only added;
             // the latest per contact, channel and purpose is in force).
@@ -204,6 +205,10 @@ enum Schema {
                     id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, from_stage TEXT, to_stage TEXT NOT NULL,
                     changed_at TEXT NOT NULL);
                 CREATE INDEX stage_changes_case ON stage_changes(case_id, changed_at);
+                CREATE TABLE survey_responses (
+                    id TEXT PRIMARY KEY NOT NULL, case_id TEXT NOT NULL, contact_id TEXT NOT NULL, score INTEGER NOT NULL,
+                    scale_max INTEGER NOT NULL, received_at TEXT NOT NULL);
+                CREATE INDEX survey_responses_case ON survey_responses(case_id);
                 CREATE TRIGGER cases_stage_change AFTER UPDATE OF stage ON cases
                     WHEN OLD.stage IS NOT NEW.stage AND NEW.stage IS NOT NULL
                 BEGIN
@@ -222,6 +227,7 @@ enum Schema {
                 """)
             try feedTriggers(db, table: "contacts")
             try feedTriggers(db, table: "stage_changes")
+            try feedTriggers(db, table: "survey_responses")
             // A client message may be cancelled (by staff, or by the checks made just before it is sent) and
             // held (quiet hours, the undo window): a status and a reason the queue's check must allow, so the
             // table is rebuilt (SQLite cannot change a CHECK in place).
@@ -274,5 +280,5 @@ enum Schema {
     }
 
     static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments", "events",
-                             "contacts", "stage_changes"]
+                             "contacts", "stage_changes", "survey_responses"]
 }

@@ -32,6 +32,7 @@ public struct StoreMigration {
             fields.events = []
             fields.contacts = []
             fields.stageChanges = []
+            fields.surveyResponses = []
             batch.cases.append(.init(source: "migrate", record: .init(fields: fields, updatedAt: nil)))
             batch.communications += c.communications.map { .init(source: "migrate", caseID: c.id, record: $0) }
             batch.deadlines += c.deadlines.map { .init(source: "migrate", caseID: c.id, record: $0) }
@@ -40,6 +41,7 @@ public struct StoreMigration {
             batch.events += c.events.map { .init(source: "migrate", caseID: c.id, record: $0) }
             batch.contacts += c.contacts.map { .init(source: "migrate", caseID: c.id, record: $0) }
             batch.stageChanges += c.stageChanges.map { .init(source: "migrate", caseID: c.id, record: $0) }
+            batch.surveyResponses += c.surveyResponses.map { .init(source: "migrate", caseID: c.id, record: $0) }
         }
         let contactIDs = batch.contacts.map(\.record.id)
         batch.consents = try await from.consents(of: contactIDs).map { .init(source: "migrate", record: $0) }

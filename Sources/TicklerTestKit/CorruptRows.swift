@@ -70,6 +70,9 @@ public enum CorruptRows {
         let sc = "INSERT INTO stage_changes (id, case_id, from_stage, to_stage, changed_at) VALUES "
         add("stage_changes", "9001", sc + "(9001, 'c0', 'intake', 'discovery', 'last week')")
         add("stage_changes", "9002", sc + "(9002, 'c0', 'intake', X'FF', '2026-09-02T10:00:00Z')")
+        let sv = "INSERT INTO survey_responses (id, case_id, contact_id, score, scale_max, received_at) VALUES "
+        add("survey_responses", "v-score-word", sv + "('v-score-word', 'c0', 'k1', 'great', 5, '2026-09-02T10:00:00Z')")
+        add("survey_responses", "v-when", sv + "('v-when', 'c0', 'k1', 4, 5, 'later')")
         let pe = "INSERT INTO people (id, name, email, role, manager_id, active) VALUES "
         add("people", "p-id-bytes?", pe + "(CAST(X'702D69642D6279746573FF' AS TEXT), 'N', NULL, 'paralegal', NULL, 1)")
         add("people", "p-name-nul", pe + "('p-name-nul', CAST(X'4E00' AS TEXT), NULL, 'paralegal', NULL, 1)")

@@ -11,6 +11,8 @@ public final class ClientSettings: Sendable {
     public let defaultZone: ZoneRules
     /// `clients.inbound`: how replies are received (`tickler-inbound`); nil when they are not.
     public let inbound: Inbound?
+    /// `clients.surveys`: the scale surveys ask on (default 1 to 5, low at 2 or under).
+    public let surveyScale: SurveyScale
     private let zones = ZoneCache()
 
     /// `clients.inbound`.
@@ -28,8 +30,9 @@ public final class ClientSettings: Sendable {
 
     public init(channels: [Contact.Medium: String] = [:], languages: [String] = ["en"],
                 gate: ClientMessageGate.Settings = .init(), stages: StageVocabulary = StageVocabulary(),
-                defaultZone: ZoneRules = .utc, inbound: Inbound? = nil) {
+                defaultZone: ZoneRules = .utc, inbound: Inbound? = nil, surveyScale: SurveyScale = .fivePoint) {
         self.inbound = inbound
+        self.surveyScale = surveyScale
         self.channels = channels
         self.languages = languages.isEmpty ? ["en"] : languages
         self.gate = gate

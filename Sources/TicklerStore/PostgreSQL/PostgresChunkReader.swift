@@ -115,6 +115,7 @@ struct PostgresChunkReader {
             "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(CaseRecordTable.presence("email")), \(CaseRecordTable.presence("phone"))"), "
                 + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
         case .stageChanges: "SELECT id::text, case_id, from_stage, to_stage, changed_at FROM stage_changes"
+        case .surveyResponses: "SELECT id, case_id, contact_id, score, scale_max, received_at FROM survey_responses"
         }
     }
 
@@ -183,6 +184,9 @@ struct PostgresChunkReader {
             case .stageChanges:
                 let (_, _, from, to, at) = try row.decode((String, String, String?, String, Date).self, context: .default)
                 c.stageChanges.append(StageChange(from: from, to: to, at: Instant(at)))
+            case .surveyResponses:
+                let (id, _, contact, score, scaleMax, at) = try row.decode((String, String, String, Int, Int, Date).self, context: .default)
+                c.surveyResponses.append(SurveyResponse(id: id, contactID: contact, score: score, scaleMax: scaleMax, receivedAt: Instant(at)))
             }
         } catch {
             skip((try? row.decode(String.self)) ?? "", "a column cannot be read")

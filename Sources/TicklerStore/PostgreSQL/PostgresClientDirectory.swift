@@ -19,6 +19,30 @@ extension PostgresCaseStore: ClientDirectory {
         }
     }
 
+    public func recordSurveyResponse(_ r: SurveyResponse, caseID: String) async throws {
+        try await session { c in try await Self.insert(r, caseID: caseID, on: c) }
+    }
+
+    static func insert(_ r: SurveyResponse, caseID: String, on c: PostgresConnection) async throws {
+        try await c.run("""
+            INSERT INTO survey_responses (id, case_id, contact_id, score, scale_max, received_at)
+            VALUES (\(r.id), \(caseID), \(r.contactID), \(r.score), \(r.scaleMax), \(r.receivedAt.date)) ON CONFLICT (id) DO NOTHING
+            """, logger: logger)
+    }
+
+    public func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> (contactID: String, caseID: String)? {
+        if contactIDs.isEmpty || policies.isEmpty { return nil }
+        let rows = try await rows("""
+            SELECT d.recipient, l.case_id FROM tickler_deliveries d JOIN tickler_ledger l ON l.fire_id = d.source_id
+            WHERE d.channel = 'client' AND d.status = 'delivered' AND d.delivered_at >= \(since.date)
+              AND d.recipient = ANY(\(contactIDs.map { Contact.recipientPrefix + $0 })) AND l.policy = ANY(\(policies))
+            ORDER BY d.delivered_at DESC, d.id DESC LIMIT 1
+            """)
+        guard let (recipient, caseID) = try rows.first?.decode((String, String).self), let id = Contact.id(fromRecipient: recipient)
+        else { return nil }
+        return (id, caseID)
+    }
+
     public func recordInbound(_ m: Communication, caseID: String) async throws {
         _ = try await rows("""
             INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at)

@@ -77,6 +77,7 @@ struct PostgresImportWriter {
                     AS u(case_id, from_stage, to_stage, changed_at)
                 """, logger: PostgresCaseStore.logger)
         }
+        for r in batch.surveyResponses { try await PostgresCaseStore.insert(r.record, caseID: r.caseID, on: connection) }
     }
 
     private func upsert(_ t: Target) async throws {

@@ -210,6 +210,10 @@ enum PostgresSchema {
                 id bigserial PRIMARY KEY, case_id text COLLATE "C" NOT NULL, from_stage text, to_stage text NOT NULL,
                 changed_at timestamptz NOT NULL);
             CREATE INDEX stage_changes_case ON stage_changes (case_id, changed_at);
+            CREATE TABLE survey_responses (
+                id text COLLATE "C" PRIMARY KEY, case_id text COLLATE "C" NOT NULL, contact_id text COLLATE "C" NOT NULL,
+                score integer NOT NULL, scale_max integer NOT NULL, received_at timestamptz NOT NULL);
+            CREATE INDEX survey_responses_case ON survey_responses (case_id);
             CREATE FUNCTION tickler_stage_change() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 INSERT INTO stage_changes (case_id, from_stage, to_stage, changed_at) VALUES (NEW.id, OLD.stage, NEW.stage,
@@ -234,7 +238,7 @@ enum PostgresSchema {
                 CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled'));
             ALTER TABLE tickler_deliveries ADD COLUMN hold_reason text;
             """
-            + ["contacts", "stage_changes"].map { table in
+            + ["contacts", "stage_changes", "survey_responses"].map { table in
                 """
                 CREATE TRIGGER \(table)_insert_feed AFTER INSERT ON \(table) REFERENCING NEW TABLE AS new_rows
                     FOR EACH STATEMENT EXECUTE FUNCTION tickler_feed_new();
@@ -286,5 +290,5 @@ enum PostgresSchema {
     }
 
     static let caseTables = ["people", "cases", "communications", "deadlines", "document_requests", "appointments", "events",
-                             "contacts", "stage_changes"]
+                             "contacts", "stage_changes", "survey_responses"]
 }
