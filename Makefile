@@ -97,10 +97,11 @@ demo: build demo-firm testenv
 	$(TESTENV)/bin/python3 scripts/testing/http_receiver.py --dir .demo/hook --port 2526 \
 		--secret-file .demo/credentials/webhook-secret >/dev/null 2>.demo/hook.log & \
 	sleep 1; CREDENTIALS_DIRECTORY=$$PWD/.demo/credentials .build/debug/ticklerd --config .demo/tickler.yaml; \
-	kill %1 %2 2>/dev/null; echo "mail received: $$(ls .demo/mail | grep -c eml), webhooks: $$(ls .demo/hook | grep -c json)"
+	kill %1 %2 2>/dev/null; echo "mail received: $$(ls .demo/mail | grep -c eml), webhooks: $$(ls .demo/hook | grep -c json), client updates: $$(grep -L '^X-Tickler-Policy\|^X-Tickler-Digest' .demo/mail/*.eml 2>/dev/null | wc -l)"
 
 ## demo-firm: the demo store and a copy of the example configuration that points at it (polls every 5s),
-## its channels on loopback.
+## its channels on loopback; client updates wait 15s instead of 10m and any hour is inside quiet hours,
+## so the demo's clients hear of their stage changes at once.
 demo-firm:
 	@mkdir -p .demo
 	.build/debug/tickler demo-data --cases 300 --seed 42 --out .demo/tickler.db --force
@@ -110,6 +111,9 @@ demo-firm:
 		-e 's|smtp: "smtp://relay.firm.test:587"|smtp: "smtp://127.0.0.1:2525"|' -e 's|starttls: required|starttls: off|' \
 		-e '/username: tickler/d' -e '/password_credential: smtp-password/d' \
 		-e 's|url: "https://hooks.firm.test/tickler"|url: "http://127.0.0.1:2526/tickler"|' \
+		-e 's|undo_window: 10m|undo_window: 15s|' \
+		-e 's|default: { hours: "08:00-20:00", days: \[mon, tue, wed, thu, fri\] }|default: { hours: "00:00-23:59", days: [mon, tue, wed, thu, fri, sat, sun], holidays: none }|' \
+		-e 's|reminders: { hours: "07:30-20:00" }|reminders: { hours: "00:00-23:59" }|' \
 		config/tickler.yaml > .demo/tickler.yaml
 	.build/debug/tickler check-config --config .demo/tickler.yaml
 

@@ -102,8 +102,45 @@ struct DemoFirm {
             }
             if n % 512 == 0 { progress(n) }
         }
+        addClients(to: &batch)
         progress(cases)
         return batch
+    }
+
+    static let stages = ["intake", "investigation", "negotiation", "litigation", "resolution"]
+    static let zones = ["America/Los_Angeles", "America/Chicago", "America/New_York"]
+
+    /// Each case's client as a contact (in one of three zones; one in five writes in Spanish; some with a
+    /// phone), their consents, each open case's stage, and for one open case in twenty a change of stage in
+    /// the hour before `asOf` (so a demo shows client updates at once). Drawn from a generator of its own,
+    /// so the rest of the firm is the same for a seed as before contacts existed.
+    private func addClients(to batch: inout ImportBatch) {
+        var rng = SplitMix64(seed: seed ^ 0x636C_6965_6E74)  // "client"
+        for i in batch.cases.indices {
+            var c = batch.cases[i].record.fields
+            let k = "k\(c.id.dropFirst())"
+            let spanish = Int.random(in: 0..<5, using: &rng) == 0
+            let phone = Int.random(in: 0..<3, using: &rng) == 0 ? "+1213555\(zeroPadded(Int.random(in: 0..<10_000, using: &rng), width: 4))" : nil
+            batch.contacts.append(.init(source: "demo", caseID: c.id, record: Contact(
+                id: k, name: c.clientName, email: c.clientEmail, phone: phone, language: spanish ? "es" : "en",
+                timeZone: Self.zones.randomElement(using: &rng)!, preferred: phone == nil ? .email : .sms)))
+            if Int.random(in: 0..<20, using: &rng) != 0 {
+                for p in [MessagePurpose.caseUpdates, .reminders] {
+                    batch.consents.append(.init(source: "demo", record: ConsentRecord(
+                        contactID: k, medium: .email, purpose: p, granted: true, source: "intake-form", at: c.openedAt,
+                        wording: "May we email you about your case?")))
+                }
+            }
+            guard c.status == .open || c.status == .pending else { continue }
+            let stage = Int.random(in: 0..<Self.stages.count, using: &rng)
+            c.stage = Self.stages[stage]
+            if stage > 0 && Int.random(in: 0..<20, using: &rng) == 0 {
+                let at = asOf.adding(seconds: -Int64.random(in: 60...3_600, using: &rng))
+                batch.stageChanges.append(.init(source: "demo", caseID: c.id, record: StageChange(
+                    from: Self.stages[stage - 1], to: Self.stages[stage], at: at)))
+            }
+            batch.cases[i].record.fields = c
+        }
     }
 }
 
