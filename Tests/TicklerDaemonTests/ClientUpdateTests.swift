@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Logging
 import Systemd
 import Testing
@@ -17,7 +18,8 @@ struct ClientFirm {
     static let sid = "AC7e57"
     static let token = "sms-token-canary-5150"
 
-    init(smtpPort: Int, smsPort: Int) async throws {
+    /// `undo`: the undo window; `anyHour`: no quiet hours (for a daemon on the real clock).
+    init(smtpPort: Int, smsPort: Int, undo: String = "10m", anyHour: Bool = false) async throws {
         dir = "/tmp/tickler-clients-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
         try Self.token.write(toFile: dir + "/credentials/sms-token", atomically: true, encoding: .utf8)
@@ -35,7 +37,8 @@ struct ClientFirm {
             clients:
               channels: { email: mail, sms: texts }
               languages: [en, es]
-              undo_window: 10m
+              undo_window: \(undo)
+            \(anyHour ? "  quiet_hours: { default: { hours: \"00:00-23:59\", days: [mon, tue, wed, thu, fri, sat, sun], holidays: none } }" : "")
             stages:
               default:
                 - id: intake
@@ -115,6 +118,33 @@ struct ClientFirm {
 }
 
 @Suite(.serialized) struct ClientUpdateTests {
+    /// ticklerd as a process on the real clock and real journald: the messages go, and no entry of the
+    /// daemon holds a client's name, address or number.
+    @Test func nothingOfTheClientsReachesTheJournal() async throws {
+        let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))")
+        let gateway = try TestServer.smsGateway(directory: "/tmp/tickler-sms-\(UUID().uuidString.prefix(8))",
+                                                sid: ClientFirm.sid, token: ClientFirm.token)
+        let firm = try await ClientFirm(smtpPort: sink.port, smsPort: gateway.port, undo: "1s", anyHour: true)
+        try await firm.setStage("c1", "discovery", at: SystemClock().now)
+        let daemon = try DaemonProcess(config: firm.config, notify: nil, environment: ["CREDENTIALS_DIRECTORY": firm.dir + "/credentials"])
+        defer { daemon.signal(SIGKILL) }
+        // Ann by text, Luis by email; Lola has no consent.
+        #expect(await waitUntil { gateway.received().count >= 1 && sink.received().count >= 1 }, "\(daemon.stderrText)")
+        let store = try firm.store()
+        #expect(try await waitUntil { try await store.deliveries().filter { $0.channel == "client" && $0.status == "cancelled" }.count == 1 })
+        let pid = "_PID=\(daemon.process.processIdentifier)"
+        let notSent = try JournalQuery.entries([pid, "MESSAGE_ID=\(JournalEvent.clientMessageNotSent.messageID)"])
+        #expect(notSent.count == 1)
+        #expect(notSent.first?["TICKLER_RECIPIENT"] as? String == "contact:k3")
+        #expect((notSent.first?["TICKLER_REASON"] as? String)?.hasPrefix("no consent") == true)
+        let delivered = try JournalQuery.entries([pid, "MESSAGE_ID=\(JournalEvent.delivered.messageID)", "TICKLER_CHANNEL=client"])
+        #expect(Set(delivered.compactMap { $0["TICKLER_RECIPIENT"] as? String }) == ["contact:k1", "contact:k2"])
+        let text = try JournalQuery.entries([pid]).map { "\($0)" }.joined()
+        for secret in ["Canary", "client.test", "+1212", "2125550101", "Guardian", ClientFirm.token] {
+            #expect(!text.contains(secret), "the journal holds \(secret)")
+        }
+    }
+
     @Test func stageChangesReachEachConsentingContactOnceInTheirLanguageAndHours() async throws {
         let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))")
         let gateway = try TestServer.smsGateway(directory: "/tmp/tickler-sms-\(UUID().uuidString.prefix(8))",
