@@ -152,7 +152,8 @@ let package = Package(
         .testTarget(
             name: "TicklerDaemonTests",
             dependencies: [
-                "TicklerDaemon", "TicklerConfig", "TicklerStore", "TicklerTestKit", "Systemd", .product(name: "GRDB", package: "GRDB.swift"),
+                "TicklerDaemon", "TicklerConfig", "TicklerStore", "TicklerTestKit", "Systemd", "TicklerInbound", "TicklerDelivery",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict

@@ -4,7 +4,8 @@
 # fires reach `journalctl -u ticklerd`, email reaches an SMTP server and signed webhooks a receiver
 # (both on the host's loopback, which the container shares) with the secret passed by LoadCredential=,
 # another user can read the metrics file, reload with a good and a broken configuration, a wedged loop
-# is restarted by the watchdog, `systemctl stop` is clean. The root is built once per machine (cached in
+# is restarted by the watchdog, `systemctl stop` is clean; tickler-inbound, socket-activated, takes a
+# client's signed reply. The root is built once per machine (cached in
 # .cache/nspawn-root, ignored by git). Needs root.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,11 +36,14 @@ if [[ ! -x $ROOT/bin/systemctl || "$(cat "$ROOT/.tickler-packages" 2>/dev/null)"
 fi
 swift build -c release --static-swift-stdlib --scratch-path .build-e2e --product ticklerd >/dev/null \
   && swift build -c release --static-swift-stdlib --scratch-path .build-e2e --product tickler >/dev/null \
+  && swift build -c release --static-swift-stdlib --scratch-path .build-e2e --product tickler-inbound >/dev/null \
   || { echo "e2e: build failed"; exit 1; }
 
 # Install as `make install` would, plus a demo firm whose backlog fires in the catch-up after start.
-install -m 0755 $BIN/ticklerd $BIN/tickler "$ROOT/usr/local/bin/"
+install -m 0755 $BIN/ticklerd $BIN/tickler $BIN/tickler-inbound "$ROOT/usr/local/bin/"
 install -D -m 0644 systemd/ticklerd.service "$ROOT/usr/local/lib/systemd/system/ticklerd.service"
+install -D -m 0644 systemd/tickler-inbound.service "$ROOT/usr/local/lib/systemd/system/tickler-inbound.service"
+install -D -m 0644 systemd/tickler-inbound.socket "$ROOT/usr/local/lib/systemd/system/tickler-inbound.socket"
 install -D -m 0644 systemd/tickler.catalog "$ROOT/usr/lib/systemd/catalog/tickler.catalog"
 # A new, root-owned state directory each run: systemd then hands it (recursively) to the dynamic user.
 rm -rf "$ROOT/var/lib/private/tickler" "$ROOT/var/lib/tickler"
@@ -63,16 +67,24 @@ example_config() {
       -e "s|smtp: \"smtp://relay.firm.test:587\"|smtp: \"smtp://127.0.0.1:$SMTP_PORT\"|" \
       -e 's|starttls: required|starttls: off|' -e '/username: tickler/d' -e '/password_credential: smtp-password/d' \
       -e "s|url: \"https://hooks.firm.test/tickler\"|url: \"http://127.0.0.1:$HOOK_PORT/tickler\"|" \
+      -e 's|^channels:$|channels:\n  texts: { type: sms, url: "http://127.0.0.1:9", account_sid: AC1, auth_token_credential: sms-token, from: "+13125550000" }|' \
+      -e 's|^  channels: { email: email }$|  channels: { email: email, sms: texts }\n  inbound: { public_url: "https://tickler.firm.test" }|' \
       config/tickler.yaml
   echo 'metrics: { textfile: /run/tickler/tickler.prom, mode: "0644" }'
 }
 example_config > "$ROOT/etc/tickler/tickler.yaml"
 install -D -m 0600 "$SPOOL/secret" "$ROOT/etc/tickler/credentials/webhook-secret"
+printf 'e2e-sms-token' > "$SPOOL/sms-token"
+install -D -m 0600 "$SPOOL/sms-token" "$ROOT/etc/tickler/credentials/sms-token"
 $BIN/tickler demo-data --cases 50 --seed 3 --out "$ROOT/var/lib/private/tickler/tickler.db" >/dev/null
 rm -rf "$ROOT/etc/systemd/system/ticklerd.service.d"
 mkdir -p "$ROOT/etc/systemd/system/ticklerd.service.d"
-printf '[Service]\nLoadCredential=webhook-secret:/etc/tickler/credentials/webhook-secret\n' \
+printf '[Service]\nLoadCredential=webhook-secret:/etc/tickler/credentials/webhook-secret\nLoadCredential=sms-token:/etc/tickler/credentials/sms-token\n' \
   > "$ROOT/etc/systemd/system/ticklerd.service.d/credentials.conf"
+rm -rf "$ROOT/etc/systemd/system/tickler-inbound.service.d"
+mkdir -p "$ROOT/etc/systemd/system/tickler-inbound.service.d"
+printf '[Service]\nLoadCredential=sms-token:/etc/tickler/credentials/sms-token\n' \
+  > "$ROOT/etc/systemd/system/tickler-inbound.service.d/credentials.conf"
 
 systemd-nspawn -D "$ROOT" --register=no --keep-unit -b >/tmp/tickler-e2e-console.log 2>&1 &
 NSPAWN=$!
@@ -143,6 +155,37 @@ check "systemctl stop is clean" inside /bin/systemctl stop ticklerd
 check "inactive with result success" test "$(inside /bin/systemctl show -p Result --value ticklerd)" = success
 check "stopping journaled" test "$(inside /bin/journalctl -b -u ticklerd -o cat MESSAGE_ID=8813b76c169f44acb73e5af180e3a214 | wc -l)" -ge 1
 
+# Clients' replies: tickler-inbound, started by its socket on the first connection (the container shares
+# the host's loopback), takes a signed inbound text: a STOP is confirmed, a message becomes an inbound
+# communication of the sender's case; an unsigned request is refused.
+example_config > "$ROOT/etc/tickler/tickler.yaml"   # after the broken reload above
+for unit in tickler-inbound.service tickler-inbound.socket; do
+  check "$unit verifies inside the container" inside /bin/systemd-analyze verify --man=no /usr/local/lib/systemd/system/$unit
+done
+check "the inbound socket listens" inside /bin/systemctl start tickler-inbound.socket
+PHONE=$(sqlite3 "$ROOT/var/lib/private/tickler/tickler.db" "SELECT phone FROM contacts c JOIN cases k ON k.id = c.case_id WHERE phone IS NOT NULL AND k.status <> 'closed' ORDER BY c.id LIMIT 1")
+post() { "$PY" scripts/testing/twilio_inbound.py --url http://127.0.0.1:8025/sms/inbound \
+  --signed-url https://tickler.firm.test/sms/inbound --token-file "$SPOOL/sms-token" "$@" AccountSid=AC1 To=+13125550000 \
+  "From=$PHONE"; }
+answer=$(post MessageSid=SMe2e1 "Body=STOP")
+check "a signed STOP is confirmed in the contact's language: $answer" grep -qE 'no more text messages|no recibirá más' <<<"$answer"
+check "the socket started tickler-inbound" test "$(inside /bin/systemctl is-active tickler-inbound.service)" = active
+refused=$(post --bad-signature MessageSid=SMe2e2 "Body=hello")
+check "an unsigned request is refused" grep -q 'STATUS 403' <<<"$refused"
+answer=$(post MessageSid=SMe2e3 "Body=Can you call me?")
+check "a reply is accepted: $answer" grep -q 'STATUS 200' <<<"$answer"
+recorded() { test "$(sqlite3 "$ROOT/var/lib/private/tickler/tickler.db" "SELECT count(*) FROM communications WHERE id LIKE 'sms-SMe2e3%' AND direction = 'inbound'")" -ge 1; }
+check "the reply is an inbound communication of the case" eventually recorded
+keyword() { test "$(inside /bin/journalctl -b -u tickler-inbound -o cat MESSAGE_ID=20b728649a4e417c82b5bce55f2f9f31 | wc -l)" -ge 1; }
+check "the keyword is journaled" eventually keyword
+inbound_text=$(inside /bin/journalctl -b -u tickler-inbound -o verbose | grep -E '^ *(MESSAGE|TICKLER_[A-Z0-9_]+)=')
+if grep -qF "$PHONE" <<<"$inbound_text" || grep -q 'Can you call' <<<"$inbound_text"; then
+  bad "no number or text of the client in tickler-inbound's journal"
+else
+  ok "no number or text of the client in tickler-inbound's journal"
+fi
+inside /bin/systemctl stop tickler-inbound.socket tickler-inbound.service
+
 # A tick stuck in a store call (another program holds the write lock past the busy timeout) stops the
 # watchdog pings; systemd's watchdog restarts the service.
 example_config > "$ROOT/etc/tickler/tickler.yaml"
@@ -167,7 +210,8 @@ kill "$holder_pid" 2>/dev/null; wait "$holder_pid" 2>/dev/null || true
 unitlog=$(inside /bin/journalctl -b -u ticklerd)
 check "journal records the watchdog timeout" grep -qi 'watchdog timeout' <<<"$unitlog"
 inside /bin/systemctl stop ticklerd
-rm -rf "$ROOT/etc/systemd/system/ticklerd.service.d"
+
+rm -rf "$ROOT/etc/systemd/system/ticklerd.service.d" "$ROOT/etc/systemd/system/tickler-inbound.service.d"
 inside /bin/systemctl poweroff >/dev/null 2>&1
 
 echo "e2e (systemd-nspawn): $passed passed, $failed failed"

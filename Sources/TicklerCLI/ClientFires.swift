@@ -91,14 +91,7 @@ extension JSONBytes {
     /// `{"at": …, "due": …, "case": …, "policy": …, "stage": …, "repeat": …, "action": …, "subject": …,
     /// "client": "k1", "by": "sms"}` (or `"not_sent"` / `"staff_task"` with the reason).
     mutating func clientLine(_ f: Fire, at: Instant, contact: String, outcome: (String, String)) {
-        raw("{\"at\": "); instant(at)
-        raw(", \"due\": "); instant(f.due)
-        raw(", \"case\": "); string(f.caseID)
-        raw(", \"policy\": "); string(f.policy)
-        raw(", \"stage\": "); int(f.key.step.stage)
-        raw(", \"repeat\": "); int(f.key.step.repeatNumber)
-        raw(", \"action\": "); raw(f.action == .remind ? "\"remind\"" : "\"escalate\"")
-        raw(", \"subject\": "); string(f.subject.description)
+        fireHead(f, at: at)
         raw(", \"client\": "); string(contact)
         raw(", "); string(outcome.0); raw(": "); string(outcome.1)
         raw("}\n")

@@ -87,7 +87,16 @@ struct JSONBytes {
 
     /// One `simulate` line, keys in the contract's order.
     mutating func simulateLine(_ f: Fire) {
-        raw("{\"at\": "); instant(f.deliverAt)
+        fireHead(f, at: f.deliverAt)
+        raw(", \"recipients\": "); strings(f.recipients)
+        raw(", \"channels\": "); strings(f.channels)
+        raw("}\n")
+    }
+
+    /// `{"at": …, "due": …, "case": …, "policy": …, "stage": …, "repeat": …, "action": …, "subject": …` of a
+    /// simulated fire (the object left open).
+    mutating func fireHead(_ f: Fire, at: Instant) {
+        raw("{\"at\": "); instant(at)
         raw(", \"due\": "); instant(f.due)
         raw(", \"case\": "); string(f.caseID)
         raw(", \"policy\": "); string(f.policy)
@@ -98,8 +107,6 @@ struct JSONBytes {
         unquoted(f.subject.kind.rawValue)
         bytes.append(58)
         unquoted(f.subject.id)
-        raw("\", \"recipients\": "); strings(f.recipients)
-        raw(", \"channels\": "); strings(f.channels)
-        raw("}\n")
+        raw("\"")
     }
 }

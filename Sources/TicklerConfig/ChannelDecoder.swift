@@ -118,27 +118,8 @@ struct ChannelDecoder {
             let keys = ["type", "url", "secret_credential", "include_client", "tls_ca_file"]
             guard let f = reader.mapping(node, what, allowed: keys, required: ["url", "secret_credential"]) else { return nil }
             var ok = f["url"] != nil && f["secret_credential"] != nil
-            var url = ""
-            if let n = f["url"], let u = reader.string(n, "url") {
-                url = u
-                if let problem = Self.urlProblem(u, schemes: ["https", "http"]) {
-                    reader.error(n, "url \(problem)")
-                    ok = false
-                } else if u.hasPrefix("http://") && !Self.isLoopback(u) {
-                    reader.error(n, "url must use https:// (plain http:// is allowed only to a loopback address)")
-                    ok = false
-                }
-            }
-            var secret = ""
-            if let n = f["secret_credential"], let c = reader.string(n, "secret_credential") {
-                if Self.isCredentialName(c) {
-                    secret = c
-                    credentials.append(CredentialReference(name: c, owner: .channel(name), location: reader.location(n)))
-                } else {
-                    reader.error(n, "secret_credential must name a credential (a file name: letters, digits, '.', '_', '-')")
-                    ok = false
-                }
-            }
+            let url = httpsURL(f["url"], &ok)
+            let secret = credential(f["secret_credential"], "secret_credential", channel: name, &credentials, &ok)
             let include = f["include_client"].flatMap { reader.bool($0, "include_client") } ?? false
             let ca = caFile(f["tls_ca_file"], &ok)
             guard ok else { return nil }
@@ -166,17 +147,7 @@ struct ChannelDecoder {
             return nil
         }
         var ok = f["url"] != nil && f["account_sid"] != nil && f["auth_token_credential"] != nil
-        var url = ""
-        if let n = f["url"], let u = reader.string(n, "url") {
-            url = u
-            if let problem = Self.urlProblem(u, schemes: ["https", "http"]) {
-                reader.error(n, "url \(problem)")
-                ok = false
-            } else if u.hasPrefix("http://") && !Self.isLoopback(u) {
-                reader.error(n, "url must use https:// (plain http:// is allowed only to a loopback address)")
-                ok = false
-            }
-        }
+        let url = httpsURL(f["url"], &ok)
         var sid = ""
         if let n = f["account_sid"], let s = reader.string(n, "account_sid") {
             sid = s
@@ -185,16 +156,7 @@ struct ChannelDecoder {
                 ok = false
             }
         }
-        var token = ""
-        if let n = f["auth_token_credential"], let c = reader.string(n, "auth_token_credential") {
-            if Self.isCredentialName(c) {
-                token = c
-                credentials.append(CredentialReference(name: c, owner: .channel(name), location: reader.location(n)))
-            } else {
-                reader.error(n, "auth_token_credential must name a credential (a file name: letters, digits, '.', '_', '-')")
-                ok = false
-            }
-        }
+        let token = credential(f["auth_token_credential"], "auth_token_credential", channel: name, &credentials, &ok)
         let from = f["from"].flatMap { reader.string($0, "from") }
         if let from, !Contact.isE164(from) {
             reader.error(f["from"], "from must be a number in E.164 (+14155550123)")
@@ -218,6 +180,32 @@ struct ChannelDecoder {
         guard ok else { return nil }
         return .sms(.init(url: url, accountSID: sid, authTokenCredential: token, from: from, messagingServiceSID: service,
                           statusCallback: callback, maxSegments: segments, caFile: ca))
+    }
+
+    /// An HTTPS address (plain HTTP only to loopback); "" with `ok` false when it is not one.
+    private func httpsURL(_ node: Node?, _ ok: inout Bool) -> String {
+        guard let node, let u = reader.string(node, "url") else { return "" }
+        if let problem = Self.urlProblem(u, schemes: ["https", "http"]) {
+            reader.error(node, "url \(problem)")
+            ok = false
+        } else if u.hasPrefix("http://") && !Self.isLoopback(u) {
+            reader.error(node, "url must use https:// (plain http:// is allowed only to a loopback address)")
+            ok = false
+        }
+        return u
+    }
+
+    /// The credential `key` names, recorded with where it is named; "" with `ok` false when it names none.
+    private func credential(_ node: Node?, _ key: String, channel: String, _ credentials: inout [CredentialReference],
+                            _ ok: inout Bool) -> String {
+        guard let node, let c = reader.string(node, key) else { return "" }
+        guard Self.isCredentialName(c) else {
+            reader.error(node, "\(key) must name a credential (a file name: letters, digits, '.', '_', '-')")
+            ok = false
+            return ""
+        }
+        credentials.append(CredentialReference(name: c, owner: .channel(channel), location: reader.location(node)))
+        return c
     }
 
     /// `tls_ca_file`: a readable file, resolved against the configuration's directory.

@@ -110,3 +110,29 @@ final class CurlTransferBuffers {
         handle.set(CURLOPT_WRITEDATA, me)
     }
 }
+
+extension CurlHandle {
+    /// POSTs `body` to `url` with `headers` (and no `Expect:`), following no redirect: whether the transfer
+    /// completed, libcurl's message when it did not, and the HTTP status.
+    func post(_ url: String, body: [UInt8], headers: [String], caFile: String?, connectTimeout: Int, timeout: Int,
+              basicAuth: (user: String, password: String)? = nil) -> (completed: Bool, detail: String, status: Int) {
+        let buffers = CurlTransferBuffers(upload: body)
+        reset()
+        set(CURLOPT_URL, url)
+        set(CURLOPT_POST, 1)
+        set(CURLOPT_POSTFIELDSIZE_LARGE, size: Int64(body.count))
+        if let basicAuth {
+            set(CURLOPT_HTTPAUTH, 1)  // CURLAUTH_BASIC (a macro Swift does not import)
+            set(CURLOPT_USERNAME, basicAuth.user)
+            set(CURLOPT_PASSWORD, basicAuth.password)
+        }
+        if let caFile { set(CURLOPT_CAINFO, caFile) }
+        set(CURLOPT_HTTPHEADER, list: headers + ["Expect:"])
+        set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
+        set(CURLOPT_TIMEOUT, timeout)
+        set(CURLOPT_FOLLOWLOCATION, 0)
+        buffers.install(on: self)
+        let (code, detail) = withExtendedLifetime(buffers) { perform() }
+        return (code == CURLE_OK, detail, responseCode)
+    }
+}

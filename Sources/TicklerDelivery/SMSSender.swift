@@ -40,30 +40,14 @@ public final class SMSSender {
     }
 
     public func send(to: String, body: String, idempotencyKey: String) -> SendOutcome {
-        let encoded = Array(Self.formEncode(form(to: to, body: body)).utf8)
-        let buffers = CurlTransferBuffers(upload: encoded)
-        handle.reset()
-        handle.set(CURLOPT_URL, endpoint)
-        handle.set(CURLOPT_POST, 1)
-        handle.set(CURLOPT_POSTFIELDSIZE_LARGE, size: Int64(encoded.count))
-        handle.set(CURLOPT_HTTPAUTH, 1)  // CURLAUTH_BASIC (a macro Swift does not import)
-        handle.set(CURLOPT_USERNAME, settings.accountSID)
-        handle.set(CURLOPT_PASSWORD, token)
-        if let ca = settings.caFile { handle.set(CURLOPT_CAINFO, ca) }
-        handle.set(CURLOPT_HTTPHEADER, list: [
+        let (completed, detail, status) = handle.post(endpoint, body: Array(Self.formEncode(form(to: to, body: body)).utf8), headers: [
             "Content-Type: application/x-www-form-urlencoded",
             "Accept: application/json",
             "User-Agent: ticklerd",
             "Idempotency-Key: \(MailHeader.clean(idempotencyKey))",
-            "Expect:",
-        ])
-        handle.set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
-        handle.set(CURLOPT_TIMEOUT, timeout)
-        handle.set(CURLOPT_FOLLOWLOCATION, 0)
-        buffers.install(on: handle)
-        let (code, detail) = withExtendedLifetime(buffers) { handle.perform() }
-        if code != CURLE_OK { return .retry(reason: detail, channelDown: true) }
-        return WebhookSender.outcome(status: handle.responseCode, what: "the SMS gateway")
+        ], caFile: settings.caFile, connectTimeout: connectTimeout, timeout: timeout, basicAuth: (settings.accountSID, token))
+        if !completed { return .retry(reason: detail, channelDown: true) }
+        return WebhookSender.outcome(status: status, what: "the SMS gateway")
     }
 
     /// `application/x-www-form-urlencoded`: unreserved characters as they are, space as `+`, the rest

@@ -22,26 +22,14 @@ public final class WebhookSender {
     }
 
     public func send(body: [UInt8], idempotencyKey: String, now: Instant) -> SendOutcome {
-        let buffers = CurlTransferBuffers(upload: body)
-        handle.reset()
-        handle.set(CURLOPT_URL, settings.url)
-        handle.set(CURLOPT_POST, 1)
-        handle.set(CURLOPT_POSTFIELDSIZE_LARGE, size: Int64(body.count))
-        if let ca = settings.caFile { handle.set(CURLOPT_CAINFO, ca) }
-        handle.set(CURLOPT_HTTPHEADER, list: [
+        let (completed, detail, status) = handle.post(settings.url, body: body, headers: [
             "Content-Type: application/json; charset=utf-8",
             "User-Agent: ticklerd",
             "Idempotency-Key: \(MailHeader.clean(idempotencyKey))",
             "Tickler-Signature: \(signer.header(body: body, timestamp: now.seconds))",
-            "Expect:",
-        ])
-        handle.set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
-        handle.set(CURLOPT_TIMEOUT, timeout)
-        handle.set(CURLOPT_FOLLOWLOCATION, 0)
-        buffers.install(on: handle)
-        let (code, detail) = withExtendedLifetime(buffers) { handle.perform() }
-        if code != CURLE_OK { return .retry(reason: detail, channelDown: true) }
-        return Self.outcome(status: handle.responseCode)
+        ], caFile: settings.caFile, connectTimeout: connectTimeout, timeout: timeout)
+        if !completed { return .retry(reason: detail, channelDown: true) }
+        return Self.outcome(status: status)
     }
 
     /// What an HTTP answer from `what` means for the delivery and for the channel.

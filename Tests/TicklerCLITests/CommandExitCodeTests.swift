@@ -13,7 +13,7 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stderr.split(separator: "\n").map(String.init) == [
             "\(dir)/t.yaml:1:32: error: unknown time zone 'Nowhere/Land'; use an IANA name such as America/Los_Angeles",
-            "\(dir)/t.yaml:3:30: error: unknown clock 'since: never'; expected one of client_update, inbound, document_request, activity, opened, stage_change",
+            "\(dir)/t.yaml:3:30: error: unknown clock 'since: never'; expected one of client_update, inbound, document_request, activity, opened, stage_change, closed, low_score",
         ])
         #expect(r.stdout.isEmpty)
     }
@@ -37,7 +37,7 @@ import Testing
         let r = try TicklerBinary.run(["check-config", "--config", dir + "/t.yaml"])
         #expect(r.status == 1)
         #expect(r.stderr == "\(dir)/templates/stage-update.client.en.text.mustache:2:11: error: 'case_number' may not appear in a "
-            + "client message; client templates may use only date, documents, firm_name, first_name, staff_name, staff_phone, "
+            + "client message; client templates may use only date, documents, firm_name, first_name, scale, staff_name, staff_phone, "
             + "stage_means, stage_name, stage_needs, stage_next, time, title\n")
         put("Dear {{first_name}},\nyour case is now at {{stage_name}}.\n", dir + "/templates/stage-update.client.en.text.mustache")
         #expect(try TicklerBinary.run(["check-config", "--config", dir + "/t.yaml"]).status == 0)

@@ -3,7 +3,10 @@ import Glibc
 import Logging
 import Systemd
 import Testing
+import TicklerConfig
 import TicklerCore
+import TicklerDelivery
+import TicklerInbound
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon
@@ -217,13 +220,19 @@ struct ClientFirm {
         try await at("2026-12-01T18:00:00Z")
         #expect(sink.received().count == 1 && gateway.received().count == 1)
 
-        // Ann texts STOP (recorded as tickler-inbound records it); a court date is set for Friday. Two days
+        // Ann texts STOP (through tickler-inbound's own handling of the gateway's signed request); a court
+        // date is set for Friday. Two days
         // before, at 10:00 in Chicago, the notice goes to her by email (she consented to reminders there),
         // and to Luis and Lola, who consented to nothing for reminders, not at all: staff are told to call them.
         let store = try firm.store()
-        let book = ConsentBook(try await store.consents(of: ["k1"]))
-        try await store.record(consents: book.optOut("k1", at: RFC3339.parse("2026-12-01T18:05:00Z")!, wording: "STOP"),
-                               now: RFC3339.parse("2026-12-01T18:05:00Z")!)
+        var config = try String(contentsOfFile: firm.config, encoding: .utf8)
+        config = config.replacingOccurrences(of: "  undo_window: 10m", with: "  undo_window: 10m\n  inbound: { public_url: \"https://tickler.firm.test\" }")
+        let inbound = try InboundService(config: try ConfigurationLoader.parse(config, path: firm.config), authToken: ClientFirm.token,
+                                         store: store, events: recorded.log, now: { RFC3339.parse("2026-12-01T18:05:00Z")! })
+        let stopForm = [("AccountSid", ClientFirm.sid), ("MessageSid", "SM77"), ("From", "+12125550101"), ("Body", "STOP")]
+        let signature = TwilioSignature(authToken: ClientFirm.token).signature(url: "https://tickler.firm.test/sms/inbound", form: stopForm)
+        let stop = await inbound.handle(InboundRequest(method: "POST", path: "/sms/inbound", signature: signature, form: stopForm))
+        #expect(stop.body.contains("you will get no more text messages"))
         try await firm.setStage("c1", "discovery", at: RFC3339.parse("2026-12-01T18:10:00Z")!,
                                 deadline: Deadline(id: "d1", title: "Motion hearing", kind: .court,
                                                    dueAt: RFC3339.parse("2026-12-04T17:00:00Z")!))

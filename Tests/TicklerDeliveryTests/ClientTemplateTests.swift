@@ -74,7 +74,7 @@ import TicklerCore
             _ = try TemplateCatalog.load(directory: dir, stages: stages)
             Issue.record("accepted a template naming the matter to a client")
         } catch {
-            let whitelist = "documents, date, firm_name, first_name, stage_means, stage_name, stage_needs, stage_next, staff_name, staff_phone, time, title"
+            let whitelist = "documents, date, firm_name, first_name, scale, stage_means, stage_name, stage_needs, stage_next, staff_name, staff_phone, time, title"
             let allowed = ClientNotice.vocabulary.sorted().joined(separator: ", ")
             #expect(allowed == whitelist.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.sorted().joined(separator: ", "))
             #expect(error.problems.map { $0.description.replacingOccurrences(of: dir + "/", with: "") } == [

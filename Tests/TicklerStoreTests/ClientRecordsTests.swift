@@ -177,6 +177,28 @@ import TicklerTestKit
         #expect(try await store.consents(of: ["k1"]).map(\.wording) == ["Texts about your case, OK?"])
     }
 
+    /// What `tickler-inbound` asks of either store: who a number is, and a place for what they sent.
+    @Test(arguments: Kind.allCases)
+    func aNumberFindsItsContactsAndTheirRepliesAreRecordedOnce(_ kind: Kind) async throws {
+        let (store, keep) = try await Self.store(kind)
+        defer { _ = keep }
+        let directory = try #require(store as? any ClientDirectory)
+        #expect(try await directory.contacts(phone: "+13125550100").map(\.contact.id) == ["k1"])
+        #expect(try await directory.contacts(phone: "+13125550100").first?.caseOpen == true)
+        #expect(try await directory.contacts(phone: "+19999999999").isEmpty)
+        let at = RFC3339.parse("2026-12-01T16:00:00Z")!
+        for _ in 0..<2 {  // the gateway retried
+            try await directory.recordInbound(Communication(id: "sms-SM1", direction: .inbound, channel: .sms, occurredAt: at), caseID: "c1")
+            try await directory.recordSurveyResponse(SurveyResponse(id: "survey-SM2", contactID: "k1", score: 2, scaleMax: 5, receivedAt: at),
+                                                     caseID: "c1")
+        }
+        let c = try #require(try await store.snapshot(caseIDs: ["c1"], detail: .evaluation, people: false).cases.first)
+        #expect(c.communications == [Communication(id: "sms-SM1", direction: .inbound, channel: .sms, occurredAt: at)])
+        #expect(c.surveyResponses == [SurveyResponse(id: "survey-SM2", contactID: "k1", score: 2, scaleMax: 5, receivedAt: at)])
+        // No survey went to k1: a number is not taken for an answer.
+        #expect(try await directory.latestSurvey(contactIDs: ["k1"], policies: ["closing-survey"], since: Instant(seconds: 0)) == nil)
+    }
+
     @Test func badContactsAndConsentsAreEachListedAndNothingIsWritten() async throws {
         let dir = temporaryDirectory()
         write("""
