@@ -46,10 +46,7 @@ final class ClientFires: Sendable {
         var lines: [(key: SortedRuns.Key, contact: String, text: String)] = []
         for p in all {
             guard let policy = byPolicy[p.fire.policy] else { continue }
-            let until: Instant? = switch policy.clock {
-            case .untilDeadline, .untilAppointment: p.fire.key.cycle.anchor
-            default: nil
-            }
+            let until = policy.clock.countsDown ? p.fire.key.cycle.anchor : nil
             for contact in p.contacts {
                 let zone = clients.zone(of: contact)
                 let when = gate.plannedDelivery(firedAt: p.fire.firedAt, purpose: policy.purpose, zone: zone)

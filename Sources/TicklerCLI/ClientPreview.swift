@@ -87,12 +87,11 @@ struct ClientPreview: AsyncParsableCommand {
         let contacts = contactID.map { id in c.contact(id: id).map { [$0] } ?? [] } ?? c.messageableContacts
         if contacts.isEmpty { out.line("    no contact of the case receives updates") }
         let book = ConsentBook(try await store.consents(of: contacts.map(\.id)))
-        let isUntil = { if case .untilDeadline = policy.clock { true } else if case .untilAppointment = policy.clock { true } else { false } }()
         for contact in contacts {
             let zone = clients.zone(of: contact)
             let when = at ?? gate.plannedDelivery(firedAt: firedAt, purpose: policy.purpose, zone: zone)
             let message = ClientMessageGate.Message(
-                purpose: policy.purpose, essential: policy.essential, firedAt: firedAt, due: due, until: isUntil ? anchor : nil,
+                purpose: policy.purpose, essential: policy.essential, firedAt: firedAt, due: due, until: policy.clock.countsDown ? anchor : nil,
                 contact: contact, zone: zone, caseOpen: policy.mayWriteToClient(of: c), cycleLive: live, media: Set(clients.channels.keys))
             let head = "    contact \(contact.id) (\(clients.language(of: contact)), \(zone.identifier))"
             switch gate.decide(message, consents: book, now: when) {

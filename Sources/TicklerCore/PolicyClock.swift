@@ -41,6 +41,15 @@ public enum PolicyClock: Sendable, Equatable {
         }
     }
 
+    /// Whether this clock counts down to an instant (a deadline, an appointment): its subject's anchor is
+    /// when a client notice stops being useful.
+    public var countsDown: Bool {
+        switch self {
+        case .untilDeadline, .untilAppointment: true
+        default: false
+        }
+    }
+
     /// Whether this clock counts down to a deadline (whose client notices are essential by default).
     public var isDeadline: Bool {
         if case .untilDeadline = self { true } else { false }

@@ -64,10 +64,9 @@ final class ClientDispatch: Sendable {
             return .settled(.cancelled(reason: ClientMessageGate.CancelReason.caseRemoved.rawValue), staffTask: nil)
         }
         let contact = c.contact(id: contactID)
-        let isUntil = { if case .untilDeadline = policy.clock { true } else if case .untilAppointment = policy.clock { true } else { false } }()
         let message = ClientMessageGate.Message(
             purpose: policy.purpose, essential: policy.essential, firedAt: f.firedAt, due: f.due,
-            until: isUntil ? f.anchor : nil, contact: contact, zone: contact.map(settings.zone(of:)) ?? settings.defaultZone,
+            until: policy.clock.countsDown ? f.anchor : nil, contact: contact, zone: contact.map(settings.zone(of:)) ?? settings.defaultZone,
             caseOpen: policy.mayWriteToClient(of: c),
             cycleLive: f.anchor.map { policy.cycleIsOpen(subject: subject, anchor: $0, in: c, at: now) } ?? false,
             media: Set(settings.channels.keys).filter { $0 == .email ? email != nil : sms != nil })
