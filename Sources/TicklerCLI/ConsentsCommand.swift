@@ -43,7 +43,7 @@ struct ConsentsCommand: AsyncParsableCommand {
             guard let source, !source.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw CommandFailure.usage("error: --source must say where the consent comes from")
             }
-            guard try await !store.existingIDs(table: "contacts", among: [contact]).isEmpty else {
+            guard try await !store.existingContacts(among: [contact]).isEmpty else {
                 throw CommandFailure.invalid("error: no contact '\(contact)' in the store")
             }
             let entries = purposes.map {

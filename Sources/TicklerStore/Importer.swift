@@ -66,7 +66,7 @@ public struct Importer {
         }
         let batchContacts = Set(batch.contacts.map(\.record.id))
         let missingContacts = Set(batch.consents.map(\.record.contactID)).subtracting(batchContacts)
-        let storedContacts = try await store.existingIDs(table: "contacts", among: missingContacts)
+        let storedContacts = try await store.existingContacts(among: missingContacts, alsoCases: batchCases)
         for c in batch.consents where !batchContacts.contains(c.record.contactID) && !storedContacts.contains(c.record.contactID) {
             problems.append(ImportProblem(path: c.source + ".contact_id", message: "refers to a contact that is neither in the file nor in the store"))
         }

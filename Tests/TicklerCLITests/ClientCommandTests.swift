@@ -102,8 +102,14 @@ import Testing
         let revoke = try TicklerBinary.run(["consents", "--config", config, "k3", "--revoke", "--channel", "email", "--purpose", "reminders",
                                             "--source", "email from the client", "--at", "2026-12-02T15:00:00Z"], env: ["SUDO_USER": "pat"])
         #expect(revoke.lines.last == "in force for k3: email: case-updates; sms: none")
+        // The implicit contact of a case (its client_name and client_email) may be given consent too.
+        let implicit = try TicklerBinary.run(["consents", "--config", config, "c1.client", "--grant", "--channel", "email",
+                                              "--purpose", "case-updates", "--source", "x", "--at", "2026-12-01T15:00:00Z"])
+        #expect(implicit.status == 0 && implicit.lines.last == "in force for c1.client: email: case-updates; sms: none", "\(implicit.stderr)")
         let unknown = try TicklerBinary.run(["consents", "--config", config, "k404", "--grant", "--channel", "sms", "--purpose", "surveys",
                                              "--source", "x"])
+        #expect(try TicklerBinary.run(["consents", "--config", config, "c404.client", "--grant", "--channel", "sms", "--purpose", "surveys",
+                                       "--source", "x"]).status == 1)
         #expect(unknown.status == 1 && unknown.stderr.contains("no contact 'k404'"))
         #expect(try TicklerBinary.run(["consents", "--config", config, "k3", "--grant", "--channel", "fax", "--purpose", "surveys",
                                        "--source", "x"]).status == 2)
