@@ -168,7 +168,7 @@ struct ChannelDecoder {
             ok = false
         }
         let callback = f["status_callback"].flatMap { reader.string($0, "status_callback") }
-        if let callback, let problem = Self.urlProblem(callback, schemes: ["https", "http"]) {
+        if let callback, let problem = Self.httpsProblem(callback) {
             reader.error(f["status_callback"], "status_callback \(problem)")
             ok = false
         }
@@ -185,14 +185,21 @@ struct ChannelDecoder {
     /// An HTTPS address (plain HTTP only to loopback); "" with `ok` false when it is not one.
     private func httpsURL(_ node: Node?, _ ok: inout Bool) -> String {
         guard let node, let u = reader.string(node, "url") else { return "" }
-        if let problem = Self.urlProblem(u, schemes: ["https", "http"]) {
+        if let problem = Self.httpsProblem(u) {
             reader.error(node, "url \(problem)")
-            ok = false
-        } else if u.hasPrefix("http://") && !Self.isLoopback(u) {
-            reader.error(node, "url must use https:// (plain http:// is allowed only to a loopback address)")
             ok = false
         }
         return u
+    }
+
+    /// Why `text` is not an HTTPS address (plain http:// only to a loopback address): what goes to it or
+    /// comes from it (client numbers, message bodies, replayable signatures) must not cross a network in the clear.
+    static func httpsProblem(_ text: String) -> String? {
+        if let problem = urlProblem(text, schemes: ["https", "http"]) { return problem }
+        if text.lowercased().hasPrefix("http://") && !isLoopback(text) {
+            return "must use https:// (plain http:// is allowed only to a loopback address)"
+        }
+        return nil
     }
 
     /// The credential `key` names, recorded with where it is named; "" with `ok` false when it names none.
@@ -237,19 +244,10 @@ struct ChannelDecoder {
         return nil
     }
 
-    /// Whether the URL's host is this machine: `localhost`, an IPv4 address in 127.0.0.0/8 or `::1`,
-    /// judged from the parsed address (`127.evil.example` is a name, not a loopback address).
+    /// Whether the URL's host is this machine (`LoopbackHost`).
     static func isLoopback(_ text: String) -> Bool {
-        guard var host = URLComponents(string: text)?.host?.lowercased() else { return false }
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host == "localhost" { return true }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, host, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { $0.dropLast().allSatisfy { $0 == 0 } && $0.last == 1 }
-        }
-        return false
+        guard let host = URLComponents(string: text)?.host else { return false }
+        return LoopbackHost.contains(host)
     }
 
     static func isMailbox(_ s: String) -> Bool {

@@ -120,7 +120,8 @@ struct ClientDecoder {
 
     /// `inbound: { public_url: "https://tickler.firm.test", autoreply: { en: "…", es: "…" } }`.
     private func inbound(_ node: Node, languages: [String], hasSMS: Bool) -> ClientSettings.Inbound? {
-        guard let f = reader.mapping(node, "clients.inbound", allowed: ["public_url", "autoreply"], required: ["public_url"]) else {
+        let keys = ["public_url", "autoreply", "accept_fields", "max_connections", "request_timeout", "idle_timeout"]
+        guard let f = reader.mapping(node, "clients.inbound", allowed: keys, required: ["public_url"]) else {
             return nil
         }
         var ok = hasSMS
@@ -128,7 +129,7 @@ struct ClientDecoder {
         var url = ""
         if let n = f["public_url"], let u = reader.string(n, "public_url") {
             url = u.hasSuffix("/") ? String(u.dropLast()) : u
-            if let problem = ChannelDecoder.urlProblem(u, schemes: ["https", "http"]) {
+            if let problem = ChannelDecoder.httpsProblem(u) {
                 reader.error(n, "public_url \(problem)")
                 ok = false
             }
@@ -137,7 +138,29 @@ struct ClientDecoder {
         if let n = f["autoreply"], let a = reader.mapping(n, "clients.inbound.autoreply", allowed: languages) {
             for language in a.order { if let v = a[language].flatMap({ reader.string($0, "autoreply") }) { autoreply[language] = v } }
         }
-        return ok ? ClientSettings.Inbound(publicURL: url, autoreply: autoreply) : nil
+        var settings = ClientSettings.Inbound(publicURL: url, autoreply: autoreply)
+        if let n = f["accept_fields"], let names = reader.strings(n, "accept_fields") {
+            for (name, item) in names where name.isEmpty || name.count > 64
+                || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                reader.error(item, "accept_fields names form fields: letters and digits, at most 64")
+                ok = false
+            }
+            settings.acceptFields = names.map(\.0)
+        }
+        if let n = f["max_connections"] {
+            if let v = reader.int(n, "max_connections", range: 1...4096) { settings.maxConnections = v } else { ok = false }
+        }
+        for (key, range) in [("request_timeout", 1...120), ("idle_timeout", 1...600)] {
+            guard let n = f[key] else { continue }
+            guard let s = ConfigurationLoader.seconds(n, key, reader: reader) else { ok = false; continue }
+            guard range.contains(s) else {
+                reader.error(n, "\(key) must be from \(range.lowerBound)s to \(range.upperBound)s")
+                ok = false
+                continue
+            }
+            if key == "request_timeout" { settings.requestTimeout = s } else { settings.idleTimeout = s }
+        }
+        return ok ? settings : nil
     }
 
     /// `stages:` without `clients:`: its texts are checked, and unused.

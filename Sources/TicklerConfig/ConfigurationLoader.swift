@@ -145,7 +145,19 @@ public enum ConfigurationLoader {
                 }
                 if let text = reader.string(pn, "postgres") {
                     switch PostgresURL.parse(text) {
-                    case .success(let url): store = .postgres(url, passwordCredential: credential)
+                    case .success(var url):
+                        // The password must reach only the database it is for: over TLS with the server's name
+                        // verified, or over loopback. (prefer and disable send it in the clear; require to any
+                        // certificate, a stranger's included.)
+                        if credential != nil && url.sslMode != "verify-full" && !LoopbackHost.contains(url.host) {
+                            reader.error(pn, "postgres: sslmode=\(url.sslMode) would send the password (password_credential) "
+                                + "unverified or in the clear to \(url.host); use sslmode=verify-full (and sslrootcert for a "
+                                + "private CA), or a loopback address")
+                        }
+                        if let ca = url.rootCertificate {
+                            url.rootCertificate = ca == "system" ? nil : resolve(ca, against: directory)
+                        }
+                        store = .postgres(url, passwordCredential: credential)
                     case .failure(let problem): reader.error(pn, "postgres: \(problem)")
                     }
                 }

@@ -4,7 +4,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
          storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost, clientMessageHeld, clientMessageNotSent, clientStaffTask,
-         inboundRecorded, inboundKeyword, inboundRejected
+         inboundRecorded, inboundKeyword, inboundRejected, inboundKept
 
     public var messageID: String {
         switch self {
@@ -36,6 +36,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .inboundRecorded: "f5163b89baff4bae8b3ad27645fa789b"
         case .inboundKeyword: "20b728649a4e417c82b5bce55f2f9f31"
         case .inboundRejected: "cd51781445ff419c80050159fc016402"
+        case .inboundKept: "5294f8d85a3e4a29b8c37faaf798d8dc"
         }
     }
 
@@ -44,7 +45,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         switch self {
         case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent, .inboundKeyword: 5
         case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset, .claimLost,
-             .clientStaffTask, .inboundRejected: 4
+             .clientStaffTask, .inboundRejected, .inboundKept: 4
         case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
         case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld, .inboundRecorded: 6
         case .delivered: 7

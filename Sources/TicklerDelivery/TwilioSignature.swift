@@ -10,9 +10,14 @@ public struct TwilioSignature: Sendable {
     public init(authToken: String) { token = Array(authToken.utf8) }
 
     public func signature(url: String, form: [(String, String)]) -> String {
-        var signed = url
-        for (name, value) in form.sorted(by: { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }) { signed += name + value }
-        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(signed.utf8), using: SymmetricKey(data: token))
+        // Sorted by the bytes of each name (then value), as the gateway sorts: Swift's String order compares
+        // Unicode canonical forms, which differs from byte order beyond ASCII.
+        let sorted = form.map { (Array($0.0.utf8), Array($0.1.utf8)) }.sorted { a, b in
+            a.0 == b.0 ? a.1.lexicographicallyPrecedes(b.1) : a.0.lexicographicallyPrecedes(b.0)
+        }
+        var bytes = Array(url.utf8)
+        for (name, value) in sorted { bytes += name + value }
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: bytes, using: SymmetricKey(data: token))
         return Data(mac).base64EncodedString()
     }
 

@@ -1,13 +1,16 @@
 import Logging
+import Synchronization
 import TicklerConfig
 import TicklerCore
 import TicklerDaemon
 import TicklerDelivery
 import TicklerStore
 
-/// The receiver's logic, one request at a time: check the gateway's signature, then for an inbound text
-/// decide (`InboundText`) and write what it says: consent entries, an inbound communication on each open
-/// case of the sender's contacts, and the one reply. It writes case tables and the consent ledger only.
+/// The receiver's logic, one request at a time: check the gateway's signature and the form's fields, keep
+/// the request in the spool, then decide (`InboundText`) and write what it says in one transaction keyed
+/// on the gateway's message id: consent entries, an inbound communication on each open case of the
+/// sender's contacts, a survey answer; and answer with the one reply. It writes case tables, the consent
+/// ledger and the table of messages applied only.
 public struct InboundService: Sendable {
     let settings: ClientSettings
     let inbound: ClientSettings.Inbound
@@ -18,17 +21,28 @@ public struct InboundService: Sendable {
     let store: any ClientDirectory
     let events: EventLog
     let now: @Sendable () -> Instant
+    let applier: InboundApplier
+    /// How long a request waits for the store before it is answered from the spool.
+    let storeDeadline: Duration
     /// The policies that send surveys: a number texted within `surveyWindow` of one is its answer.
     let surveyPolicies: [String]
     static let surveyWindow: Int64 = 14 * 86_400
+    /// Unsigned requests are anyone's: one journal entry a minute says how many. Signed ones that are
+    /// refused come from the gateway (or a replay of it): each is journaled, ten a minute at most.
+    private let tallies = Tallies()
+
+    final class Tallies: Sendable {
+        let unsigned = Mutex(RefusalTally(allowance: 1))
+        let signed = Mutex(RefusalTally(allowance: 10))
+    }
 
     public static let inboundPath = "/sms/inbound"
     public static let statusPath = "/sms/status"
 
     /// Fails (with the reason) when the configuration does not describe replies: no `clients.inbound`, or
     /// no sms channel.
-    public init(config: Configuration, authToken: String, store: any ClientDirectory, events: EventLog,
-                now: @escaping @Sendable () -> Instant) throws(InboundSetupError) {
+    public init(config: Configuration, authToken: String, store: any ClientDirectory, spool: InboundSpool, events: EventLog,
+                storeDeadline: Duration = .seconds(5), now: @escaping @Sendable () -> Instant) throws(InboundSetupError) {
         guard let clients = config.clients, let inbound = clients.inbound else {
             throw InboundSetupError("the configuration has no clients.inbound: replies are not received")
         }
@@ -44,6 +58,8 @@ public struct InboundService: Sendable {
         self.store = store
         self.events = events
         self.now = now
+        self.storeDeadline = storeDeadline
+        applier = InboundApplier(spool: spool, store: store, events: events, now: now)
         surveyPolicies = config.policies.filter { $0.clientFacing && $0.purpose == .surveys }.map(\.id)
     }
 
@@ -54,27 +70,83 @@ public struct InboundService: Sendable {
             return InboundResponse(status: 404, body: "not found\n")
         }
         guard let header = r.signature, signature.verify(header, url: inbound.publicURL + r.path, form: r.form) else {
-            events.record(.inboundRejected, "refused a request to \(route): its signature does not verify",
-                          ["reason": "bad signature", "path": "\(route)"])
+            refused(route, "bad signature", signed: false)
             return InboundResponse(status: 403, body: "signature does not verify\n")
         }
-        guard r.field("AccountSid") == accountSID else {
-            events.record(.inboundRejected, "refused a request to \(route): another account", ["reason": "account", "path": "\(route)"])
+        let kind: GatewayForm.Route = route == Self.inboundPath ? .message : .status
+        let form: GatewayForm
+        switch GatewayForm.check(r.form, route: kind, accepted: inbound.acceptFields) {
+        case .success(let f): form = f
+        case .failure(let problem):
+            refused(route, problem.description, signed: true)
+            return InboundResponse(status: 400, body: "\(problem)\n")
+        }
+        guard form["AccountSid"] == accountSID else {
+            refused(route, "another account", signed: true)
             return InboundResponse(status: 403, body: "unknown account\n")
         }
-        if route == Self.statusPath { return InboundResponse(status: 200) }
-        do { return try await message(r) } catch {
-            // The gateway retries what was not answered 2xx: nothing is lost.
-            return InboundResponse(status: 503, body: "the store is unavailable\n")
+        guard kind == .message, let sid = form["MessageSid"] else { return InboundResponse(status: 200) }
+        let kept: InboundSpool.Kept
+        do { kept = try applier.spool.keep(id: sid, route: kind, form: form, now: now()) } catch {
+            // Without the spool the store is the only place: answered 503 when it does not take it either.
+            events.record(.inboundKept, "cannot keep a client's message before applying it: \(error)",
+                          ["message_sid": "\(sid)", "reason": "spool"])
+            let direct = InboundSpool.Kept(id: sid, route: kind, receivedAt: now(), form: form)
+            guard let outcome = try? await applier.apply(direct, decide: decide) else {
+                return InboundResponse(status: 503, body: "the store is unavailable\n")
+            }
+            return .twiml(outcome)
+        }
+        // Applied in the order received, behind any the store has not taken yet; answered from the spool
+        // when the store is slower than the gateway waits.
+        switch await applier.drain(for: kept, within: storeDeadline, decide: decide) {
+        case .applied(let reply): return .twiml(reply)
+        case .repeated: return .twiml(nil)
+        case .kept:
+            events.record(.inboundKept, "kept a client's message (\(sid)) until the store answers: it will be applied then",
+                          ["message_sid": "\(sid)"])
+            return .twiml(nil)
         }
     }
 
-    private func message(_ r: InboundRequest) async throws -> InboundResponse {
-        guard let from = r.field("From"), Contact.isE164(from), let sid = r.field("MessageSid"), !sid.isEmpty else {
-            return InboundResponse(status: 400, body: "From and MessageSid are required\n")
-        }
-        let body = r.field("Body") ?? ""
+    /// Journals a refusal, or counts it (`RefusalTally`).
+    private func refused(_ route: String, _ reason: String, signed isSigned: Bool) {
         let t = now()
+        let entries = isSigned ? tallies.signed.withLock { $0.refused(reason, at: t) } : tallies.unsigned.withLock { $0.refused(reason, at: t) }
+        for entry in entries { journal(entry, route: route, reason: reason, signed: isSigned) }
+    }
+
+    /// A connection over the bound, answered 503: counted with the unsigned refusals (anyone can open one).
+    public func refusedConnection() { refused("", "too many connections", signed: false) }
+
+    /// Journals the counts of the minute that ended (a runner calls this on a timer); when the next is due.
+    @discardableResult
+    public func flushRefusals() -> Instant? {
+        let t = now()
+        if let entry = tallies.unsigned.withLock({ $0.flush(at: t) }) { journal(entry, route: "", reason: "", signed: false) }
+        if let entry = tallies.signed.withLock({ $0.flush(at: t) }) { journal(entry, route: "", reason: "", signed: true) }
+        return [tallies.unsigned.withLock { $0.nextFlush }, tallies.signed.withLock { $0.nextFlush }].compactMap { $0 }.min()
+    }
+
+    private func journal(_ entry: RefusalTally.Entry, route: String, reason: String, signed isSigned: Bool) {
+        switch entry {
+        case .refusal:
+            events.record(.inboundRejected, "refused a\(isSigned ? " signed" : "n unsigned") request to \(route): \(reason)",
+                          ["reason": "\(reason)", "path": "\(route)", "signed": "\(isSigned)"])
+        case .summary(let count, let reasons, let since):
+            let byReason = reasons.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            events.record(.inboundRejected, "refused \(count) more \(isSigned ? "signed" : "unsigned") request\(count == 1 ? "" : "s") since \(since) (\(byReason))",
+                          ["refused": "\(count)", "reasons": "\(byReason)", "signed": "\(isSigned)", "since": "\(since)"])
+        }
+    }
+
+    /// Applies what the spool holds (at start, and after an outage); false when the store still fails.
+    public func applyKept() async -> Bool { await applier.drainAll(decide: decide) }
+
+    /// What `k` does, read as of when it was received: the effects to write and the reply to send.
+    @Sendable func decide(_ k: InboundSpool.Kept) async throws -> InboundOutcome {
+        let from = k.form["From"] ?? "", sid = k.id, body = k.form["Body"] ?? "", t = k.receivedAt
+        var effects = InboundEffects(messageID: sid, route: k.route.rawValue, receivedAt: t)
         let contacts = try await store.contacts(phone: from)
         let ids = contacts.map(\.contact.id)
         // A number on the survey's scale, from a contact sent a survey lately, is its answer: recorded on the
@@ -83,36 +155,37 @@ public struct InboundService: Sendable {
            let survey = try await store.latestSurvey(contactIDs: ids, policies: surveyPolicies, since: t.adding(seconds: -Self.surveyWindow)) {
             let response = SurveyResponse(id: "survey-" + sid, contactID: survey.contactID, score: score,
                                           scaleMax: settings.surveyScale.max, receivedAt: t)
-            try await store.recordSurveyResponse(response, caseID: survey.caseID)
-            events.record(.inboundRecorded, "recorded a client's survey answer (\(score) of \(response.scaleMax)) on case \(survey.caseID)",
-                          ["case_id": "\(survey.caseID)", "survey_response_id": "\(response.id)", "score": "\(score)"])
+            effects.surveyResponse = CaseRecord(caseID: survey.caseID, response)
             let language = contacts.first { $0.contact.id == survey.contactID }.map { settings.language(of: $0.contact) } ?? settings.fallbackLanguage
-            return .twiml(language.hasPrefix("es") ? "\(firmName): gracias por su respuesta." : "\(firmName): thank you for your answer.")
+            return InboundOutcome(effects: effects, keyword: nil,
+                                  reply: language.hasPrefix("es") ? "\(firmName): gracias por su respuesta." : "\(firmName): thank you for your answer.")
         }
-        let book = ConsentBook(try await store.consents(of: ids))
+        // Consent as it stood when the message came: one kept through an outage is judged by its own time,
+        // and its entries carry that time, so it never overrides what a later message said.
+        let book = ConsentBook(try await store.consents(of: ids).filter { $0.at <= t })
         let decision = InboundText.decide(body: body, contactIDs: ids, consents: book, now: t, hours: hours,
                                           autoreply: !inbound.autoreply.isEmpty)
-        if !decision.consents.isEmpty { try await store.record(consents: decision.consents, now: t) }
-        if let keyword = decision.keyword {
-            events.record(.inboundKeyword, "a client texted \(keyword.rawValue.uppercased()) (contacts \(ids.joined(separator: ", ")))",
-                          ["keyword": "\(keyword.rawValue)", "contacts": "\(ids.joined(separator: ","))",
-                           "consent_entries": "\(decision.consents.count)"])
-        }
+        effects.consents = decision.consents
         if decision.record {
-            let open = contacts.filter(\.caseOpen)
-            for (i, caseID) in Set(open.map(\.caseID)).sorted().enumerated() {
-                let id = "sms-" + sid + (i == 0 ? "" : "-\(i)")
-                try await store.recordInbound(Communication(id: id, direction: .inbound, channel: .sms, occurredAt: t), caseID: caseID)
-                events.record(.inboundRecorded, "recorded a client's text on case \(caseID)",
-                              ["case_id": "\(caseID)", "communication_id": "\(id)"])
+            let open = Set(contacts.filter(\.caseOpen).map(\.caseID)).sorted()
+            effects.communications = open.enumerated().map { i, caseID in
+                CaseRecord(caseID: caseID, Communication(id: "sms-" + sid + (i == 0 ? "" : "-\(i)"), direction: .inbound, channel: .sms,
+                                                         occurredAt: t))
             }
         }
         let language = contacts.first.map { settings.language(of: $0.contact) } ?? settings.fallbackLanguage
         let reply = decision.reply.flatMap {
             InboundReplies.text($0, language: language, firm: firmName, autoreply: inbound.autoreply, fallback: settings.fallbackLanguage)
         }
-        return .twiml(reply)
+        return InboundOutcome(effects: effects, keyword: decision.keyword, reply: reply)
     }
+}
+
+/// What one message does: what to write, the keyword it was, and the reply to send once it is written.
+struct InboundOutcome: Sendable {
+    var effects: InboundEffects
+    var keyword: SMSKeyword?
+    var reply: String?
 }
 
 /// Why `tickler-inbound` cannot serve this configuration.

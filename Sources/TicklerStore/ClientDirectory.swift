@@ -6,13 +6,46 @@ import TicklerCore
 public protocol ClientDirectory: ConsentLedger {
     /// Every contact with phone `number` (E.164), with its case and whether that case is open (not closed).
     func contacts(phone number: String) async throws -> [ContactOnCase]
-    /// Records `m` (an inbound text) on `caseID`; an id already there is left as it is (the gateway retried).
-    func recordInbound(_ m: Communication, caseID: String) async throws
-    /// Records a survey answer on `caseID`, once per id.
-    func recordSurveyResponse(_ r: SurveyResponse, caseID: String) async throws
+    /// Writes what one message from the gateway does, in one transaction, unless a message with its id
+    /// was applied before (a retry, a replay): then nothing. True when it was written.
+    func apply(_ effects: InboundEffects, now: Instant) async throws -> Bool
     /// The latest survey delivered to one of `contactIDs` since `since` (a fire of one of `policies`):
     /// the contact and the case it asked about.
     func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> (contactID: String, caseID: String)?
+}
+
+/// What one message from the gateway writes, all of it or none: consent entries, inbound communications
+/// on cases, a survey answer. Keyed on the gateway's id for the message.
+public struct InboundEffects: Sendable, Equatable {
+    public var messageID: String
+    /// `message` (a client's text), or another kind of request the gateway makes.
+    public var route: String
+    /// When the receiver first had it (a message kept through a store outage keeps its time).
+    public var receivedAt: Instant
+    public var consents: [ConsentRecord]
+    public var communications: [CaseRecord<Communication>]
+    public var surveyResponse: CaseRecord<SurveyResponse>?
+
+    public init(messageID: String, route: String, receivedAt: Instant, consents: [ConsentRecord] = [],
+                communications: [CaseRecord<Communication>] = [], surveyResponse: CaseRecord<SurveyResponse>? = nil) {
+        self.messageID = messageID
+        self.route = route
+        self.receivedAt = receivedAt
+        self.consents = consents
+        self.communications = communications
+        self.surveyResponse = surveyResponse
+    }
+}
+
+/// A record and the case it goes on.
+public struct CaseRecord<Record: Sendable & Equatable>: Sendable, Equatable {
+    public var caseID: String
+    public var record: Record
+
+    public init(caseID: String, _ record: Record) {
+        self.caseID = caseID
+        self.record = record
+    }
 }
 
 /// A contact and the case it belongs to.
@@ -45,10 +78,6 @@ extension SQLiteCaseStore: ClientDirectory {
         }
     }
 
-    public func recordSurveyResponse(_ r: SurveyResponse, caseID: String) async throws {
-        try await write { db in try Self.insert(r, caseID: caseID, db: db) }
-    }
-
     static func insert(_ r: SurveyResponse, caseID: String, db: Database) throws {
         try db.execute(sql: """
             INSERT INTO survey_responses (id, case_id, contact_id, score, scale_max, received_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -71,12 +100,23 @@ extension SQLiteCaseStore: ClientDirectory {
         }
     }
 
-    public func recordInbound(_ m: Communication, caseID: String) async throws {
+    public func apply(_ effects: InboundEffects, now: Instant) async throws -> Bool {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at)
-                VALUES (?, ?, 'inbound', ?, ?, ?, NULL) ON CONFLICT(id) DO NOTHING
-                """, arguments: [m.id, caseID, m.channel.rawValue, m.kind.rawValue, m.occurredAt.rfc3339])
+                INSERT INTO tickler_inbound_messages (id, route, received_at, applied_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT(id) DO NOTHING
+                """, arguments: [effects.messageID, effects.route, effects.receivedAt.rfc3339, now.rfc3339])
+            guard db.changesCount == 1 else { return false }
+            try SQLiteConsents.insert(effects.consents, db: db, now: now)
+            for c in effects.communications {
+                let m = c.record
+                try db.execute(sql: """
+                    INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(id) DO NOTHING
+                    """, arguments: [m.id, c.caseID, m.direction.rawValue, m.channel.rawValue, m.kind.rawValue, m.occurredAt.rfc3339])
+            }
+            if let r = effects.surveyResponse { try Self.insert(r.record, caseID: r.caseID, db: db) }
+            return true
         }
     }
 }

@@ -252,6 +252,14 @@ enum Schema {
                 CREATE INDEX tickler_deliveries_claimed ON tickler_deliveries(claimed_by) WHERE claimed_by IS NOT NULL;
                 """)
         }
+        m.registerMigration("v12-inbound-messages") { db in
+            // The gateway's messages already applied, by its id: a repeat (a retry, a replay) writes nothing.
+            // Only the id, what it was and when it came: the message itself is not kept here.
+            try db.execute(sql: """
+                CREATE TABLE tickler_inbound_messages (
+                    id TEXT PRIMARY KEY NOT NULL, route TEXT NOT NULL, received_at TEXT NOT NULL, applied_at TEXT NOT NULL);
+                """)
+        }
         return m
     }
 

@@ -28,6 +28,9 @@ struct InboundCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT to listen on, instead of the socket systemd passes.")
     var listen: String?
 
+    @Option(help: "Where signed requests are kept until the store takes them (default: inbound-spool in $STATE_DIRECTORY, else /var/lib/tickler).")
+    var spool: String?
+
     func run() async throws {
         let loaded: Configuration
         do { loaded = try ConfigurationLoader.load(path: config) } catch {
@@ -35,8 +38,16 @@ struct InboundCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let where_ = try listenTarget()
+        // As ticklerd: entries go to journald directly, and to standard error only for a person at a terminal
+        // (under systemd standard error is the journal too, and each entry would be there twice).
+        let env = ProcessInfo.processInfo.environment
+        let underSystemd = env["NOTIFY_SOCKET"] != nil || env["JOURNAL_STREAM"] != nil
+        let journal = Journal.isAvailable
+        LoggingSystem.bootstrap { _ in
+            !underSystemd || !journal ? ConsoleLogHandler() as any LogHandler : SwiftLogNoOpLogHandler()
+        }
         let logger = Logger(label: "tickler-inbound")
-        var events = EventLog(logger: logger, journal: "tickler-inbound")
+        var events = EventLog(logger: logger, journal: journal ? "tickler-inbound" : nil)
         events.includesClient = loaded.journalIncludesClient
         let credentials = Credentials(directory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
         guard let smsName = loaded.clients?.channels[.sms], case .sms(let sms)? = loaded.channels[smsName] else {
@@ -49,16 +60,55 @@ struct InboundCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("tickler-inbound: the store cannot be opened: \(error)\n".utf8))
             throw ExitCode(3)
         }
+        let kept: InboundSpool
+        let spoolDirectory = spool ?? ((env["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "/var/lib/tickler") + "/inbound-spool")
+        do { kept = try InboundSpool(directory: spoolDirectory) } catch { fail(error.description) }
         let service: InboundService
-        do { service = try InboundService(config: loaded, authToken: token, store: store, events: events, now: { SystemClock().now }) } catch {
+        do {
+            service = try InboundService(config: loaded, authToken: token, store: store, spool: kept, events: events,
+                                         now: { SystemClock().now })
+        } catch {
             fail(error.description)
         }
+        let settings = loaded.clients?.inbound ?? ClientSettings.Inbound(publicURL: "")
+        let limits = InboundServer.Limits(connections: Self.connectionBound(settings.maxConnections),
+                                          idle: .seconds(settings.idleTimeout), request: .seconds(settings.requestTimeout))
         let notifier = ServiceNotifier()
-        try await InboundServer(service: service).run(where_) { port in
-            notifier.notify(.ready, .status("receiving client replies"))
-            // Tests listen on port 0 and read the port from the first line.
-            if self.listen != nil { FileHandle.standardOutput.write(Data("PORT \(port)\n".utf8)) }
+        let listening = self.listen != nil
+        try await withThrowingTaskGroup { group in
+            group.addTask {
+                try await InboundServer(service: service, limits: limits, logger: logger).run(where_) { port in
+                    notifier.notify(.ready, .status("receiving client replies"))
+                    // Tests listen on port 0 and read the port from the first line.
+                    if listening { FileHandle.standardOutput.write(Data("PORT \(port)\n".utf8)) }
+                }
+            }
+            group.addTask { await Self.maintain(service) }
+            try await group.next()
+            group.cancelAll()
         }
+    }
+
+    /// What the receiver does besides answering: applies what the spool kept (at start, then with backoff
+    /// while the store fails), and journals the refusals counted in each minute.
+    static func maintain(_ service: InboundService) async {
+        let retry = RetryPolicy(base: 1, cap: 30)
+        var failures = 0
+        while !Task.isCancelled {
+            if await service.applyKept() { failures = 0 } else { failures += 1 }
+            service.flushRefusals()
+            let wait = failures == 0 ? 1 : retry.delay(afterFailures: failures, jitter: Double.random(in: 0..<1))
+            try? await Task.sleep(for: .seconds(wait))
+        }
+    }
+
+    /// The connections served at once: as configured, but within the descriptors the process may open
+    /// (64 kept for the store, the journal and the listener), so that one more is answered 503, not
+    /// left unaccepted.
+    static func connectionBound(_ configured: Int) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return configured }
+        return max(1, min(configured, Int(limit.rlim_cur) - 64))
     }
 
     private func listenTarget() throws -> InboundServer.Listen {

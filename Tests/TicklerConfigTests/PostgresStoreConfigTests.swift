@@ -34,6 +34,27 @@ import Testing
         #expect(url.description == "postgres://app@[::1]:5432/firm?sslmode=verify-full")
     }
 
+    @Test func aPasswordMayGoWithoutVerifiedTLSOnlyToLoopbackAndSslrootcertIsResolvedAsLibpqDoes() throws {
+        for url in ["postgres://u@127.0.0.1:55432/db?sslmode=disable", "postgres://u@[::1]/db?sslmode=prefer",
+                    "postgres://u@localhost/db?sslmode=require", "postgres://u@db.firm.test/db?sslmode=verify-full",
+                    "postgres://u@db.firm.test/db?sslmode=disable"] {
+            let credential = url.contains("db.firm.test/db?sslmode=disable") ? "" : ", password_credential: pg"
+            let config = try ConfigurationLoader.parse("store: { postgres: \"\(url)\"\(credential) }\n" + Self.policies, path: "/etc/tickler/x.yaml")
+            guard case .postgres(let parsed, _) = config.store else { Issue.record("\(url)"); continue }
+            #expect(parsed.rootCertificate == nil)
+        }
+        let relative = try ConfigurationLoader.parse(
+            #"store: { postgres: "postgres://u@db.firm.test/db?sslrootcert=firm-ca.pem", password_credential: pg }"# + "\n" + Self.policies,
+            path: "/etc/tickler/x.yaml")
+        guard case .postgres(let url, _) = relative.store else { Issue.record("not postgres"); return }
+        #expect(url.rootCertificate == "/etc/tickler/firm-ca.pem")
+        let system = try ConfigurationLoader.parse(
+            #"store: { postgres: "postgres://u@db.firm.test/db?sslrootcert=system", password_credential: pg }"# + "\n" + Self.policies,
+            path: "/etc/tickler/x.yaml")
+        guard case .postgres(let systemURL, _) = system.store else { Issue.record("not postgres"); return }
+        #expect(systemURL.rootCertificate == nil, "sslrootcert=system is the system's trust store")
+    }
+
     @Test func everyBadStoreIsReportedWhereItIsWrittenWithoutRepeatingAPassword() {
         let cases: [(String, String)] = [
             (#"store: { postgres: "postgres://u:s3cret@h/db" }"#,
@@ -55,6 +76,16 @@ import Testing
              "1:48: error: lease must be from 5s to 10m: how long a silent instance's claims hold before another takes them"),
             (#"store: { postgres: "postgres://u@h/db", lease: soon }"#,
              "1:48: error: lease 'soon' must be a positive duration such as 60s, 5m or 1h"),
+            // A password only over verified TLS, or over loopback.
+            (#"store: { postgres: "postgres://u@db.firm.test/db?sslmode=disable", password_credential: pg }"#,
+             "1:20: error: postgres: sslmode=disable would send the password (password_credential) unverified or in the clear to "
+                + "db.firm.test; use sslmode=verify-full (and sslrootcert for a private CA), or a loopback address"),
+            (#"store: { postgres: "postgres://u@db.firm.test/db?sslmode=prefer", password_credential: pg }"#,
+             "1:20: error: postgres: sslmode=prefer would send the password (password_credential) unverified or in the clear to "
+                + "db.firm.test; use sslmode=verify-full (and sslrootcert for a private CA), or a loopback address"),
+            (#"store: { postgres: "postgres://u@10.0.0.7/db?sslmode=require&sslrootcert=ca.pem", password_credential: pg }"#,
+             "1:20: error: postgres: sslmode=require would send the password (password_credential) unverified or in the clear to "
+                + "10.0.0.7; use sslmode=verify-full (and sslrootcert for a private CA), or a loopback address"),
         ]
         for (line, expected) in cases {
             do {

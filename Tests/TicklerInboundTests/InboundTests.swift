@@ -84,7 +84,7 @@ final class InboundProcess {
 
     init(firm: InboundFirm) throws {
         process.executableURL = Self.binary
-        process.arguments = ["--config", firm.config, "--listen", "127.0.0.1:0"]
+        process.arguments = ["--config", firm.config, "--listen", "127.0.0.1:0", "--spool", firm.dir + "/spool"]
         process.environment = ProcessInfo.processInfo.environment.merging(["CREDENTIALS_DIRECTORY": firm.dir + "/credentials"]) { _, n in n }
         let out = Pipe()
         process.standardOutput = out
@@ -196,7 +196,7 @@ final class InboundProcess {
         let config = try ConfigurationLoader.load(path: firm.config)
         let clock = Mutex(RFC3339.parse("2026-12-02T03:00:00Z")!)  // Tuesday 21:00 in Chicago
         let service = try InboundService(config: config, authToken: InboundFirm.token, store: try firm.store(),
-                                         events: EventLog(logger: Logger(label: "inbound-test")), now: { clock.withLock { $0 } })
+                                         spool: InboundSpool(directory: firm.dir + "/spool"), events: EventLog(logger: Logger(label: "inbound-test")), now: { clock.withLock { $0 } })
         func post(_ sid: String, _ from: String, _ body: String) async -> InboundResponse {
             let form = Self.message(sid, from, body)
             let signature = TwilioSignature(authToken: InboundFirm.token).signature(url: InboundFirm.publicURL + InboundService.inboundPath,

@@ -187,14 +187,25 @@ import TicklerTestKit
         #expect(try await directory.contacts(phone: "+13125550100").first?.caseOpen == true)
         #expect(try await directory.contacts(phone: "+19999999999").isEmpty)
         let at = RFC3339.parse("2026-12-01T16:00:00Z")!
-        for _ in 0..<2 {  // the gateway retried
-            try await directory.recordInbound(Communication(id: "sms-SM1", direction: .inbound, channel: .sms, occurredAt: at), caseID: "c1")
-            try await directory.recordSurveyResponse(SurveyResponse(id: "survey-SM2", contactID: "k1", score: 2, scaleMax: 5, receivedAt: at),
-                                                     caseID: "c1")
-        }
+        let stop = ConsentRecord(contactID: "k1", medium: .sms, purpose: .caseUpdates, granted: false, source: ConsentRecord.keywordSource,
+                                 at: at, wording: "STOP")
+        let message = InboundEffects(messageID: "SM1", route: "message", receivedAt: at, consents: [stop],
+                                     communications: [CaseRecord(caseID: "c1", Communication(id: "sms-SM1", direction: .inbound, channel: .sms,
+                                                                                            occurredAt: at))])
+        let answer = InboundEffects(messageID: "SM2", route: "message", receivedAt: at, surveyResponse: CaseRecord(
+            caseID: "c1", SurveyResponse(id: "survey-SM2", contactID: "k1", score: 2, scaleMax: 5, receivedAt: at)))
+        // The gateway retried, later: its id is known, and nothing is written again, however the effects differ.
+        #expect(try await directory.apply(message, now: at))
+        #expect(try await directory.apply(answer, now: at))
+        var replay = message
+        replay.consents = [ConsentRecord(contactID: "k1", medium: .sms, purpose: .caseUpdates, granted: true, source: ConsentRecord.keywordSource,
+                                         at: at.adding(seconds: 60), wording: "START")]
+        #expect(try await !directory.apply(replay, now: at.adding(seconds: 60)))
+        #expect(try await !directory.apply(answer, now: at.adding(seconds: 60)))
         let c = try #require(try await store.snapshot(caseIDs: ["c1"], detail: .evaluation, people: false).cases.first)
         #expect(c.communications == [Communication(id: "sms-SM1", direction: .inbound, channel: .sms, occurredAt: at)])
         #expect(c.surveyResponses == [SurveyResponse(id: "survey-SM2", contactID: "k1", score: 2, scaleMax: 5, receivedAt: at)])
+        #expect(try await directory.consents(of: ["k1"]).filter { $0.source == ConsentRecord.keywordSource } == [stop])
         // No survey went to k1: a number is not taken for an answer.
         #expect(try await directory.latestSurvey(contactIDs: ["k1"], policies: ["closing-survey"], since: Instant(seconds: 0)) == nil)
     }

@@ -21,10 +21,24 @@ public final class ClientSettings: Sendable {
         public var publicURL: String
         /// The answer to a text received outside the firm's hours, by language; empty: none.
         public var autoreply: [String: String]
+        /// Form fields accepted besides those the gateway documents (`accept_fields`): a field the gateway
+        /// adds later. Any other refuses the request.
+        public var acceptFields: [String]
+        /// The most connections served at once (`max_connections`); one more is answered 503 and closed.
+        public var maxConnections: Int
+        /// Seconds a connection may take to send a whole request, head and body (`request_timeout`).
+        public var requestTimeout: Int
+        /// Seconds a connection may sit idle before its first or next request (`idle_timeout`).
+        public var idleTimeout: Int
 
-        public init(publicURL: String, autoreply: [String: String] = [:]) {
+        public init(publicURL: String, autoreply: [String: String] = [:], acceptFields: [String] = [],
+                    maxConnections: Int = 256, requestTimeout: Int = 10, idleTimeout: Int = 5) {
             self.publicURL = publicURL
             self.autoreply = autoreply
+            self.acceptFields = acceptFields
+            self.maxConnections = maxConnections
+            self.requestTimeout = requestTimeout
+            self.idleTimeout = idleTimeout
         }
     }
 

@@ -32,6 +32,11 @@ public final class PostgresCaseStore: Sendable {
     /// Connects, and applies the migrations not yet applied (once, whatever the number of instances starting
     /// at the same moment). Fails with the server's reason when the database cannot be reached.
     public init(_ settings: PostgresSettings, instance: String) async throws(StoreUnavailable) {
+        // The configuration refuses this with its location; a store named on the command line is held to the same rule.
+        if settings.exposesPassword {
+            throw StoreUnavailable("refusing to send the store's password to \(settings.host) with sslmode=\(settings.tls.rawValue): "
+                + "use sslmode=verify-full (with sslrootcert for a private CA), or a loopback address")
+        }
         self.settings = settings
         self.instance = instance
         var config = PostgresClient.Configuration(
@@ -85,7 +90,7 @@ public final class PostgresCaseStore: Sendable {
         case .prefer, .require, .verifyFull:
             var c = TLSConfiguration.makeClientConfiguration()
             if let ca = s.rootCertificate { c.trustRoots = .file(ca) }
-            if s.tls != .verifyFull { c.certificateVerification = .none }
+            c.certificateVerification = s.certificateVerification
             let context = try NIOSSLContext(configuration: c)
             return s.tls == .prefer ? .prefer(context) : .require(context)
         }
@@ -94,14 +99,11 @@ public final class PostgresCaseStore: Sendable {
     private static func tls(_ s: PostgresSettings) -> PostgresClient.Configuration.TLS {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let ca = s.rootCertificate { tls.trustRoots = .file(ca) }
+        tls.certificateVerification = s.certificateVerification
         switch s.tls {
         case .disable: return .disable
-        case .prefer:
-            tls.certificateVerification = .none
-            return .prefer(tls)
-        case .require:
-            tls.certificateVerification = .none
-            return .require(tls)
+        case .prefer: return .prefer(tls)
+        case .require: return .require(tls)
         case .verifyFull: return .require(tls)
         }
     }

@@ -19,10 +19,6 @@ extension PostgresCaseStore: ClientDirectory {
         }
     }
 
-    public func recordSurveyResponse(_ r: SurveyResponse, caseID: String) async throws {
-        try await session { c in try await Self.insert(r, caseID: caseID, on: c) }
-    }
-
     static func insert(_ r: SurveyResponse, caseID: String, on c: PostgresConnection) async throws {
         try await c.run("""
             INSERT INTO survey_responses (id, case_id, contact_id, score, scale_max, received_at)
@@ -43,11 +39,26 @@ extension PostgresCaseStore: ClientDirectory {
         return (id, caseID)
     }
 
-    public func recordInbound(_ m: Communication, caseID: String) async throws {
-        _ = try await rows("""
-            INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at)
-            VALUES (\(m.id), \(caseID), 'inbound', \(m.channel.rawValue), \(m.kind.rawValue), \(m.occurredAt.date), NULL)
-            ON CONFLICT (id) DO NOTHING
-            """)
+    public func apply(_ effects: InboundEffects, now: Instant) async throws -> Bool {
+        try await transaction { c in
+            // A second transaction with the same id waits here for the first, then finds it: written once.
+            let new = try await c.run("""
+                INSERT INTO tickler_inbound_messages (id, route, received_at, applied_at)
+                VALUES (\(effects.messageID), \(effects.route), \(effects.receivedAt.date), \(now.date))
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """, logger: Self.logger).collect()
+            guard !new.isEmpty else { return false }
+            try await PostgresConsents.insert(effects.consents, connection: c, now: now)
+            for m in effects.communications {
+                try await c.run("""
+                    INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at)
+                    VALUES (\(m.record.id), \(m.caseID), \(m.record.direction.rawValue), \(m.record.channel.rawValue),
+                            \(m.record.kind.rawValue), \(m.record.occurredAt.date), NULL)
+                    ON CONFLICT (id) DO NOTHING
+                    """, logger: Self.logger)
+            }
+            if let r = effects.surveyResponse { try await Self.insert(r.record, caseID: r.caseID, on: c) }
+            return true
+        }
     }
 }

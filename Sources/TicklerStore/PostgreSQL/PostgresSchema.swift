@@ -251,6 +251,13 @@ enum PostgresSchema {
 
                 """
             }.joined()),
+        ("v3-inbound-messages", """
+            -- The gateway's messages already applied, by its id: a repeat (a retry, a replay) writes nothing.
+            -- Only the id, what it was and when it came: the message itself is not kept here.
+            CREATE TABLE tickler_inbound_messages (
+                id text COLLATE "C" PRIMARY KEY, route text NOT NULL, received_at timestamptz NOT NULL,
+                applied_at timestamptz NOT NULL);
+            """),
     ]
 
     /// The statements of a migration, one by one (the extended protocol runs one at a time): split at each

@@ -1,3 +1,6 @@
+import NIOSSL
+import TicklerCore
+
 /// How to reach a PostgreSQL store: what a `postgres://` URL and its credential say, and the limits an
 /// instance sets on its own sessions.
 public struct PostgresSettings: Sendable, Equatable {
@@ -39,6 +42,23 @@ public struct PostgresSettings: Sendable, Equatable {
         self.tls = tls
         self.rootCertificate = rootCertificate
         self.password = password
+    }
+
+    /// Whether the password would go unprotected: in the clear (`disable`, `prefer`) or to a certificate
+    /// whose name is not checked (`require`), to a host that is not this machine.
+    public var exposesPassword: Bool {
+        password != nil && tls != .verifyFull && !LoopbackHost.contains(host)
+    }
+
+    /// How the server's certificate is checked, as libpq does: `verify-full` checks the chain and the name;
+    /// `prefer` and `require` check the chain only when `sslrootcert` names a CA (libpq's verify-ca), else
+    /// nothing.
+    var certificateVerification: CertificateVerification {
+        switch tls {
+        case .verifyFull: .fullVerification
+        case .prefer, .require: rootCertificate == nil ? .none : .noHostnameVerification
+        case .disable: .none
+        }
     }
 
     /// `postgres://user@host:port/db?sslmode=…` without the password (for messages).
