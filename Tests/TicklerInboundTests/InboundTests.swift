@@ -17,7 +17,8 @@ struct InboundFirm {
     static let token = "sms-token-canary-7331"
     static let publicURL = "https://tickler.firm.test"
 
-    init() async throws {
+    /// `inbound`: more keys of `clients.inbound` (`max_connections: 20`).
+    init(inbound extra: String = "") async throws {
         dir = "/tmp/tickler-inbound-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
         try Self.token.write(toFile: dir + "/credentials/sms-token", atomically: true, encoding: .utf8)
@@ -33,6 +34,7 @@ struct InboundFirm {
               languages: [en, es]
               inbound:
                 public_url: "\(Self.publicURL)"
+            \(extra.split(separator: ",").map { "    " + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n"))
                 autoreply: { en: "Thanks, we are closed now and will answer on the next business day.", es: "Gracias, respondemos mañana." }
             policies:
               - id: unanswered-inbound
