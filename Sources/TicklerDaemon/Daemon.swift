@@ -294,7 +294,7 @@ public actor Daemon {
             catchUpWoken = false
         case .journalCaughtUp:
             let lap = sweep.lastLap
-            let cases = lap?.cases ?? 0, recorded = lap?.recorded ?? 0
+            let cases = lap?.cases ?? 0, recorded = sweep.recordedSinceRestart
             options.events.record(.caughtUp, "caught up: \(cases) cases evaluated in \(String(format: "%.1f", lap?.seconds ?? 0)) s, "
                                   + "\(recorded) fires recorded; \(openCases.count) open cases",
                                   ["cases": "\(cases)", "fired": "\(recorded)", "open_cases": "\(openCases.count)"])

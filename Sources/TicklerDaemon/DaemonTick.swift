@@ -149,6 +149,7 @@ extension Daemon {
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
         lastTick = (now, elapsed, recorded)
         sweep.recorded += recorded
+        sweep.recordedSinceRestart += recorded
         metrics.fired([], skipped: skipped)
         metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: deliveryHealth.pending,
                      errors: deliveryErrors)

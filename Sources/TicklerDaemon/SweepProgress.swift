@@ -11,6 +11,9 @@ struct SweepProgress {
     /// Cases swept in this lap, and fires recorded by its ticks.
     var done = 0
     var recorded = 0
+    /// Fires recorded since the catch-up began: on PostgreSQL the lap (waking every case) ends before the
+    /// claims that evaluate them, so the catch-up's fires are counted apart from its lap.
+    var recordedSinceRestart = 0
     var began = ContinuousClock.now
     /// The figures of the last lap completed: cases, fires recorded, seconds.
     private(set) var lastLap: (cases: Int, recorded: Int, seconds: Double)?

@@ -52,3 +52,53 @@ import TicklerTestKit
         #expect(nowhere.stderr.contains("postgres://postgres@127.0.0.1:1/x"), "\(nowhere.stderr)")
     }
 }
+
+/// `ticklerd --once` on PostgreSQL records what it records on SQLite: the same demo firm imported into
+/// both, each caught up once. (The PostgreSQL catch-up woke its cases at a fraction of a second past the
+/// second its claim then read, so none was due to it, and it recorded nothing.)
+@Suite struct PostgresOnceTests {
+    @Test func ticklerdOnceRecordsOnPostgreSQLWhatItRecordsOnSQLite() throws {
+        let db = try TestDatabase()
+        let (dir, env) = try PostgresCommandTests.postgresFirm(db)
+        let lite = scratch()
+        put(smallConfig, lite + "/tickler.yaml")
+        let demo = try TicklerBinary.run(["demo-data", "--cases", "40", "--seed", "11", "--out", dir + "/demo.json", "--force"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(try TicklerBinary.run(["import", "--config", lite + "/tickler.yaml", dir + "/demo.json"]).status == 0)
+        #expect(try TicklerBinary.run(["import", "--config", dir + "/tickler.yaml", dir + "/demo.json"], env: env).status == 0)
+        let before = RFC3339Text.now()
+        let sqlite = try TicklerBinary.run(TicklerBinary.url.deletingLastPathComponent().appendingPathComponent("ticklerd"), ["--config", lite + "/tickler.yaml", "--once", "--deliver-timeout", "0"])
+        let postgres = try TicklerBinary.run(TicklerBinary.url.deletingLastPathComponent().appendingPathComponent("ticklerd"), ["--config", dir + "/tickler.yaml", "--once", "--deliver-timeout", "0"], env: env)
+        #expect(sqlite.status == 0 && postgres.status == 0, "\(sqlite.stderr) \(postgres.stderr)")
+        // What came due between the two runs may differ; everything due before the first must not.
+        let query = "SELECT policy, subject, stage, repeat, outcome FROM tickler_ledger WHERE due_at < '\(before)' ORDER BY policy, subject, stage, repeat"
+        let onSQLite = try sqliteRows(lite + "/tickler.db", query)
+        let onPostgres = try db.rows(query.replacingOccurrences(of: "'\(before)'", with: "'\(before)'::timestamptz"))
+        #expect(onSQLite.count > 10, "the demo firm recorded too little to compare")
+        #expect(onPostgres == onSQLite)
+        // The caught-up entry counts what was recorded.
+        let fired = onPostgres.filter { $0.last == "fired" }.count
+        #expect(fired > 0)
+        #expect(postgres.stderr.contains("fires recorded") && !postgres.stderr.contains(" 0 fires recorded"), "\(postgres.stderr)")
+    }
+
+    func sqliteRows(_ path: String, _ sql: String) throws -> [[String]] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = ["-separator", "\t", path, sql]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+}
+
+enum RFC3339Text {
+    static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+}

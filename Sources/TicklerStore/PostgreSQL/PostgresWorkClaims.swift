@@ -58,10 +58,13 @@ extension PostgresCaseStore: WorkClaims {
     }
 
     /// Wakes `ids` now (legal time): a wake already earlier stays.
+    /// Wakes `ids` now. In whole seconds, as claims read the time: a case woken at 12:00:00.4 is due to
+    /// a claim at 12:00:00 (the same second), not only to one a second later (`--once` claims in the same
+    /// second as it wakes).
     static func wake(_ ids: [String], on c: PostgresConnection) async throws {
         if ids.isEmpty { return }
         try await c.run("""
-            INSERT INTO tickler_wake (case_id, wake_at) SELECT id, tickler_now() FROM unnest(\(ids)) AS u(id) ORDER BY id
+            INSERT INTO tickler_wake (case_id, wake_at) SELECT id, date_trunc('second', tickler_now()) FROM unnest(\(ids)) AS u(id) ORDER BY id
             ON CONFLICT (case_id) DO UPDATE SET wake_at = LEAST(tickler_wake.wake_at, excluded.wake_at)
             """, logger: logger)
     }
