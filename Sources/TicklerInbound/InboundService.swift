@@ -41,8 +41,8 @@ public struct InboundService: Sendable {
 
     /// Fails (with the reason) when the configuration does not describe replies: no `clients.inbound`, or
     /// no sms channel.
-    public init(config: Configuration, authToken: String, store: any ClientDirectory, spool: InboundSpool, events: EventLog,
-                storeDeadline: Duration = .seconds(5), now: @escaping @Sendable () -> Instant) throws(InboundSetupError) {
+    public init(config: Configuration, authToken: String, store: any ClientDirectory, spool: InboundSpool,
+                storeDeadline: Duration = .seconds(5), events: EventLog, now: @escaping @Sendable () -> Instant) throws(InboundSetupError) {
         guard let clients = config.clients, let inbound = clients.inbound else {
             throw InboundSetupError("the configuration has no clients.inbound: replies are not received")
         }
@@ -165,7 +165,8 @@ public struct InboundService: Sendable {
         let book = ConsentBook(try await store.consents(of: ids).filter { $0.at <= t })
         let decision = InboundText.decide(body: body, contactIDs: ids, consents: book, now: t, hours: hours,
                                           autoreply: !inbound.autoreply.isEmpty)
-        effects.consents = decision.consents
+        // Each entry names its message: two keywords in the same second are two entries, not one.
+        effects.consents = decision.consents.map { var e = $0; e.source = ConsentRecord.keywordSource + ":" + sid; return e }
         if decision.record {
             let open = Set(contacts.filter(\.caseOpen).map(\.caseID)).sorted()
             effects.communications = open.enumerated().map { i, caseID in

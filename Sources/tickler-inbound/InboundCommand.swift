@@ -28,6 +28,9 @@ struct InboundCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT to listen on, instead of the socket systemd passes.")
     var listen: String?
 
+    @Option(help: "Seconds a request waits for the store before it is answered and kept in the spool for later.")
+    var storeWait = 5
+
     @Option(help: "Where signed requests are kept until the store takes them (default: inbound-spool in $STATE_DIRECTORY, else /var/lib/tickler).")
     var spool: String?
 
@@ -65,8 +68,8 @@ struct InboundCommand: AsyncParsableCommand {
         do { kept = try InboundSpool(directory: spoolDirectory) } catch { fail(error.description) }
         let service: InboundService
         do {
-            service = try InboundService(config: loaded, authToken: token, store: store, spool: kept, events: events,
-                                         now: { SystemClock().now })
+            service = try InboundService(config: loaded, authToken: token, store: store, spool: kept,
+                                         storeDeadline: .seconds(max(1, storeWait)), events: events, now: { SystemClock().now })
         } catch {
             fail(error.description)
         }

@@ -228,7 +228,7 @@ struct ClientFirm {
         var config = try String(contentsOfFile: firm.config, encoding: .utf8)
         config = config.replacingOccurrences(of: "  undo_window: 10m", with: "  undo_window: 10m\n  inbound: { public_url: \"https://tickler.firm.test\" }")
         let inbound = try InboundService(config: try ConfigurationLoader.parse(config, path: firm.config), authToken: ClientFirm.token,
-                                         store: store, spool: InboundSpool(directory: firm.dir + "/spool"), events: recorded.log,
+                                         store: store, spool: InboundSpool(directory: firm.dir + "/spool"), storeDeadline: .seconds(120), events: recorded.log,
                                          now: { RFC3339.parse("2026-12-01T18:05:00Z")! })
         let stopForm = [("AccountSid", ClientFirm.sid), ("MessageSid", "SM77"), ("From", "+12125550101"), ("To", "+13125550000"), ("Body", "STOP")]
         let signature = TwilioSignature(authToken: ClientFirm.token).signature(url: "https://tickler.firm.test/sms/inbound", form: stopForm)

@@ -34,13 +34,19 @@ import Testing
         #expect(r.output.isEmpty, "\(r.output)")
     }
 
-    @Test func unitExposureIsAtMostOnePointTwo() throws {
+    @Test(arguments: ["ticklerd.service", "tickler-inbound.service"])
+    func unitExposureIsAtMostOnePointTwo(_ unit: String) throws {
         let r = try Self.run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--threshold=12",
-                                                           Self.repository.appendingPathComponent("systemd/ticklerd.service").path])
+                                                           Self.repository.appendingPathComponent("systemd/" + unit).path])
         #expect(r.status == 0, "\(r.output.split(separator: "\n").suffix(3).joined(separator: "\n"))")
-        #expect(r.output.contains("Overall exposure level for ticklerd.service: 1.2 OK")
-            || r.output.contains("Overall exposure level for ticklerd.service: 1.1 OK")
-            || r.output.contains("Overall exposure level for ticklerd.service: 1.0 OK"))
+        #expect(["1.2", "1.1", "1.0"].contains { r.output.contains("Overall exposure level for \(unit): \($0) OK") }, "\(r.output.suffix(200))")
+    }
+
+    @Test func theReceiversUnitBoundsItsDescriptorsMemoryTasksAndAddresses() throws {
+        let unit = try String(contentsOf: Self.repository.appendingPathComponent("systemd/tickler-inbound.service"), encoding: .utf8)
+        for line in ["LimitNOFILE=1024", "MemoryMax=256M", "TasksMax=64", "IPAddressDeny=any", "IPAddressAllow=localhost"] {
+            #expect(unit.split(separator: "\n").contains { $0 == line }, "\(line)")
+        }
     }
 
     @Test func catalogListsEveryMessageIDTheCodeUses() throws {

@@ -216,7 +216,7 @@ extension Array where Element == UInt8 {
 
     @Test func aMessageArrivingWhileTheStoreIsLockedIsAppliedOnceItUnlocks() async throws {
         let firm = try await InboundFirm()
-        let inbound = try InboundProcess(firm: firm)
+        let inbound = try InboundProcess(firm: firm, storeWait: 2)
         let lock = try StoreLock(path: firm.dir + "/tickler.db")
         let (status, body) = try inbound.post(InboundService.inboundPath, InboundTests.message("SMl1", Self.victim, "Please call me"), firm: firm)
         #expect(status == 200, "a message the store could not take was refused: the gateway may not retry")
@@ -262,7 +262,7 @@ extension Array where Element == UInt8 {
         let clock = Mutex(RFC3339.parse("2026-12-02T16:00:00Z")!)
         let recorded = RecordedLog()
         let service = try InboundService(config: config, authToken: InboundFirm.token, store: try firm.store(),
-                                         spool: InboundSpool(directory: firm.dir + "/spool"), events: recorded.log,
+                                         spool: InboundSpool(directory: firm.dir + "/spool"), storeDeadline: .seconds(120), events: recorded.log,
                                          now: { clock.withLock { $0 } })
         for _ in 0..<50 {
             let r = await service.handle(InboundRequest(method: "POST", path: InboundService.inboundPath, signature: "bad",

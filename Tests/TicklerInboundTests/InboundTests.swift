@@ -84,9 +84,11 @@ final class InboundProcess {
         return URL(fileURLWithPath: TestServer.root + "/.build/debug/tickler-inbound")
     }()
 
-    init(firm: InboundFirm) throws {
+    /// `storeWait`: seconds a request waits for the store (generous: a loaded machine is slow, and only
+    /// the outage test wants the spool's answer).
+    init(firm: InboundFirm, storeWait: Int = 120) throws {
         process.executableURL = Self.binary
-        process.arguments = ["--config", firm.config, "--listen", "127.0.0.1:0", "--spool", firm.dir + "/spool"]
+        process.arguments = ["--config", firm.config, "--listen", "127.0.0.1:0", "--spool", firm.dir + "/spool", "--store-wait", "\(storeWait)"]
         process.environment = ProcessInfo.processInfo.environment.merging(["CREDENTIALS_DIRECTORY": firm.dir + "/credentials"]) { _, n in n }
         let out = Pipe()
         process.standardOutput = out
@@ -198,7 +200,7 @@ final class InboundProcess {
         let config = try ConfigurationLoader.load(path: firm.config)
         let clock = Mutex(RFC3339.parse("2026-12-02T03:00:00Z")!)  // Tuesday 21:00 in Chicago
         let service = try InboundService(config: config, authToken: InboundFirm.token, store: try firm.store(),
-                                         spool: InboundSpool(directory: firm.dir + "/spool"), events: EventLog(logger: Logger(label: "inbound-test")), now: { clock.withLock { $0 } })
+                                         spool: InboundSpool(directory: firm.dir + "/spool"), storeDeadline: .seconds(120), events: EventLog(logger: Logger(label: "inbound-test")), now: { clock.withLock { $0 } })
         func post(_ sid: String, _ from: String, _ body: String) async -> InboundResponse {
             let form = Self.message(sid, from, body)
             let signature = TwilioSignature(authToken: InboundFirm.token).signature(url: InboundFirm.publicURL + InboundService.inboundPath,

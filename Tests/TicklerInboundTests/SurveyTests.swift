@@ -80,7 +80,7 @@ import TicklerTestKit
         // Ann answers 2.
         let config = try ConfigurationLoader.load(path: dir + "/tickler.yaml")
         let inbound = try InboundService(config: config, authToken: "tok-1", store: store, spool: InboundSpool(directory: dir + "/spool"),
-                                         events: EventLog(logger: Logger(label: "survey-inbound")), now: { RFC3339.parse("2026-12-02T16:00:00Z")! })
+                                         storeDeadline: .seconds(120), events: EventLog(logger: Logger(label: "survey-inbound")), now: { RFC3339.parse("2026-12-02T16:00:00Z")! })
         let form = [("AccountSid", "AC1"), ("MessageSid", "SM42"), ("From", "+12125550101"), ("To", "+13125550000"), ("Body", " 2 ")]
         let signature = TwilioSignature(authToken: "tok-1").signature(url: "https://tickler.firm.test/sms/inbound", form: form)
         let reply = await inbound.handle(InboundRequest(method: "POST", path: "/sms/inbound", signature: signature, form: form))

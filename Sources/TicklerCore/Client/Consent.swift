@@ -33,8 +33,11 @@ public struct ConsentRecord: Sendable, Equatable {
         self.wording = wording
     }
 
-    /// The source of records an SMS keyword made (STOP, START).
+    /// The source of records an SMS keyword made (STOP, START); `sms-keyword:MESSAGEID` names the message.
     public static let keywordSource = "sms-keyword"
+
+    /// Whether an SMS keyword made this entry.
+    public var isFromKeyword: Bool { source == Self.keywordSource || source.hasPrefix(Self.keywordSource + ":") }
 }
 
 /// The consents in force, from the ledger's entries: no entry means no consent.
@@ -81,7 +84,7 @@ public struct ConsentBook: Sendable, Equatable {
     /// never consented to, or that staff revoked, stay as they are.
     public func optIn(_ contactID: String, at: Instant, wording: String) -> [ConsentRecord] {
         MessagePurpose.allCases.compactMap { p in
-            guard let r = current(contactID, .sms, p), !r.granted, r.source == ConsentRecord.keywordSource else { return nil }
+            guard let r = current(contactID, .sms, p), !r.granted, r.isFromKeyword else { return nil }
             return ConsentRecord(contactID: contactID, medium: .sms, purpose: p, granted: true,
                                  source: ConsentRecord.keywordSource, at: at, wording: wording)
         }
