@@ -120,7 +120,8 @@ let package = Package(
         .target(
             name: "TicklerFuzzTargets",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", .product(name: "GRDB", package: "GRDB.swift"),
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "TicklerInbound",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -2,6 +2,7 @@ import Foundation
 import TicklerConfig
 import TicklerCore
 import TicklerDelivery
+import TicklerInbound
 import TicklerStore
 
 /// The parsers fuzzed with arbitrary bytes. Each must return (never trap, never hang) and report what it
@@ -22,6 +23,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case template
     /// A row of every case table, its columns built from the bytes, read back by the store.
     case storeRow = "store-row"
+    /// A request body to `tickler-inbound`: form decoding, the gateway's field rules, the signature.
+    case inboundForm = "inbound-form"
 
     /// Runs one input (the store target reads through the store's async API).
     public func run(_ bytes: [UInt8]) async throws(FuzzFinding) {
@@ -34,6 +37,27 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .time: try Self.time(text)
         case .template: try Self.template(text)
         case .storeRow: try await StoreRowFuzz.shared.run(bytes)
+        case .inboundForm: try Self.inboundForm(bytes)
+        }
+    }
+
+    /// The first byte chooses the route; the rest is the form. What is accepted must keep the promises the
+    /// signature's safety rests on: documented names only, once each, numbers in E.164, and no `+` outside
+    /// `Body`, `From`, `To` and media types.
+    static func inboundForm(_ bytes: [UInt8]) throws(FuzzFinding) {
+        guard let first = bytes.first else { return }
+        let form = InboundRequest.parseForm(Array(bytes.dropFirst()))
+        _ = TwilioSignature(authToken: "fuzz").signature(url: "https://tickler.firm.test/sms/inbound", form: form)
+        let route: GatewayForm.Route = first & 1 == 0 ? .message : .status
+        guard case .success(let accepted) = GatewayForm.check(form, route: route) else { return }
+        if Set(form.map(\.0)).count != form.count { throw FuzzFinding("a field given twice was accepted") }
+        if accepted.fields.count != form.count { throw FuzzFinding("accepted fields do not match the form") }
+        for (name, value) in accepted.fields {
+            if (name == "From" || name == "To"), !Contact.isE164(value) { throw FuzzFinding("\(name) accepted not in E.164") }
+            if value.contains("+"), !["Body", "From", "To", "ChannelToAddress"].contains(name), !name.hasPrefix("MediaContentType") {
+                throw FuzzFinding("a + accepted in \(name)")
+            }
+            if name.hasPrefix("MediaContentType"), value.contains(where: \.isUppercase) { throw FuzzFinding("an uppercase media type accepted") }
         }
     }
 
