@@ -18,9 +18,6 @@ public struct InboundRequest: Sendable, Equatable {
             && a.form.map { $0.0 + "=" + $0.1 } == b.form.map { $0.0 + "=" + $0.1 }
     }
 
-    /// The value of field `name`, if given.
-    public func field(_ name: String) -> String? { form.first { $0.0 == name }?.1 }
-
     /// `application/x-www-form-urlencoded` fields: `+` is a space, `%XX` a byte (UTF-8); a field that does not
     /// decode is kept as written.
     public static func parseForm(_ body: [UInt8]) -> [(String, String)] {
