@@ -69,7 +69,7 @@ final class ClientFires: Sendable {
                 case .cancel(let reason):
                     line.clientLine(p.fire, at: p.fire.deliverAt, contact: contact.id, outcome: ("not_sent", reason.rawValue))
                 case .staffTask(let why):
-                    line.clientLine(p.fire, at: p.fire.deliverAt, contact: contact.id, outcome: ("staff_task", why))
+                    line.clientLine(p.fire, at: p.fire.deliverAt, contact: contact.id, outcome: ("staff_task", why.text))
                 case .hold(let until, let reason):
                     key.at = until.seconds
                     line.clientLine(p.fire, at: until, contact: contact.id, outcome: ("held", "\(reason)"))

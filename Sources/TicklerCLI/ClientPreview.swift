@@ -96,7 +96,7 @@ struct ClientPreview: AsyncParsableCommand {
             let head = "    contact \(contact.id) (\(clients.language(of: contact)), \(zone.identifier))"
             switch gate.decide(message, consents: book, now: when) {
             case .cancel(let reason): out.line("\(head): nothing: \(reason.rawValue)")
-            case .staffTask(let why): out.line("\(head): nothing; staff are to call: \(why)")
+            case .staffTask(let why): out.line("\(head): nothing; a staff task: \(why.text)")
             case .hold(let until, let reason): out.line("\(head): held until \(zone.format(until)): \(reason)")
             case .send(let medium):
                 guard let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: anchor, staff: staff, settings: clients,

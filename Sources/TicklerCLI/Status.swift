@@ -133,6 +133,8 @@ struct StatusReport {
     var assignees: [Assignee] = []
     var oldestInbound: (caseID: String, number: String, since: Instant)?
     var deadlines: [(caseID: String, number: String, subject: String, due: Instant)] = []
+    /// Open staff tasks, oldest first, with their case.
+    var tasks: [Task] = []
     var horizon: Instant
     let now: Instant
 
@@ -143,6 +145,7 @@ struct StatusReport {
         var byAssignee: [String: Tally] = [:]
         var oldestInbound: Inbound?
         var deadlines: [Due] = []
+        var tasks: [Task] = []
 
         init() {}
 
@@ -164,6 +167,10 @@ struct StatusReport {
                         deadlines.append(Due(caseID: c.id, number: c.number, subject: "deadline:\(d.id)", due: d.dueAt))
                     }
                 }
+                let lastOutbound = c.lastPersonalOutbound
+                for t in c.staffTasks where t.isOpen(lastPersonalOutbound: lastOutbound) {
+                    tasks.append(Task(task: t, number: c.number, assignee: c.assigneeID))
+                }
             }
         }
 
@@ -174,7 +181,15 @@ struct StatusReport {
             byAssignee.merge(p.byAssignee) { Tally(open: $0.open + $1.open, escalations: $0.escalations + $1.escalations) }
             if let i = p.oldestInbound, oldestInbound.map({ i.since < $0.since }) ?? true { oldestInbound = i }
             deadlines += p.deadlines
+            tasks += p.tasks
         }
+    }
+
+    /// An open staff task with its case's number and assignee.
+    struct Task: Sendable {
+        var task: StaffTask
+        var number: String
+        var assignee: String?
     }
 
     struct Tally: Sendable {
@@ -218,6 +233,7 @@ struct StatusReport {
         if let i = part.oldestInbound { oldestInbound = (i.caseID, i.number, i.since) }
         deadlines = part.deadlines.map { ($0.caseID, $0.number, $0.subject, $0.due) }
             .sorted { ($0.due, $0.number, $0.subject) < ($1.due, $1.number, $1.subject) }
+        tasks = part.tasks.sorted { ($0.task.createdAt, $0.task.id) < ($1.task.createdAt, $1.task.id) }
     }
 
     var json: [String: Any] {
@@ -228,6 +244,11 @@ struct StatusReport {
             "by_assignee": assignees.map { ["assignee": $0.id, "name": $0.name, "open": $0.open, "escalations": $0.escalations] as [String: Any] },
             "deadlines_horizon": horizon.rfc3339,
             "deadlines": deadlines.map { ["case": $0.caseID, "case_number": $0.number, "subject": $0.subject, "due": $0.due.rfc3339] as [String: Any] },
+            "staff_tasks": tasks.map { t -> [String: Any] in
+                ["id": t.task.id, "case": t.task.caseID, "case_number": t.number, "assignee": t.assignee ?? NSNull(),
+                 "contact": t.task.contactID ?? NSNull(), "fire_id": t.task.fireID ?? NSNull(), "reason": t.task.reason,
+                 "created_at": t.task.createdAt.rfc3339]
+            },
         ]
         if let i = oldestInbound {
             o["oldest_unanswered_inbound"] = ["case": i.caseID, "case_number": i.number, "since": i.since.rfc3339,
@@ -271,6 +292,14 @@ struct StatusReport {
             lines.append("  " + fit("\(zone.format(d.due).prefix(16).replacingOccurrences(of: "T", with: " "))  case \(d.number)  \(d.subject)", 76))
         }
         if deadlines.count > 10 { lines.append("  … and \(deadlines.count - 10) more") }
+        lines.append("Staff tasks open: \(tasks.count)" + (tasks.isEmpty ? "" : " (close with tickler done TASK --reason …)"))
+        for t in tasks.prefix(20) {
+            let when = zone.format(t.task.createdAt).prefix(16).replacingOccurrences(of: "T", with: " ")
+            let who = t.assignee.map { staff.people[$0]?.name ?? $0 } ?? "unassigned"
+            lines.append("  " + fit("\(t.task.id)  \(when)  case \(t.number)  \(who)", 76))
+            lines.append("    " + fit((t.task.contactID.map { "contact \($0): " } ?? "") + t.task.reason, 74))
+        }
+        if tasks.count > 20 { lines.append("  … and \(tasks.count - 20) more") }
         return lines
     }
 }

@@ -70,7 +70,7 @@ struct TestChannel: AsyncParsableCommand {
             let token: String
             do { token = try credentials.secret(t.authTokenCredential) } catch { throw CommandFailure.unavailable(error.description) }
             let body = "\(config.firmName.isEmpty ? "Tickler" : config.firmName): a test of channel '\(channel)'. No reply is needed."
-            outcome = SMSSender(settings: t, token: token).send(to: to, body: body, idempotencyKey: notice.fireID)
+            outcome = SMSSender(settings: t, token: token).send(to: to, body: body, idempotencyKey: notice.fireID).outcome
         case .journal, .outbox:
             throw CommandFailure.invalid("channel '\(channel)' is written with each fire, not sent: nothing to test")
         }

@@ -253,6 +253,10 @@ public enum ConfigurationLoader {
             policies = PolicyDecoder(reader: reader, calendars: calendars, channels: channels, defaults: defaults, clients: clients)
                 .decode(n)
         }
+        if let clients, !policies.contains(where: { $0.clock == .sinceStaffTask }) {
+            policies.append(StaffTaskPolicy.builtIn(clients: clients, defaults: defaults,
+                                                    calendar: defaults.calendar ?? calendars["firm"] ?? .utcDefault))
+        }
         return Configuration(
             path: path, firmName: firmName, calendars: calendars.isEmpty ? ["default": .utcDefault] : calendars,
             // Command-line dates need a zone even when policies name their calendars: the first by name.

@@ -91,6 +91,10 @@ struct PolicyDecoder {
                 }
             }
         }
+        if clientFacing, clockResult?.clock == .sinceStaffTask {
+            reader.error(f.keys["client_facing"], "since: staff_task tells staff what Tickler could not do: it cannot be client_facing")
+            return nil
+        }
         guard !id.isEmpty, let (clock, calendar) = clockResult, !stages.isEmpty,
               stages.count == (f["stages"].flatMap { if case .sequence(let s) = $0 { s.count } else { nil } } ?? -1)
         else { return nil }
@@ -171,6 +175,7 @@ struct PolicyDecoder {
             case "stage_change": result = .sinceStageChange(settleSeconds: settleSeconds)
             case "closed": result = .sinceClosed
             case "low_score": result = .sinceLowScore(atMost: (clients?.surveyScale ?? .fivePoint).lowAtMost)
+            case "staff_task": result = .sinceStaffTask
             default:
                 reader.error(f["since"], "unknown clock 'since: \(s)'; expected one of \(PolicyClock.sinceValues.joined(separator: ", "))")
             }

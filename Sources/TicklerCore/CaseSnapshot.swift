@@ -29,6 +29,8 @@ public struct CaseSnapshot: Sendable, Equatable {
     public var stageChanges: [StageChange]
     /// Its clients' survey answers.
     public var surveyResponses: [SurveyResponse] = []
+    /// What Tickler could not do and a person must (`StaffTask`), open or done.
+    public var staffTasks: [StaffTask] = []
 
     public init(
         id: String, number: String, title: String = "", clientName: String = "", clientEmail: String? = nil,
@@ -60,6 +62,17 @@ public struct CaseSnapshot: Sendable, Equatable {
         self.stage = stage
         self.stageChanges = stageChanges
     }
+
+    /// When someone at the firm last reached out on the case (a call, an email, a letter): the latest
+    /// outbound communication a person made. Tickler's own messages to clients are not counted: an
+    /// automated update answers no client's question and does no task a person was given.
+    public var lastPersonalOutbound: Instant? {
+        var last: Instant?
+        for m in communications where m.direction == .outbound && !m.automated {
+            if last == nil || m.occurredAt > last! { last = m.occurredAt }
+        }
+        return last
+    }
 }
 
 public struct Communication: Sendable, Equatable {
@@ -73,9 +86,16 @@ public struct Communication: Sendable, Equatable {
     public var kind: Kind
     public var occurredAt: Instant
     public var respondedAt: Instant?
+    /// Written by Tickler itself: a client message it delivered (never by an integration or an import).
+    public var automated: Bool
+
+    /// The id of the communication a delivered client message is on its case: one per fire and contact.
+    /// (The stores' carrier-status update derives it the same way in SQL.)
+    public static func clientMessageID(fireID: String, contactID: String) -> String { "tickler-\(fireID).\(contactID)" }
 
     public init(id: String, direction: Direction, channel: Channel, kind: Kind = .other, occurredAt: Instant,
-                respondedAt: Instant? = nil) {
+                respondedAt: Instant? = nil, automated: Bool = false) {
+        self.automated = automated
         self.id = id
         self.direction = direction
         self.channel = channel

@@ -12,6 +12,8 @@ public enum PolicyClock: Sendable, Equatable {
     case sinceClosed
     /// Each survey answer at or under `atMost`, until a later outbound communication (someone called back).
     case sinceLowScore(atMost: Int)
+    /// Each open staff task (`StaffTask`): what Tickler could not do and a person must.
+    case sinceStaffTask
     /// `kinds` nil means every deadline kind.
     case untilDeadline(kinds: Set<Deadline.Kind>?)
     case untilAppointment
@@ -27,6 +29,7 @@ public enum PolicyClock: Sendable, Equatable {
         case .sinceStageChange: "since: stage_change"
         case .sinceClosed: "since: closed"
         case .sinceLowScore: "since: low_score"
+        case .sinceStaffTask: "since: staff_task"
         case .untilDeadline: "until: deadline"
         case .untilAppointment: "until: appointment"
         }
@@ -37,7 +40,7 @@ public enum PolicyClock: Sendable, Equatable {
     public var clientPurpose: MessagePurpose {
         switch self {
         case .sinceClientUpdate, .sinceActivity, .sinceOpened, .sinceStageChange, .sinceClosed: .caseUpdates
-        case .sinceInbound, .sinceLowScore, .sinceDocumentRequest, .untilDeadline, .untilAppointment: .reminders
+        case .sinceInbound, .sinceLowScore, .sinceDocumentRequest, .untilDeadline, .untilAppointment, .sinceStaffTask: .reminders
         }
     }
 
@@ -55,7 +58,8 @@ public enum PolicyClock: Sendable, Equatable {
         if case .untilDeadline = self { true } else { false }
     }
 
-    public static let sinceValues = ["client_update", "inbound", "document_request", "activity", "opened", "stage_change", "closed", "low_score"]
+    public static let sinceValues = ["client_update", "inbound", "document_request", "activity", "opened", "stage_change", "closed", "low_score",
+                                     "staff_task"]
     public static let untilValues = ["deadline", "appointment"]
 
     /// The open cycles of this clock on `c`; resolved subjects are not yielded.
@@ -75,10 +79,7 @@ public enum PolicyClock: Sendable, Equatable {
                             anchorSource: .openedNoStatusUpdate)]
 
         case .sinceInbound:
-            var lastOutbound: Instant?
-            for m in c.communications where m.direction == .outbound {
-                if lastOutbound == nil || m.occurredAt > lastOutbound! { lastOutbound = m.occurredAt }
-            }
+            let lastOutbound = c.lastPersonalOutbound
             return c.communications.compactMap { m in
                 guard m.direction == .inbound, m.respondedAt == nil else { return nil }
                 if let o = lastOutbound, o > m.occurredAt { return nil }
@@ -115,15 +116,19 @@ public enum PolicyClock: Sendable, Equatable {
             return [Subject(ref: SubjectRef(.case, c.id), anchor: closed, anchorSource: .caseClosed)]
 
         case .sinceLowScore(let atMost):
-            var lastOutbound: Instant?
-            for m in c.communications where m.direction == .outbound {
-                if lastOutbound == nil || m.occurredAt > lastOutbound! { lastOutbound = m.occurredAt }
-            }
+            let lastOutbound = c.lastPersonalOutbound
             return c.surveyResponses.compactMap { r in
                 guard r.score <= atMost else { return nil }
                 if let o = lastOutbound, o > r.receivedAt { return nil }
                 return Subject(ref: SubjectRef(.surveyResponse, r.id), anchor: r.receivedAt,
                                anchorSource: .lowScore(score: r.score, of: r.scaleMax, response: r.id))
+            }
+
+        case .sinceStaffTask:
+            let lastOutbound = c.lastPersonalOutbound
+            return c.staffTasks.compactMap { t in
+                guard t.isOpen(lastPersonalOutbound: lastOutbound) else { return nil }
+                return Subject(ref: SubjectRef(.staffTask, t.id), anchor: t.createdAt, anchorSource: .staffTask(t.id))
             }
 
         case .untilDeadline(let kinds):

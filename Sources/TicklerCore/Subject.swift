@@ -5,6 +5,7 @@ public struct SubjectRef: Hashable, Sendable, Comparable, CustomStringConvertibl
         case documentRequest = "document_request"
         case deadline, appointment
         case surveyResponse = "survey_response"
+        case staffTask = "staff_task"
     }
 
     public var kind: Kind
@@ -65,6 +66,7 @@ public enum AnchorSource: Sendable, Equatable, CustomStringConvertible {
     case stageChanged(from: String, to: String)
     case caseClosed
     case lowScore(score: Int, of: Int, response: String)
+    case staffTask(String)
 
     public var description: String {
         switch self {
@@ -80,6 +82,7 @@ public enum AnchorSource: Sendable, Equatable, CustomStringConvertible {
         case .stageChanged(let from, let to): "stage changed from \(from) to \(to)"
         case .caseClosed: "case closed"
         case .lowScore(let score, let of, let r): "survey answered \(score) of \(of) (response \(r))"
+        case .staffTask(let t): "staff task \(t) open"
         }
     }
 }

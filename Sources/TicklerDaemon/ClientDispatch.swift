@@ -10,10 +10,10 @@ import TicklerStore
 final class ClientDispatch: Sendable {
     /// What became of one client message.
     enum Outcome: Sendable {
-        /// Sent (or tried) by `medium`.
-        case attempted(SendOutcome, medium: Contact.Medium)
-        /// Not sent now: held until later, or cancelled for good (the reason is in the result).
-        case settled(DeliveryResult, staffTask: String?)
+        /// Sent (or tried) by `medium`; `sent` is what the store keeps of it when the medium accepts it.
+        case attempted(SendOutcome, medium: Contact.Medium, sent: ClientSend)
+        /// Not sent now: held until later, cancelled for good, or replaced by a staff task (the result says).
+        case settled(DeliveryResult)
         /// The store could not be read: try again soon.
         case storeUnavailable(String)
     }
@@ -50,7 +50,7 @@ final class ClientDispatch: Sendable {
     func dispatch(_ d: PendingDelivery, now: Instant) async -> Outcome {
         guard let f = d.fire, let contactID = Contact.id(fromRecipient: d.recipient), let policy = policies[f.policy],
               let subject = SubjectRef(parsing: f.subject) else {
-            return .settled(.cancelled(reason: "the fire's policy is no longer configured"), staffTask: nil)
+            return .settled(.cancelled(reason: "the fire's policy is no longer configured"))
         }
         let snapshot: StoreSnapshot
         let consents: [ConsentRecord]
@@ -61,7 +61,7 @@ final class ClientDispatch: Sendable {
             return .storeUnavailable("\(error)")
         }
         guard let c = snapshot.cases.first else {
-            return .settled(.cancelled(reason: ClientMessageGate.CancelReason.caseRemoved.rawValue), staffTask: nil)
+            return .settled(.cancelled(reason: ClientMessageGate.CancelReason.caseRemoved.rawValue))
         }
         let contact = c.contact(id: contactID)
         let message = ClientMessageGate.Message(
@@ -69,43 +69,51 @@ final class ClientDispatch: Sendable {
             until: policy.clock.countsDown ? f.anchor : nil, contact: contact, zone: contact.map(settings.zone(of:)) ?? settings.defaultZone,
             caseOpen: policy.mayWriteToClient(of: c),
             cycleLive: f.anchor.map { policy.cycleIsOpen(subject: subject, anchor: $0, in: c, at: now) } ?? false,
-            media: Set(settings.channels.keys).filter { $0 == .email ? email != nil : sms != nil })
+            lastMedium: d.medium, media: Set(settings.channels.keys).filter { $0 == .email ? email != nil : sms != nil },
+            refused: d.refusedMedia)
         switch gate.decide(message, consents: ConsentBook(consents), now: now) {
         case .hold(let until, let reason):
             let why = switch reason {
             case .undoWindow: "undo window"
             case .quietHours(let q): "quiet hours (\(q))"
             }
-            return .settled(.held(until: until, reason: why), staffTask: nil)
+            return .settled(.held(until: until, reason: why))
         case .cancel(let reason):
-            return .settled(.cancelled(reason: reason.rawValue), staffTask: nil)
+            return .settled(.cancelled(reason: reason.rawValue))
         case .staffTask(let why):
-            return .settled(.cancelled(reason: "not sent: \(why); staff are to call the client"), staffTask: why)
+            return .settled(.replacedByTask(StaffTask(id: StaffTask.id(fireID: d.sourceID, recipient: d.recipient), caseID: c.id,
+                                                      contactID: contactID, fireID: d.sourceID, reason: why.text, createdAt: now)))
         case .send(let medium):
             guard let contact, let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: f.anchor,
                                                                 staff: Staff(snapshot.people), settings: settings, firmName: firmName)
-            else { return .settled(.cancelled(reason: ClientMessageGate.CancelReason.noStageText.rawValue), staffTask: nil) }
-            return .attempted(await send(notice, to: contact, by: medium, policy: policy, fire: f, fireID: d.sourceID, now: now),
-                              medium: medium)
+            else { return .settled(.cancelled(reason: ClientMessageGate.CancelReason.noStageText.rawValue)) }
+            // What the case keeps of it once sent: an outbound communication of Tickler's own, a status update
+            // when it was news of the case (so the update cadence starts again), one id per message.
+            let record = Communication(id: Communication.clientMessageID(fireID: d.sourceID, contactID: contact.id), direction: .outbound,
+                                       channel: medium == .email ? .email : .sms,
+                                       kind: policy.purpose == .caseUpdates ? .statusUpdate : .other, occurredAt: now, automated: true)
+            let (outcome, providerID) = await send(notice, to: contact, by: medium, policy: policy, fire: f, fireID: d.sourceID, now: now)
+            return .attempted(outcome, medium: medium,
+                              sent: ClientSend(medium: medium, providerID: providerID, communication: CaseRecord(caseID: c.id, record)))
         }
     }
 
     private func send(_ notice: ClientNotice, to contact: Contact, by medium: Contact.Medium, policy: Policy, fire f: FiredStep,
-                      fireID: String, now: Instant) async -> SendOutcome {
+                      fireID: String, now: Instant) async -> (SendOutcome, String?) {
         switch medium {
         case .email:
             guard let email, let address = contact.address(on: .email) else {
-                return .failed(reason: "no client email channel is configured")
+                return (.failed(reason: "no client email channel is configured"), nil)
             }
             let message = composer.clientEmail(notice, policy: policy.id, stage: f.stage, fallback: settings.fallbackLanguage,
                                                fireID: fireID, to: Mailbox(name: contact.name, address: address),
                                                settings: email.settings, now: now)
-            return await email.worker.send(.email(message))
+            return (await email.worker.send(.email(message)), nil)
         case .sms:
-            guard let sms, let number = contact.address(on: .sms) else { return .failed(reason: "no client sms channel is configured") }
+            guard let sms, let number = contact.address(on: .sms) else { return (.failed(reason: "no client sms channel is configured"), nil) }
             let body = composer.clientSMS(notice, policy: policy.id, stage: f.stage, fallback: settings.fallbackLanguage,
                                           maxSegments: sms.settings.maxSegments)
-            return await sms.worker.send(.sms(to: number, body: body, key: fireID + "." + contact.id))
+            return await sms.worker.sendWithReceipt(.sms(to: number, body: body, key: fireID + "." + contact.id))
         }
     }
 }

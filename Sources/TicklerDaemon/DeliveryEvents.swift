@@ -11,14 +11,19 @@ extension EventLog {
                fields(d, attempt: attempt), file: file, function: function, line: line)
     }
 
-    func deliveryFailed(_ d: PendingDelivery, attempt: Int, error: String, retryAt: Instant?,
+    /// `refusedBy`: a client message's medium that refused it for good; the message is not done (the next
+    /// medium, or a staff task).
+    func deliveryFailed(_ d: PendingDelivery, attempt: Int, error: String, retryAt: Instant?, refusedBy: Contact.Medium? = nil,
                         file: String = #fileID, function: String = #function, line: UInt = #line) {
         var f = fields(d, attempt: attempt)
         let reason = redaction.scrub(error)
         f["error"] = "\(reason)"
-        f["will_retry"] = retryAt == nil ? "no" : "yes"
+        f["will_retry"] = retryAt == nil && refusedBy == nil ? "no" : "yes"
         if let retryAt { f["next_attempt_at"] = "\(retryAt)" }
-        let then = retryAt.map { "will retry at \($0)" } ?? "refused for good, not retried"
+        if let refusedBy { f["medium"] = "\(refusedBy.rawValue)" }
+        let then = retryAt.map { "will retry at \($0)" }
+            ?? refusedBy.map { "refused by \($0.rawValue) for good: another medium, or a staff task, follows" }
+            ?? "refused for good, not retried"
         record(.deliveryFailed, "Delivery of \(what(d)) to \(redaction.recipient(d.recipient)) via \(d.channel) failed "
                    + "(attempt \(attempt)), \(then): \(reason)", f, file: file, function: function, line: line)
     }
@@ -32,9 +37,9 @@ extension EventLog {
     }
 
     /// A client message held (quiet hours, the undo window) or not sent (the case changed, no consent…),
-    /// with the reason and never the client's data; an essential notice no medium could carry is a task
-    /// for staff (priority 4).
-    func clientMessageSettled(_ d: PendingDelivery, _ result: DeliveryResult, staffTask: String?,
+    /// with the reason and never the client's data; a message that cannot reach the client and must not be
+    /// lost is a task for staff (priority 4).
+    func clientMessageSettled(_ d: PendingDelivery, _ result: DeliveryResult,
                               file: String = #fileID, function: String = #function, line: UInt = #line) {
         var f = fields(d, attempt: d.attempts)
         switch result {
@@ -45,15 +50,14 @@ extension EventLog {
                    file: file, function: function, line: line)
         case .cancelled(let reason):
             f["reason"] = "\(reason)"
-            if let staffTask {
-                if let a = d.fire.map(\.caseID) { f["case_id"] = "\(a)" }
-                record(.clientStaffTask, "Client notice \(what(d)) to \(d.recipient) cannot be sent (\(staffTask)): "
-                           + "call the client", f, file: file, function: function, line: line)
-            } else {
-                record(.clientMessageNotSent, "Client message \(what(d)) to \(d.recipient) not sent: \(reason)", f,
-                       file: file, function: function, line: line)
-            }
-        case .delivered, .retry, .failed:
+            record(.clientMessageNotSent, "Client message \(what(d)) to \(d.recipient) not sent: \(reason)", f,
+                   file: file, function: function, line: line)
+        case .replacedByTask(let task):
+            f["reason"] = "\(task.reason)"
+            f["task_id"] = "\(task.id)"
+            record(.clientStaffTask, "Client message \(what(d)) to \(d.recipient) cannot be sent (\(task.reason)): staff task "
+                       + "\(task.id) for the case's assignee", f, file: file, function: function, line: line)
+        case .delivered, .retry, .failed, .refused, .sentToClient:
             break
         }
     }

@@ -122,17 +122,21 @@ actor DeliveryLane {
             defer { inFlight.release(d.id) }
             let attempt = d.attempts + 1
             let result: SendOutcome
-            if let client {
-                switch await client.dispatch(d, now: now()) {
-                case .attempted(let outcome, _): result = outcome
+            var client: (medium: Contact.Medium, sent: ClientSend)?
+            if let dispatch = self.client {
+                switch await dispatch.dispatch(d, now: now()) {
+                case .attempted(let outcome, let medium, let sent):
+                    result = outcome
+                    client = (medium, sent)
                 case .storeUnavailable:
                     try? await store.release(claimsOf: claimant, ids: due[k...].map(\.id))
                     return LaneStateMachine.storeRetry
-                case .settled(let settled, let staffTask):
-                    // Held or cancelled before any attempt: the queue says why; no attempt is counted.
+                case .settled(let settled):
+                    // Held, cancelled or made a staff task before any attempt: the queue says why; no attempt is
+                    // counted.
                     do {
                         if try await store.complete(delivery: d.id, attempt: d.attempts, result: settled, at: now(), claimant: claimant) {
-                            events.clientMessageSettled(d, settled, staffTask: staffTask)
+                            events.clientMessageSettled(d, settled)
                         }
                     } catch { return LaneStateMachine.storeRetry }
                     continue
@@ -144,10 +148,14 @@ actor DeliveryLane {
             defer { onAttempt() }
             let after = state.attempted(result, attempt: attempt, now: at, jitter: Double.random(in: 0..<1, using: &jitter))
             do {
-                let result: DeliveryResult = switch after.record {
-                case .delivered: .delivered
-                case .failed(let reason): .failed(error: reason)
-                case .retry(let next, let reason): .retry(next: next, error: reason)
+                // A client message refused by one medium is not done: the next consented medium, or a staff
+                // task, is decided when the lane looks at it again (at once).
+                let result: DeliveryResult = switch (after.record, client) {
+                case (.delivered, nil): .delivered
+                case (.delivered, let c?): .sentToClient(c.sent)
+                case (.failed(let reason), nil): .failed(error: reason)
+                case (.failed(let reason), let c?): .refused(medium: c.medium, error: reason)
+                case (.retry(let next, let reason), _): .retry(next: next, error: reason)
                 }
                 // Recorded only while the claim is this lane's (renewed while this instance lives).
                 if try await store.complete(delivery: d.id, attempt: attempt, result: result, at: at, claimant: claimant) {
@@ -157,7 +165,7 @@ actor DeliveryLane {
                         events.delivered(d, attempt: attempt)
                     case .failed(let reason):
                         metrics.delivery(channel: channel, outcome: "failed")
-                        events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: nil)
+                        events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: nil, refusedBy: client?.medium)
                     case .retry(let next, let reason):
                         metrics.delivery(channel: channel, outcome: "retry")
                         events.deliveryFailed(d, attempt: attempt, error: reason, retryAt: next)

@@ -50,18 +50,25 @@ final class LaneWorker: @unchecked Sendable {
     }
 
     func send(_ job: Job) async -> SendOutcome {
+        await sendWithReceipt(job).outcome
+    }
+
+    /// The outcome and, for a text the gateway took, its id for the message (status callbacks name it).
+    func sendWithReceipt(_ job: Job) async -> (outcome: SendOutcome, providerID: String?) {
         await withCheckedContinuation { c in
             queue.async { c.resume(returning: self.perform(job)) }
         }
     }
 
-    private func perform(_ job: Job) -> SendOutcome {
+    private func perform(_ job: Job) -> (outcome: SendOutcome, providerID: String?) {
         switch (sender, job) {
-        case (.email(let s), .email(let m)): s.send(m)
-        case (.webhook(let s), .webhook(let body, let key, let now)): s.send(body: body, idempotencyKey: key, now: now)
-        case (.sms(let s), .sms(let to, let body, let key)): s.send(to: to, body: body, idempotencyKey: key)
-        case (.unavailable(let why), _): .retry(reason: why, channelDown: true)
-        default: .failed(reason: "this channel cannot send that kind of message")
+        case (.email(let s), .email(let m)): return (s.send(m), nil)
+        case (.webhook(let s), .webhook(let body, let key, let now)): return (s.send(body: body, idempotencyKey: key, now: now), nil)
+        case (.sms(let s), .sms(let to, let body, let key)):
+            let (outcome, sid) = s.send(to: to, body: body, idempotencyKey: key)
+            return (outcome, sid)
+        case (.unavailable(let why), _): return (.retry(reason: why, channelDown: true), nil)
+        default: return (.failed(reason: "this channel cannot send that kind of message"), nil)
         }
     }
 }

@@ -50,7 +50,7 @@ public struct ClientNotice: Sendable, Equatable {
         case .untilDeadline, .untilAppointment: .reminder
         case .sinceDocumentRequest: .documents
         case .sinceOpened: .welcome
-        case .sinceInbound, .sinceLowScore: .acknowledge
+        case .sinceInbound, .sinceLowScore, .sinceStaffTask: .acknowledge
         }
     }
 

@@ -115,7 +115,7 @@ extension CurlHandle {
     /// POSTs `body` to `url` with `headers` (and no `Expect:`), following no redirect: whether the transfer
     /// completed, libcurl's message when it did not, and the HTTP status.
     func post(_ url: String, body: [UInt8], headers: [String], caFile: String?, connectTimeout: Int, timeout: Int,
-              basicAuth: (user: String, password: String)? = nil) -> (completed: Bool, detail: String, status: Int) {
+              basicAuth: (user: String, password: String)? = nil) -> (completed: Bool, detail: String, status: Int, body: [UInt8]) {
         let buffers = CurlTransferBuffers(upload: body)
         reset()
         set(CURLOPT_URL, url)
@@ -133,6 +133,6 @@ extension CurlHandle {
         set(CURLOPT_FOLLOWLOCATION, 0)
         buffers.install(on: self)
         let (code, detail) = withExtendedLifetime(buffers) { perform() }
-        return (code == CURLE_OK, detail, responseCode)
+        return (code == CURLE_OK, detail, responseCode, buffers.response)
     }
 }

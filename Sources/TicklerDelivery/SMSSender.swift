@@ -39,15 +39,25 @@ public final class SMSSender {
         return fields
     }
 
-    public func send(to: String, body: String, idempotencyKey: String) -> SendOutcome {
-        let (completed, detail, status) = handle.post(endpoint, body: Array(Self.formEncode(form(to: to, body: body)).utf8), headers: [
+    /// The outcome, and the gateway's id of the message (`sid` of its answer) when it took it: its status
+    /// callbacks name that id.
+    public func send(to: String, body: String, idempotencyKey: String) -> (outcome: SendOutcome, messageSID: String?) {
+        let (completed, detail, status, answer) = handle.post(endpoint, body: Array(Self.formEncode(form(to: to, body: body)).utf8), headers: [
             "Content-Type: application/x-www-form-urlencoded",
             "Accept: application/json",
             "User-Agent: ticklerd",
             "Idempotency-Key: \(MailHeader.clean(idempotencyKey))",
         ], caFile: settings.caFile, connectTimeout: connectTimeout, timeout: timeout, basicAuth: (settings.accountSID, token))
-        if !completed { return .retry(reason: detail, channelDown: true) }
-        return WebhookSender.outcome(status: status, what: "the SMS gateway")
+        if !completed { return (.retry(reason: detail, channelDown: true), nil) }
+        let outcome = WebhookSender.outcome(status: status, what: "the SMS gateway")
+        return (outcome, outcome == .delivered ? Self.messageSID(answer) : nil)
+    }
+
+    /// The `sid` of the gateway's JSON answer when it is a plain id (letters and digits, at most 64).
+    static func messageSID(_ answer: [UInt8]) -> String? {
+        guard let o = try? JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any], let sid = o["sid"] as? String,
+              !sid.isEmpty, sid.count <= 64, sid.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return nil }
+        return sid
     }
 
     /// `application/x-www-form-urlencoded`: unreserved characters as they are, space as `+`, the rest

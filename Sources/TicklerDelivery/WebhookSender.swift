@@ -22,7 +22,7 @@ public final class WebhookSender {
     }
 
     public func send(body: [UInt8], idempotencyKey: String, now: Instant) -> SendOutcome {
-        let (completed, detail, status) = handle.post(settings.url, body: body, headers: [
+        let (completed, detail, status, _) = handle.post(settings.url, body: body, headers: [
             "Content-Type: application/json; charset=utf-8",
             "User-Agent: ticklerd",
             "Idempotency-Key: \(MailHeader.clean(idempotencyKey))",

@@ -106,6 +106,11 @@ actor InboundApplier {
             events.record(.inboundRecorded, "recorded a client's text on case \(c.caseID)",
                           ["case_id": "\(c.caseID)", "communication_id": "\(c.record.id)"])
         }
+        if let s = e.carrierStatus, s.undelivered {
+            events.record(.inboundRecorded, "the carrier reported a text to a client \(s.status)\(s.errorCode.map { " (error \($0))" } ?? ""): "
+                              + "the message falls back to another medium or a staff task",
+                          ["message_sid": "\(s.messageSID)", "carrier_status": "\(s.status)", "error_code": "\(s.errorCode ?? "")"])
+        }
         if let r = e.surveyResponse {
             events.record(.inboundRecorded, "recorded a client's survey answer (\(r.record.score) of \(r.record.scaleMax)) on case \(r.caseID)",
                           ["case_id": "\(r.caseID)", "survey_response_id": "\(r.record.id)", "score": "\(r.record.score)"])

@@ -85,7 +85,9 @@ public struct InboundService: Sendable {
             refused(route, "another account", signed: true)
             return InboundResponse(status: 403, body: "unknown account\n")
         }
-        guard kind == .message, let sid = form["MessageSid"] else { return InboundResponse(status: 200) }
+        guard let messageSID = form["MessageSid"] else { return InboundResponse(status: 200) }
+        // A message is applied once by its id; a status callback once per status of its text.
+        let sid = kind == .message ? messageSID : messageSID + "." + (form["MessageStatus"] ?? "")
         let kept: InboundSpool.Kept
         do { kept = try applier.spool.keep(id: sid, route: kind, form: form, now: now()) } catch {
             // Without the spool the store is the only place: answered 503 when it does not take it either.
@@ -147,6 +149,12 @@ public struct InboundService: Sendable {
     @Sendable func decide(_ k: InboundSpool.Kept) async throws -> InboundOutcome {
         let from = k.form["From"] ?? "", sid = k.id, body = k.form["Body"] ?? "", t = k.receivedAt
         var effects = InboundEffects(messageID: sid, route: k.route.rawValue, receivedAt: t)
+        if k.route == .status {
+            // What the carrier made of a text Tickler sent: recorded on it; an undelivered one falls back.
+            effects.carrierStatus = CarrierStatus(messageSID: k.form["MessageSid"] ?? "", status: k.form["MessageStatus"] ?? "",
+                                                  errorCode: k.form["ErrorCode"])
+            return InboundOutcome(effects: effects, keyword: nil, reply: nil)
+        }
         let contacts = try await store.contacts(phone: from)
         let ids = contacts.map(\.contact.id)
         // A number on the survey's scale, from a contact sent a survey lately, is its answer: recorded on the

@@ -14,6 +14,7 @@ enum CaseRecordTable: CaseIterable {
     case contacts
     case stageChanges
     case surveyResponses
+    case staffTasks
 
     var name: String {
         switch self {
@@ -25,6 +26,7 @@ enum CaseRecordTable: CaseIterable {
         case .contacts: "contacts"
         case .stageChanges: "stage_changes"
         case .surveyResponses: "survey_responses"
+        case .staffTasks: "tickler_staff_tasks"
         }
     }
 
@@ -33,7 +35,7 @@ enum CaseRecordTable: CaseIterable {
         let title = detail == .full ? "title" : "''"
         let full = detail == .full
         return switch self {
-        case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications"
+        case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated FROM communications"
         case .deadlines: "SELECT id, case_id, \(title), kind, due_at, completed_at FROM deadlines"
         case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
         case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled FROM appointments"
@@ -43,8 +45,12 @@ enum CaseRecordTable: CaseIterable {
                 + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
         case .stageChanges: "SELECT id, case_id, from_stage, to_stage, changed_at FROM stage_changes"
         case .surveyResponses: "SELECT id, case_id, contact_id, score, scale_max, received_at FROM survey_responses"
+        case .staffTasks: Self.staffTasksSelect
         }
     }
+
+    /// Staff tasks carry no client data: read the same in every snapshot, on both stores.
+    static let staffTasksSelect = "SELECT id, case_id, contact_id, fire_id, reason, created_at, done_at FROM tickler_staff_tasks"
 }
 
 extension CaseRecordTable {
@@ -157,6 +163,14 @@ struct RecordDecoder {
             guard let at = instant(s, 5) else { return bad.append(row.bad("received_at is not RFC 3339")) }
             c.surveyResponses.append(SurveyResponse(id: id, contactID: contact, score: Int(sqlite3_column_int64(s, 3)),
                                                     scaleMax: Int(sqlite3_column_int64(s, 4)), receivedAt: at))
+        case .staffTasks:
+            let contact = row.text(2), fire = row.text(3), reason = row.text(4) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            guard let created = instant(s, 5), let done = optionalInstant(s, 6) else {
+                return bad.append(row.bad("a timestamp is not RFC 3339"))
+            }
+            c.staffTasks.append(StaffTask(id: id, caseID: c.id, contactID: contact, fireID: fire, reason: reason, createdAt: created,
+                                          doneAt: done.value))
         }
     }
 
@@ -177,7 +191,7 @@ struct RecordDecoder {
             return nil
         }
         return Communication(id: id, direction: direction, channel: channel, kind: kind, occurredAt: occurred,
-                             respondedAt: responded.value)
+                             respondedAt: responded.value, automated: sqlite3_column_int64(s, 7) != 0)
     }
 
     private func skip(_ row: Cells, _ problem: String, _ bad: inout [BadRow]) -> CaseSnapshot? {

@@ -25,15 +25,40 @@ public struct InboundEffects: Sendable, Equatable {
     public var consents: [ConsentRecord]
     public var communications: [CaseRecord<Communication>]
     public var surveyResponse: CaseRecord<SurveyResponse>?
+    /// What the carrier reported of a text Tickler sent (a status callback).
+    public var carrierStatus: CarrierStatus?
 
     public init(messageID: String, route: String, receivedAt: Instant, consents: [ConsentRecord] = [],
-                communications: [CaseRecord<Communication>] = [], surveyResponse: CaseRecord<SurveyResponse>? = nil) {
+                communications: [CaseRecord<Communication>] = [], surveyResponse: CaseRecord<SurveyResponse>? = nil,
+                carrierStatus: CarrierStatus? = nil) {
+        self.carrierStatus = carrierStatus
         self.messageID = messageID
         self.route = route
         self.receivedAt = receivedAt
         self.consents = consents
         self.communications = communications
         self.surveyResponse = surveyResponse
+    }
+}
+
+/// A status the carrier reported for a text Tickler sent (the gateway's status callback), by its id.
+public struct CarrierStatus: Sendable, Equatable, CustomStringConvertible {
+    public var messageSID: String
+    /// `queued`, `sent`, `delivered`, `undelivered`, `failed`…
+    public var status: String
+    public var errorCode: String?
+
+    public init(messageSID: String, status: String, errorCode: String? = nil) {
+        self.messageSID = messageSID
+        self.status = status
+        self.errorCode = errorCode
+    }
+
+    /// The text did not reach the phone: the message falls back as if the gateway had refused it.
+    public var undelivered: Bool { status == "undelivered" || status == "failed" }
+
+    public var description: String {
+        "the carrier reported it \(status)" + (errorCode.map { " (error \($0))" } ?? "")
     }
 }
 
@@ -116,7 +141,30 @@ extension SQLiteCaseStore: ClientDirectory {
                     """, arguments: [m.id, c.caseID, m.direction.rawValue, m.channel.rawValue, m.kind.rawValue, m.occurredAt.rfc3339])
             }
             if let r = effects.surveyResponse { try Self.insert(r.record, caseID: r.caseID, db: db) }
+            if let s = effects.carrierStatus { try Self.record(s, db: db, now: now) }
             return true
+        }
+    }
+
+    /// Records a carrier's status on the text it names; an undelivered one reopens the message so the next
+    /// medium the contact consented to (or a staff task) follows, and takes back the communication it was.
+    /// A final status is never overwritten by an earlier one arriving late.
+    private static func record(_ s: CarrierStatus, db: Database, now: Instant) throws {
+        try db.execute(sql: """
+            UPDATE tickler_deliveries SET carrier_status = ?
+            WHERE provider_id = ? AND (carrier_status IS NULL OR carrier_status NOT IN ('delivered', 'undelivered', 'failed'))
+            """, arguments: [s.status, s.messageSID])
+        guard s.undelivered else { return }
+        let reopened = try Row.fetchAll(db, sql: """
+            UPDATE tickler_deliveries SET status = 'pending', next_attempt_at = ?, delivered_at = NULL, last_error = ?,
+                refused_media = CASE WHEN refused_media IS NULL OR refused_media = '' THEN 'sms' ELSE refused_media || ',sms' END
+            WHERE provider_id = ? AND status = 'delivered' AND medium = 'sms'
+            RETURNING source_id, recipient
+            """, arguments: [now.rfc3339, s.description, s.messageSID])
+        for r in reopened {
+            guard let fire = r.text(0), let contact = r.text(1).flatMap(Contact.id(fromRecipient:)) else { continue }
+            try db.execute(sql: "DELETE FROM communications WHERE id = ? AND automated = 1",
+                           arguments: [Communication.clientMessageID(fireID: fire, contactID: contact)])
         }
     }
 }

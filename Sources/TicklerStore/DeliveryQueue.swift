@@ -61,6 +61,9 @@ public struct PendingDelivery: Sendable, Equatable {
     public var clientEmail: String?
     /// The recipient, when it is a person of the directory.
     public var person: Person?
+    /// A client message: the medium its last attempt used, and those that refused it for good.
+    public var medium: Contact.Medium?
+    public var refusedMedia: Set<Contact.Medium> = []
 }
 
 /// A fire as the ledger recorded it.
@@ -101,6 +104,32 @@ public enum DeliveryResult: Sendable, Equatable {
     /// Not attempted yet: a client message waits until `until` (quiet hours, the undo window). No attempt
     /// is counted.
     case held(until: Instant, reason: String)
+    /// A client message `medium` refused for good (the gateway's 4xx, the carrier's "undelivered"): the
+    /// attempt is counted, the medium is not tried again, and the message is looked at again at once (the
+    /// next medium the contact consented to, or a staff task).
+    case refused(medium: Contact.Medium, error: String)
+    /// A client message its medium accepted: delivered, with what the firm's store keeps of it.
+    case sentToClient(ClientSend)
+    /// A client message that cannot go, and the staff task that replaces it: the message is cancelled and the
+    /// task recorded (once) in one transaction, and its case is evaluated again, so the `since: staff_task`
+    /// policy tells staff.
+    case replacedByTask(StaffTask)
+}
+
+/// What the store keeps of a client message its medium accepted.
+public struct ClientSend: Sendable, Equatable {
+    public var medium: Contact.Medium
+    /// The gateway's id of a text (`MessageSid`): its status callbacks name it.
+    public var providerID: String?
+    /// The outbound communication the message is on its case, marked as Tickler's own (`automated`): a
+    /// case update restarts the `since: client_update` clock like any status update.
+    public var communication: CaseRecord<Communication>
+
+    public init(medium: Contact.Medium, providerID: String? = nil, communication: CaseRecord<Communication>) {
+        self.medium = medium
+        self.providerID = providerID
+        self.communication = communication
+    }
 }
 
 /// A row of the queue, for tests and `tickler status`.
@@ -118,6 +147,11 @@ public struct QueuedDelivery: Sendable, Equatable {
     public var deliveredAt: Instant?
     /// Why a pending client message waits (quiet hours, the undo window).
     public var holdReason: String?
+    /// A client message: the medium it went (or last tried to go) by, the gateway's id of a text, and the
+    /// last status its carrier reported.
+    public var medium: String?
+    public var providerID: String?
+    public var carrierStatus: String?
 }
 
 /// The queue's health: what waits, what is being retried, what was refused for good lately.

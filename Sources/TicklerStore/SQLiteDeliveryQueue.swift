@@ -86,7 +86,7 @@ extension SQLiteCaseStore {
                 l.recipients, l.explanation,
                 c.number, c.title, c.client_name, c.client_email,
                 p.id, p.name, p.email, p.role, p.manager_id, p.active,
-                g.person_id, g.day, g.items, g.created_at, l.anchor_at
+                g.person_id, g.day, g.items, g.created_at, l.anchor_at, d.medium, d.refused_media
             FROM tickler_deliveries d
             LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.source_id
             LEFT JOIN cases c ON c.id = l.case_id
@@ -117,6 +117,8 @@ extension SQLiteCaseStore {
                 d.person = Person(id: id, name: r.text(22) ?? "", email: r.text(23), role: r.text(24), managerID: r.text(25),
                                   active: r.integer(26) != 0)
             }
+            d.medium = r.text(32).flatMap(Contact.Medium.init(rawValue:))
+            d.refusedMedia = ClientSendColumns.media(r.text(33))
             if kind == .digest, let person = r.text(27), let day = r.text(28).flatMap(LocalDate.init(iso8601:)),
                let created = r.text(30).flatMap(RFC3339.parse) {
                 d.digest = DigestRecord(personID: person, day: day, entries: DigestItems.decode(r.text(29) ?? "[]"),
@@ -190,6 +192,41 @@ extension SQLiteCaseStore {
         case .held(let until, let reason):
             try db.execute(sql: "UPDATE tickler_deliveries SET next_attempt_at = ?, hold_reason = ? WHERE id = ? AND status = 'pending'",
                            arguments: [until.rfc3339, reason, id])
+        case .refused(let medium, let error):
+            let detail = ClientSendColumns.refusal(medium, error)
+            try db.execute(sql: """
+                UPDATE tickler_deliveries SET attempts = ?, medium = ?, next_attempt_at = ?, last_error = ?, hold_reason = NULL,
+                    refused_media = CASE WHEN refused_media IS NULL OR refused_media = '' THEN ? ELSE refused_media || ',' || ? END
+                WHERE id = ? AND status = 'pending'
+                """, arguments: [attempt, medium.rawValue, at.rfc3339, detail, medium.rawValue, medium.rawValue, id])
+            try db.execute(sql: "INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, detail) VALUES (?, ?, ?, 'failed', ?)",
+                           arguments: [id, attempt, at.rfc3339, detail])
+        case .sentToClient(let sent):
+            try db.execute(sql: """
+                UPDATE tickler_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL, hold_reason = NULL,
+                    medium = ?, provider_id = ?
+                WHERE id = ?
+                """, arguments: [attempt, at.rfc3339, sent.medium.rawValue, sent.providerID, id])
+            try db.execute(sql: "INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome) VALUES (?, ?, ?, 'delivered')",
+                           arguments: [id, attempt, at.rfc3339])
+            let m = sent.communication.record
+            try db.execute(sql: """
+                INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at, automated)
+                VALUES (?, ?, ?, ?, ?, ?, NULL, 1) ON CONFLICT (id) DO NOTHING
+                """, arguments: [m.id, sent.communication.caseID, m.direction.rawValue, m.channel.rawValue, m.kind.rawValue,
+                                 m.occurredAt.rfc3339])
+        case .replacedByTask(let task):
+            try db.execute(sql: """
+                UPDATE tickler_deliveries SET status = 'cancelled', last_error = ?, hold_reason = NULL WHERE id = ? AND status = 'pending'
+                """, arguments: [ClientSendColumns.taskNote(task), id])
+            try db.execute(sql: """
+                INSERT INTO tickler_staff_tasks (id, case_id, contact_id, fire_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                """, arguments: [task.id, task.caseID, task.contactID, task.fireID, task.reason, task.createdAt.rfc3339])
+            if db.changesCount > 0 {
+                try db.execute(sql: "INSERT INTO tickler_changes (table_name, case_id) VALUES ('tickler_staff_tasks', ?)",
+                               arguments: [task.caseID])
+            }
         }
     }
 
@@ -197,9 +234,16 @@ extension SQLiteCaseStore {
     public func deliveries() async throws -> [QueuedDelivery] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error
+                SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error,
+                    medium, provider_id, carrier_status
                 FROM tickler_deliveries ORDER BY id
-                """).compactMap(QueuedDelivery.init(row:))
+                """).compactMap { r in
+                    var d = QueuedDelivery(row: r)
+                    d?.medium = r.text(9)
+                    d?.providerID = r.text(10)
+                    d?.carrierStatus = r.text(11)
+                    return d
+                }
         }
     }
 

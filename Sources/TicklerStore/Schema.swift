@@ -260,6 +260,28 @@ enum Schema {
                     id TEXT PRIMARY KEY NOT NULL, route TEXT NOT NULL, received_at TEXT NOT NULL, applied_at TEXT NOT NULL);
                 """)
         }
+        m.registerMigration("v13-staff-tasks") { db in
+            // What Tickler could not do and a person must: a client message no medium could carry becomes a
+            // task on its case, written with the message's cancellation (its id derives from the message, so
+            // it is written once). It names the contact by id and says why in Tickler's words: no client data.
+            // A client message remembers the medium it went by, those that refused it for good (not tried
+            // again), the gateway's id of a text and the last status its carrier reported for it. A communication Tickler
+            // wrote itself (a client message it delivered) is marked: it restarts the update cadence but
+            // answers no client's question and does no staff task.
+            try db.execute(sql: """
+                CREATE TABLE tickler_staff_tasks (
+                    id TEXT PRIMARY KEY NOT NULL, case_id TEXT NOT NULL, contact_id TEXT, fire_id TEXT, reason TEXT NOT NULL,
+                    created_at TEXT NOT NULL, done_at TEXT, done_by TEXT, done_reason TEXT);
+                CREATE INDEX tickler_staff_tasks_case ON tickler_staff_tasks(case_id);
+                CREATE INDEX tickler_staff_tasks_open ON tickler_staff_tasks(created_at) WHERE done_at IS NULL;
+                ALTER TABLE tickler_deliveries ADD COLUMN medium TEXT;
+                ALTER TABLE tickler_deliveries ADD COLUMN refused_media TEXT;
+                ALTER TABLE tickler_deliveries ADD COLUMN provider_id TEXT;
+                ALTER TABLE tickler_deliveries ADD COLUMN carrier_status TEXT;
+                CREATE INDEX tickler_deliveries_provider ON tickler_deliveries(provider_id) WHERE provider_id IS NOT NULL;
+                ALTER TABLE communications ADD COLUMN automated INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return m
     }
 

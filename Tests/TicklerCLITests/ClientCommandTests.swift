@@ -147,4 +147,41 @@ import Testing
         let after = try TicklerBinary.run(["status", "--config", dir + "/tickler.yaml"])
         #expect(after.lines.contains("Client messages: 0 in their undo window, 0 held by quiet hours, 0 due; 0 not sent for want of consent"))
     }
+
+    @Test func statusListsOpenStaffTasksAndDoneClosesOneByAUniquePrefix() throws {
+        let dir = try Self.firm(moved: nil)
+        let config = dir + "/tickler.yaml"
+        _ = try sqliteRows(dir + "/tickler.db", """
+            INSERT INTO tickler_staff_tasks (id, case_id, contact_id, fire_id, reason, created_at) VALUES
+              ('a1b2c3d4e5f6', 'c1', 'k3', 'f1', 'no medium the contact consented to for reminders', '2026-12-02T16:10:00Z'),
+              ('a1b299990000', 'c1', 'k2', 'f1', 'every medium the contact consented to refused the message', '2026-12-02T16:11:00Z');
+            """)
+        let table = try TicklerBinary.run(["status", "--config", config, "--at", "2026-12-03T15:00:00Z"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("Staff tasks open: 2 (close with tickler done TASK --reason …)"))
+        #expect(table.stdout.contains("  a1b2c3d4e5f6  2026-12-02 10:10  case 2026-0142  Pat Lee"))
+        #expect(table.stdout.contains("    contact k3: no medium the contact consented to for reminders"))
+        #expect(!table.stdout.contains("Canary"))
+        let json = try TicklerBinary.run(["status", "--config", config, "--at", "2026-12-03T15:00:00Z", "--format", "json"])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let tasks = try #require(o["staff_tasks"] as? [[String: Any]])
+        #expect(tasks.compactMap { $0["id"] as? String } == ["a1b2c3d4e5f6", "a1b299990000"])
+        #expect(tasks.first?["assignee"] as? String == "p1" && tasks.first?["case_number"] as? String == "2026-0142")
+
+        let ambiguous = try TicklerBinary.run(["done", "--config", config, "a1b2", "--reason", "called"])
+        #expect(ambiguous.status == 1 && ambiguous.stderr.contains("names 2 open tasks: a1b2c3d4e5f6, a1b299990000"), "\(ambiguous.stderr)")
+        let noReason = try TicklerBinary.run(["done", "--config", config, "a1b2c", "--reason", " "])
+        #expect(noReason.status == 1)
+        let done = try TicklerBinary.run(["done", "--config", config, "a1b2c", "--reason", "called Lola"])
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(done.stdout.hasPrefix("closed task a1b2c3d4e5f6 on case c1 by "))
+        let again = try TicklerBinary.run(["done", "--config", config, "a1b2c3d4e5f6", "--reason", "called Lola"])
+        #expect(again.status == 1 && again.stderr.contains("task a1b2c3d4e5f6 was closed at"), "\(again.stderr)")
+        let unknown = try TicklerBinary.run(["done", "--config", config, "ffff", "--reason", "x"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no open staff task 'ffff'"))
+        let rows = try sqliteRows(dir + "/tickler.db", "SELECT id, done_reason FROM tickler_staff_tasks WHERE done_at IS NOT NULL")
+        #expect(rows == [["a1b2c3d4e5f6", "called Lola"]])
+        let after = try TicklerBinary.run(["status", "--config", config, "--at", "2026-12-03T15:00:00Z"])
+        #expect(after.stdout.contains("Staff tasks open: 1 ") && !after.stdout.contains("a1b2c3d4e5f6"))
+    }
 }

@@ -81,18 +81,6 @@ import TicklerTestKit
         #expect(fired > 0)
         #expect(postgres.stderr.contains("fires recorded") && !postgres.stderr.contains(" 0 fires recorded"), "\(postgres.stderr)")
     }
-
-    func sqliteRows(_ path: String, _ sql: String) throws -> [[String]] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        p.arguments = ["-separator", "\t", path, sql]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-    }
 }
 
 enum RFC3339Text {

@@ -78,12 +78,17 @@ import TicklerTestKit
             let medium = texted.contains("\(d.sourceID).\(contact)") ? "sms" : "email"
             sent[key] = switch d.status {
             case "delivered": "by \(medium) at \(d.deliveredAt.map(\.rfc3339) ?? "?")"
-            case "cancelled": (d.lastError ?? "").contains("staff are to call") ? "staff task" : "not sent"
+            case "cancelled": (d.lastError ?? "").contains("; staff task ") ? "staff task" : "not sent"
             default: "\(d.status) \(d.holdReason ?? "")"
             }
         }
         #expect(sent == simulated)
         #expect(gateway.received().count == simulated.values.filter { $0.hasPrefix("by sms") }.count)
-        #expect(sink.received().count == simulated.values.filter { $0.hasPrefix("by email") }.count)
+        let toClients = sink.received().filter { !(($0["rcpt_tos"] as? [String])?.first ?? "").hasSuffix("@firm.test") }
+        #expect(toClients.count == simulated.values.filter { $0.hasPrefix("by email") }.count)
+        // Each message simulate listed as a staff task is one task, and the assignee was emailed each.
+        let tasks = simulated.values.filter { $0 == "staff task" }.count
+        #expect(try await store.staffTasks(caseID: nil, includeDone: true).count == tasks)
+        #expect(sink.received().filter { ($0["rcpt_tos"] as? [String]) == ["pat@firm.test"] }.count == tasks)
     }
 }

@@ -106,7 +106,7 @@ struct PostgresChunkReader {
         let title = detail == .full ? "title" : "''"
         let full = detail == .full
         return switch table {
-        case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at FROM communications"
+        case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated FROM communications"
         case .deadlines: "SELECT id, case_id, \(title), kind, due_at, completed_at FROM deadlines"
         case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
         case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled FROM appointments"
@@ -116,6 +116,7 @@ struct PostgresChunkReader {
                 + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
         case .stageChanges: "SELECT id::text, case_id, from_stage, to_stage, changed_at FROM stage_changes"
         case .surveyResponses: "SELECT id, case_id, contact_id, score, scale_max, received_at FROM survey_responses"
+        case .staffTasks: CaseRecordTable.staffTasksSelect
         }
     }
 
@@ -147,12 +148,12 @@ struct PostgresChunkReader {
         do {
             switch table {
             case .communications:
-                let (id, _, direction, channel, kind, occurred, responded) =
-                    try row.decode((String, String, String, String, String, Date, Date?).self, context: .default)
+                let (id, _, direction, channel, kind, occurred, responded, automated) =
+                    try row.decode((String, String, String, String, String, Date, Date?, Bool).self, context: .default)
                 guard let d = Communication.Direction(rawValue: direction), let ch = Communication.Channel(rawValue: channel),
                       let k = Communication.Kind(rawValue: kind) else { return skip(id, "unknown direction, channel or kind") }
                 c.communications.append(Communication(id: id, direction: d, channel: ch, kind: k, occurredAt: Instant(occurred),
-                                                      respondedAt: responded.map(Instant.init)))
+                                                      respondedAt: responded.map(Instant.init), automated: automated))
             case .deadlines:
                 let (id, _, title, kind, due, completed) = try row.decode((String, String, String, String, Date, Date?).self, context: .default)
                 guard let k = Deadline.Kind(rawValue: kind) else { return skip(id, "unknown kind") }
@@ -187,6 +188,11 @@ struct PostgresChunkReader {
             case .surveyResponses:
                 let (id, _, contact, score, scaleMax, at) = try row.decode((String, String, String, Int, Int, Date).self, context: .default)
                 c.surveyResponses.append(SurveyResponse(id: id, contactID: contact, score: score, scaleMax: scaleMax, receivedAt: Instant(at)))
+            case .staffTasks:
+                let (id, _, contact, fire, reason, created, done) =
+                    try row.decode((String, String, String?, String?, String, Date, Date?).self, context: .default)
+                c.staffTasks.append(StaffTask(id: id, caseID: c.id, contactID: contact, fireID: fire, reason: reason,
+                                              createdAt: Instant(created), doneAt: done.map(Instant.init)))
             }
         } catch {
             skip((try? row.decode(String.self)) ?? "", "a column cannot be read")

@@ -58,7 +58,30 @@ extension PostgresCaseStore: ClientDirectory {
                     """, logger: Self.logger)
             }
             if let r = effects.surveyResponse { try await Self.insert(r.record, caseID: r.caseID, on: c) }
+            if let s = effects.carrierStatus { try await Self.record(s, on: c, now: now) }
             return true
+        }
+    }
+
+    /// As on SQLite: the status on its text; an undelivered text reopened for the next medium, its
+    /// communication taken back; a final status never overwritten.
+    private static func record(_ s: CarrierStatus, on c: PostgresConnection, now: Instant) async throws {
+        try await c.run("""
+            UPDATE tickler_deliveries SET carrier_status = \(s.status)
+            WHERE provider_id = \(s.messageSID) AND (carrier_status IS NULL OR carrier_status NOT IN ('delivered', 'undelivered', 'failed'))
+            """, logger: logger)
+        guard s.undelivered else { return }
+        let reopened = try await c.run("""
+            UPDATE tickler_deliveries SET status = 'pending', next_attempt_at = \(now.date), delivered_at = NULL, last_error = \(s.description),
+                refused_media = CASE WHEN refused_media IS NULL OR refused_media = '' THEN 'sms' ELSE refused_media || ',sms' END
+            WHERE provider_id = \(s.messageSID) AND status = 'delivered' AND medium = 'sms'
+            RETURNING source_id, recipient
+            """, logger: logger).collect()
+        for r in reopened {
+            guard let (fire, recipient) = try? r.decode((String, String).self), let contact = Contact.id(fromRecipient: recipient) else { continue }
+            try await c.run("""
+                DELETE FROM communications WHERE id = \(Communication.clientMessageID(fireID: fire, contactID: contact)) AND automated
+                """, logger: logger)
         }
     }
 }

@@ -99,6 +99,47 @@ extension PostgresCaseStore: DeliveryQueue {
             try await c.run("""
                 UPDATE tickler_deliveries SET next_attempt_at = \(until.date), hold_reason = \(reason) WHERE id = \(id) AND status = 'pending'
                 """, logger: logger)
+        case .refused(let medium, let error):
+            let detail = ClientSendColumns.refusal(medium, error)
+            try await c.run("""
+                UPDATE tickler_deliveries SET attempts = \(attempt), medium = \(medium.rawValue), next_attempt_at = \(at.date),
+                    last_error = \(detail), hold_reason = NULL,
+                    refused_media = CASE WHEN refused_media IS NULL OR refused_media = '' THEN \(medium.rawValue)
+                                         ELSE refused_media || ',' || \(medium.rawValue) END
+                WHERE id = \(id) AND status = 'pending'
+                """, logger: logger)
+            try await c.run("""
+                INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, detail, claimant)
+                VALUES (\(id), \(attempt), \(at.date), 'failed', \(detail), \(claimant))
+                """, logger: logger)
+        case .sentToClient(let sent):
+            try await c.run("""
+                UPDATE tickler_deliveries SET status = 'delivered', attempts = \(attempt), delivered_at = \(at.date), last_error = NULL,
+                    hold_reason = NULL, medium = \(sent.medium.rawValue), provider_id = \(sent.providerID)
+                WHERE id = \(id)
+                """, logger: logger)
+            try await c.run("""
+                INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome, claimant)
+                VALUES (\(id), \(attempt), \(at.date), 'delivered', \(claimant))
+                """, logger: logger)
+            let m = sent.communication.record
+            try await c.run("""
+                INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at, automated)
+                VALUES (\(m.id), \(sent.communication.caseID), \(m.direction.rawValue), \(m.channel.rawValue), \(m.kind.rawValue),
+                        \(m.occurredAt.date), NULL, true)
+                ON CONFLICT (id) DO NOTHING
+                """, logger: logger)
+        case .replacedByTask(let task):
+            try await c.run("""
+                UPDATE tickler_deliveries SET status = 'cancelled', last_error = \(ClientSendColumns.taskNote(task)), hold_reason = NULL
+                WHERE id = \(id) AND status = 'pending'
+                """, logger: logger)
+            let inserted = try await c.run("""
+                INSERT INTO tickler_staff_tasks (id, case_id, contact_id, fire_id, reason, created_at)
+                VALUES (\(task.id), \(task.caseID), \(task.contactID), \(task.fireID), \(task.reason), \(task.createdAt.date))
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """, logger: logger).collect()
+            if !inserted.isEmpty { try await wake([task.caseID], on: c) }
         }
     }
 
@@ -182,7 +223,7 @@ extension PostgresCaseStore: DeliveryQueue {
                 l.recipients::text, l.explanation,
                 c.number, c.title, c.client_name, c.client_email,
                 p.id, p.name, p.email, p.role, p.manager_id, p.active,
-                g.person_id, g.day::text, g.items, g.created_at, l.anchor_at
+                g.person_id, g.day::text, g.items, g.created_at, l.anchor_at, d.medium, d.refused_media
             FROM tickler_deliveries d
             LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.source_id
             LEFT JOIN cases c ON c.id = l.case_id
@@ -211,6 +252,8 @@ extension PostgresCaseStore: DeliveryQueue {
                 d.person = Person(id: pid, name: text(22) ?? "", email: text(23), role: text(24), managerID: text(25),
                                   active: ((try? columns[26].decode(Bool?.self)) ?? nil) ?? true)
             }
+            d.medium = text(32).flatMap(Contact.Medium.init(rawValue:))
+            d.refusedMedia = ClientSendColumns.media(text(33))
             if k == .digest, let person = text(27), let day = text(28).flatMap(LocalDate.init(iso8601:)), let created = date(30) {
                 d.digest = DigestRecord(personID: person, day: day, entries: DigestItems.decode(text(29) ?? "[]"), createdAt: created)
             }

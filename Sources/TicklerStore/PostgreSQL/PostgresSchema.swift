@@ -258,6 +258,26 @@ enum PostgresSchema {
                 id text COLLATE "C" PRIMARY KEY, route text NOT NULL, received_at timestamptz NOT NULL,
                 applied_at timestamptz NOT NULL);
             """),
+        ("v4-staff-tasks", """
+            -- What Tickler could not do and a person must: a client message no medium could carry becomes a
+            -- task on its case, written with the message's cancellation (its id derives from the message, so
+            -- it is written once). It names the contact by id and says why in Tickler's words: no client data.
+            -- A client message remembers the medium it went by, those that refused it for good (not tried
+            -- again), the gateway's id of a text and the last status its carrier reported for it. A communication Tickler
+            -- wrote itself (a client message it delivered) is marked: it restarts the update cadence but
+            -- answers no client's question and does no staff task.
+            CREATE TABLE tickler_staff_tasks (
+                id text COLLATE "C" PRIMARY KEY, case_id text COLLATE "C" NOT NULL, contact_id text, fire_id text,
+                reason text NOT NULL, created_at timestamptz NOT NULL, done_at timestamptz, done_by text, done_reason text);
+            CREATE INDEX tickler_staff_tasks_case ON tickler_staff_tasks (case_id);
+            CREATE INDEX tickler_staff_tasks_open ON tickler_staff_tasks (created_at) WHERE done_at IS NULL;
+            ALTER TABLE tickler_deliveries ADD COLUMN medium text;
+            ALTER TABLE tickler_deliveries ADD COLUMN refused_media text;
+            ALTER TABLE tickler_deliveries ADD COLUMN provider_id text;
+            ALTER TABLE tickler_deliveries ADD COLUMN carrier_status text;
+            CREATE INDEX tickler_deliveries_provider ON tickler_deliveries (provider_id) WHERE provider_id IS NOT NULL;
+            ALTER TABLE communications ADD COLUMN automated boolean NOT NULL DEFAULT false;
+            """),
     ]
 
     /// The statements of a migration, one by one (the extended protocol runs one at a time): split at each
