@@ -13,7 +13,7 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stderr.split(separator: "\n").map(String.init) == [
             "\(dir)/t.yaml:1:32: error: unknown time zone 'Nowhere/Land'; use an IANA name such as America/Los_Angeles",
-            "\(dir)/t.yaml:3:30: error: unknown clock 'since: never'; expected one of client_update, inbound, document_request, activity, opened, stage_change, closed, low_score",
+            "\(dir)/t.yaml:3:30: error: unknown clock 'since: never'; expected one of client_update, inbound, document_request, activity, opened, stage_change, closed, low_score, staff_task",
         ])
         #expect(r.stdout.isEmpty)
     }

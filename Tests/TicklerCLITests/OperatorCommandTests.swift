@@ -65,7 +65,7 @@ import TicklerTestKit
             {"at":"2026-12-01T15:00:00Z","by_assignee":[{"assignee":"p1","escalations":2,"name":"Pat Paralegal","open":2}],\
             "deadlines":[],"deadlines_horizon":"2026-12-10T15:00:00Z","deliveries":{"failed_last_day":0,"pending":0,"retrying":0},\
             "oldest_unanswered_inbound":{"age_days":57,"case":"c2","case_number":"N-2","since":"2026-10-05T15:00:00Z"},\
-            "open_cases":2,"open_cycles":[{"count":2,"policy":"client-update-cadence","stage":2}],"open_cycles_total":2}
+            "open_cases":2,"open_cycles":[{"count":2,"policy":"client-update-cadence","stage":2}],"open_cycles_total":2,"staff_tasks":[]}
             """)
         #expect(daemon?["version"]?.isEmpty == false)
         #expect(daemon?["last_tick_at"].flatMap { $0.hasSuffix("Z") ? $0 : nil } != nil)

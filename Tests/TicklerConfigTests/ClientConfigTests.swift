@@ -105,4 +105,38 @@ import TicklerCore
         let survey = try #require(byID["survey"])
         #expect(survey.purpose == .surveys && !survey.essential)
     }
+
+    @Test func aFirmThatWritesToClientsHasAStaffTaskPolicyBuiltInUnlessItWritesItsOwn() throws {
+        let config = try Self.load()
+        let builtIn = try #require(config.policies.first { $0.clock == .sinceStaffTask })
+        #expect(builtIn.id == "staff-tasks" && !builtIn.clientFacing)
+        #expect(builtIn.stages.map(\.notify) == [[.assignee], [.attorney]])
+        #expect(builtIn.stages.map(\.action) == [.remind, .escalate])
+        #expect(builtIn.stages.allSatisfy { $0.via == ["journal", "mail"] && $0.deliver == .immediately })
+        #expect(builtIn.stages[1].offsetText == "after: 1 business day")
+
+        let own = Self.yaml + """
+
+              - id: tasks
+                clock: { since: staff_task }
+                stages: [{ after: 0 minutes, notify: [supervisor], via: [mail] }]
+            """
+        let mine = try ConfigurationLoader.parse(own, path: "/etc/tickler/tickler.yaml")
+        #expect(mine.policies.filter { $0.clock == .sinceStaffTask }.map(\.id) == ["tasks"])
+
+        let facing = Self.yaml + """
+
+              - id: tasks
+                client_facing: true
+                clock: { since: staff_task }
+                stages: [{ after: 0 minutes, notify: [client] }]
+            """
+        #expect(throws: (any Error).self) { try ConfigurationLoader.parse(facing, path: "x.yaml") }
+        do {
+            _ = try ConfigurationLoader.parse(facing, path: "x.yaml")
+        } catch {
+            #expect("\(error)".contains("error: since: staff_task tells staff what Tickler could not do: it cannot be client_facing"),
+                    "\(error)")
+        }
+    }
 }

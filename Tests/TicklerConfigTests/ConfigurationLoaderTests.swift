@@ -13,7 +13,7 @@ import TicklerCore
         #expect(config.firmName == "Example Law LLP")
         #expect(config.policies.map(\.id) == [
             "client-update-cadence", "unanswered-inbound", "deadline-approach", "document-chase", "appointment-reminder",
-            "client-stage-update", "client-hearing-notice", "stale-case", "new-case-welcome",
+            "client-stage-update", "client-hearing-notice", "stale-case", "new-case-welcome", "staff-tasks",
         ])
         #expect(config.poll == PollSettings(interval: 60, fullRescan: 3600))
         #expect(Set(config.channels.keys) == ["journal", "email", "ops-hook"])
