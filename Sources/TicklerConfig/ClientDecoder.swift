@@ -120,7 +120,7 @@ struct ClientDecoder {
 
     /// `inbound: { public_url: "https://tickler.firm.test", autoreply: { en: "…", es: "…" } }`.
     private func inbound(_ node: Node, languages: [String], hasSMS: Bool) -> ClientSettings.Inbound? {
-        let keys = ["public_url", "autoreply", "accept_fields", "max_connections", "request_timeout", "idle_timeout"]
+        let keys = ["public_url", "autoreply", "accept_fields", "max_connections", "request_timeout", "idle_timeout", "intake"]
         guard let f = reader.mapping(node, "clients.inbound", allowed: keys, required: ["public_url"]) else {
             return nil
         }
@@ -146,6 +146,12 @@ struct ClientDecoder {
                 ok = false
             }
             settings.acceptFields = names.map(\.0)
+        }
+        if let n = f["intake"], let address = reader.string(n, "intake") {
+            if Recipient.isEmailAddress(address) { settings.intake = address } else {
+                reader.error(n, "intake is the email address texts from unknown numbers and about closed cases go to")
+                ok = false
+            }
         }
         if let n = f["max_connections"] {
             if let v = reader.int(n, "max_connections", range: 1...4096) { settings.maxConnections = v } else { ok = false }

@@ -96,7 +96,8 @@ extension Daemon {
             digests = try await queueDigests(day, digest, now: now)
             lastDigestDay = day
         }
-        if recorded > 0 || digests > 0 { await deliveries.kick() }
+        // A changed case may come with a forwarded client text queued (tickler-inbound writes both at once).
+        if recorded > 0 || digests > 0 || absorbed > 0 { await deliveries.kick() }
         if try await closeTick(now: now, started: started, recorded: recorded, skipped: skipped, lapEnded: lapEnded) {
             try await checkClock(pg)
         }

@@ -22,12 +22,12 @@ final class ClientDispatch: Sendable {
     private let policies: [String: Policy]
     private let firmName: String
     private let composer: MessageComposer
-    private let store: any CaseStore & ConsentLedger
+    private let store: any CaseStore & ConsentLedger & DeliveryQueue
     private let gate: ClientMessageGate
     private let email: (settings: ChannelSettings.Email, worker: LaneWorker)?
     private let sms: (settings: ChannelSettings.SMS, worker: LaneWorker)?
 
-    init(settings: ClientSettings, config: Configuration, composer: MessageComposer, store: any CaseStore & ConsentLedger,
+    init(settings: ClientSettings, config: Configuration, composer: MessageComposer, store: any CaseStore & ConsentLedger & DeliveryQueue,
          secret: (String) throws -> String) {
         self.settings = settings
         policies = Dictionary(uniqueKeysWithValues: config.policies.map { ($0.id, $0) })
@@ -87,6 +87,18 @@ final class ClientDispatch: Sendable {
             guard let contact, let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: f.anchor,
                                                                 staff: Staff(snapshot.people), settings: settings, firmName: firmName)
             else { return .settled(.cancelled(reason: ClientMessageGate.CancelReason.noStageText.rawValue)) }
+            // A documents message lists what may be shown; with nothing shareable outstanding it says nothing.
+            if notice.kind == .documents && notice.documents.isEmpty {
+                return .settled(.cancelled(reason: ClientMessageGate.CancelReason.nothingToShow.rawValue))
+            }
+            // One message of a kind (about one thing) a day to a contact: two requests that came due together
+            // make one email, not two alike.
+            let key = notice.dailyKey(caseID: c.id, contactID: contact.id, day: settings.zone(of: contact).localDate(now))
+            do {
+                if try await store.clientMessageDelivered(key: key) {
+                    return .settled(.cancelled(reason: ClientMessageGate.CancelReason.alreadySentToday.rawValue))
+                }
+            } catch { return .storeUnavailable("\(error)") }
             // What the case keeps of it once sent: an outbound communication of Tickler's own, a status update
             // when it was news of the case (so the update cadence starts again), one id per message.
             let record = Communication(id: Communication.clientMessageID(fireID: d.sourceID, contactID: contact.id), direction: .outbound,
@@ -94,7 +106,8 @@ final class ClientDispatch: Sendable {
                                        kind: policy.purpose == .caseUpdates ? .statusUpdate : .other, occurredAt: now, automated: true)
             let (outcome, providerID) = await send(notice, to: contact, by: medium, policy: policy, fire: f, fireID: d.sourceID, now: now)
             return .attempted(outcome, medium: medium,
-                              sent: ClientSend(medium: medium, providerID: providerID, communication: CaseRecord(caseID: c.id, record)))
+                              sent: ClientSend(medium: medium, providerID: providerID, key: key,
+                                               communication: CaseRecord(caseID: c.id, record)))
         }
     }
 

@@ -35,6 +35,13 @@ struct DeliveryContext: Sendable {
                      items: g.entries, zone: defaultZone, sentAt: now)
     }
 
+    /// A client's text forwarded to staff, as an email to `to`.
+    func replyEmail(_ d: PendingDelivery, _ r: ReplyForward, to: Mailbox, settings: ChannelSettings.Email, now: Instant) -> MailMessage {
+        composer.replyForward(id: r.id, text: r.text, caseNumber: d.caseNumber.isEmpty ? nil : d.caseNumber, contactName: r.contactName,
+                              from: r.from, unknownNumber: r.route == .unknownNumber, closedCase: r.route == .closedCase,
+                              receivedAt: r.receivedAt, zone: defaultZone, to: to, settings: settings, now: now)
+    }
+
     /// Where an email for `d` goes, or why it cannot go anywhere.
     func mailbox(_ d: PendingDelivery) -> Result<Mailbox, AddressProblem> {
         if d.recipient == "client" {

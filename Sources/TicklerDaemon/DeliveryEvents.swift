@@ -73,6 +73,9 @@ extension EventLog {
 
     private func what(_ d: PendingDelivery) -> String {
         if let g = d.digest { return "the digest of \(g.day)" }
+        if let r = d.reply {
+            return "a client's text forwarded to staff" + (d.caseNumber.isEmpty ? " (\(r.route.rawValue))" : " for case \(d.caseNumber)")
+        }
         guard let f = d.fire else { return "fire \(d.sourceID)" }
         return "\(f.action == .escalate ? "escalation" : "reminder") \(f.policy) stage \(f.stage) for case \(d.caseNumber)"
     }
@@ -82,7 +85,11 @@ extension EventLog {
             "channel": "\(d.channel)", "attempt": "\(attempt)", "recipient": "\(redaction.recipient(d.recipient))",
         ]
         // What is delivered: a fire (TICKLER_FIRE_ID, as in the fire's own entry) or a digest.
-        m[d.kind == .digest ? "digest_id" : "fire_id"] = "\(d.sourceID)"
+        m[d.kind == .digest ? "digest_id" : d.kind == .reply ? "reply_id" : "fire_id"] = "\(d.sourceID)"
+        if let r = d.reply, let caseID = r.caseID {
+            m["case_id"] = "\(caseID)"
+            m["case_number"] = "\(d.caseNumber)"
+        }
         if let f = d.fire {
             m["case_id"] = "\(f.caseID)"
             m["case_number"] = "\(d.caseNumber)"

@@ -201,6 +201,10 @@ actor DeliveryLane {
             case .success(let m): to = m
             case .failure(let problem): return .failed(reason: problem.message)
             }
+            if let r = d.reply {
+                return await worker.send(.email(context.replyEmail(d, r, to: to, settings: e, now: now())))
+            }
+            if d.kind == .reply { return .failed(reason: "the forwarded text does not read") }
             if let f = d.fire {
                 return await worker.send(.email(context.composer.email(context.notice(d, f), to: to, settings: e, now: now())))
             }
@@ -210,7 +214,7 @@ actor DeliveryLane {
             }
             return .failed(reason: "the fire is no longer in the ledger")
         case .webhook(let w):
-            guard let f = d.fire else { return .failed(reason: "the fire is no longer in the ledger") }
+            guard let f = d.fire, d.kind == .fire else { return .failed(reason: "the fire is no longer in the ledger") }
             let body = context.composer.webhookBody(context.notice(d, f), includeClient: w.includeClient)
             return await worker.send(.webhook(body: body, key: d.sourceID, now: now()))
         case .journal, .outbox, .sms:

@@ -4,7 +4,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
          storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost, clientMessageHeld, clientMessageNotSent, clientStaffTask,
-         inboundRecorded, inboundKeyword, inboundRejected, inboundKept
+         inboundRecorded, inboundKeyword, inboundRejected, inboundKept, inboundUnforwarded
 
     public var messageID: String {
         switch self {
@@ -37,6 +37,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .inboundKeyword: "20b728649a4e417c82b5bce55f2f9f31"
         case .inboundRejected: "cd51781445ff419c80050159fc016402"
         case .inboundKept: "5294f8d85a3e4a29b8c37faaf798d8dc"
+        case .inboundUnforwarded: "e128767ef47e46a8bec382855a80b3bb"
         }
     }
 
@@ -45,7 +46,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         switch self {
         case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent, .inboundKeyword: 5
         case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset, .claimLost,
-             .clientStaffTask, .inboundRejected, .inboundKept: 4
+             .clientStaffTask, .inboundRejected, .inboundKept, .inboundUnforwarded: 4
         case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
         case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld, .inboundRecorded: 6
         case .delivered: 7

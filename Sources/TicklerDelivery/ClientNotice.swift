@@ -54,6 +54,18 @@ public struct ClientNotice: Sendable, Equatable {
         }
     }
 
+    /// What makes two messages the same for a contact's day: its kind, and for a stage message the stage it
+    /// announces, for a reminder the date it is about. Documents are listed whole in each message, so one a
+    /// day says it all. `day` is the contact's.
+    public func dailyKey(caseID: String, contactID: String, day: LocalDate) -> String {
+        let what = switch kind {
+        case .stage: stage?.name ?? ""
+        case .reminder: date + " " + time
+        default: ""
+        }
+        return [kind.rawValue, caseID, contactID, day.iso8601, what].joined(separator: "|")
+    }
+
     /// The template variables. A sensitive stage's message gets the firm, the name and the staff line only.
     /// Empty values are left out, so that `{{#staff_phone}}…{{/staff_phone}}` and `{{^…}}` read them as absent.
     public var fields: [String: Any] {

@@ -157,12 +157,13 @@ public struct InboundService: Sendable {
         }
         let contacts = try await store.contacts(phone: from)
         let ids = contacts.map(\.contact.id)
-        // A number on the survey's scale, from a contact sent a survey lately, is its answer: recorded on the
-        // survey's case (a low one escalates through the since: low_score policies), not as a message.
-        if SMSKeyword(message: body) == nil, let score = settings.surveyScale.score(body),
+        // A number on the survey's scale, from a contact sent a survey lately, is its answer (what follows
+        // the number is its comment): recorded on the survey's case (a low one escalates through the
+        // since: low_score policies), not as a message. A second answer to the same survey replaces the first.
+        if SMSKeyword(message: body) == nil, let answer = settings.surveyScale.answer(body),
            let survey = try await store.latestSurvey(contactIDs: ids, policies: surveyPolicies, since: t.adding(seconds: -Self.surveyWindow)) {
-            let response = SurveyResponse(id: "survey-" + sid, contactID: survey.contactID, score: score,
-                                          scaleMax: settings.surveyScale.max, receivedAt: t)
+            let response = SurveyResponse(id: "survey-\(survey.fireID).\(survey.contactID)", contactID: survey.contactID, score: answer.score,
+                                          scaleMax: settings.surveyScale.max, receivedAt: t, comment: answer.comment)
             effects.surveyResponse = CaseRecord(caseID: survey.caseID, response)
             let language = contacts.first { $0.contact.id == survey.contactID }.map { settings.language(of: $0.contact) } ?? settings.fallbackLanguage
             return InboundOutcome(effects: effects, keyword: nil,
@@ -175,18 +176,24 @@ public struct InboundService: Sendable {
                                           autoreply: !inbound.autoreply.isEmpty)
         // Each entry names its message: two keywords in the same second are two entries, not one.
         effects.consents = decision.consents.map { var e = $0; e.source = ConsentRecord.keywordSource + ":" + sid; return e }
-        if decision.record {
+        var unforwarded: String?
+        if decision.keyword == nil {
             let open = Set(contacts.filter(\.caseOpen).map(\.caseID)).sorted()
-            effects.communications = open.enumerated().map { i, caseID in
-                CaseRecord(caseID: caseID, Communication(id: "sms-" + sid + (i == 0 ? "" : "-\(i)"), direction: .inbound, channel: .sms,
-                                                         occurredAt: t))
+            if decision.record {
+                effects.communications = open.enumerated().map { i, caseID in
+                    CaseRecord(caseID: caseID, Communication(id: "sms-" + sid + (i == 0 ? "" : "-\(i)"), direction: .inbound, channel: .sms,
+                                                             occurredAt: t))
+                }
+                effects.text = body
             }
+            (effects.forwards, unforwarded) = ReplyRouting.forwards(
+                messageID: sid, from: from, text: body, at: t, contacts: contacts, channel: settings.channels[.email], intake: inbound.intake)
         }
         let language = contacts.first.map { settings.language(of: $0.contact) } ?? settings.fallbackLanguage
         let reply = decision.reply.flatMap {
             InboundReplies.text($0, language: language, firm: firmName, autoreply: inbound.autoreply, fallback: settings.fallbackLanguage)
         }
-        return InboundOutcome(effects: effects, keyword: decision.keyword, reply: reply)
+        return InboundOutcome(effects: effects, keyword: decision.keyword, reply: reply, unforwarded: unforwarded)
     }
 }
 
@@ -195,6 +202,8 @@ struct InboundOutcome: Sendable {
     var effects: InboundEffects
     var keyword: SMSKeyword?
     var reply: String?
+    /// Why a client's text goes to nobody (no email channel, no intake address), for the journal.
+    var unforwarded: String? = nil
 }
 
 /// Why `tickler-inbound` cannot serve this configuration.

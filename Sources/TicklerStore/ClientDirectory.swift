@@ -10,8 +10,21 @@ public protocol ClientDirectory: ConsentLedger {
     /// was applied before (a retry, a replay): then nothing. True when it was written.
     func apply(_ effects: InboundEffects, now: Instant) async throws -> Bool
     /// The latest survey delivered to one of `contactIDs` since `since` (a fire of one of `policies`):
-    /// the contact and the case it asked about.
-    func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> (contactID: String, caseID: String)?
+    /// the contact, the case it asked about and the fire that sent it.
+    func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> SurveySent?
+}
+
+/// A survey a contact was sent.
+public struct SurveySent: Sendable, Equatable {
+    public var contactID: String
+    public var caseID: String
+    public var fireID: String
+
+    public init(contactID: String, caseID: String, fireID: String) {
+        self.contactID = contactID
+        self.caseID = caseID
+        self.fireID = fireID
+    }
 }
 
 /// What one message from the gateway writes, all of it or none: consent entries, inbound communications
@@ -24,13 +37,21 @@ public struct InboundEffects: Sendable, Equatable {
     public var receivedAt: Instant
     public var consents: [ConsentRecord]
     public var communications: [CaseRecord<Communication>]
+    /// What the client wrote, kept with each of `communications` (the firm's store holds client data; the
+    /// journal never does).
+    public var text: String?
+    /// The text on its way to staff: queued in the same transaction.
+    public var forwards: [ReplyForward]
+    /// A survey's answer; it replaces an earlier answer to the same survey (same id).
     public var surveyResponse: CaseRecord<SurveyResponse>?
     /// What the carrier reported of a text Tickler sent (a status callback).
     public var carrierStatus: CarrierStatus?
 
     public init(messageID: String, route: String, receivedAt: Instant, consents: [ConsentRecord] = [],
-                communications: [CaseRecord<Communication>] = [], surveyResponse: CaseRecord<SurveyResponse>? = nil,
-                carrierStatus: CarrierStatus? = nil) {
+                communications: [CaseRecord<Communication>] = [], text: String? = nil, forwards: [ReplyForward] = [],
+                surveyResponse: CaseRecord<SurveyResponse>? = nil, carrierStatus: CarrierStatus? = nil) {
+        self.text = text
+        self.forwards = forwards
         self.carrierStatus = carrierStatus
         self.messageID = messageID
         self.route = route
@@ -73,16 +94,20 @@ public struct CaseRecord<Record: Sendable & Equatable>: Sendable, Equatable {
     }
 }
 
-/// A contact and the case it belongs to.
+/// A contact and the case it belongs to, with who on the case reads what the contact writes.
 public struct ContactOnCase: Sendable, Equatable {
     public var caseID: String
     public var contact: Contact
     public var caseOpen: Bool
+    public var assigneeID: String?
+    public var attorneyID: String?
 
-    public init(caseID: String, contact: Contact, caseOpen: Bool) {
+    public init(caseID: String, contact: Contact, caseOpen: Bool, assigneeID: String? = nil, attorneyID: String? = nil) {
         self.caseID = caseID
         self.contact = contact
         self.caseOpen = caseOpen
+        self.assigneeID = assigneeID
+        self.attorneyID = attorneyID
     }
 }
 
@@ -91,37 +116,42 @@ extension SQLiteCaseStore: ClientDirectory {
         try await readTransaction { db in
             try Row.fetchAll(db, sql: """
                 SELECT k.id, k.case_id, k.name, k.email, k.phone, k.language, k.time_zone, k.preferred_channel,
-                    k.updates_enabled, c.status
+                    k.updates_enabled, c.status, c.assignee_id, c.attorney_id
                 FROM contacts k JOIN cases c ON c.id = k.case_id WHERE k.phone = ? ORDER BY k.case_id, k.id
                 """, arguments: [number]).compactMap { r in
                 guard let id = r.text(0), let caseID = r.text(1) else { return nil }
                 let contact = Contact(id: id, name: r.text(2) ?? "", email: r.text(3), phone: r.text(4), language: r.text(5),
                                       timeZone: r.text(6), preferred: r.text(7).flatMap(Contact.Medium.init(rawValue:)) ?? .email,
                                       updatesEnabled: r.integer(8) != 0)
-                return ContactOnCase(caseID: caseID, contact: contact, caseOpen: r.text(9) != "closed")
+                return ContactOnCase(caseID: caseID, contact: contact, caseOpen: r.text(9) != "closed", assigneeID: r.text(10),
+                                     attorneyID: r.text(11))
             }
         }
     }
 
+    /// A survey's answer; a later answer to the same survey replaces the score and comment and is counted.
     static func insert(_ r: SurveyResponse, caseID: String, db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO survey_responses (id, case_id, contact_id, score, scale_max, received_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO NOTHING
-            """, arguments: [r.id, caseID, r.contactID, r.score, r.scaleMax, r.receivedAt.rfc3339])
+            INSERT INTO survey_responses (id, case_id, contact_id, score, scale_max, received_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET score = excluded.score, comment = excluded.comment, received_at = excluded.received_at,
+                answers = answers + 1
+            WHERE excluded.received_at > survey_responses.received_at
+            """, arguments: [r.id, caseID, r.contactID, r.score, r.scaleMax, r.receivedAt.rfc3339, r.comment])
     }
 
-    public func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> (contactID: String, caseID: String)? {
+    public func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> SurveySent? {
         if contactIDs.isEmpty || policies.isEmpty { return nil }
         return try await readTransaction { db in
             let contacts = IDSet(contactIDs.map { Contact.recipientPrefix + $0 }), names = IDSet(policies)
             guard let r = try Row.fetchOne(db, sql: """
-                SELECT d.recipient, l.case_id FROM tickler_deliveries d JOIN tickler_ledger l ON l.fire_id = d.source_id
+                SELECT d.recipient, l.case_id, d.source_id FROM tickler_deliveries d JOIN tickler_ledger l ON l.fire_id = d.source_id
                 WHERE d.channel = 'client' AND d.status = 'delivered' AND d.delivered_at >= ?
                   AND \(contacts.sql("d.recipient")) AND \(names.sql("l.policy"))
                 ORDER BY d.delivered_at DESC, d.id DESC LIMIT 1
                 """, arguments: [since.rfc3339, contacts.argument, names.argument]),
-                  let recipient = r.text(0), let id = Contact.id(fromRecipient: recipient), let caseID = r.text(1) else { return nil }
-            return (id, caseID)
+                  let recipient = r.text(0), let id = Contact.id(fromRecipient: recipient), let caseID = r.text(1),
+                  let fire = r.text(2) else { return nil }
+            return SurveySent(contactID: id, caseID: caseID, fireID: fire)
         }
     }
 
@@ -136,9 +166,16 @@ extension SQLiteCaseStore: ClientDirectory {
             for c in effects.communications {
                 let m = c.record
                 try db.execute(sql: """
-                    INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(id) DO NOTHING
-                    """, arguments: [m.id, c.caseID, m.direction.rawValue, m.channel.rawValue, m.kind.rawValue, m.occurredAt.rfc3339])
+                    INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at, body)
+                    VALUES (?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING
+                    """, arguments: [m.id, c.caseID, m.direction.rawValue, m.channel.rawValue, m.kind.rawValue, m.occurredAt.rfc3339,
+                                     effects.text])
+            }
+            for f in effects.forwards {
+                try db.execute(sql: """
+                    INSERT INTO tickler_deliveries (kind, source_id, recipient, channel, next_attempt_at, payload)
+                    VALUES ('reply', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """, arguments: [f.id, f.recipient, f.channel, now.rfc3339, f.payload])
             }
             if let r = effects.surveyResponse { try Self.insert(r.record, caseID: r.caseID, db: db) }
             if let s = effects.carrierStatus { try Self.record(s, db: db, now: now) }

@@ -26,6 +26,9 @@ public protocol DeliveryQueue: Sendable {
     func deliveryHealth(failedSince: Instant) async throws -> DeliveryHealth
     /// Cancels the client messages of fire `fireID` not sent yet (`tickler cancel`); how many.
     func cancelClientMessages(fireID: String, reason: String) async throws -> Int
+    /// Whether a client message with `key` (its kind, case, contact and day: `ClientMessageKey`) was
+    /// delivered: one of each a day.
+    func clientMessageDelivered(key: String) async throws -> Bool
     /// Client messages by what keeps them: pending ones by why they wait (the hold's reason, "" when not
     /// looked at yet), and `no consent` for those not sent for want of consent.
     func clientMessagesWaiting() async throws -> [String: Int]
@@ -39,7 +42,7 @@ public struct PendingDelivery: Sendable, Equatable {
     /// The recipient of a delivery made once per fire (webhooks): everyone the fire notifies.
     public static let everyone = DeliveryPlan.everyone
 
-    public enum Kind: String, Sendable { case fire, digest }
+    public enum Kind: String, Sendable { case fire, digest, reply }
 
     public var id: Int64
     public var kind: Kind
@@ -54,6 +57,8 @@ public struct PendingDelivery: Sendable, Equatable {
     public var fire: FiredStep?
     /// The digest (kind `digest`).
     public var digest: DigestRecord?
+    /// A client's text forwarded to staff (kind `reply`).
+    public var reply: ReplyForward?
     /// The case, as it is now (kind `fire`).
     public var caseNumber: String
     public var caseTitle: String
@@ -121,11 +126,14 @@ public struct ClientSend: Sendable, Equatable {
     public var medium: Contact.Medium
     /// The gateway's id of a text (`MessageSid`): its status callbacks name it.
     public var providerID: String?
+    /// The message's kind, case, contact and day: no second one like it goes that day.
+    public var key: String?
     /// The outbound communication the message is on its case, marked as Tickler's own (`automated`): a
     /// case update restarts the `since: client_update` clock like any status update.
     public var communication: CaseRecord<Communication>
 
-    public init(medium: Contact.Medium, providerID: String? = nil, communication: CaseRecord<Communication>) {
+    public init(medium: Contact.Medium, providerID: String? = nil, key: String? = nil, communication: CaseRecord<Communication>) {
+        self.key = key
         self.medium = medium
         self.providerID = providerID
         self.communication = communication

@@ -86,7 +86,7 @@ extension SQLiteCaseStore {
                 l.recipients, l.explanation,
                 c.number, c.title, c.client_name, c.client_email,
                 p.id, p.name, p.email, p.role, p.manager_id, p.active,
-                g.person_id, g.day, g.items, g.created_at, l.anchor_at, d.medium, d.refused_media
+                g.person_id, g.day, g.items, g.created_at, l.anchor_at, d.medium, d.refused_media, d.payload
             FROM tickler_deliveries d
             LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.source_id
             LEFT JOIN cases c ON c.id = l.case_id
@@ -124,7 +124,13 @@ extension SQLiteCaseStore {
                 d.digest = DigestRecord(personID: person, day: day, entries: DigestItems.decode(r.text(29) ?? "[]"),
                                         createdAt: created)
             }
+            if kind == .reply { d.reply = ReplyForward(id: sourceID, recipient: recipient, channel: channel, payload: r.text(34)) }
             out.append(d)
+        }
+        // A forwarded reply names its case by number, as the case has it now.
+        for i in out.indices {
+            guard let caseID = out[i].reply?.caseID else { continue }
+            out[i].caseNumber = try String.fetchOne(db, sql: "SELECT number FROM cases WHERE id = ?", arguments: [caseID]) ?? ""
         }
         // A digest names clients as the cases do now (the claim keeps ids only).
         for i in out.indices {
@@ -170,7 +176,8 @@ extension SQLiteCaseStore {
         switch result {
         case .delivered:
             try db.execute(sql: """
-                UPDATE tickler_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL, hold_reason = NULL
+                UPDATE tickler_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL, hold_reason = NULL,
+                    payload = NULL
                 WHERE id = ?
                 """, arguments: [attempt, at.rfc3339, id])
             try db.execute(sql: "INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome) VALUES (?, ?, ?, 'delivered')",
@@ -204,9 +211,9 @@ extension SQLiteCaseStore {
         case .sentToClient(let sent):
             try db.execute(sql: """
                 UPDATE tickler_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL, hold_reason = NULL,
-                    medium = ?, provider_id = ?
+                    medium = ?, provider_id = ?, message_key = ?
                 WHERE id = ?
-                """, arguments: [attempt, at.rfc3339, sent.medium.rawValue, sent.providerID, id])
+                """, arguments: [attempt, at.rfc3339, sent.medium.rawValue, sent.providerID, sent.key, id])
             try db.execute(sql: "INSERT INTO tickler_delivery_attempts (delivery_id, attempt, at, outcome) VALUES (?, ?, ?, 'delivered')",
                            arguments: [id, attempt, at.rfc3339])
             let m = sent.communication.record
@@ -293,6 +300,14 @@ extension SQLiteCaseStore {
                 WHERE source_id = ? AND channel = 'client' AND status = 'pending'
                 """, arguments: [reason, fireID])
             return db.changesCount
+        }
+    }
+
+    public func clientMessageDelivered(key: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM tickler_deliveries WHERE message_key = ? AND status = 'delivered')
+                """, arguments: [key]) ?? false
         }
     }
 

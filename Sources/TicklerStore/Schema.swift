@@ -282,6 +282,39 @@ enum Schema {
                 ALTER TABLE communications ADD COLUMN automated INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        m.registerMigration("v14-client-replies") { db in
+            // What a client wrote is kept in the firm's store, never in the journal: a text's words with its
+            // inbound communication, a survey answer's comment with its score (a later answer to the same
+            // survey replaces the earlier one, and the row counts the answers). A reply is forwarded to staff
+            // through the queue (kind `reply`), its words in the row until it is delivered. A client message
+            // names its kind, case, contact and day (`message_key`): one of each a day.
+            try db.execute(sql: """
+                ALTER TABLE communications ADD COLUMN body TEXT;
+                ALTER TABLE survey_responses ADD COLUMN comment TEXT;
+                ALTER TABLE survey_responses ADD COLUMN answers INTEGER NOT NULL DEFAULT 1;
+                CREATE TABLE tickler_deliveries_v14 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL DEFAULT 'fire' CHECK (kind IN ('fire', 'digest', 'reply')),
+                    source_id TEXT NOT NULL, recipient TEXT NOT NULL, channel TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, last_error TEXT,
+                    delivered_at TEXT, claimed_by TEXT, claimed_until TEXT, hold_reason TEXT,
+                    medium TEXT, refused_media TEXT, provider_id TEXT, carrier_status TEXT, message_key TEXT, payload TEXT,
+                    UNIQUE (source_id, recipient, channel));
+                INSERT INTO tickler_deliveries_v14 (id, kind, source_id, recipient, channel, status, attempts, next_attempt_at,
+                    last_error, delivered_at, claimed_by, claimed_until, hold_reason, medium, refused_media, provider_id, carrier_status)
+                    SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at,
+                        claimed_by, claimed_until, hold_reason, medium, refused_media, provider_id, carrier_status
+                    FROM tickler_deliveries;
+                DROP TABLE tickler_deliveries;
+                ALTER TABLE tickler_deliveries_v14 RENAME TO tickler_deliveries;
+                CREATE INDEX tickler_deliveries_due ON tickler_deliveries(channel, status, next_attempt_at);
+                CREATE INDEX tickler_deliveries_status ON tickler_deliveries(status, attempts);
+                CREATE INDEX tickler_deliveries_claimed ON tickler_deliveries(claimed_by) WHERE claimed_by IS NOT NULL;
+                CREATE INDEX tickler_deliveries_provider ON tickler_deliveries(provider_id) WHERE provider_id IS NOT NULL;
+                CREATE INDEX tickler_deliveries_message_key ON tickler_deliveries(message_key) WHERE message_key IS NOT NULL;
+                """)
+        }
         return m
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TicklerTestKit
 
 /// The operator's side of client messages: `client-preview` shows what each contact would get, when,
 /// by what and why not; `consents` lists and records consent; `cancel` stops a message in its undo

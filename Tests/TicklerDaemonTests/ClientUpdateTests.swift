@@ -21,8 +21,9 @@ struct ClientFirm {
     static let sid = "AC7e57"
     static let token = "sms-token-canary-5150"
 
-    /// `undo`: the undo window; `anyHour`: no quiet hours (for a daemon on the real clock).
-    init(smtpPort: Int, smsPort: Int, undo: String = "10m", anyHour: Bool = false) async throws {
+    /// `undo`: the undo window; `anyHour`: no quiet hours (for a daemon on the real clock); `policies`: more
+    /// policies, in YAML, indented as items of `policies:`.
+    init(smtpPort: Int, smsPort: Int, undo: String = "10m", anyHour: Bool = false, policies extra: String = "") async throws {
         dir = "/tmp/tickler-clients-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
         try Self.token.write(toFile: dir + "/credentials/sms-token", atomically: true, encoding: .utf8)
@@ -60,6 +61,7 @@ struct ClientFirm {
                 essential: true
                 clock: { until: deadline, kinds: [court] }
                 stages: [{ before: 2 days, at: "10:00", notify: [client], deliver: immediately }]
+            \(extra)
             """
         try config.write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
         let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: true)

@@ -65,6 +65,9 @@ struct InboundFirm {
         try await store.write(batch, now: Instant(seconds: 0))
     }
 
+    /// A firm whose configuration and store a test wrote itself in `dir` (the token in `credentials/sms-token`).
+    init(directory: String) { dir = directory }
+
     var config: String { dir + "/tickler.yaml" }
     func store() throws -> SQLiteCaseStore { try SQLiteCaseStore(path: dir + "/tickler.db", create: false) }
 }

@@ -32,9 +32,9 @@ import TicklerTestKit
               texts: { type: sms, url: "http://127.0.0.1:\(gateway.port)", account_sid: AC1, auth_token_credential: sms-token,
                        from: "+13125550000" }
             clients:
-              channels: { sms: texts }
+              channels: { sms: texts, email: mail }
               undo_window: 10m
-              inbound: { public_url: "https://tickler.firm.test" }
+              inbound: { public_url: "https://tickler.firm.test", intake: "intake@firm.test" }
               surveys: { scale: 1-5, low_at_most: 2 }
             policies:
               - id: closing-survey
@@ -79,14 +79,21 @@ import TicklerTestKit
 
         // Ann answers 2.
         let config = try ConfigurationLoader.load(path: dir + "/tickler.yaml")
+        let inboundClock = Mutex(RFC3339.parse("2026-12-02T16:00:00Z")!)
         let inbound = try InboundService(config: config, authToken: "tok-1", store: store, spool: InboundSpool(directory: dir + "/spool"),
-                                         storeDeadline: .seconds(120), events: EventLog(logger: Logger(label: "survey-inbound")), now: { RFC3339.parse("2026-12-02T16:00:00Z")! })
-        let form = [("AccountSid", "AC1"), ("MessageSid", "SM42"), ("From", "+12125550101"), ("To", "+13125550000"), ("Body", " 2 ")]
-        let signature = TwilioSignature(authToken: "tok-1").signature(url: "https://tickler.firm.test/sms/inbound", form: form)
-        let reply = await inbound.handle(InboundRequest(method: "POST", path: "/sms/inbound", signature: signature, form: form))
-        #expect(reply.body.contains("thank you for your answer"))
+                                         storeDeadline: .seconds(120), events: EventLog(logger: Logger(label: "survey-inbound")),
+                                         now: { inboundClock.withLock { $0 } })
+        func text(_ sid: String, _ body: String, at t: String) async -> InboundResponse {
+            inboundClock.withLock { $0 = RFC3339.parse(t)! }
+            let form = [("AccountSid", "AC1"), ("MessageSid", sid), ("From", "+12125550101"), ("To", "+13125550000"), ("Body", body)]
+            let signature = TwilioSignature(authToken: "tok-1").signature(url: "https://tickler.firm.test/sms/inbound", form: form)
+            return await inbound.handle(InboundRequest(method: "POST", path: "/sms/inbound", signature: signature, form: form))
+        }
+        #expect(await text("SM42", " 2 ", at: "2026-12-02T16:00:00Z").body.contains("thank you for your answer"))
+        let surveyFire = try #require(try await store.deliveries().first { $0.channel == "client" }?.sourceID)
+        let answerID = "survey-\(surveyFire).k9"
         let c = try #require(try await store.snapshot(caseIDs: ["c9"], detail: .evaluation, people: false).cases.first)
-        #expect(c.surveyResponses == [SurveyResponse(id: "survey-SM42", contactID: "k9", score: 2, scaleMax: 5,
+        #expect(c.surveyResponses == [SurveyResponse(id: answerID, contactID: "k9", score: 2, scaleMax: 5,
                                                      receivedAt: RFC3339.parse("2026-12-02T16:00:00Z")!)])
         // The survey Tickler sent is on the case as its own message; the answer is no message to answer.
         #expect(c.communications.filter { !$0.automated }.isEmpty, "a score is not a message to answer")
@@ -97,6 +104,16 @@ import TicklerTestKit
         let mails = sink.received()
         #expect(mails.map { $0["rcpt_tos"] as? [String] } == [["alex@firm.test"]])
         #expect((mails.first?["headers"] as? [String: String])?["X-Tickler-Policy"] == "detractor")
+
+        // "7" is off the scale: a reply, not a score. Her case is closed, so it goes to the intake address.
+        #expect(!(await text("SM43", "7", at: "2026-12-02T16:05:00Z").body.contains("thank you")))
+        try await at("2026-12-02T16:06:00Z")
+        let intake = sink.received().filter { ($0["rcpt_tos"] as? [String]) == ["intake@firm.test"] }
+        #expect(intake.map { ($0["headers"] as? [String: String])?["Subject"] } == ["Client text on closed case N-9"])
+        // A second answer, with a comment, replaces the first explicitly: the row says it is the second.
+        #expect(await text("SM44", "4 - much better after the call", at: "2026-12-02T16:10:00Z").body.contains("thank you"))
+        #expect(try sqliteRows(dir + "/tickler.db", "SELECT id, score, comment, answers, received_at FROM survey_responses")
+            == [[answerID, "4", "much better after the call", "2", "2026-12-02T16:10:00Z"]])
         await daemon.stop(bound: .seconds(5))
     }
 }

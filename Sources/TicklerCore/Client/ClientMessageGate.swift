@@ -88,6 +88,8 @@ public struct ClientMessageGate: Sendable {
         case updatesDisabled = "the contact does not receive updates"
         case tooLate = "too late to be useful"
         case noConsent = "no consent for this purpose on any medium the contact can be reached on"
+        case alreadySentToday = "a message like it went to the contact today"
+        case nothingToShow = "no outstanding document may be shown to the client"
     }
 
     public enum HoldReason: Sendable, Equatable {

@@ -30,9 +30,13 @@ public final class ClientSettings: Sendable {
         public var requestTimeout: Int
         /// Seconds a connection may sit idle before its first or next request (`idle_timeout`).
         public var idleTimeout: Int
+        /// Where a text from a number no contact has, or about a case that is closed, is forwarded (`intake`):
+        /// an email address. Without it such a text is journaled as not forwarded (never its words).
+        public var intake: String?
 
         public init(publicURL: String, autoreply: [String: String] = [:], acceptFields: [String] = [],
-                    maxConnections: Int = 256, requestTimeout: Int = 10, idleTimeout: Int = 5) {
+                    maxConnections: Int = 256, requestTimeout: Int = 10, idleTimeout: Int = 5, intake: String? = nil) {
+            self.intake = intake
             self.publicURL = publicURL
             self.autoreply = autoreply
             self.acceptFields = acceptFields

@@ -1,4 +1,6 @@
-/// A client's answer to a satisfaction survey, by text: a score on the survey's scale.
+/// A client's answer to a satisfaction survey, by text: a score on the survey's scale, and what they wrote
+/// after it. One survey has one answer: a later one replaces it (its id derives from the survey and the
+/// contact), and the store counts how many came.
 public struct SurveyResponse: Sendable, Equatable {
     public var id: String
     public var contactID: String
@@ -6,8 +8,11 @@ public struct SurveyResponse: Sendable, Equatable {
     /// The highest score of the scale it answers (5, or 10 for NPS).
     public var scaleMax: Int
     public var receivedAt: Instant
+    /// What the client wrote after the score ("4, thank you"): client data, kept in the firm's store only.
+    public var comment: String?
 
-    public init(id: String, contactID: String, score: Int, scaleMax: Int, receivedAt: Instant) {
+    public init(id: String, contactID: String, score: Int, scaleMax: Int, receivedAt: Instant, comment: String? = nil) {
+        self.comment = comment
         self.id = id
         self.contactID = contactID
         self.score = score
@@ -36,10 +41,35 @@ public struct SurveyScale: Sendable, Equatable {
 
     /// The score a reply gives: a whole number on the scale and nothing else ("4", " 9. "); nil otherwise.
     public func score(_ reply: String) -> Int? {
-        let t = reply.filter { !$0.isWhitespace && $0 != "." && $0 != "!" }
-        guard !t.isEmpty, t.count <= 2, t.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(t), (min...max).contains(n) else {
-            return nil
+        guard let a = answer(reply), a.comment == nil else { return nil }
+        return a.score
+    }
+
+    /// A reply read as an answer: a whole number on the scale, alone ("4", " 9. ", "4/5") or followed by a
+    /// comment set off by punctuation or a space ("4 - thank you", "5, great", "3 slow to call back").
+    /// Nil for anything else: a number off the scale ("7" on 1 to 5), a longer number, a word first. Those
+    /// are replies, not scores.
+    public func answer(_ reply: String) -> (score: Int, comment: String?)? {
+        var rest = Self.trimmed(Substring(reply))
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 2, let n = Int(digits), (min...max).contains(n) else { return nil }
+        rest = rest.dropFirst(digits.count)
+        // "4/5", "9 out of 10": the scale restated is part of the score.
+        for tail in ["/\(max)", " / \(max)", " out of \(max)", " of \(max)", " de \(max)"] where rest.lowercased().hasPrefix(tail) {
+            rest = rest.dropFirst(tail.count)
+            break
         }
-        return n
+        guard let first = rest.first else { return (n, nil) }
+        // A digit or letter right after the number ("45", "4th", "3pm") is not a score.
+        guard first.isWhitespace || ".,;:!-)–—".contains(first) else { return nil }
+        let comment = String(Self.trimmed(rest.drop { $0.isWhitespace || ".,;:!-)–—".contains($0) }))
+        return (n, comment.isEmpty ? nil : comment)
+    }
+
+    private static func trimmed(_ s: Substring) -> Substring {
+        var t = s
+        while t.first?.isWhitespace == true { t.removeFirst() }
+        while t.last?.isWhitespace == true { t.removeLast() }
+        return t
     }
 }

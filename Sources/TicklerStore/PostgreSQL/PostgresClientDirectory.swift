@@ -8,35 +8,40 @@ extension PostgresCaseStore: ClientDirectory {
     public func contacts(phone number: String) async throws -> [ContactOnCase] {
         try await rows("""
             SELECT k.id, k.case_id, k.name, k.email, k.phone, k.language, k.time_zone, k.preferred_channel, k.updates_enabled,
-                c.status
+                c.status, c.assignee_id, c.attorney_id
             FROM contacts k JOIN cases c ON c.id = k.case_id WHERE k.phone = \(number) ORDER BY k.case_id, k.id
             """).compactMap { r in
-            guard let (id, caseID, name, email, phone, language, zone, preferred, enabled, status) =
-                try? r.decode((String, String, String, String?, String?, String?, String?, String, Bool, String).self) else { return nil }
+            guard let (id, caseID, name, email, phone, language, zone, preferred, enabled, status, assignee, attorney) =
+                try? r.decode((String, String, String, String?, String?, String?, String?, String, Bool, String, String?, String?).self)
+            else { return nil }
             let contact = Contact(id: id, name: name, email: email, phone: phone, language: language, timeZone: zone,
                                   preferred: Contact.Medium(rawValue: preferred) ?? .email, updatesEnabled: enabled)
-            return ContactOnCase(caseID: caseID, contact: contact, caseOpen: status != "closed")
+            return ContactOnCase(caseID: caseID, contact: contact, caseOpen: status != "closed", assigneeID: assignee, attorneyID: attorney)
         }
     }
 
+    /// As on SQLite: a later answer to the same survey replaces the score and comment and is counted.
     static func insert(_ r: SurveyResponse, caseID: String, on c: PostgresConnection) async throws {
         try await c.run("""
-            INSERT INTO survey_responses (id, case_id, contact_id, score, scale_max, received_at)
-            VALUES (\(r.id), \(caseID), \(r.contactID), \(r.score), \(r.scaleMax), \(r.receivedAt.date)) ON CONFLICT (id) DO NOTHING
+            INSERT INTO survey_responses (id, case_id, contact_id, score, scale_max, received_at, comment)
+            VALUES (\(r.id), \(caseID), \(r.contactID), \(r.score), \(r.scaleMax), \(r.receivedAt.date), \(r.comment))
+            ON CONFLICT (id) DO UPDATE SET score = excluded.score, comment = excluded.comment, received_at = excluded.received_at,
+                answers = survey_responses.answers + 1
+            WHERE excluded.received_at > survey_responses.received_at
             """, logger: logger)
     }
 
-    public func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> (contactID: String, caseID: String)? {
+    public func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> SurveySent? {
         if contactIDs.isEmpty || policies.isEmpty { return nil }
         let rows = try await rows("""
-            SELECT d.recipient, l.case_id FROM tickler_deliveries d JOIN tickler_ledger l ON l.fire_id = d.source_id
+            SELECT d.recipient, l.case_id, d.source_id FROM tickler_deliveries d JOIN tickler_ledger l ON l.fire_id = d.source_id
             WHERE d.channel = 'client' AND d.status = 'delivered' AND d.delivered_at >= \(since.date)
               AND d.recipient = ANY(\(contactIDs.map { Contact.recipientPrefix + $0 })) AND l.policy = ANY(\(policies))
             ORDER BY d.delivered_at DESC, d.id DESC LIMIT 1
             """)
-        guard let (recipient, caseID) = try rows.first?.decode((String, String).self), let id = Contact.id(fromRecipient: recipient)
-        else { return nil }
-        return (id, caseID)
+        guard let (recipient, caseID, fire) = try rows.first?.decode((String, String, String).self),
+              let id = Contact.id(fromRecipient: recipient) else { return nil }
+        return SurveySent(contactID: id, caseID: caseID, fireID: fire)
     }
 
     public func apply(_ effects: InboundEffects, now: Instant) async throws -> Bool {
@@ -51,10 +56,16 @@ extension PostgresCaseStore: ClientDirectory {
             try await PostgresConsents.insert(effects.consents, connection: c, now: now)
             for m in effects.communications {
                 try await c.run("""
-                    INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at)
+                    INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at, body)
                     VALUES (\(m.record.id), \(m.caseID), \(m.record.direction.rawValue), \(m.record.channel.rawValue),
-                            \(m.record.kind.rawValue), \(m.record.occurredAt.date), NULL)
+                            \(m.record.kind.rawValue), \(m.record.occurredAt.date), NULL, \(effects.text))
                     ON CONFLICT (id) DO NOTHING
+                    """, logger: Self.logger)
+            }
+            for f in effects.forwards {
+                try await c.run("""
+                    INSERT INTO tickler_deliveries (kind, source_id, recipient, channel, next_attempt_at, payload)
+                    VALUES ('reply', \(f.id), \(f.recipient), \(f.channel), \(now.date), \(f.payload)) ON CONFLICT DO NOTHING
                     """, logger: Self.logger)
             }
             if let r = effects.surveyResponse { try await Self.insert(r.record, caseID: r.caseID, on: c) }

@@ -67,7 +67,7 @@ extension PostgresCaseStore: DeliveryQueue {
         case .delivered:
             try await c.run("""
                 UPDATE tickler_deliveries SET status = 'delivered', attempts = \(attempt), delivered_at = \(at.date), last_error = NULL,
-                    hold_reason = NULL
+                    hold_reason = NULL, payload = NULL
                 WHERE id = \(id)
                 """, logger: logger)
             try await c.run("""
@@ -115,7 +115,7 @@ extension PostgresCaseStore: DeliveryQueue {
         case .sentToClient(let sent):
             try await c.run("""
                 UPDATE tickler_deliveries SET status = 'delivered', attempts = \(attempt), delivered_at = \(at.date), last_error = NULL,
-                    hold_reason = NULL, medium = \(sent.medium.rawValue), provider_id = \(sent.providerID)
+                    hold_reason = NULL, medium = \(sent.medium.rawValue), provider_id = \(sent.providerID), message_key = \(sent.key)
                 WHERE id = \(id)
                 """, logger: logger)
             try await c.run("""
@@ -191,6 +191,12 @@ extension PostgresCaseStore: DeliveryQueue {
             """).count
     }
 
+    public func clientMessageDelivered(key: String) async throws -> Bool {
+        try await rows("""
+            SELECT EXISTS (SELECT 1 FROM tickler_deliveries WHERE message_key = \(key) AND status = 'delivered')
+            """)[0].decode(Bool.self)
+    }
+
     public func clientMessagesWaiting() async throws -> [String: Int] {
         var out: [String: Int] = [:]
         for r in try await rows("""
@@ -223,7 +229,7 @@ extension PostgresCaseStore: DeliveryQueue {
                 l.recipients::text, l.explanation,
                 c.number, c.title, c.client_name, c.client_email,
                 p.id, p.name, p.email, p.role, p.manager_id, p.active,
-                g.person_id, g.day::text, g.items, g.created_at, l.anchor_at, d.medium, d.refused_media
+                g.person_id, g.day::text, g.items, g.created_at, l.anchor_at, d.medium, d.refused_media, d.payload
             FROM tickler_deliveries d
             LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.source_id
             LEFT JOIN cases c ON c.id = l.case_id
@@ -257,7 +263,15 @@ extension PostgresCaseStore: DeliveryQueue {
             if k == .digest, let person = text(27), let day = text(28).flatMap(LocalDate.init(iso8601:)), let created = date(30) {
                 d.digest = DigestRecord(personID: person, day: day, entries: DigestItems.decode(text(29) ?? "[]"), createdAt: created)
             }
+            if k == .reply { d.reply = ReplyForward(id: source, recipient: recipient, channel: channel, payload: text(34)) }
             out.append(d)
+        }
+        // A forwarded reply names its case by number, as the case has it now.
+        for i in out.indices {
+            guard let caseID = out[i].reply?.caseID else { continue }
+            for try await number in try await c.run("SELECT number FROM cases WHERE id = \(caseID)", logger: logger).decode(String.self) {
+                out[i].caseNumber = number
+            }
         }
         // A digest names clients as the cases do now (the claim keeps ids only).
         for i in out.indices {

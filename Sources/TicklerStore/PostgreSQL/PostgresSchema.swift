@@ -278,6 +278,21 @@ enum PostgresSchema {
             CREATE INDEX tickler_deliveries_provider ON tickler_deliveries (provider_id) WHERE provider_id IS NOT NULL;
             ALTER TABLE communications ADD COLUMN automated boolean NOT NULL DEFAULT false;
             """),
+        ("v5-client-replies", """
+            -- What a client wrote is kept in the firm's store, never in the journal: a text's words with its
+            -- inbound communication, a survey answer's comment with its score (a later answer to the same
+            -- survey replaces the earlier one, and the row counts the answers). A reply is forwarded to staff
+            -- through the queue (kind reply), its words in the row until it is delivered. A client message
+            -- names its kind, case, contact and day (message_key): one of each a day.
+            ALTER TABLE communications ADD COLUMN body text;
+            ALTER TABLE survey_responses ADD COLUMN comment text;
+            ALTER TABLE survey_responses ADD COLUMN answers integer NOT NULL DEFAULT 1;
+            ALTER TABLE tickler_deliveries DROP CONSTRAINT tickler_deliveries_kind_check;
+            ALTER TABLE tickler_deliveries ADD CONSTRAINT tickler_deliveries_kind_check CHECK (kind IN ('fire', 'digest', 'reply'));
+            ALTER TABLE tickler_deliveries ADD COLUMN message_key text;
+            ALTER TABLE tickler_deliveries ADD COLUMN payload text;
+            CREATE INDEX tickler_deliveries_message_key ON tickler_deliveries (message_key) WHERE message_key IS NOT NULL;
+            """),
     ]
 
     /// The statements of a migration, one by one (the extended protocol runs one at a time): split at each
