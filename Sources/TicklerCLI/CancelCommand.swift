@@ -10,15 +10,25 @@ struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a fire's client messages not sent yet.")
 
     @OptionGroup var options: CommonOptions
-    @Argument(help: "The fire id (journal field TICKLER_FIRE_ID, or `tickler history`).") var fireID: String
+    @Argument(help: "The fire id (journal field TICKLER_FIRE_ID), or a unique prefix of it (`tickler history` prints 12 digits).")
+    var fire: String
     @Option(help: "Why (recorded with who cancelled).") var reason: String
 
     func run() async throws {
         let config = try options.loadConfiguration()
         let store = try await options.openStore(config)
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw CommandFailure.invalid("error: --reason must say why") }
-        guard let fire = try await store.ledgerEntry(fireID: fireID), fire.outcome == .fired else {
-            throw CommandFailure.invalid("error: no fire '\(fireID)' in the ledger")
+        let prefix = self.fire.lowercased()
+        guard prefix.count >= 4, prefix.allSatisfy(\.isHexDigit) else {
+            throw CommandFailure.invalid("error: '\(self.fire)' is not a fire id: hex digits, at least 4 of them")
+        }
+        let matches = try await store.fireIDs(prefix: prefix, limit: 6)
+        guard matches.count <= 1 else {
+            throw CommandFailure.invalid("error: '\(self.fire)' names more than one fire: \(matches.prefix(5).joined(separator: ", "))"
+                + (matches.count > 5 ? ", …" : "") + "; give more of its digits")
+        }
+        guard let fireID = matches.first, let fire = try await store.ledgerEntry(fireID: fireID), fire.outcome == .fired else {
+            throw CommandFailure.invalid("error: no fire '\(self.fire)' in the ledger")
         }
         let cancelled = try await store.cancelClientMessages(fireID: fireID,
                                                               reason: "cancelled by staff (\(Invoker.userName)): \(reason)")

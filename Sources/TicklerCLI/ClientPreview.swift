@@ -12,7 +12,7 @@ struct ClientPreview: AsyncParsableCommand {
         commandName: "client-preview", abstract: "Show what a case's client contacts would receive next, and why.")
 
     @OptionGroup var options: CommonOptions
-    @Argument(help: "The case id.") var caseID: String
+    @Argument(help: "The case, by id or number.") var caseArgument: String
     @Option(help: "Preview as of this time (default now).") var at: String?
 
     func run() async throws {
@@ -24,6 +24,7 @@ struct ClientPreview: AsyncParsableCommand {
         do { templates = try TemplateCatalog.load(directory: config.templatesDirectory, policies: config.policies) } catch {
             throw CommandFailure.invalid(error.description)
         }
+        let caseID = try await CaseArgument.resolve(caseArgument, in: store)
         let snapshot = try await store.snapshot(caseIDs: [caseID], detail: .full, people: true)
         guard let c = snapshot.cases.first else { throw CommandFailure.invalid("error: no case '\(caseID)' in the store") }
         let staff = Staff(snapshot.people)

@@ -10,7 +10,7 @@ struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the ledger: fires, skipped steps and their deliveries.")
 
     @OptionGroup var options: CommonOptions
-    @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
+    @Option(name: .customLong("case"), help: "Only this case (its id or number).") var caseArgument: String?
     @Option(help: "Only this policy.") var policy: String?
     @Option(help: "Only what fired at or after this time.") var since: String?
     @Option(help: "Output format: table or json.") var format = "table"
@@ -22,6 +22,7 @@ struct History: AsyncParsableCommand {
         let store = try await options.openStore(config)
         let zone = config.defaultCalendar.zone
         let from = try since.map { try TimeArgument.parse($0, option: "--since", zone: zone, now: TimeArgument.wallClock) }
+        let caseID = try await caseArgument.asyncMap { try await CaseArgument.resolve($0, in: store) }
         let entries: [LedgerEntry]
         let deliveries: [String: [QueuedDelivery]]
         do {
@@ -46,6 +47,8 @@ struct History: AsyncParsableCommand {
                         var x: [String: Any] = ["channel": d.channel, "recipient": d.recipient, "status": d.status, "attempts": d.attempts]
                         if let at = d.deliveredAt { x["delivered_at"] = at.rfc3339 }
                         if let err = d.lastError { x["last_error"] = err }
+                        if let m = d.medium { x["medium"] = m }
+                        if let r = Self.reason(d) { x["reason"] = r }
                         return x
                     }
                 }
@@ -54,13 +57,27 @@ struct History: AsyncParsableCommand {
                 continue
             }
             let what = e.outcome == .skipped ? "skipped" : (e.action?.rawValue ?? "fired")
-            let sent = ds.isEmpty ? "" : "  " + ds.map { "\($0.channel):\($0.status)" }.joined(separator: " ")
+            let staff = ds.filter { $0.channel != DeliveryPlan.clientChannel }
+            let sent = staff.isEmpty ? "" : "  " + staff.map { "\($0.channel):\($0.status)" }.joined(separator: " ")
             Output.standard.line("\(zone.format(e.firedAt))  \(numbers[e.caseID] ?? e.caseID)  \(e.key.cycle.policy) \(e.key.step)  "
                 + "\(what)  \(e.key.cycle.subject)  \(e.fireID.prefix(12))\(sent)")
+            // A client message per contact: by which medium, or why not (never the contact's address).
+            for d in ds where d.channel == DeliveryPlan.clientChannel {
+                let who = Contact.id(fromRecipient: d.recipient).map { "contact \($0)" } ?? d.recipient
+                Output.standard.line("    client \(who): \(d.status)" + (d.medium.map { " by \($0)" } ?? "")
+                    + (Self.reason(d).map { ": \($0)" } ?? ""))
+            }
             if explain, let x = e.explanation {
                 for line in x.split(separator: "\n") { Output.standard.line("    " + line) }
             }
         }
+    }
+
+    /// Why a client message waits or did not go: the hold's reason, or the cancellation's (or refusal's).
+    static func reason(_ d: QueuedDelivery) -> String? {
+        guard d.channel == DeliveryPlan.clientChannel else { return nil }
+        if d.status == "pending" { return d.holdReason.map { "held: \($0)" } ?? d.lastError }
+        return d.status == "delivered" ? nil : d.lastError
     }
 
     private func caseNumbers(_ store: any FirmStore, _ ids: Set<String>) async throws -> [String: String] {

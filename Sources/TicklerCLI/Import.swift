@@ -55,7 +55,7 @@ struct Import: AsyncParsableCommand {
             Output.standard.line("imported \(count) records: \(batch.people.count) people, \(batch.cases.count) cases, "
                 + "\(batch.communications.count) communications, \(batch.deadlines.count) deadlines, "
                 + "\(batch.documentRequests.count) document requests, \(batch.appointments.count) appointments, "
-                + "\(batch.events.count) events")
+                + "\(batch.events.count) events, \(batch.contacts.count) contacts, \(batch.consents.count) consents")
         case .failure(let rejected):
             for p in rejected.problems { Output.error(p.description) }
             throw CommandFailure.invalid("import rejected: \(rejected.problems.count) problem(s); nothing was written")

@@ -38,6 +38,7 @@ struct Status: AsyncParsableCommand {
             }, sink: parts.add)
             report = StatusReport(staff: staff, horizon: horizon, now: now)
             report.add(parts.total)
+            try await report.readDeadlineTitles(store, first: 50)
             queue = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
             if config.clients != nil { clientWaits = ClientWaits(try await store.clientMessagesWaiting()) }
             health = try await store.health()
@@ -46,7 +47,7 @@ struct Status: AsyncParsableCommand {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
         if format == "json" {
-            var o = report.json
+            var o = report.json(zone: zone)
             o["deliveries"] = ["pending": queue.pending, "retrying": queue.retrying, "failed_last_day": queue.failed]
             if config.clients != nil {
                 o["client_messages"] = ["undo_window": clientWaits.undo, "quiet_hours": clientWaits.quiet, "due": clientWaits.due,
@@ -132,7 +133,7 @@ struct StatusReport {
     var cycles: [Count] = []
     var assignees: [Assignee] = []
     var oldestInbound: (caseID: String, number: String, since: Instant)?
-    var deadlines: [(caseID: String, number: String, subject: String, due: Instant)] = []
+    var deadlines: [(caseID: String, number: String, subject: String, due: Instant, title: String)] = []
     /// Open staff tasks, oldest first, with their case.
     var tasks: [Task] = []
     var horizon: Instant
@@ -231,19 +232,22 @@ struct StatusReport {
             Assignee(id: id, name: staff.people[id]?.name ?? "", open: v.open, escalations: v.escalations)
         }.sorted { ($0.open, $0.escalations, $1.id) > ($1.open, $1.escalations, $0.id) }
         if let i = part.oldestInbound { oldestInbound = (i.caseID, i.number, i.since) }
-        deadlines = part.deadlines.map { ($0.caseID, $0.number, $0.subject, $0.due) }
+        deadlines = part.deadlines.map { ($0.caseID, $0.number, $0.subject, $0.due, "") }
             .sorted { ($0.due, $0.number, $0.subject) < ($1.due, $1.number, $1.subject) }
         tasks = part.tasks.sorted { ($0.task.createdAt, $0.task.id) < ($1.task.createdAt, $1.task.id) }
     }
 
-    var json: [String: Any] {
+    func json(zone: ZoneRules) -> [String: Any] {
         var o: [String: Any] = [
             "at": now.rfc3339, "open_cases": openCases,
             "open_cycles": cycles.map { ["policy": $0.policy, "stage": $0.stage, "count": $0.count] as [String: Any] },
             "open_cycles_total": cycles.reduce(0) { $0 + $1.count },
             "by_assignee": assignees.map { ["assignee": $0.id, "name": $0.name, "open": $0.open, "escalations": $0.escalations] as [String: Any] },
             "deadlines_horizon": horizon.rfc3339,
-            "deadlines": deadlines.map { ["case": $0.caseID, "case_number": $0.number, "subject": $0.subject, "due": $0.due.rfc3339] as [String: Any] },
+            "deadlines": deadlines.map {
+                ["case": $0.caseID, "case_number": $0.number, "subject": $0.subject, "title": $0.title, "due": $0.due.rfc3339] as [String: Any]
+            },
+            "zone": zone.identifier,
             "staff_tasks": tasks.map { t -> [String: Any] in
                 ["id": t.task.id, "case": t.task.caseID, "case_number": t.number, "assignee": t.assignee ?? NSNull(),
                  "contact": t.task.contactID ?? NSNull(), "fire_id": t.task.fireID ?? NSNull(), "reason": t.task.reason,
@@ -259,15 +263,27 @@ struct StatusReport {
         return o
     }
 
-    /// At most 80 columns.
+    /// The titles of the first `n` deadlines listed (the scan reads no titles: one read of their cases).
+    mutating func readDeadlineTitles(_ store: any FirmStore, first n: Int) async throws {
+        let shown = deadlines.prefix(n)
+        if shown.isEmpty { return }
+        let cases = try await store.snapshot(caseIDs: Array(Set(shown.map(\.caseID))).sorted(), detail: .full, people: false).cases
+        var titles: [String: String] = [:]
+        for c in cases { for d in c.deadlines { titles[c.id + "\u{0}deadline:" + d.id] = d.title } }
+        for i in deadlines.indices.prefix(n) { deadlines[i].title = titles[deadlines[i].caseID + "\u{0}" + deadlines[i].subject] ?? "" }
+    }
+
+    /// At most 80 columns. Times are in `zone`, named in the first line.
     func table(zone: ZoneRules, colour: Bool) -> [String] {
         func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
         func fit(_ s: String, _ n: Int) -> String {
             s.count > n ? String(s.prefix(n - 1)) + "…" : s + String(repeating: " ", count: n - s.count)
         }
+        /// At most `n` columns, without padding (a line's last field).
+        func clip(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : s }
         var lines: [String] = []
         let total = cycles.reduce(0) { $0 + $1.count }
-        lines.append(bold("Backlog at \(zone.format(now).prefix(16).replacingOccurrences(of: "T", with: " ")): "
+        lines.append(bold("Backlog at \(zone.format(now).prefix(16).replacingOccurrences(of: "T", with: " ")) \(zone.identifier): "
             + "\(openCases) open cases, \(total) open follow-ups"))
         lines.append("")
         lines.append(bold(fit("POLICY", 44) + fit("STAGE", 8) + "OPEN"))
@@ -289,15 +305,16 @@ struct StatusReport {
         }
         lines.append("Deadlines in the next 7 court days (to \(zone.format(horizon).prefix(10))): \(deadlines.count)")
         for d in deadlines.prefix(10) {
-            lines.append("  " + fit("\(zone.format(d.due).prefix(16).replacingOccurrences(of: "T", with: " "))  case \(d.number)  \(d.subject)", 76))
+            let what = d.title.isEmpty ? d.subject : "\(d.title) (\(d.subject))"
+            lines.append("  " + clip("\(zone.format(d.due).prefix(16).replacingOccurrences(of: "T", with: " "))  case \(d.number)  \(what)", 76))
         }
         if deadlines.count > 10 { lines.append("  … and \(deadlines.count - 10) more") }
         lines.append("Staff tasks open: \(tasks.count)" + (tasks.isEmpty ? "" : " (close with tickler done TASK --reason …)"))
         for t in tasks.prefix(20) {
             let when = zone.format(t.task.createdAt).prefix(16).replacingOccurrences(of: "T", with: " ")
             let who = t.assignee.map { staff.people[$0]?.name ?? $0 } ?? "unassigned"
-            lines.append("  " + fit("\(t.task.id)  \(when)  case \(t.number)  \(who)", 76))
-            lines.append("    " + fit((t.task.contactID.map { "contact \($0): " } ?? "") + t.task.reason, 74))
+            lines.append("  " + clip("\(t.task.id)  \(when)  case \(t.number)  \(who)", 76))
+            lines.append("    " + clip((t.task.contactID.map { "contact \($0): " } ?? "") + t.task.reason, 74))
         }
         if tasks.count > 20 { lines.append("  … and \(tasks.count - 20) more") }
         return lines

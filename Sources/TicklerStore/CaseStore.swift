@@ -66,6 +66,8 @@ public protocol CaseStore: Sendable {
     func write(_ batch: ImportBatch, now: Instant) async throws
     /// The ids already present in a case table, among `ids`.
     func existingIDs(table: String, among ids: Set<String>) async throws -> Set<String>
+    /// The ids of the cases numbered `number` (a firm's numbers are unique in practice, not by constraint).
+    func caseIDs(number: String) async throws -> [String]
 }
 
 /// The store could not be opened or read: the CLI's exit code 3.

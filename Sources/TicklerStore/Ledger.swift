@@ -17,6 +17,9 @@ public protocol Ledger: Sendable {
     /// Entries, newest last, of a case, a policy, since an instant (each filter optional).
     func ledger(caseID: String?, policy: String?, since: Instant?) async throws -> [LedgerEntry]
     func ledgerEntry(fireID: String) async throws -> LedgerEntry?
+    /// The ids of fires that begin with `prefix` (hex digits, as `tickler history` prints 12 of them), at
+    /// most `limit`, in order.
+    func fireIDs(prefix: String, limit: Int) async throws -> [String]
 }
 
 extension SQLiteCaseStore: Ledger {}

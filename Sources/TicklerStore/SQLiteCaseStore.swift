@@ -229,6 +229,10 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         try await write { db in try ImportWriter(db: db, now: now).write(batch) }
     }
 
+    public func caseIDs(number: String) async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM cases WHERE number = ? ORDER BY id", arguments: [number]) }
+    }
+
     /// Records fires and skipped steps, each once: a key already in the ledger is left as it is. In the same
     /// transaction, a newly recorded fire is queued and written to its outbox channels as its
     /// `DeliveryPlan` (decided in the core) says, and the cases' wakes are set (or cleared). Returns the
@@ -325,6 +329,14 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                     action, recipients, deliver_at, explanation
                 FROM tickler_ledger WHERE fire_id = ?
                 """, arguments: [fireID]).flatMap { Self.ledgerEntry($0) }
+        }
+    }
+
+    public func fireIDs(prefix: String, limit: Int) async throws -> [String] {
+        try await pool.read { db in
+            // A range on the key (fire ids are hex digits: every one with the prefix sorts below prefix + "g").
+            try String.fetchAll(db, sql: "SELECT fire_id FROM tickler_ledger WHERE fire_id >= ? AND fire_id < ? ORDER BY fire_id LIMIT ?",
+                                arguments: [prefix, prefix + "g", limit])
         }
     }
 

@@ -376,12 +376,14 @@ extension SQLiteCaseStore {
             var out: [String: [QueuedDelivery]] = [:]
             let ids = IDSet(fireIDs)
             for row in try Row.fetchAll(db, sql: """
-                SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at, hold_reason
+                SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at, hold_reason,
+                    medium
                 FROM tickler_deliveries WHERE \(ids.sql("source_id")) ORDER BY id
                 """, arguments: [ids.argument]) {
                 guard var d = QueuedDelivery(row: row) else { continue }
                 d.deliveredAt = row.text(9).flatMap(RFC3339.parse)
                 d.holdReason = row.text(10)
+                d.medium = row.text(11)
                 out[d.sourceID, default: []].append(d)
             }
             return out

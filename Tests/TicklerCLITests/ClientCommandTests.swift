@@ -50,6 +50,7 @@ import TicklerTestKit
             """, dir + "/firm.json")
         let r = try TicklerBinary.run(["import", "--config", dir + "/tickler.yaml", dir + "/firm.json"])
         #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasSuffix(", 3 contacts, 2 consents\n"), "the import counts contacts and consents: \(r.stdout)")
         if let moved {
             put("""
                 {"cases": [{"id": "c1", "number": "2026-0142", "client_name": "Ann Canary", "status": "open", "assignee_id": "p1",
@@ -86,6 +87,11 @@ import TicklerTestKit
             "      ",
             "    contact k3 (en, America/Chicago): nothing: no consent for this purpose on any medium the contact can be reached on",
         ])
+        // The case's number names it as well as its id; an unknown case is an error.
+        let byNumber = try TicklerBinary.run(["client-preview", "--config", dir + "/tickler.yaml", "2026-0142", "--at", "2026-12-01T15:00:00Z"])
+        #expect(byNumber.status == 0 && byNumber.lines == r.lines, "\(byNumber.stderr)")
+        let unknown = try TicklerBinary.run(["client-preview", "--config", dir + "/tickler.yaml", "2026-9999"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no case '2026-9999' in the store (by id or number)"))
     }
 
     @Test func consentsAreListedAndRecorded() throws {
@@ -112,6 +118,11 @@ import TicklerTestKit
         #expect(try TicklerBinary.run(["consents", "--config", config, "c404.client", "--grant", "--channel", "sms", "--purpose", "surveys",
                                        "--source", "x"]).status == 1)
         #expect(unknown.status == 1 && unknown.stderr.contains("no contact 'k404'"))
+        #expect(try TicklerBinary.run(["consents", "--config", config, "k404"]).status == 1, "an unknown contact has nothing to list")
+        let byCase = try TicklerBinary.run(["consents", "--config", config, "2026-0142"])
+        #expect(byCase.status == 0, "\(byCase.stderr)")
+        #expect(byCase.lines.filter { $0.hasPrefix("in force for ") }.map { String($0.prefix(16)) }
+            == ["in force for k1:", "in force for k2:", "in force for k3:"], "\(byCase.stdout)")
         #expect(try TicklerBinary.run(["consents", "--config", config, "k3", "--grant", "--channel", "fax", "--purpose", "surveys",
                                        "--source", "x"]).status == 2)
     }
@@ -139,12 +150,25 @@ import TicklerTestKit
                   o["policy"] as? String == "stage-update" else { return nil }
             return o["fire_id"] as? String
         }.first)
-        let cancel = try TicklerBinary.run(["cancel", "--config", dir + "/tickler.yaml", fireID, "--reason", "wrong stage"],
+        // The 12 digits `history` prints name it; the table shows each contact's message and why it waits.
+        let table = try TicklerBinary.run(["history", "--config", dir + "/tickler.yaml", "--case", "2026-0142"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains(" \(fireID.prefix(12))\n"), "\(table.stdout)")
+        #expect(table.lines.contains("    client contact k1: pending: held: undo window"), "\(table.stdout)")
+        #expect(!table.stdout.contains("Canary") && !table.stdout.contains("+1212"))
+        #expect(try TicklerBinary.run(["cancel", "--config", dir + "/tickler.yaml", "zz12", "--reason", "x"]).status == 1)
+        #expect(try TicklerBinary.run(["cancel", "--config", dir + "/tickler.yaml", "0000000000ff", "--reason", "x"]).status == 1)
+        let cancel = try TicklerBinary.run(["cancel", "--config", dir + "/tickler.yaml", String(fireID.prefix(12)), "--reason", "wrong stage"],
                                            env: ["SUDO_USER": "pat"])
         #expect(cancel.status == 0, "\(cancel.stderr)")
         #expect(cancel.stdout == "cancelled 3 client messages of fire \(fireID) (stage-update on case c1) by pat: wrong stage\n")
         let again = try TicklerBinary.run(["cancel", "--config", dir + "/tickler.yaml", fireID, "--reason", "twice"])
         #expect(again.status == 1 && again.stderr.contains("no longer waiting"))
+        let json = try TicklerBinary.run(["history", "--config", dir + "/tickler.yaml", "--case", "c1", "--format", "json"])
+        let client = json.lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .flatMap { ($0["deliveries"] as? [[String: Any]]) ?? [] }.filter { $0["channel"] as? String == "client" }
+        #expect(client.compactMap { $0["reason"] as? String }.allSatisfy { $0.hasPrefix("cancelled by staff (pat): wrong stage") }
+                && client.count == 3, "\(client)")
         let after = try TicklerBinary.run(["status", "--config", dir + "/tickler.yaml"])
         #expect(after.lines.contains("Client messages: 0 in their undo window, 0 held by quiet hours, 0 due; 0 not sent for want of consent"))
     }

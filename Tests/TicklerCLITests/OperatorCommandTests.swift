@@ -35,7 +35,7 @@ import TicklerTestKit
           {"id": "c1", "number": "N-1", "status": "open", "assignee_id": "p1", "attorney_id": "a1", "opened_at": "2026-08-03T14:00:00Z"},
           {"id": "c2", "number": "N-2", "status": "open", "assignee_id": "p1", "attorney_id": "a1", "opened_at": "2026-09-01T14:00:00Z",
            "communications": [{"id": "m1", "direction": "inbound", "channel": "call", "kind": "other", "occurred_at": "2026-10-05T15:00:00Z"}],
-           "deadlines": [{"id": "d1", "kind": "court", "due_at": "2027-12-15T22:00:00Z"}]}]}
+           "deadlines": [{"id": "d1", "kind": "court", "title": "Pretrial conference", "due_at": "2027-12-15T22:00:00Z"}]}]}
         """
 
     static let at = "2026-12-01T15:00:00Z"
@@ -65,7 +65,7 @@ import TicklerTestKit
             {"at":"2026-12-01T15:00:00Z","by_assignee":[{"assignee":"p1","escalations":2,"name":"Pat Paralegal","open":2}],\
             "deadlines":[],"deadlines_horizon":"2026-12-10T15:00:00Z","deliveries":{"failed_last_day":0,"pending":0,"retrying":0},\
             "oldest_unanswered_inbound":{"age_days":57,"case":"c2","case_number":"N-2","since":"2026-10-05T15:00:00Z"},\
-            "open_cases":2,"open_cycles":[{"count":2,"policy":"client-update-cadence","stage":2}],"open_cycles_total":2,"staff_tasks":[]}
+            "open_cases":2,"open_cycles":[{"count":2,"policy":"client-update-cadence","stage":2}],"open_cycles_total":2,"staff_tasks":[],"zone":"America/New_York"}
             """)
         #expect(daemon?["version"]?.isEmpty == false)
         #expect(daemon?["last_tick_at"].flatMap { $0.hasSuffix("Z") ? $0 : nil } != nil)
@@ -77,9 +77,14 @@ import TicklerTestKit
         #expect(table.stdout.contains("client-update-cadence"))
         #expect(table.stdout.contains("Pat Paralegal (p1)"))
         #expect(table.stdout.contains("Oldest unanswered inbound: case N-2, since 2026-10-05 (57 days)"))
+        #expect(table.lines.first == "Backlog at 2026-12-01 10:00 America/New_York: 2 open cases, 2 open follow-ups", "times say their zone")
         // `--once` caught up before it stopped.
         #expect(daemon?["catching_up"] == "")
         #expect(!table.stdout.contains("catching up"))
+
+        // A deadline within the horizon is listed by its title, at a time in the named zone.
+        let later = try TicklerBinary.run(["status", "--config", dir + "/tickler.yaml", "--at", "2027-12-09T15:00:00Z"])
+        #expect(later.lines.contains("  2027-12-15 17:00  case N-2  Pretrial conference (deadline:d1)"), "\(later.stdout)")
 
         // A daemon whose last tick was a step of its catch-up says how far it had come.
         let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)

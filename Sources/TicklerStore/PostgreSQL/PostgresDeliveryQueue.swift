@@ -292,11 +292,13 @@ extension PostgresCaseStore {
         if fireIDs.isEmpty { return [:] }
         var out: [String: [QueuedDelivery]] = [:]
         for row in try await rows("""
-            SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at, hold_reason
+            SELECT id, kind, source_id, recipient, channel, status, attempts, next_attempt_at, last_error, delivered_at, hold_reason, medium
             FROM tickler_deliveries WHERE source_id = ANY(\(fireIDs)) ORDER BY id
             """) {
             guard var d = Self.queuedDelivery(row) else { continue }
-            d.holdReason = try? row.makeRandomAccess()[10].decode(String?.self)
+            let columns = row.makeRandomAccess()
+            d.holdReason = try? columns[10].decode(String?.self)
+            d.medium = try? columns[11].decode(String?.self)
             out[d.sourceID, default: []].append(d)
         }
         return out

@@ -116,6 +116,10 @@ extension PostgresCaseStore: CaseStore {
         return out
     }
 
+    public func caseIDs(number: String) async throws -> [String] {
+        try await rows("SELECT id FROM cases WHERE number = \(number) ORDER BY id").map { try $0.decode(String.self) }
+    }
+
     public func write(_ batch: ImportBatch, now: Instant) async throws {
         try await transaction { c in try await PostgresImportWriter(connection: c, now: now).write(batch) }
     }

@@ -220,6 +220,12 @@ extension PostgresCaseStore: Ledger {
         try await rows("SELECT \(unescaped: Self.entryColumns) FROM tickler_ledger WHERE fire_id = \(fireID)").first.flatMap(Self.ledgerEntry)
     }
 
+    public func fireIDs(prefix: String, limit: Int) async throws -> [String] {
+        try await rows("""
+            SELECT fire_id FROM tickler_ledger WHERE fire_id >= \(prefix) AND fire_id < \(prefix + "g") ORDER BY fire_id LIMIT \(limit)
+            """).map { try $0.decode(String.self) }
+    }
+
     private static let entryColumns = """
         fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, due_at, fired_at, action, recipients::text,
         deliver_at, explanation
