@@ -49,7 +49,8 @@ struct ClientPreview: AsyncParsableCommand {
                 guard let policy = policies[entry.key.cycle.policy], let id = Contact.id(fromRecipient: d.recipient) else { continue }
                 out.line("  \(policy.id) stage \(entry.key.step.stage) (fire \(entry.fireID)), fired \(zone.format(entry.firedAt))"
                     + (d.holdReason.map { ", held: \($0)" } ?? "") + ", next look \(zone.format(max(now, d.nextAttemptAt)))")
-                try await describe(contactID: id, policy: policy, stage: entry.key.step.stage, anchor: entry.key.cycle.anchor, due: entry.due, firedAt: entry.firedAt,
+                try await describe(contactID: id, policy: policy, stage: entry.key.step.stage, anchor: entry.key.cycle.anchor,
+                                   subject: entry.key.cycle.subject, due: entry.due, firedAt: entry.firedAt,
                                    at: max(now, d.nextAttemptAt), live: policy.cycleIsOpen(subject: entry.key.cycle.subject,
                                                                                           anchor: entry.key.cycle.anchor, in: c, at: now),
                                    c: c, staff: staff, clients: clients, gate: gate, composer: composer, store: store, config: config)
@@ -75,13 +76,21 @@ struct ClientPreview: AsyncParsableCommand {
         }
         out.line("case \(c.number): next client message: \(next.policy.id) stage \(next.stage.number) (\(next.policy.clock.name), "
             + "\(next.subject.anchorSource)), due \(zone.format(next.due))")
-        try await describe(contactID: nil, policy: next.policy, stage: next.stage.number, anchor: next.subject.anchor, due: next.due, firedAt: next.due, at: nil,
+        try await describe(contactID: nil, policy: next.policy, stage: next.stage.number, anchor: next.subject.anchor,
+                           subject: next.subject.ref, due: next.due, firedAt: next.due, at: nil,
                            live: true, c: c, staff: staff, clients: clients, gate: gate, composer: composer, store: store, config: config)
+    }
+
+    /// The client email channel's settings (its From), for a preview.
+    private func emailSettings(_ clients: ClientSettings, _ config: Configuration) -> ChannelSettings.Email {
+        if let name = clients.channels[.email], case .email(let e)? = config.channels[name] { return e }
+        return ChannelSettings.Email(url: "", startTLS: .off, from: config.firmName)
     }
 
     /// One line per contact (all the case's messageable contacts, or `contactID`): when it would go and by
     /// what, or why not; then the message itself.
-    private func describe(contactID: String?, policy: Policy, stage: Int, anchor: Instant, due: Instant, firedAt: Instant, at: Instant?,
+    private func describe(contactID: String?, policy: Policy, stage: Int, anchor: Instant, subject: SubjectRef, due: Instant, firedAt: Instant,
+                          at: Instant?,
                           live: Bool, c: CaseSnapshot, staff: Staff, clients: ClientSettings, gate: ClientMessageGate,
                           composer: MessageComposer, store: any FirmStore, config: Configuration) async throws {
         let out = Output.standard
@@ -100,7 +109,8 @@ struct ClientPreview: AsyncParsableCommand {
             case .staffTask(let why): out.line("\(head): nothing; a staff task: \(why.text)")
             case .hold(let until, let reason): out.line("\(head): held until \(zone.format(until)): \(reason)")
             case .send(let medium):
-                guard let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: anchor, staff: staff, settings: clients,
+                guard let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: anchor, subject: subject, staff: staff,
+                                                      settings: clients,
                                                       firmName: config.firmName) else {
                     out.line("\(head): nothing: \(ClientMessageGate.CancelReason.noStageText.rawValue)")
                     continue
@@ -115,11 +125,13 @@ struct ClientPreview: AsyncParsableCommand {
                     out.line("      \(text)")
                     out.line("      (\(SMSSegments.count(text)) segment\(SMSSegments.count(text) == 1 ? "" : "s"))")
                 case .email:
-                    let subject = composer.templates.renderClient(.subject, policy: policy.id, stage: stage, notice: notice,
-                                                                  fallback: clients.fallbackLanguage)
-                    let text = composer.templates.renderClient(.text, policy: policy.id, stage: stage, notice: notice,
-                                                               fallback: clients.fallbackLanguage)
-                    out.line("      Subject: \(subject)")
+                    let mail = composer.clientEmail(notice, policy: policy.id, stage: stage, fallback: clients.fallbackLanguage, fireID: "preview",
+                                                    to: Mailbox(address: contact.email ?? "client@invalid"),
+                                                    replyTo: MessageComposer.clientReplyTo(c, staff: staff, intake: clients.inbound?.intake),
+                                                    settings: emailSettings(clients, config), now: when)
+                    out.line("      Subject: \(mail.subject)")
+                    if let r = mail.extraHeaders.first(where: { $0.name == "Reply-To" }) { out.line("      Reply-To: \(r.value)") }
+                    let text = mail.text
                     for line in text.split(separator: "\n", omittingEmptySubsequences: false) { out.line("      \(line)") }
                 }
             }

@@ -25,8 +25,11 @@ struct ClientDecoder {
     let calendars: [String: BusinessCalendar]
     let channels: [String: ChannelSettings]
     let defaultCalendar: BusinessCalendar?
+    /// `firm.phone` and `firm.email`.
+    var firmPhone: String? = nil
+    var firmEmail: String? = nil
 
-    static let keys = ["channels", "languages", "undo_window", "max_delay", "quiet_hours", "inbound", "surveys"]
+    static let keys = ["channels", "languages", "undo_window", "max_delay", "quiet_hours", "inbound", "surveys", "portal_url"]
     static let quietKeys = ["hours", "days", "holidays"]
     static let textKeys = ["name", "means", "next", "needs"]
 
@@ -113,9 +116,19 @@ struct ClientDecoder {
                 if let v = reader.int(ln, "low_at_most", range: scale.min...(scale.max - 1)) { scale.lowAtMost = v } else { ok = false }
             }
         }
+        var portal: String?
+        if let n = f["portal_url"], let u = reader.string(n, "portal_url") {
+            if let problem = ChannelDecoder.httpsProblem(u) {
+                reader.error(n, "portal_url \(problem)")
+                ok = false
+            } else {
+                portal = u
+            }
+        }
         guard ok else { return nil }
         return ClientSettings(channels: media, languages: languages, gate: gate, stages: stages,
-                              defaultZone: defaultCalendar?.zone ?? .utc, inbound: inbound, surveyScale: scale)
+                              defaultZone: defaultCalendar?.zone ?? .utc, inbound: inbound, surveyScale: scale, portalURL: portal,
+                              firmPhone: firmPhone, firmEmail: firmEmail)
     }
 
     /// `inbound: { public_url: "https://tickler.firm.test", autoreply: { en: "…", es: "…" } }`.
@@ -260,7 +273,15 @@ struct ClientDecoder {
         if !sensitive && texts[languages[0]] == nil {
             reader.error(f["text"] ?? node, "stage '\(id)' needs its text in \(languages[0]), the fallback language "
                 + "(or sensitive: true, which sends only a request to call)")
+        } else if !sensitive {
+            // A contact in a language the stage has no text in gets the whole message in the fallback
+            // language: said here, so the firm can write the text.
+            for language in languages.dropFirst() where texts[language] == nil {
+                reader.warning(f["text"] ?? node, "stage '\(id)' of \(area) has no \(language) text: contacts in \(language) "
+                    + "get its messages in \(languages[0])")
+            }
         }
+        reader.stageLocations[area + "/" + id] = reader.location(f["text"] ?? node)
         return StageVocabulary.Stage(id: id, sensitive: sensitive, texts: texts)
     }
 

@@ -42,6 +42,10 @@ public struct Configuration: Sendable {
     public var credentials: [CredentialReference]
     /// `clients:` and `stages:`: how client messages go, when the firm sends any.
     public var clients: ClientSettings?
+    /// What works but reads badly, located: `tickler check-config` prints them; nothing refuses them.
+    public var warnings: [Diagnostic] = []
+    /// Where each stage of `stages:` was written (`AREA/ID`), for check-config's content checks.
+    public var stageLocations: [String: SourceLocation] = [:]
 
     /// The computed-deadline rules, ready to apply to case snapshots.
     public var deadlineRuleSet: DeadlineRuleSet { DeadlineRuleSet(deadlineRules) }

@@ -46,9 +46,11 @@ public enum ConfigurationLoader {
         }
         let config = decode(root, reader: reader, path: path)
         if !reader.diagnostics.isEmpty { throw ConfigurationError(diagnostics: reader.diagnostics) }
-        guard let config else {
+        guard var config else {
             throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: "invalid configuration")])
         }
+        config.warnings = reader.warnings
+        config.stageLocations = reader.stageLocations
         return config
     }
 
@@ -80,8 +82,16 @@ public enum ConfigurationLoader {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
 
         var firmName = ""
-        if let n = top["firm"], let f = reader.mapping(n, "firm", allowed: ["name"]) {
+        var firmPhone: String?, firmEmail: String?
+        if let n = top["firm"], let f = reader.mapping(n, "firm", allowed: ["name", "phone", "email"]) {
             firmName = f["name"].flatMap { reader.string($0, "firm name") } ?? ""
+            // How clients reach the firm: HELP replies give both (carriers require contact details).
+            if let p = f["phone"], let v = reader.string(p, "firm phone") {
+                if v.filter(\.isNumber).count >= 7 { firmPhone = v } else { reader.error(p, "firm phone must be a telephone number") }
+            }
+            if let e = f["email"], let v = reader.string(e, "firm email") {
+                if Recipient.isEmailAddress(v) { firmEmail = v } else { reader.error(e, "firm email must be an email address") }
+            }
         }
         var calendars: [String: BusinessCalendar] = [:]
         if let n = top["calendars"] { calendars = CalendarDecoder(reader: reader, baseDirectory: directory).decode(n) }
@@ -241,9 +251,14 @@ public enum ConfigurationLoader {
         }
 
         var clients: ClientSettings?
-        let clientDecoder = ClientDecoder(reader: reader, calendars: calendars, channels: channels, defaultCalendar: defaults.calendar)
+        let clientDecoder = ClientDecoder(reader: reader, calendars: calendars, channels: channels, defaultCalendar: defaults.calendar,
+                                          firmPhone: firmPhone, firmEmail: firmEmail)
         if let n = top["clients"] {
             clients = clientDecoder.decode(n, stages: top["stages"])
+            if clients?.inbound != nil, firmPhone == nil || firmEmail == nil {
+                reader.warning(top["firm"] ?? n, "firm: gives no \(firmPhone == nil ? "phone" : "email")\(firmPhone == nil && firmEmail == nil ? " or email" : ""): "
+                    + "HELP replies to clients' texts must say how to reach the firm (carriers require it)")
+            }
         } else if let n = top["stages"] {
             clientDecoder.decodeStagesAlone(n)
         }

@@ -1,18 +1,22 @@
-/// One located problem in a configuration: `FILE:LINE:COL: error: MESSAGE`.
+/// One located problem in a configuration: `FILE:LINE:COL: error: MESSAGE`. A warning
+/// (`FILE:LINE:COL: warning: MESSAGE`) names something that works but that clients would read badly (a stage
+/// without text in a language, a text that does not fit its segments); the configuration is used.
 public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int
     public var message: String
+    public var isWarning: Bool
 
-    public init(file: String, line: Int, column: Int, message: String) {
+    public init(file: String, line: Int, column: Int, message: String, isWarning: Bool = false) {
         self.file = file
         self.line = line
         self.column = column
         self.message = message
+        self.isWarning = isWarning
     }
 
-    public var description: String { "\(file):\(line):\(column): error: \(message)" }
+    public var description: String { "\(file):\(line):\(column): \(isWarning ? "warning" : "error"): \(message)" }
 }
 
 /// A configuration that cannot be used, with every problem found in it, in file order.
@@ -40,4 +44,8 @@ public struct SourceLocation: Hashable, Sendable {
     }
 
     public func error(_ message: String) -> Diagnostic { Diagnostic(file: file, line: line, column: column, message: message) }
+
+    public func warning(_ message: String) -> Diagnostic {
+        Diagnostic(file: file, line: line, column: column, message: message, isWarning: true)
+    }
 }

@@ -5,6 +5,10 @@ import Yams
 final class NodeReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+    /// What works but reads badly: reported by check-config, the configuration still used.
+    private(set) var warnings: [Diagnostic] = []
+    /// Where each stage of `stages:` was written (`AREA/ID`).
+    var stageLocations: [String: SourceLocation] = [:]
 
     init(file: String) { self.file = file }
 
@@ -15,6 +19,10 @@ final class NodeReader {
     func error(_ node: Node?, _ message: String) {
         let mark = node?.mark
         diagnostics.append(Diagnostic(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message))
+    }
+
+    func warning(_ node: Node?, _ message: String) {
+        warnings.append(location(node).warning(message))
     }
 
     func error(line: Int, column: Int, file: String? = nil, _ message: String) {

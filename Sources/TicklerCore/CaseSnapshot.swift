@@ -113,8 +113,15 @@ public struct Deadline: Sendable, Equatable {
     public var kind: Kind
     public var dueAt: Instant
     public var completedAt: Instant?
+    /// For the client: where it takes place (a court's address), and whether the client is to attend (nil:
+    /// not said). Fields the firm fills to be shown to clients; read only in full snapshots.
+    public var location: String
+    public var clientAttends: Bool?
 
-    public init(id: String, title: String = "", kind: Kind, dueAt: Instant, completedAt: Instant? = nil) {
+    public init(id: String, title: String = "", kind: Kind, dueAt: Instant, completedAt: Instant? = nil, location: String = "",
+                clientAttends: Bool? = nil) {
+        self.location = location
+        self.clientAttends = clientAttends
         self.id = id
         self.title = title
         self.kind = kind
@@ -146,8 +153,12 @@ public struct Appointment: Sendable, Equatable {
     public var startsAt: Instant
     public var withClient: Bool
     public var cancelled: Bool
+    /// For the client: where it takes place (read only in full snapshots).
+    public var location: String
 
-    public init(id: String, title: String = "", startsAt: Instant, withClient: Bool = false, cancelled: Bool = false) {
+    public init(id: String, title: String = "", startsAt: Instant, withClient: Bool = false, cancelled: Bool = false,
+                location: String = "") {
+        self.location = location
         self.id = id
         self.title = title
         self.startsAt = startsAt

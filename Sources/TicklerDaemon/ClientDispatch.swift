@@ -84,7 +84,7 @@ final class ClientDispatch: Sendable {
             return .settled(.replacedByTask(StaffTask(id: StaffTask.id(fireID: d.sourceID, recipient: d.recipient), caseID: c.id,
                                                       contactID: contactID, fireID: d.sourceID, reason: why.text, createdAt: now)))
         case .send(let medium):
-            guard let contact, let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: f.anchor,
+            guard let contact, let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: f.anchor, subject: subject,
                                                                 staff: Staff(snapshot.people), settings: settings, firmName: firmName)
             else { return .settled(.cancelled(reason: ClientMessageGate.CancelReason.noStageText.rawValue)) }
             // A documents message lists what may be shown; with nothing shareable outstanding it says nothing.
@@ -104,14 +104,17 @@ final class ClientDispatch: Sendable {
             let record = Communication(id: Communication.clientMessageID(fireID: d.sourceID, contactID: contact.id), direction: .outbound,
                                        channel: medium == .email ? .email : .sms,
                                        kind: policy.purpose == .caseUpdates ? .statusUpdate : .other, occurredAt: now, automated: true)
-            let (outcome, providerID) = await send(notice, to: contact, by: medium, policy: policy, fire: f, fireID: d.sourceID, now: now)
+            // Their answer reaches a person: the case's assignee, else the intake address.
+            let replyTo = MessageComposer.clientReplyTo(c, staff: Staff(snapshot.people), intake: settings.inbound?.intake)
+            let (outcome, providerID) = await send(notice, to: contact, by: medium, replyTo: replyTo, policy: policy, fire: f,
+                                                   fireID: d.sourceID, now: now)
             return .attempted(outcome, medium: medium,
                               sent: ClientSend(medium: medium, providerID: providerID, key: key,
                                                communication: CaseRecord(caseID: c.id, record)))
         }
     }
 
-    private func send(_ notice: ClientNotice, to contact: Contact, by medium: Contact.Medium, policy: Policy, fire f: FiredStep,
+    private func send(_ notice: ClientNotice, to contact: Contact, by medium: Contact.Medium, replyTo: Mailbox?, policy: Policy, fire f: FiredStep,
                       fireID: String, now: Instant) async -> (SendOutcome, String?) {
         switch medium {
         case .email:
@@ -119,7 +122,7 @@ final class ClientDispatch: Sendable {
                 return (.failed(reason: "no client email channel is configured"), nil)
             }
             let message = composer.clientEmail(notice, policy: policy.id, stage: f.stage, fallback: settings.fallbackLanguage,
-                                               fireID: fireID, to: Mailbox(name: contact.name, address: address),
+                                               fireID: fireID, to: Mailbox(name: contact.name, address: address), replyTo: replyTo,
                                                settings: email.settings, now: now)
             return (await email.worker.send(.email(message)), nil)
         case .sms:

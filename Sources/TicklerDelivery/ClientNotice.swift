@@ -24,10 +24,26 @@ public struct ClientNotice: Sendable, Equatable {
     public var documents: [String]
     /// A survey's scale, in the contact's language ("1 to 5").
     public var scale: String
+    /// A stage message about a move back to an earlier stage (not "a new stage").
+    public var stageBack: Bool
+    /// What a reminder's date is, in the contact's language ("court date", "appointment"); where it is and
+    /// whether the client is to attend, from the fields the firm fills for clients (`location`,
+    /// `client_attends`); empty when not known.
+    public var what: String
+    public var place: String
+    public var attend: String
+    /// `clients.portal_url`: a message mentions a portal only when the firm has one.
+    public var portalURL: String
 
     public init(kind: Kind, language: String, firmName: String, firstName: String, stage: StageVocabulary.Text? = nil,
                 date: String = "", time: String = "", staffName: String = "", staffPhone: String = "", documents: [String] = [],
-                scale: String = "") {
+                scale: String = "", stageBack: Bool = false, what: String = "", place: String = "", attend: String = "",
+                portalURL: String = "") {
+        self.stageBack = stageBack
+        self.what = what
+        self.place = place
+        self.attend = attend
+        self.portalURL = portalURL
         self.scale = scale
         self.kind = kind
         self.language = language
@@ -75,6 +91,7 @@ public struct ClientNotice: Sendable, Equatable {
         put("first_name", firstName)
         put("staff_name", staffName)
         put("staff_phone", staffPhone)
+        put("portal_url", portalURL)
         guard kind != .sensitive else { return f }
         if let s = stage {
             put("stage_name", s.name)
@@ -85,6 +102,10 @@ public struct ClientNotice: Sendable, Equatable {
         put("date", date)
         put("time", time)
         put("scale", scale)
+        put("what", what)
+        put("where", place)
+        put("attend", attend)
+        if stageBack { f["stage_back"] = true }
         if !documents.isEmpty { f["documents"] = documents.map { ["title": $0] } }
         return f
     }
@@ -92,9 +113,9 @@ public struct ClientNotice: Sendable, Equatable {
     /// Every variable a client template may use: the privilege-safe whitelist.
     public static let vocabulary: Set<String> = [
         "firm_name", "first_name", "stage_name", "stage_means", "stage_next", "stage_needs", "date", "time", "staff_name",
-        "staff_phone", "documents", "title", "scale",
+        "staff_phone", "documents", "title", "scale", "stage_back", "what", "where", "attend", "portal_url",
     ]
 
     /// What a template for a sensitive stage may use: nothing about the case.
-    public static let sensitiveVocabulary: Set<String> = ["firm_name", "first_name", "staff_name", "staff_phone"]
+    public static let sensitiveVocabulary: Set<String> = ["firm_name", "first_name", "staff_name", "staff_phone", "portal_url"]
 }

@@ -10,7 +10,7 @@ enum ClientTemplates {
         "client-stage.en.text": """
             {{#first_name}}Dear {{first_name}},
 
-            {{/first_name}}Your case has moved to a new stage: {{stage_name}}.
+            {{/first_name}}{{#stage_back}}Your case has gone back to an earlier stage: {{stage_name}}.{{/stage_back}}{{^stage_back}}Your case has moved to a new stage: {{stage_name}}.{{/stage_back}}
             {{#stage_means}}
 
             What this means: {{stage_means}}
@@ -37,7 +37,7 @@ enum ClientTemplates {
         "client-stage.es.text": """
             {{#first_name}}Estimado/a {{first_name}}:
 
-            {{/first_name}}Su caso pasó a una nueva etapa: {{stage_name}}.
+            {{/first_name}}{{#stage_back}}Su caso volvió a una etapa anterior: {{stage_name}}.{{/stage_back}}{{^stage_back}}Su caso pasó a una nueva etapa: {{stage_name}}.{{/stage_back}}
             {{#stage_means}}
 
             Qué significa: {{stage_means}}
@@ -106,7 +106,11 @@ enum ClientTemplates {
         "client-reminder.en.text": """
             {{#first_name}}Dear {{first_name}},
 
-            {{/first_name}}A reminder: you have a date on your case on {{date}}{{#time}} at {{time}}{{/time}}.
+            {{/first_name}}A reminder: you have {{#what}}{{what}}{{/what}}{{^what}}a date on your case{{/what}} on {{date}}{{#time}} at {{time}}{{/time}}.{{#where}}
+
+            Where: {{where}}{{/where}}{{#attend}}
+
+            {{attend}}{{/attend}}
 
             If you cannot make it, or have questions, please contact {{#staff_name}}{{staff_name}}{{#staff_phone}} at {{staff_phone}}{{/staff_phone}}{{/staff_name}}{{^staff_name}}us{{/staff_name}} as soon as you can.
 
@@ -114,14 +118,18 @@ enum ClientTemplates {
 
             """,
         "client-reminder.en.sms": """
-            {{firm_name}}: reminder, your case has a date on {{date}}{{#time}} at {{time}}{{/time}}. \
-            Questions? Call {{#staff_phone}}{{staff_phone}}{{/staff_phone}}{{^staff_phone}}us{{/staff_phone}}.
+            {{firm_name}}: reminder, you have {{#what}}{{what}}{{/what}}{{^what}}a date on your case{{/what}} on {{date}}{{#time}} at {{time}}{{/time}}\
+            {{#where}}, {{where}}{{/where}}.{{#attend}} {{attend}}{{/attend}} Questions? Call {{#staff_phone}}{{staff_phone}}{{/staff_phone}}{{^staff_phone}}us{{/staff_phone}}.
             """,
         "client-reminder.es.subject": "{{firm_name}}: recordatorio para el {{date}}",
         "client-reminder.es.text": """
             {{#first_name}}Estimado/a {{first_name}}:
 
-            {{/first_name}}Le recordamos que su caso tiene una fecha el {{date}}{{#time}} a las {{time}}{{/time}}.
+            {{/first_name}}Le recordamos que tiene {{#what}}{{what}}{{/what}}{{^what}}una fecha en su caso{{/what}} el {{date}}{{#time}} a las {{time}}{{/time}}.{{#where}}
+
+            Lugar: {{where}}{{/where}}{{#attend}}
+
+            {{attend}}{{/attend}}
 
             Si no puede asistir o tiene preguntas, comuníquese con {{#staff_name}}{{staff_name}}{{#staff_phone}} al {{staff_phone}}{{/staff_phone}}{{/staff_name}}{{^staff_name}}nosotros{{/staff_name}} lo antes posible.
 
@@ -129,8 +137,8 @@ enum ClientTemplates {
 
             """,
         "client-reminder.es.sms": """
-            {{firm_name}}: recordatorio, su caso tiene una fecha el {{date}}{{#time}} a las {{time}}{{/time}}. \
-            ¿Preguntas? Llame al {{#staff_phone}}{{staff_phone}}{{/staff_phone}}{{^staff_phone}}despacho{{/staff_phone}}.
+            {{firm_name}}: recordatorio, tiene {{#what}}{{what}}{{/what}}{{^what}}una fecha en su caso{{/what}} el {{date}}{{#time}} a las {{time}}{{/time}}\
+            {{#where}}, {{where}}{{/where}}.{{#attend}} {{attend}}{{/attend}} ¿Preguntas? Llame al {{#staff_phone}}{{staff_phone}}{{/staff_phone}}{{^staff_phone}}despacho{{/staff_phone}}.
             """,
 
         // Documents the firm still needs.
@@ -242,22 +250,39 @@ enum ClientTemplates {
         "client-sensitive.en.text": """
             {{#first_name}}Dear {{first_name}},
 
-            {{/first_name}}You have an update from {{firm_name}}. Please call {{#staff_name}}{{staff_name}}{{#staff_phone}} at {{staff_phone}}{{/staff_phone}}{{/staff_name}}{{^staff_name}}the office{{/staff_name}} or log in to hear about it.
+            {{/first_name}}You have an update from {{firm_name}}. Please call {{#staff_name}}{{staff_name}}{{#staff_phone}} at {{staff_phone}}{{/staff_phone}}{{/staff_name}}{{^staff_name}}the office{{/staff_name}}{{#portal_url}} or log in at {{portal_url}}{{/portal_url}} to hear about it.
 
             {{firm_name}}
 
             """,
-        "client-sensitive.en.sms": "{{firm_name}}: you have an update. Please call {{#staff_phone}}{{staff_phone}}{{/staff_phone}}{{^staff_phone}}the office{{/staff_phone}} or log in.",
+        "client-sensitive.en.sms": "{{firm_name}}: you have an update. Please call {{#staff_phone}}{{staff_phone}}{{/staff_phone}}{{^staff_phone}}the office{{/staff_phone}}{{#portal_url}} or log in at {{portal_url}}{{/portal_url}}.",
         "client-sensitive.es.subject": "{{firm_name}}: tiene una novedad",
         "client-sensitive.es.text": """
             {{#first_name}}Estimado/a {{first_name}}:
 
-            {{/first_name}}Tiene una novedad de {{firm_name}}. Por favor llame a {{#staff_name}}{{staff_name}}{{#staff_phone}} al {{staff_phone}}{{/staff_phone}}{{/staff_name}}{{^staff_name}}la oficina{{/staff_name}} o ingrese al portal para conocerla.
+            {{/first_name}}Tiene una novedad de {{firm_name}}. Por favor llame a {{#staff_name}}{{staff_name}}{{#staff_phone}} al {{staff_phone}}{{/staff_phone}}{{/staff_name}}{{^staff_name}}la oficina{{/staff_name}}{{#portal_url}} o ingrese a {{portal_url}}{{/portal_url}} para conocerla.
 
             {{firm_name}}
 
             """,
-        "client-sensitive.es.sms": "{{firm_name}}: tiene una novedad. Por favor llame al {{#staff_phone}}{{staff_phone}}{{/staff_phone}}{{^staff_phone}}despacho{{/staff_phone}} o ingrese al portal.",
+        "client-sensitive.es.sms": "{{firm_name}}: tiene una novedad. Por favor llame al {{#staff_phone}}{{staff_phone}}{{/staff_phone}}{{^staff_phone}}despacho{{/staff_phone}}{{#portal_url}} o ingrese a {{portal_url}}{{/portal_url}}.",
+    ]
+
+    /// The short form of a text that does not fit the channel's `max_segments`: the stage's name and who
+    /// to call, by kind and language (other kinds are short already, or cut).
+    static let shortSMS: [String: String] = [
+        "client-stage-short.en.sms": "{{firm_name}}: your case is now at the {{stage_name}} stage.{{#staff_phone}} Questions? {{staff_phone}}{{/staff_phone}}",
+        "client-stage-short.es.sms": "{{firm_name}}: su caso está en la etapa {{stage_name}}.{{#staff_phone}} ¿Preguntas? {{staff_phone}}{{/staff_phone}}",
+        "client-reminder-short.en.sms": "{{firm_name}}: reminder, {{#what}}{{what}}{{/what}}{{^what}}a date on your case{{/what}} on {{date}}{{#time}} at {{time}}{{/time}}.",
+        "client-reminder-short.es.sms": "{{firm_name}}: recordatorio, {{#what}}{{what}}{{/what}}{{^what}}una fecha en su caso{{/what}} el {{date}}{{#time}} a las {{time}}{{/time}}.",
+    ]
+
+    /// The lines every email to a client ends with, by language: why they receive it and how to stop.
+    static let emailOptOut: [String: String] = [
+        "en": "You receive these emails because you agreed to hear from {{firm_name}} about your case. "
+            + "To stop them, reply to this email and say so.",
+        "es": "Recibe estos correos porque aceptó recibir novedades de {{firm_name}} sobre su caso. "
+            + "Para dejar de recibirlos, responda a este correo y díganoslo.",
     ]
 
     /// The line every text message ends with, by language: how to stop them.

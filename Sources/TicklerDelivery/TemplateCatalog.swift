@@ -23,7 +23,8 @@ public struct TemplateCatalog: Sendable {
     /// The built-in defaults only.
     public static let builtIn: TemplateCatalog = {
         var t: [String: MustacheTemplate] = [:]
-        for (name, text) in DefaultTemplates.all.merging(ClientTemplates.all, uniquingKeysWith: { a, _ in a }) {
+        for (name, text) in DefaultTemplates.all.merging(ClientTemplates.all, uniquingKeysWith: { a, _ in a })
+            .merging(ClientTemplates.shortSMS, uniquingKeysWith: { a, _ in a }) {
             let part = Part(rawValue: String(name.split(separator: ".").last!))!
             t[name] = try! Self.compile(text, part: part)
         }
@@ -122,6 +123,20 @@ public struct TemplateCatalog: Sendable {
                   "client-\(notice.kind.rawValue).en"]
         let template = names.lazy.compactMap { templates[$0 + "." + part.rawValue] }.first!
         return finish(template.render(notice.fields), part)
+    }
+
+    /// The built-in short form of a client text (`ClientTemplates.shortSMS`), for one that does not fit its
+    /// segments; nil for a kind that has none.
+    public func renderClientShortSMS(_ notice: ClientNotice, fallback: String) -> String? {
+        let kind = notice.kind.rawValue
+        let names = ["client-\(kind)-short.\(notice.language).sms", "client-\(kind)-short.\(fallback).sms", "client-\(kind)-short.en.sms"]
+        return names.lazy.compactMap { templates[$0] }.first.map { $0.render(notice.fields) }
+    }
+
+    /// The lines an email to a client ends with (`ClientTemplates.emailOptOut`), in its language.
+    public func clientEmailOptOut(_ notice: ClientNotice) -> String {
+        let line = ClientTemplates.emailOptOut[String(notice.language.prefix(2))] ?? ClientTemplates.emailOptOut["en"]!
+        return line.replacingOccurrences(of: "{{firm_name}}", with: notice.firmName)
     }
 
     /// Renders one part of the daily digest.

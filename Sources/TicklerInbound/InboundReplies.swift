@@ -1,10 +1,10 @@
 import TicklerCore
 
 /// The answers to keywords, by language: one confirmation each, naming the firm. An opt-out's says that
-/// court-date notices still come, by email or by phone.
+/// court-date notices still come, by email or by phone; HELP's gives the firm's phone and email.
 enum InboundReplies {
     static func text(_ reply: InboundText.Reply, language: String, firm: String, autoreply: [String: String],
-                     fallback: String) -> String? {
+                     fallback: String, phone: String? = nil, email: String? = nil) -> String? {
         let lang = language.hasPrefix("es") ? "es" : "en"
         switch reply {
         case .afterHours:
@@ -18,9 +18,14 @@ enum InboundReplies {
                 ? "\(firm): volverá a recibir mensajes de texto. Responda PARAR para dejar de recibirlos."
                 : "\(firm): you will get text messages again. Reply STOP to opt out."
         case .help:
-            return lang == "es"
-                ? "\(firm): mensajes sobre su caso. Para hablar con nosotros, llame a la oficina. Responda PARAR para no recibir más."
-                : "\(firm): messages about your case. To talk to us, call the office. Reply STOP to opt out."
+            // Carriers require a HELP reply to say how to reach the sender: the firm's phone and email.
+            let reach = [phone, email].compactMap { $0 }
+            if lang == "es" {
+                let how = reach.isEmpty ? "llame a la oficina" : "escriba o llame a " + reach.joined(separator: " o ")
+                return "\(firm): mensajes sobre su caso. Para hablar con nosotros, \(how). Responda PARAR para no recibir más."
+            }
+            let how = reach.isEmpty ? "call the office" : "call or write to " + reach.joined(separator: " or ")
+            return "\(firm): messages about your case. To talk to us, \(how). Reply STOP to opt out."
         }
     }
 }

@@ -191,7 +191,8 @@ public struct InboundService: Sendable {
         }
         let language = contacts.first.map { settings.language(of: $0.contact) } ?? settings.fallbackLanguage
         let reply = decision.reply.flatMap {
-            InboundReplies.text($0, language: language, firm: firmName, autoreply: inbound.autoreply, fallback: settings.fallbackLanguage)
+            InboundReplies.text($0, language: language, firm: firmName, autoreply: inbound.autoreply, fallback: settings.fallbackLanguage,
+                                phone: settings.firmPhone, email: settings.firmEmail)
         }
         return InboundOutcome(effects: effects, keyword: decision.keyword, reply: reply, unforwarded: unforwarded)
     }

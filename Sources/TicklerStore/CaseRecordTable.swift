@@ -36,9 +36,10 @@ enum CaseRecordTable: CaseIterable {
         let full = detail == .full
         return switch self {
         case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated FROM communications"
-        case .deadlines: "SELECT id, case_id, \(title), kind, due_at, completed_at FROM deadlines"
+        case .deadlines:
+            "SELECT id, case_id, \(title), kind, due_at, completed_at, \(full ? "location, client_attends" : "'', NULL") FROM deadlines"
         case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
-        case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled FROM appointments"
+        case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled, \(full ? "location" : "''") FROM appointments"
         case .events: "SELECT id, case_id, kind, occurred_at, service_method FROM events"
         case .contacts:
             "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(Self.presence("email")), \(Self.presence("phone"))"), "
@@ -118,7 +119,11 @@ struct RecordDecoder {
             guard let due = instant(s, 4), let completed = optionalInstant(s, 5) else {
                 return bad.append(row.bad("a timestamp is not RFC 3339"))
             }
-            c.deadlines.append(Deadline(id: id, title: title, kind: kind, dueAt: due, completedAt: completed.value))
+            let location = row.text(6) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
+            let attends: Bool? = sqlite3_column_type(s, 7) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 7) != 0
+            c.deadlines.append(Deadline(id: id, title: title, kind: kind, dueAt: due, completedAt: completed.value, location: location,
+                                        clientAttends: attends))
         case .documentRequests:
             let title = row.text(2) ?? ""
             if let problem = row.problem { return bad.append(row.bad(problem)) }
@@ -131,8 +136,10 @@ struct RecordDecoder {
             let title = row.text(2) ?? ""
             if let problem = row.problem { return bad.append(row.bad(problem)) }
             guard let starts = instant(s, 3) else { return bad.append(row.bad("starts_at is not RFC 3339")) }
+            let location = row.text(6) ?? ""
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
             c.appointments.append(Appointment(id: id, title: title, startsAt: starts, withClient: sqlite3_column_int64(s, 4) != 0,
-                                              cancelled: sqlite3_column_int64(s, 5) != 0))
+                                              cancelled: sqlite3_column_int64(s, 5) != 0, location: location))
         case .events:
             let kind = row.text(2) ?? "", methodText = row.text(4)
             if let problem = row.problem { return bad.append(row.bad(problem)) }

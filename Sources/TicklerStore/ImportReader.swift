@@ -242,14 +242,17 @@ public enum ImportReader {
     }
 
     static func deadline(_ r: RecordReader, extra: Set<String> = []) -> Deadline? {
-        r.rejectUnknown(allowed: Set<String>(["id", "title", "kind", "due_at", "completed_at"]).union(extra))
+        r.rejectUnknown(allowed: Set<String>(["id", "title", "kind", "due_at", "completed_at", "location", "client_attends"]).union(extra))
         let id = r.id()
         let title = r.string("title") ?? ""
         let kind = r.choice("kind", Deadline.Kind.self)
         let due = r.instant("due_at", required: true)
         let completed = r.instant("completed_at")
+        let location = r.string("location") ?? ""
+        let attends = r.optionalBool("client_attends")
         guard let id else { return nil }
-        return Deadline(id: id, title: title, kind: kind ?? .internal, dueAt: due ?? Instant(seconds: 0), completedAt: completed)
+        return Deadline(id: id, title: title, kind: kind ?? .internal, dueAt: due ?? Instant(seconds: 0), completedAt: completed,
+                        location: location, clientAttends: attends)
     }
 
     static func documentRequest(_ r: RecordReader, extra: Set<String> = []) -> DocumentRequest? {
@@ -265,14 +268,16 @@ public enum ImportReader {
     }
 
     static func appointment(_ r: RecordReader, extra: Set<String> = []) -> Appointment? {
-        r.rejectUnknown(allowed: Set<String>(["id", "title", "starts_at", "with_client", "cancelled"]).union(extra))
+        r.rejectUnknown(allowed: Set<String>(["id", "title", "starts_at", "with_client", "cancelled", "location"]).union(extra))
         let id = r.id()
         let title = r.string("title") ?? ""
         let starts = r.instant("starts_at", required: true)
         let withClient = r.bool("with_client", default: false)
         let cancelled = r.bool("cancelled", default: false)
+        let location = r.string("location") ?? ""
         guard let id else { return nil }
-        return Appointment(id: id, title: title, startsAt: starts ?? Instant(seconds: 0), withClient: withClient, cancelled: cancelled)
+        return Appointment(id: id, title: title, startsAt: starts ?? Instant(seconds: 0), withClient: withClient, cancelled: cancelled,
+                           location: location)
     }
 
     static func event(_ r: RecordReader, extra: Set<String> = []) -> TriggerEvent? {

@@ -46,13 +46,15 @@ struct ImportWriter {
                                           r.occurredAt.rfc3339, r.respondedAt?.rfc3339])
         }
         let deadlines = try db.cachedStatement(sql: """
-            INSERT INTO deadlines (id, case_id, title, kind, due_at, completed_at) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO deadlines (id, case_id, title, kind, due_at, completed_at, location, client_attends) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET case_id = excluded.case_id, title = excluded.title, kind = excluded.kind,
-                due_at = excluded.due_at, completed_at = excluded.completed_at
+                due_at = excluded.due_at, completed_at = excluded.completed_at, location = excluded.location,
+                client_attends = excluded.client_attends
             """)
         for d in batch.deadlines {
             let r = d.record
-            try deadlines.execute(arguments: [r.id, d.caseID, r.title, r.kind.rawValue, r.dueAt.rfc3339, r.completedAt?.rfc3339])
+            try deadlines.execute(arguments: [r.id, d.caseID, r.title, r.kind.rawValue, r.dueAt.rfc3339, r.completedAt?.rfc3339, r.location,
+                                              r.clientAttends])
         }
         let requests = try db.cachedStatement(sql: """
             INSERT INTO document_requests (id, case_id, title, requested_at, received_at, shareable) VALUES (?, ?, ?, ?, ?, ?)
@@ -64,13 +66,14 @@ struct ImportWriter {
             try requests.execute(arguments: [r.id, d.caseID, r.title, r.requestedAt.rfc3339, r.receivedAt?.rfc3339, r.shareable])
         }
         let appointments = try db.cachedStatement(sql: """
-            INSERT INTO appointments (id, case_id, title, starts_at, with_client, cancelled) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO appointments (id, case_id, title, starts_at, with_client, cancelled, location) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET case_id = excluded.case_id, title = excluded.title,
-                starts_at = excluded.starts_at, with_client = excluded.with_client, cancelled = excluded.cancelled
+                starts_at = excluded.starts_at, with_client = excluded.with_client, cancelled = excluded.cancelled,
+                location = excluded.location
             """)
         for a in batch.appointments {
             let r = a.record
-            try appointments.execute(arguments: [r.id, a.caseID, r.title, r.startsAt.rfc3339, r.withClient, r.cancelled])
+            try appointments.execute(arguments: [r.id, a.caseID, r.title, r.startsAt.rfc3339, r.withClient, r.cancelled, r.location])
         }
         let events = try db.cachedStatement(sql: """
             INSERT INTO events (id, case_id, kind, occurred_at, service_method) VALUES (?, ?, ?, ?, ?)

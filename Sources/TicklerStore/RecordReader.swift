@@ -91,6 +91,11 @@ final class RecordReader {
         return value
     }
 
+    /// True, false, or nil when the key is absent (or null, or an empty CSV cell): not said.
+    func optionalBool(_ key: String) -> Bool? {
+        raw(key) == nil ? nil : bool(key, default: false)
+    }
+
     func strings(_ key: String) -> [String] {
         guard let v = raw(key) else { return [] }
         if csv, let s = v as? String {

@@ -283,6 +283,7 @@ enum Schema {
                 """)
         }
         m.registerMigration("v14-client-replies") { db in
+            // Where a hearing or appointment is and whether the client attends: fields for clients' reminders.
             // What a client wrote is kept in the firm's store, never in the journal: a text's words with its
             // inbound communication, a survey answer's comment with its score (a later answer to the same
             // survey replaces the earlier one, and the row counts the answers). A reply is forwarded to staff
@@ -292,6 +293,9 @@ enum Schema {
                 ALTER TABLE communications ADD COLUMN body TEXT;
                 ALTER TABLE survey_responses ADD COLUMN comment TEXT;
                 ALTER TABLE survey_responses ADD COLUMN answers INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE deadlines ADD COLUMN location TEXT NOT NULL DEFAULT '';
+                ALTER TABLE deadlines ADD COLUMN client_attends INTEGER;
+                ALTER TABLE appointments ADD COLUMN location TEXT NOT NULL DEFAULT '';
                 CREATE TABLE tickler_deliveries_v14 (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     kind TEXT NOT NULL DEFAULT 'fire' CHECK (kind IN ('fire', 'digest', 'reply')),

@@ -38,7 +38,7 @@ import TicklerTestKit
         let dir = scratch()
         put(config, dir + "/tickler.yaml")
         put("""
-            {"people": [{"id": "p1", "name": "Pat Lee", "role": "paralegal", "phone": "+13125550199"}],
+            {"people": [{"id": "p1", "name": "Pat Lee", "role": "paralegal", "phone": "+13125550199", "email": "pat@firm.test"}],
              "cases": [{"id": "c1", "number": "2026-0142", "client_name": "Ann Canary", "status": "open", "assignee_id": "p1",
                "opened_at": "2026-09-01T16:00:00Z", "updated_at": "2026-09-01T16:00:00Z", "stage": "intake",
                "contacts": [
@@ -75,6 +75,8 @@ import TicklerTestKit
             "      (1 segment)",
             "    contact k2 (es, America/Los_Angeles): by email at 2026-12-01T08:00:00-08:00",
             "      Subject: Example Law: novedades sobre su caso",
+            // An answer reaches the case's assignee.
+            "      Reply-To: \"Pat Lee\" <pat@firm.test>",
             "      Estimado/a Luis:",
             "      ",
             "      Su caso pasó a una nueva etapa: Descubrimiento.",
@@ -84,6 +86,11 @@ import TicklerTestKit
             "      ¿Preguntas? Pat Lee al +13125550199 con gusto le ayudará.",
             "      ",
             "      Example Law",
+            "      ",
+            // Why they receive it and how to stop, in their language.
+            "      -- ",
+            "      Recibe estos correos porque aceptó recibir novedades de Example Law sobre su caso. Para dejar de recibirlos, "
+                + "responda a este correo y díganoslo.",
             "      ",
             "    contact k3 (en, America/Chicago): nothing: no consent for this purpose on any medium the contact can be reached on",
         ])

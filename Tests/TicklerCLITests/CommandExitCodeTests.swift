@@ -37,8 +37,8 @@ import Testing
         let r = try TicklerBinary.run(["check-config", "--config", dir + "/t.yaml"])
         #expect(r.status == 1)
         #expect(r.stderr == "\(dir)/templates/stage-update.client.en.text.mustache:2:11: error: 'case_number' may not appear in a "
-            + "client message; client templates may use only date, documents, firm_name, first_name, scale, staff_name, staff_phone, "
-            + "stage_means, stage_name, stage_needs, stage_next, time, title\n")
+            + "client message; client templates may use only attend, date, documents, firm_name, first_name, portal_url, scale, "
+            + "staff_name, staff_phone, stage_back, stage_means, stage_name, stage_needs, stage_next, time, title, what, where\n")
         put("Dear {{first_name}},\nyour case is now at {{stage_name}}.\n", dir + "/templates/stage-update.client.en.text.mustache")
         #expect(try TicklerBinary.run(["check-config", "--config", dir + "/t.yaml"]).status == 0)
     }

@@ -246,7 +246,7 @@ struct ClientFirm {
         let notices = sink.received().filter { ($0["rcpt_tos"] as? [String]) == ["ann@client.test"] }
         #expect(notices.count == 1)
         let notice = try #require((notices.first?["parts"] as? [[String: Any]])?.first?["text"] as? String)
-        #expect(notice.contains("you have a date on your case on Friday, December 4 at 12:00 PM"))
+        #expect(notice.contains("you have a court date on Friday, December 4 at 12:00 PM"))
         let tasks = recorded.of(.clientStaffTask)
         #expect(tasks.compactMap { $0.fields["recipient"] }.sorted() == ["contact:k2", "contact:k3"])
         #expect(tasks.allSatisfy { $0.fields["case_id"] == "c1" })

@@ -57,6 +57,9 @@ import TicklerTestKit
         let body = StaffTaskTests.text(try #require(toBo.first))
         #expect(body.contains("Signed retainer"))
         #expect(!body.contains("Opposing expert memo") && !body.contains("Internal billing review"))
+        // Bo's answer reaches the case's assignee; the email says why it came and how to stop.
+        #expect((toBo.first?["headers"] as? [String: String])?["Reply-To"]?.hasSuffix("<pat@firm.test>") == true)
+        #expect(body.contains("\n-- \nYou receive these emails because you agreed to hear from Example Law about your case."))
         // Nothing at all for the request that may not be shown, by either medium.
         #expect(sink.received().filter { ($0["rcpt_tos"] as? [String]) == ["ann@client.test"] }.isEmpty)
         #expect(gateway.received().isEmpty)

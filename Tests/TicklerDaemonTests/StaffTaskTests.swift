@@ -93,7 +93,7 @@ import TicklerTestKit
         #expect(texts == ["+12125550101", "+12125550166"], "one try each, never twice")
         let ann = f.mails(to: "ann@client.test")
         #expect(ann.count == 1)
-        #expect(ann.first.map(Self.text)?.contains("you have a date on your case on Friday, December 4") == true)
+        #expect(ann.first.map(Self.text)?.contains("you have a court date on Friday, December 4") == true)
 
         // k6 has texts only, and they refuse; Luis (k2) and Lola (k3) consented to no reminders: three tasks on
         // c1, each naming why, none naming the client.
@@ -227,7 +227,7 @@ import TicklerTestKit
         try await f.at("2026-12-02T16:12:00Z")
         let ann = f.mails(to: "ann@client.test")
         #expect(ann.count == 1, "the undelivered notice went by email, once")
-        #expect(ann.first.map(Self.text)?.contains("you have a date on your case on Friday, December 4") == true)
+        #expect(ann.first.map(Self.text)?.contains("you have a court date on Friday, December 4") == true)
         #expect(f.gateway.received().count == 2, "not texted again")
         let row = try #require(try await store.deliveries().first { $0.recipient == "contact:k1" })
         #expect(row.status == "delivered" && row.medium == "email" && row.carrierStatus == "undelivered")

@@ -47,7 +47,7 @@ import TicklerCore
         #expect(catalog.renderClient(.subject, policy: "hearing-reminder", stage: 2, notice: Self.notice(.reminder, language: "es"),
                                      fallback: "en") == "Example Law: recordatorio para el Tuesday, December 1")
         #expect(catalog.renderClient(.sms, policy: "hearing-reminder", stage: 2, notice: Self.notice(.reminder), fallback: "en")
-            == "Example Law: reminder, your case has a date on Tuesday, December 1 at 2:00 PM. Questions? Call +13125550199.")
+            == "Example Law: reminder, you have a date on your case on Tuesday, December 1 at 2:00 PM. Questions? Call +13125550199.")
     }
 
     @Test func aSensitiveStageSaysNothingAboutTheCaseWhateverThePolicysTemplate() throws {
@@ -55,13 +55,17 @@ import TicklerCore
         try "Stage: {{stage_name}}".write(toFile: dir + "/stage-update.client.sms.mustache", atomically: true, encoding: .utf8)
         let catalog = try TemplateCatalog.load(directory: dir, stages: stages)
         var n = Self.notice(.sensitive)
+        // No portal is promised where the firm has none (clients.portal_url).
         #expect(catalog.renderClient(.sms, policy: "stage-update", stage: 1, notice: n, fallback: "en")
-            == "Example Law: you have an update. Please call +13125550199 or log in.")
+            == "Example Law: you have an update. Please call +13125550199.")
         n.staffPhone = ""
+        n.portalURL = "https://portal.firm.test"
         #expect(catalog.renderClient(.sms, policy: "stage-update", stage: 1, notice: n, fallback: "en")
-            == "Example Law: you have an update. Please call the office or log in.")
+            == "Example Law: you have an update. Please call the office or log in at https://portal.firm.test.")
         // Its fields hold nothing of the stage even if a template asked.
-        #expect(Set(Self.notice(.sensitive).fields.keys) == ClientNotice.sensitiveVocabulary)
+        var full = Self.notice(.sensitive)
+        full.portalURL = "https://portal.firm.test"
+        #expect(Set(full.fields.keys) == ClientNotice.sensitiveVocabulary)
     }
 
     @Test func aClientTemplateNamingAFieldOutsideTheWhitelistIsRefusedWhereItIsUsed() {
@@ -74,12 +78,13 @@ import TicklerCore
             _ = try TemplateCatalog.load(directory: dir, stages: stages)
             Issue.record("accepted a template naming the matter to a client")
         } catch {
-            let whitelist = "documents, date, firm_name, first_name, scale, stage_means, stage_name, stage_needs, stage_next, staff_name, staff_phone, time, title"
+            let whitelist = "documents, date, firm_name, first_name, scale, stage_means, stage_name, stage_needs, stage_next, staff_name, "
+                + "staff_phone, time, title, stage_back, what, where, attend, portal_url"
             let allowed = ClientNotice.vocabulary.sorted().joined(separator: ", ")
             #expect(allowed == whitelist.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.sorted().joined(separator: ", "))
             #expect(error.problems.map { $0.description.replacingOccurrences(of: dir + "/", with: "") } == [
-                "client-sensitive.en.sms.mustache:1:16: error: 'stage_name' may not appear in a client message; client templates may use only firm_name, first_name, staff_name, staff_phone",
-                "client-sensitive.en.sms.mustache:1:31: error: 'client_name' may not appear in a client message; client templates may use only firm_name, first_name, staff_name, staff_phone",
+                "client-sensitive.en.sms.mustache:1:16: error: 'stage_name' may not appear in a client message; client templates may use only firm_name, first_name, portal_url, staff_name, staff_phone",
+                "client-sensitive.en.sms.mustache:1:31: error: 'client_name' may not appear in a client message; client templates may use only firm_name, first_name, portal_url, staff_name, staff_phone",
                 "stage-update.client.en.text.mustache:2:13: error: 'case_title' may not appear in a client message; client templates may use only \(allowed)",
                 "stage-update.client.en.text.mustache:2:29: error: 'case_number' may not appear in a client message; client templates may use only \(allowed)",
             ])

@@ -214,6 +214,21 @@ final class InboundProcess {
         #expect(await post("SM7", "+12125550101", "Any news?").body.contains("we are closed now"))
         clock.withLock { $0 = RFC3339.parse("2026-12-02T16:00:00Z")! }  // Wednesday 10:00
         #expect(await post("SM8", "+12125550101", "Any news?").body == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>")
+        // HELP says how to reach the firm: its phone and email when the configuration gives them.
+        #expect(await post("SM10", "+12125550101", "HELP").body.contains("To talk to us, call the office. Reply STOP to opt out."))
+        try String(contentsOfFile: firm.config, encoding: .utf8)
+            .replacingOccurrences(of: "firm: { name: Example Law }", with: "firm: { name: Example Law, phone: \"+1 312 555 0100\", email: help@firm.test }")
+            .write(toFile: firm.config, atomically: true, encoding: .utf8)
+        let withContact = try InboundService(config: try ConfigurationLoader.load(path: firm.config), authToken: InboundFirm.token,
+                                             store: try firm.store(), spool: InboundSpool(directory: firm.dir + "/spool2"),
+                                             storeDeadline: .seconds(120), events: EventLog(logger: Logger(label: "inbound-test")),
+                                             now: { clock.withLock { $0 } })
+        let helpForm = Self.message("SM11", "+13105550102", "AYUDA")
+        let helpSignature = TwilioSignature(authToken: InboundFirm.token).signature(url: InboundFirm.publicURL + InboundService.inboundPath,
+                                                                                    form: helpForm)
+        let help = await withContact.handle(InboundRequest(method: "POST", path: InboundService.inboundPath, signature: helpSignature, form: helpForm))
+        #expect(help.body.contains("Example Law: mensajes sobre su caso. Para hablar con nosotros, escriba o llame a +1 312 555 0100 o help@firm.test."),
+                "\(help.body)")
         // A number no contact has: nothing recorded, nothing sent back.
         #expect(await post("SM9", "+19995550100", "Who is this?").body == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>")
     }

@@ -19,6 +19,10 @@ import TicklerTestKit
             "updated_at": "2026-11-01T16:00:00Z",
             "document_requests": [{"id": "r1", "title": "Pay stubs", "requested_at": "2026-09-02T15:00:00Z", "shareable": true},
                                   {"id": "r2", "title": "Psychiatric evaluation", "requested_at": "2026-09-02T15:00:00Z"}],
+            "deadlines": [{"id": "d1", "kind": "court", "title": "Motion hearing", "due_at": "2026-12-04T17:00:00Z",
+                           "location": "Daley Center, Courtroom 2402", "client_attends": true},
+                          {"id": "d2", "kind": "filing", "due_at": "2026-12-10T17:00:00Z"}],
+            "appointments": [{"id": "a1", "starts_at": "2026-12-08T15:00:00Z", "with_client": true, "location": "Our office, 5th floor"}],
             "contacts": [
               {"id": "k1", "name": "Ann Smith", "email": "ann@example.test", "phone": "+13125550100", "language": "en",
                "time_zone": "America/Chicago", "preferred_channel": "sms",
@@ -52,7 +56,7 @@ import TicklerTestKit
         }
         let (batch, problems) = ImportReader.read(path: dir + "/firm.json")
         #expect(problems.isEmpty)
-        #expect(try await Importer(store: store).run(batch, readProblems: problems, now: now).get() == 10)
+        #expect(try await Importer(store: store).run(batch, readProblems: problems, now: now).get() == 13)
         return (store, keep)
     }
 
@@ -63,6 +67,10 @@ import TicklerTestKit
         let full = try await store.snapshot(caseIDs: ["c1", "c2"], detail: .full, people: false).cases
         #expect(full.map(\.stage) == ["intake", nil])
         #expect(full[0].documentRequests.sorted { $0.id < $1.id }.map(\.shareable) == [true, false])
+        // Where a date is and whether the client attends: for clients' reminders, read in full reads only.
+        #expect(full[0].deadlines.sorted { $0.id < $1.id }.map { "\($0.location)|\($0.clientAttends.map(String.init) ?? "-")" }
+            == ["Daley Center, Courtroom 2402|true", "|-"])
+        #expect(full[0].appointments.map(\.location) == ["Our office, 5th floor"])
         let contacts = full[0].contacts.sorted { $0.id < $1.id }
         #expect(contacts == [
             Contact(id: "k1", name: "Ann Smith", email: "ann@example.test", phone: "+13125550100", language: "en",
@@ -78,6 +86,8 @@ import TicklerTestKit
         let eval = try await store.snapshot(caseIDs: ["c1", "c2"], detail: .evaluation, people: false).cases
         #expect(eval[0].messageableContacts.map(\.recipient) == ["contact:k1", "contact:k2"])
         #expect(eval[0].contacts.allSatisfy { $0.name.isEmpty && ($0.email ?? "").isEmpty && ($0.phone ?? "").isEmpty })
+        #expect(eval[0].deadlines.allSatisfy { $0.location.isEmpty && $0.clientAttends == nil })
+        #expect(eval[0].appointments.allSatisfy { $0.location.isEmpty })
         // ... only whether there is one: k1 has both, k2 a phone, k3 an email.
         #expect(eval[0].contacts.sorted { $0.id < $1.id }.map(\.reachable) == [[.sms, .email], [.sms], [.email]])
         #expect(eval[1].messageableContacts.map(\.recipient) == ["contact:c2.client"])

@@ -13,6 +13,11 @@ public final class ClientSettings: Sendable {
     public let inbound: Inbound?
     /// `clients.surveys`: the scale surveys ask on (default 1 to 5, low at 2 or under).
     public let surveyScale: SurveyScale
+    /// `clients.portal_url`: where clients log in, if the firm has a portal (a message mentions one only then).
+    public let portalURL: String?
+    /// `firm.phone` and `firm.email`: how clients reach the firm (HELP replies give both).
+    public let firmPhone: String?
+    public let firmEmail: String?
     private let zones = ZoneCache()
 
     /// `clients.inbound`.
@@ -48,7 +53,11 @@ public final class ClientSettings: Sendable {
 
     public init(channels: [Contact.Medium: String] = [:], languages: [String] = ["en"],
                 gate: ClientMessageGate.Settings = .init(), stages: StageVocabulary = StageVocabulary(),
-                defaultZone: ZoneRules = .utc, inbound: Inbound? = nil, surveyScale: SurveyScale = .fivePoint) {
+                defaultZone: ZoneRules = .utc, inbound: Inbound? = nil, surveyScale: SurveyScale = .fivePoint,
+                portalURL: String? = nil, firmPhone: String? = nil, firmEmail: String? = nil) {
+        self.portalURL = portalURL
+        self.firmPhone = firmPhone
+        self.firmEmail = firmEmail
         self.inbound = inbound
         self.surveyScale = surveyScale
         self.channels = channels

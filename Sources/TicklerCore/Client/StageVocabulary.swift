@@ -47,6 +47,14 @@ public struct StageVocabulary: Sendable {
         return areas[Self.defaultArea]?.first { $0.id == id }
     }
 
+    /// Whether stage `a` comes before stage `b` in their practice area's list (a case moved back).
+    public func isEarlier(_ a: String, than b: String?, practiceArea: String?) -> Bool {
+        guard let b else { return false }
+        let list = practiceArea.flatMap { areas[$0] } ?? areas[Self.defaultArea] ?? []
+        guard let i = list.firstIndex(where: { $0.id == a }), let j = list.firstIndex(where: { $0.id == b }) else { return false }
+        return i < j
+    }
+
     /// What a client in `language` reads about stage `id` (in `fallback` when the stage has no text in
     /// theirs), with the language used; nil for a stage not in the vocabulary or without text.
     public func text(_ id: String, practiceArea: String?, language: String, fallback: String) -> (Text, language: String)? {

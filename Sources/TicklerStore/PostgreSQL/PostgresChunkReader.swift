@@ -107,9 +107,10 @@ struct PostgresChunkReader {
         let full = detail == .full
         return switch table {
         case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated FROM communications"
-        case .deadlines: "SELECT id, case_id, \(title), kind, due_at, completed_at FROM deadlines"
+        case .deadlines:
+            "SELECT id, case_id, \(title), kind, due_at, completed_at, \(full ? "location, client_attends" : "'', NULL::boolean") FROM deadlines"
         case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
-        case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled FROM appointments"
+        case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled, \(full ? "location" : "''") FROM appointments"
         case .events: "SELECT id, case_id, kind, occurred_at, service_method FROM events"
         case .contacts:
             "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(CaseRecordTable.presence("email")), \(CaseRecordTable.presence("phone"))"), "
@@ -155,19 +156,21 @@ struct PostgresChunkReader {
                 c.communications.append(Communication(id: id, direction: d, channel: ch, kind: k, occurredAt: Instant(occurred),
                                                       respondedAt: responded.map(Instant.init), automated: automated))
             case .deadlines:
-                let (id, _, title, kind, due, completed) = try row.decode((String, String, String, String, Date, Date?).self, context: .default)
+                let (id, _, title, kind, due, completed, location, attends) =
+                    try row.decode((String, String, String, String, Date, Date?, String, Bool?).self, context: .default)
                 guard let k = Deadline.Kind(rawValue: kind) else { return skip(id, "unknown kind") }
-                c.deadlines.append(Deadline(id: id, title: title, kind: k, dueAt: Instant(due), completedAt: completed.map(Instant.init)))
+                c.deadlines.append(Deadline(id: id, title: title, kind: k, dueAt: Instant(due), completedAt: completed.map(Instant.init),
+                                            location: location, clientAttends: attends))
             case .documentRequests:
                 let (id, _, title, requested, received, shareable) =
                     try row.decode((String, String, String, Date, Date?, Bool).self, context: .default)
                 c.documentRequests.append(DocumentRequest(id: id, title: title, requestedAt: Instant(requested),
                                                           receivedAt: received.map(Instant.init), shareable: shareable))
             case .appointments:
-                let (id, _, title, starts, withClient, cancelled) = try row.decode((String, String, String, Date, Bool, Bool).self,
-                                                                                  context: .default)
+                let (id, _, title, starts, withClient, cancelled, location) =
+                    try row.decode((String, String, String, Date, Bool, Bool, String).self, context: .default)
                 c.appointments.append(Appointment(id: id, title: title, startsAt: Instant(starts), withClient: withClient,
-                                                  cancelled: cancelled))
+                                                  cancelled: cancelled, location: location))
             case .events:
                 let (id, _, kind, occurred, methodText) = try row.decode((String, String, String, Date, String?).self, context: .default)
                 var method: TriggerEvent.ServiceMethod?

@@ -38,20 +38,21 @@ struct PostgresImportWriter {
                        return [r.id, m.caseID, r.direction.rawValue, r.channel.rawValue, r.kind.rawValue, r.occurredAt.rfc3339,
                                r.respondedAt?.rfc3339]
                    }),
-            Target(table: "deadlines", columns: ["id", "case_id", "title", "kind", "due_at", "completed_at"],
+            Target(table: "deadlines", columns: ["id", "case_id", "title", "kind", "due_at", "completed_at", "location", "client_attends"],
                    rows: batch.deadlines.map { d in
                        let r = d.record
-                       return [r.id, d.caseID, r.title, r.kind.rawValue, r.dueAt.rfc3339, r.completedAt?.rfc3339]
+                       return [r.id, d.caseID, r.title, r.kind.rawValue, r.dueAt.rfc3339, r.completedAt?.rfc3339, r.location,
+                               r.clientAttends.map { $0 ? "t" : "f" }]
                    }),
             Target(table: "document_requests", columns: ["id", "case_id", "title", "requested_at", "received_at", "shareable"],
                    rows: batch.documentRequests.map { d in
                        let r = d.record
                        return [r.id, d.caseID, r.title, r.requestedAt.rfc3339, r.receivedAt?.rfc3339, r.shareable ? "t" : "f"]
                    }),
-            Target(table: "appointments", columns: ["id", "case_id", "title", "starts_at", "with_client", "cancelled"],
+            Target(table: "appointments", columns: ["id", "case_id", "title", "starts_at", "with_client", "cancelled", "location"],
                    rows: batch.appointments.map { a in
                        let r = a.record
-                       return [r.id, a.caseID, r.title, r.startsAt.rfc3339, r.withClient ? "t" : "f", r.cancelled ? "t" : "f"]
+                       return [r.id, a.caseID, r.title, r.startsAt.rfc3339, r.withClient ? "t" : "f", r.cancelled ? "t" : "f", r.location]
                    }),
             Target(table: "events", columns: ["id", "case_id", "kind", "occurred_at", "service_method"],
                    rows: batch.events.map { e in

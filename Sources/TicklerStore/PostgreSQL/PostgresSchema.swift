@@ -279,6 +279,7 @@ enum PostgresSchema {
             ALTER TABLE communications ADD COLUMN automated boolean NOT NULL DEFAULT false;
             """),
         ("v5-client-replies", """
+            -- Where a hearing or appointment is and whether the client attends: fields for clients' reminders.
             -- What a client wrote is kept in the firm's store, never in the journal: a text's words with its
             -- inbound communication, a survey answer's comment with its score (a later answer to the same
             -- survey replaces the earlier one, and the row counts the answers). A reply is forwarded to staff
@@ -287,6 +288,9 @@ enum PostgresSchema {
             ALTER TABLE communications ADD COLUMN body text;
             ALTER TABLE survey_responses ADD COLUMN comment text;
             ALTER TABLE survey_responses ADD COLUMN answers integer NOT NULL DEFAULT 1;
+            ALTER TABLE deadlines ADD COLUMN location text NOT NULL DEFAULT '';
+            ALTER TABLE deadlines ADD COLUMN client_attends boolean;
+            ALTER TABLE appointments ADD COLUMN location text NOT NULL DEFAULT '';
             ALTER TABLE tickler_deliveries DROP CONSTRAINT tickler_deliveries_kind_check;
             ALTER TABLE tickler_deliveries ADD CONSTRAINT tickler_deliveries_kind_check CHECK (kind IN ('fire', 'digest', 'reply'));
             ALTER TABLE tickler_deliveries ADD COLUMN message_key text;
