@@ -88,13 +88,16 @@ public struct Communication: Sendable, Equatable {
     public var respondedAt: Instant?
     /// Written by Tickler itself: a client message it delivered (never by an integration or an import).
     public var automated: Bool
+    /// What the client wrote (a text `tickler-inbound` recorded): client data, read only in full snapshots.
+    public var body: String?
 
     /// The id of the communication a delivered client message is on its case: one per fire and contact.
     /// (The stores' carrier-status update derives it the same way in SQL.)
     public static func clientMessageID(fireID: String, contactID: String) -> String { "tickler-\(fireID).\(contactID)" }
 
     public init(id: String, direction: Direction, channel: Channel, kind: Kind = .other, occurredAt: Instant,
-                respondedAt: Instant? = nil, automated: Bool = false) {
+                respondedAt: Instant? = nil, automated: Bool = false, body: String? = nil) {
+        self.body = body
         self.automated = automated
         self.id = id
         self.direction = direction

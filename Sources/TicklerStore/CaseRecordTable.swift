@@ -35,7 +35,8 @@ enum CaseRecordTable: CaseIterable {
         let title = detail == .full ? "title" : "''"
         let full = detail == .full
         return switch self {
-        case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated FROM communications"
+        case .communications:
+            "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated, \(full ? "body" : "NULL") FROM communications"
         case .deadlines:
             "SELECT id, case_id, \(title), kind, due_at, completed_at, \(full ? "location, client_attends" : "'', NULL") FROM deadlines"
         case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
@@ -45,7 +46,8 @@ enum CaseRecordTable: CaseIterable {
             "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(Self.presence("email")), \(Self.presence("phone"))"), "
                 + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
         case .stageChanges: "SELECT id, case_id, from_stage, to_stage, changed_at FROM stage_changes"
-        case .surveyResponses: "SELECT id, case_id, contact_id, score, scale_max, received_at FROM survey_responses"
+        case .surveyResponses:
+            "SELECT id, case_id, contact_id, score, scale_max, received_at, \(full ? "comment" : "NULL") FROM survey_responses"
         case .staffTasks: Self.staffTasksSelect
         }
     }
@@ -168,8 +170,10 @@ struct RecordDecoder {
                 return bad.append(row.bad("score is not a whole number"))
             }
             guard let at = instant(s, 5) else { return bad.append(row.bad("received_at is not RFC 3339")) }
+            let comment = row.text(6)
+            if let problem = row.problem { return bad.append(row.bad(problem)) }
             c.surveyResponses.append(SurveyResponse(id: id, contactID: contact, score: Int(sqlite3_column_int64(s, 3)),
-                                                    scaleMax: Int(sqlite3_column_int64(s, 4)), receivedAt: at))
+                                                    scaleMax: Int(sqlite3_column_int64(s, 4)), receivedAt: at, comment: comment))
         case .staffTasks:
             let contact = row.text(2), fire = row.text(3), reason = row.text(4) ?? ""
             if let problem = row.problem { return bad.append(row.bad(problem)) }
@@ -197,8 +201,13 @@ struct RecordDecoder {
             bad.append(row.bad("a timestamp is not RFC 3339"))
             return nil
         }
+        let body = row.text(8)
+        if let problem = row.problem {
+            bad.append(row.bad(problem))
+            return nil
+        }
         return Communication(id: id, direction: direction, channel: channel, kind: kind, occurredAt: occurred,
-                             respondedAt: responded.value, automated: sqlite3_column_int64(s, 7) != 0)
+                             respondedAt: responded.value, automated: sqlite3_column_int64(s, 7) != 0, body: body)
     }
 
     private func skip(_ row: Cells, _ problem: String, _ bad: inout [BadRow]) -> CaseSnapshot? {

@@ -34,16 +34,17 @@ struct ImportWriter {
             ])
         }
         let comms = try db.cachedStatement(sql: """
-            INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at, automated, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET case_id = excluded.case_id, direction = excluded.direction,
                 channel = excluded.channel, kind = excluded.kind, occurred_at = excluded.occurred_at,
                 responded_at = excluded.responded_at
             """)
         for m in batch.communications {
             let r = m.record
+            // Whether Tickler wrote it and a client's words come only from a store copy; an update keeps them.
             try comms.execute(arguments: [r.id, m.caseID, r.direction.rawValue, r.channel.rawValue, r.kind.rawValue,
-                                          r.occurredAt.rfc3339, r.respondedAt?.rfc3339])
+                                          r.occurredAt.rfc3339, r.respondedAt?.rfc3339, r.automated, r.body])
         }
         let deadlines = try db.cachedStatement(sql: """
             INSERT INTO deadlines (id, case_id, title, kind, due_at, completed_at, location, client_attends) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -3,7 +3,8 @@ import TicklerCore
 /// Copies a SQLite store into a PostgreSQL one in one transaction: the firm's tables (as an import, with
 /// each case's stage history and its contacts' consent entries), the
 /// ledger (each entry as recorded, marked journaled: its journal entry was written by the daemon that
-/// recorded it) and the holds. Every copied case is woken, so the instances evaluate it.
+/// recorded it), the holds and the staff tasks, open and closed. What clients wrote (a text's words, a
+/// survey's comment) comes with its record. Every copied case is woken, so the instances evaluate it.
 public struct StoreMigration {
     let from: SQLiteCaseStore
     let to: PostgresCaseStore
@@ -14,7 +15,7 @@ public struct StoreMigration {
     }
 
     public struct Copied: Sendable {
-        public var people = 0, cases = 0, records = 0, ledger = 0, holds = 0
+        public var people = 0, cases = 0, records = 0, ledger = 0, holds = 0, staffTasks = 0
         /// Rows of the SQLite store that cannot be read: not copied.
         public var skipped: [BadRow] = []
     }
@@ -47,14 +48,16 @@ public struct StoreMigration {
         batch.consents = try await from.consents(of: contactIDs).map { .init(source: "migrate", record: $0) }
         let ledger = try await from.ledger(caseID: nil, policy: nil, since: nil)
         let holds = try await from.holds(caseID: nil, now: Instant(seconds: 0), all: true)
+        let tasks = try await from.staffTasks(caseID: nil, includeDone: true)
         let now = try await to.databaseNow()
-        try await to.copy(batch, ledger: ledger, holds: holds, now: now)
+        try await to.copy(batch, ledger: ledger, holds: holds, staffTasks: tasks, now: now)
         var copied = Copied()
         copied.people = batch.people.count
         copied.cases = batch.cases.count
         copied.records = batch.recordCount - batch.people.count - batch.cases.count
         copied.ledger = ledger.count
         copied.holds = holds.count
+        copied.staffTasks = tasks.count
         copied.skipped = snapshot.badRows
         return copied
     }

@@ -153,9 +153,34 @@ import TicklerTestKit
         var batch = ImportBatch()
         batch.cases = [.init(source: "t", record: .init(fields: c, updatedAt: RFC3339.parse("2026-12-01T18:00:00Z")!))]
         try await lite.write(batch, now: Self.now)
+        // What a client wrote, Tickler's own message, a survey's comment and staff tasks, as the daemon and
+        // tickler-inbound write them.
+        let sqlite = lite as! SQLiteCaseStore
+        let at = RFC3339.parse("2026-12-01T19:00:00Z")!
+        #expect(try await sqlite.apply(InboundEffects(
+            messageID: "SM1", route: "message", receivedAt: at,
+            communications: [CaseRecord(caseID: "c1", Communication(id: "sms-SM1", direction: .inbound, channel: .sms, occurredAt: at))],
+            text: "Can you call me after 5?",
+            surveyResponse: CaseRecord(caseID: "c1", SurveyResponse(id: "survey-f1.k1", contactID: "k1", score: 2, scaleMax: 5,
+                                                                    receivedAt: at, comment: "slow to call back"))), now: at))
+        var own = ImportBatch()
+        own.communications = [.init(source: "t", caseID: "c1", record: Communication(
+            id: "tickler-f2.k1", direction: .outbound, channel: .sms, kind: .statusUpdate, occurredAt: at, automated: true))]
+        try await sqlite.write(own, now: at)
+        _ = try sqliteRows(sqlite.path, """
+            INSERT INTO tickler_staff_tasks (id, case_id, contact_id, fire_id, reason, created_at, done_at, done_by, done_reason) VALUES
+              ('t1', 'c1', 'k2', 'f3', 'no medium the contact consented to for reminders', '2026-12-01T19:00:00Z', NULL, NULL, NULL),
+              ('t2', 'c1', 'k3', 'f4', 'every medium the contact consented to refused the message', '2026-12-01T19:00:00Z',
+               '2026-12-01T20:00:00Z', 'pat', 'called');
+            """)
         let db = try TestDatabase()
         let pg = try await PostgresStoreTests.open(db)
-        _ = try await StoreMigration(from: lite as! SQLiteCaseStore, to: pg).run()
+        let copied = try await StoreMigration(from: sqlite, to: pg).run()
+        #expect(copied.staffTasks == 2)
+        #expect(try await pg.staffTasks(caseID: nil, includeDone: true) == sqlite.staffTasks(caseID: nil, includeDone: true))
+        let comms = try await pg.snapshot(caseIDs: ["c1"], detail: .full, people: false).cases[0].communications.sorted { $0.id < $1.id }
+        #expect(comms.map { "\($0.id) \($0.automated) \($0.body ?? "-")" } == ["sms-SM1 false Can you call me after 5?", "tickler-f2.k1 true -"])
+        #expect(try await pg.snapshot(caseIDs: ["c1"], detail: .full, people: false).cases[0].surveyResponses.map(\.comment) == ["slow to call back"])
         let a = try await lite.snapshot(caseIDs: nil, detail: .full, people: false).cases
         let b = try await pg.snapshot(caseIDs: nil, detail: .full, people: false).cases
         #expect(b.map(\.stage) == a.map(\.stage))

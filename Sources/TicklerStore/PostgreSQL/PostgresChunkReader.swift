@@ -106,7 +106,8 @@ struct PostgresChunkReader {
         let title = detail == .full ? "title" : "''"
         let full = detail == .full
         return switch table {
-        case .communications: "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated FROM communications"
+        case .communications:
+            "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated, \(full ? "body" : "NULL::text") FROM communications"
         case .deadlines:
             "SELECT id, case_id, \(title), kind, due_at, completed_at, \(full ? "location, client_attends" : "'', NULL::boolean") FROM deadlines"
         case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
@@ -116,7 +117,8 @@ struct PostgresChunkReader {
             "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(CaseRecordTable.presence("email")), \(CaseRecordTable.presence("phone"))"), "
                 + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
         case .stageChanges: "SELECT id::text, case_id, from_stage, to_stage, changed_at FROM stage_changes"
-        case .surveyResponses: "SELECT id, case_id, contact_id, score, scale_max, received_at FROM survey_responses"
+        case .surveyResponses:
+            "SELECT id, case_id, contact_id, score, scale_max, received_at, \(full ? "comment" : "NULL::text") FROM survey_responses"
         case .staffTasks: CaseRecordTable.staffTasksSelect
         }
     }
@@ -149,12 +151,12 @@ struct PostgresChunkReader {
         do {
             switch table {
             case .communications:
-                let (id, _, direction, channel, kind, occurred, responded, automated) =
-                    try row.decode((String, String, String, String, String, Date, Date?, Bool).self, context: .default)
+                let (id, _, direction, channel, kind, occurred, responded, automated, body) =
+                    try row.decode((String, String, String, String, String, Date, Date?, Bool, String?).self, context: .default)
                 guard let d = Communication.Direction(rawValue: direction), let ch = Communication.Channel(rawValue: channel),
                       let k = Communication.Kind(rawValue: kind) else { return skip(id, "unknown direction, channel or kind") }
                 c.communications.append(Communication(id: id, direction: d, channel: ch, kind: k, occurredAt: Instant(occurred),
-                                                      respondedAt: responded.map(Instant.init), automated: automated))
+                                                      respondedAt: responded.map(Instant.init), automated: automated, body: body))
             case .deadlines:
                 let (id, _, title, kind, due, completed, location, attends) =
                     try row.decode((String, String, String, String, Date, Date?, String, Bool?).self, context: .default)
@@ -189,8 +191,10 @@ struct PostgresChunkReader {
                 let (_, _, from, to, at) = try row.decode((String, String, String?, String, Date).self, context: .default)
                 c.stageChanges.append(StageChange(from: from, to: to, at: Instant(at)))
             case .surveyResponses:
-                let (id, _, contact, score, scaleMax, at) = try row.decode((String, String, String, Int, Int, Date).self, context: .default)
-                c.surveyResponses.append(SurveyResponse(id: id, contactID: contact, score: score, scaleMax: scaleMax, receivedAt: Instant(at)))
+                let (id, _, contact, score, scaleMax, at, comment) =
+                    try row.decode((String, String, String, Int, Int, Date, String?).self, context: .default)
+                c.surveyResponses.append(SurveyResponse(id: id, contactID: contact, score: score, scaleMax: scaleMax, receivedAt: Instant(at),
+                                                        comment: comment))
             case .staffTasks:
                 let (id, _, contact, fire, reason, created, done) =
                     try row.decode((String, String, String?, String?, String, Date, Date?).self, context: .default)

@@ -14,6 +14,8 @@ struct PostgresImportWriter {
         var table: String
         var columns: [String]
         var rows: [[String?]]
+        /// The last columns, written by an insert and kept by an update (a store copy's, never an import's).
+        var insertOnly = 0
     }
 
     func write(_ batch: ImportBatch) async throws {
@@ -32,12 +34,13 @@ struct PostgresImportWriter {
                                r.assigneeID, r.attorneyID, r.openedAt.rfc3339, r.closedAt?.rfc3339, JSONText.array(r.tags),
                                (c.record.updatedAt ?? now).rfc3339, r.stage]
                    }),
-            Target(table: "communications", columns: ["id", "case_id", "direction", "channel", "kind", "occurred_at", "responded_at"],
+            Target(table: "communications", columns: ["id", "case_id", "direction", "channel", "kind", "occurred_at", "responded_at",
+                                                      "automated", "body"],
                    rows: batch.communications.map { m in
                        let r = m.record
                        return [r.id, m.caseID, r.direction.rawValue, r.channel.rawValue, r.kind.rawValue, r.occurredAt.rfc3339,
-                               r.respondedAt?.rfc3339]
-                   }),
+                               r.respondedAt?.rfc3339, r.automated ? "t" : "f", r.body]
+                   }, insertOnly: 2),
             Target(table: "deadlines", columns: ["id", "case_id", "title", "kind", "due_at", "completed_at", "location", "client_attends"],
                    rows: batch.deadlines.map { d in
                        let r = d.record
@@ -109,7 +112,7 @@ struct PostgresImportWriter {
             if buffer.readableBytes > 0 { try await writer.write(buffer) }
         }
         let columns = t.columns.joined(separator: ", ")
-        let updates = t.columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let updates = t.columns.dropFirst().dropLast(t.insertOnly).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         try await connection.run(PostgresQuery(unsafeSQL: """
             INSERT INTO \(t.table) (\(columns)) SELECT \(columns) FROM \(staging) ORDER BY id
             ON CONFLICT (id) DO UPDATE SET \(updates)
@@ -137,9 +140,17 @@ struct PostgresImportWriter {
 extension PostgresCaseStore {
     /// Writes a copied store in one transaction: `batch` as an import, the ledger entries and holds as they
     /// were recorded (a key or hold already here is left as it is). The import's triggers queue every case.
-    func copy(_ batch: ImportBatch, ledger: [LedgerEntry], holds: [HoldRecord], now: Instant) async throws {
+    func copy(_ batch: ImportBatch, ledger: [LedgerEntry], holds: [HoldRecord], staffTasks: [StaffTask] = [], now: Instant) async throws {
         try await transaction { c in
             try await PostgresImportWriter(connection: c, now: now).write(batch)
+            for t in staffTasks {
+                try await c.run("""
+                    INSERT INTO tickler_staff_tasks (id, case_id, contact_id, fire_id, reason, created_at, done_at, done_by, done_reason)
+                    VALUES (\(t.id), \(t.caseID), \(t.contactID), \(t.fireID), \(t.reason), \(t.createdAt.date), \(t.doneAt?.date), \(t.doneBy),
+                            \(t.doneReason))
+                    ON CONFLICT (id) DO NOTHING
+                    """, logger: Self.logger)
+            }
             for part in stride(from: 0, to: ledger.count, by: 5000).map({ Array(ledger[$0..<min($0 + 5000, ledger.count)]) }) {
                 try await c.run("""
                     INSERT INTO tickler_ledger (fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action, due_at,
