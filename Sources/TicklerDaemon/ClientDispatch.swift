@@ -93,7 +93,7 @@ final class ClientDispatch: Sendable {
             }
             // One message of a kind (about one thing) a day to a contact: two requests that came due together
             // make one email, not two alike.
-            let key = notice.dailyKey(caseID: c.id, contactID: contact.id, day: settings.zone(of: contact).localDate(now))
+            let key = notice.dailyKey(caseID: c.id, contactID: contact.id, at: now, zone: settings.zone(of: contact))
             do {
                 if try await store.clientMessageDelivered(key: key) {
                     return .settled(.cancelled(reason: ClientMessageGate.CancelReason.alreadySentToday.rawValue))

@@ -23,6 +23,10 @@ public struct EventLog: Sendable {
         set { redaction = Redaction(includeClient: newValue) }
     }
 
+    /// A recipient as entries name it: an address or a number only as its digest, unless
+    /// `journal.include_client` (see `Redaction`).
+    public func redacted(_ recipient: String) -> String { redaction.recipient(recipient) }
+
     /// Entries go to `logger`, and straight to journald under `journal` when it is given.
     public init(logger: Logger, journal identifier: String? = nil) {
         self.logger = logger

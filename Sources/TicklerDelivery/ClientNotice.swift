@@ -70,16 +70,16 @@ public struct ClientNotice: Sendable, Equatable {
         }
     }
 
-    /// What makes two messages the same for a contact's day: its kind, and for a stage message the stage it
-    /// announces, for a reminder the date it is about. Documents are listed whole in each message, so one a
-    /// day says it all. `day` is the contact's.
-    public func dailyKey(caseID: String, contactID: String, day: LocalDate) -> String {
-        let what = switch kind {
+    /// What makes two messages the same for a contact's day (`ClientMessageKey`): its kind, and for a stage
+    /// message the stage it announces, for a reminder the date it is about. Documents are listed whole in
+    /// each message, so one a day says it all.
+    public func dailyKey(caseID: String, contactID: String, at now: Instant, zone: ZoneRules) -> String {
+        let about = switch kind {
         case .stage: stage?.name ?? ""
         case .reminder: date + " " + time
         default: ""
         }
-        return [kind.rawValue, caseID, contactID, day.iso8601, what].joined(separator: "|")
+        return ClientMessageKey.daily(kind: kind.rawValue, about: about, caseID: caseID, contactID: contactID, at: now, zone: zone)
     }
 
     /// The template variables. A sensitive stage's message gets the firm, the name and the staff line only.

@@ -106,11 +106,11 @@ actor InboundApplier {
             events.record(.inboundRecorded, "recorded a client's text on case \(c.caseID)",
                           ["case_id": "\(c.caseID)", "communication_id": "\(c.record.id)"])
         }
-        // Who the text went to, by route and case: never its words, and the intake's address only hashed.
+        // Who the text went to, by route and case: never its words, and the intake's address only redacted.
         for f in e.forwards {
             events.record(.inboundRecorded, "forwarded a client's text to staff " + (f.route == .openCase ? "on case \(f.caseID ?? "")" : "(\(f.route.rawValue))"),
                           ["message_sid": "\(e.messageID)", "reply_id": "\(f.id)", "route": "\(f.route.rawValue)",
-                           "case_id": "\(f.caseID ?? "")", "recipient": "\(f.recipient.contains("@") ? "address:" + SHA256.hex(f.recipient.lowercased()).prefix(8) : f.recipient)"])
+                           "case_id": "\(f.caseID ?? "")", "recipient": "\(events.redacted(f.recipient))"])
         }
         if let why = o.unforwarded {
             events.record(.inboundUnforwarded, "a client's text was forwarded to nobody: \(why)",

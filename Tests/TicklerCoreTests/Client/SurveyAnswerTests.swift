@@ -27,3 +27,17 @@ struct SurveyAnswerTests {
         #expect(SurveyScale.nps.score("9 great") == nil && SurveyScale.nps.score("9") == 9)
     }
 }
+
+/// One client message of a kind a day: the day is the contact's.
+struct ClientMessageKeyTests {
+    @Test func theDayIsTheContactsNotUTCs() throws {
+        let tokyo = try #require(ZoneRules(identifier: "Asia/Tokyo"))
+        let la = try #require(ZoneRules(identifier: "America/Los_Angeles"))
+        let evening = RFC3339.parse("2026-12-04T14:30:00Z")!   // 23:30 in Tokyo, 06:30 in Los Angeles
+        let later = RFC3339.parse("2026-12-04T15:10:00Z")!     // 00:10 the next day in Tokyo, 07:10 in Los Angeles
+        let key = { (t: Instant, z: ZoneRules) in ClientMessageKey.daily(kind: "documents", about: "", caseID: "c1", contactID: "k1", at: t, zone: z) }
+        #expect(key(evening, tokyo) == "documents|c1|k1|2026-12-04|")
+        #expect(key(later, tokyo) == "documents|c1|k1|2026-12-05|")
+        #expect(key(evening, la) == key(later, la))
+    }
+}
