@@ -39,12 +39,6 @@ public struct SurveyScale: Sendable, Equatable {
     /// Net Promoter Score: 0 to 10, detractors at 6 or under.
     public static let nps = SurveyScale(min: 0, max: 10)
 
-    /// The score a reply gives: a whole number on the scale and nothing else ("4", " 9. "); nil otherwise.
-    public func score(_ reply: String) -> Int? {
-        guard let a = answer(reply), a.comment == nil else { return nil }
-        return a.score
-    }
-
     /// A reply read as an answer: a whole number on the scale, alone ("4", " 9. ", "4/5") or followed by a
     /// comment set off by punctuation or a space ("4 - thank you", "5, great", "3 slow to call back").
     /// Nil for anything else: a number off the scale ("7" on 1 to 5), a longer number, a word first. Those

@@ -23,8 +23,7 @@ struct SurveyAnswerTests {
         #expect(SurveyScale.nps.answer("10")?.score == 10)
         #expect(SurveyScale.nps.answer("0, never again")?.score == 0)
         #expect(SurveyScale.nps.answer("11") == nil)
-        // A score with a comment is an answer, but not a bare score.
-        #expect(SurveyScale.nps.score("9 great") == nil && SurveyScale.nps.score("9") == 9)
+        #expect(SurveyScale.nps.answer("9 great")?.comment == "great")
     }
 }
 
