@@ -72,16 +72,24 @@ let package = Package(
         .target(
             name: "TicklerCLI",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "Systemd",
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "TicklerSession", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
-        // The service: the poll loop, lifecycle, journal events.
+        // Journal entries of the services: their events, MESSAGE_IDs and the redaction of client data.
+        .target(
+            name: "TicklerJournal",
+            dependencies: ["TicklerCore", "Systemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // Opening the configured store, for every program.
+        .target(name: "TicklerSession", dependencies: ["TicklerConfig", "TicklerStore", "Systemd"], swiftSettings: strict),
+        // The service: the poll loop, lifecycle, delivery lanes.
         .target(
             name: "TicklerDaemon",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "Systemd",
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "TicklerJournal", "TicklerSession", "Systemd",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -90,7 +98,7 @@ let package = Package(
         .target(
             name: "TicklerInbound",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "TicklerDaemon", "Systemd",
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "TicklerJournal", "Systemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -101,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "tickler-inbound",
             dependencies: [
-                "TicklerInbound", "TicklerCLI", "TicklerConfig", "TicklerCore", "TicklerDaemon", "TicklerStore", "Systemd",
+                "TicklerInbound", "TicklerSession", "TicklerJournal", "TicklerConfig", "TicklerCore", "TicklerStore", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -110,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "ticklerd",
             dependencies: [
-                "TicklerDaemon", "TicklerCore", "TicklerConfig", "TicklerStore", "Systemd",
+                "TicklerDaemon", "TicklerJournal", "TicklerCore", "TicklerConfig", "TicklerStore", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -153,7 +161,8 @@ let package = Package(
         .testTarget(
             name: "TicklerDaemonTests",
             dependencies: [
-                "TicklerDaemon", "TicklerConfig", "TicklerStore", "TicklerTestKit", "Systemd", "TicklerInbound", "TicklerDelivery",
+                "TicklerDaemon", "TicklerJournal", "TicklerConfig", "TicklerStore", "TicklerTestKit", "Systemd", "TicklerInbound",
+                "TicklerDelivery",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -162,7 +171,8 @@ let package = Package(
         .testTarget(
             name: "TicklerInboundTests",
             dependencies: [
-                "TicklerInbound", "TicklerStore", "TicklerTestKit", "TicklerDelivery", "TicklerDaemon", "TicklerConfig", "Systemd",
+                "TicklerInbound", "TicklerStore", "TicklerTestKit", "TicklerDelivery", "TicklerDaemon", "TicklerJournal", "TicklerConfig",
+                "Systemd",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TicklerConfig
 import TicklerCore
+import TicklerSession
 import TicklerStore
 
 /// `--config` and `--store`, shared by every command.

@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import TicklerConfig
 import TicklerCore
+import TicklerJournal
 import TicklerStore
 
 /// A tick on PostgreSQL, where several instances share the store and none leads the evaluation: committed

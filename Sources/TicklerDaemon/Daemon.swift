@@ -4,6 +4,8 @@ import Systemd
 import TicklerConfig
 import TicklerCore
 import TicklerDelivery
+import TicklerJournal
+import TicklerSession
 import TicklerStore
 
 /// The service: evaluates the firm on a poll loop, records each due step in the ledger exactly once,
@@ -153,38 +155,24 @@ public actor Daemon {
         }
         do { try Self.checkCredentials(loaded, options.credentials) } catch { throw .configuration(error) }
         options.notifier.notify(.extendTimeout(microseconds: 90_000_000), .status("opening the store"))
-        switch loaded.store {
-        case .sqlite(let path):
-            lock = try InstanceLock(storePath: path)
-            let opened: SQLiteCaseStore
-            do { opened = try SQLiteCaseStore(path: path, create: true, busyTimeout: options.storeBusyTimeout) } catch {
-                throw .store(error.message)
-            }
-            // One daemon per SQLite store (the instance lock): claims left by an earlier run are nobody's now.
-            do { try await opened.releaseAllClaims() } catch { throw .store(SQLiteCaseStore.describe(error)) }
-            (store, sqlite, postgres, storePath) = (opened, opened, nil, path)
-        case .postgres(let url, let credential):
-            // Several instances share the database: each claims its work under its own name, which its
-            // journal entries carry.
-            var password: String?
-            if let credential {
-                do { password = try options.credentials.secret(credential) } catch {
-                    throw .store("cannot read the store's password: \(error)")
-                }
-            }
-            var settings = PostgresSettings(host: url.host, port: url.port, user: url.user, database: url.database,
-                                            tls: PostgresSettings.TLSMode(rawValue: url.sslMode) ?? .verifyFull,
-                                            rootCertificate: url.rootCertificate, password: password)
-            // Its sessions carry its name: another instance tells from them whether it is alive.
-            settings.applicationName = claimant
-            // The server ends a transaction left open longer than the lease (a stalled instance's claims).
-            settings.idleInTransactionTimeout = .seconds(loaded.storeLease)
-            // None of a tick's statements takes long: one unanswered for two leases means the database is out
-            // of reach (a partition), and the tick fails (journaled as an outage) instead of waiting on TCP.
-            settings.answerDeadline = .seconds(2 * loaded.storeLease)
-            let opened: PostgresCaseStore
-            do { opened = try await PostgresCaseStore(settings, instance: claimant) } catch { throw .store(error.message) }
-            (store, sqlite, postgres, storePath) = (opened, nil, opened, settings.displayURL)
+        // One daemon per SQLite store (the instance lock), taken before the store is opened.
+        if case .sqlite(let path) = loaded.store { lock = try InstanceLock(storePath: path) }
+        // Several instances share a PostgreSQL database: each claims its work under its own name, which its
+        // sessions and journal entries carry.
+        var use = StoreOpener.Use(instance: claimant, create: true)
+        use.busyTimeout = options.storeBusyTimeout
+        use.maximumConnections = 8
+        use.lease = loaded.storeLease
+        use.credentials = options.credentials
+        let opened: StoreOpener.Opened
+        do { opened = try await StoreOpener.open(loaded.store, use) } catch { throw .store(error.message) }
+        switch opened {
+        case .sqlite(let lite, let path):
+            // Claims left by an earlier run are nobody's now.
+            do { try await lite.releaseAllClaims() } catch { throw .store(SQLiteCaseStore.describe(error)) }
+            (store, sqlite, postgres, storePath) = (lite, lite, nil, path)
+        case .postgres(let pg):
+            (store, sqlite, postgres, storePath) = (pg, nil, pg, pg.settings.displayURL)
         }
         config = loaded
         machine = Machine(settings: Self.settings(loaded, watchdog: options.notifier.watchdogInterval))
@@ -371,8 +359,11 @@ public actor Daemon {
     /// evaluated afresh from it, and what it holds fires.
     private func reopenStore() async {
         let opened: SQLiteCaseStore
+        var use = StoreOpener.Use(instance: claimant)
+        use.busyTimeout = options.storeBusyTimeout
         do {
-            opened = try SQLiteCaseStore(path: storePath, create: false, busyTimeout: options.storeBusyTimeout)
+            guard case .sqlite(let s, _) = try await StoreOpener.open(.sqlite(path: storePath), use) else { return }
+            opened = s
         } catch {
             return await send(.storeReopenFailed(now: options.now(), reason: error.message, jitter: Double.random(in: 0..<1)))
         }

@@ -5,6 +5,7 @@ import Systemd
 import TicklerConfig
 import TicklerCore
 import TicklerDelivery
+import TicklerJournal
 import TicklerStore
 
 /// A tick: what the daemon does when its state machine says `runTick`. It reads the changed cases, the

@@ -1,5 +1,6 @@
 import Logging
 import TicklerCore
+import TicklerJournal
 import TicklerStore
 
 /// The journal entries of the delivery side: each attempt's outcome with the fire's fields plus

@@ -1,6 +1,7 @@
 import Foundation
 import TicklerCore
 import TicklerDelivery
+import TicklerJournal
 import TicklerStore
 
 /// One channel's deliveries, sent in queue order beside the poll loop. Each attempt is recorded in the

@@ -4,6 +4,7 @@ import Systemd
 import TicklerConfig
 import TicklerCore
 import TicklerDelivery
+import TicklerJournal
 import TicklerStore
 
 /// The delivery side of the daemon: one lane per queued channel (email and webhook channels), and one

@@ -1,7 +1,7 @@
 import Logging
 import Synchronization
 import TicklerCore
-import TicklerDaemon
+import TicklerJournal
 import TicklerStore
 
 /// Takes kept requests from the spool to the store, one drain at a time and in the order received, so a

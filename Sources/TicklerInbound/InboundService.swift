@@ -2,8 +2,8 @@ import Logging
 import Synchronization
 import TicklerConfig
 import TicklerCore
-import TicklerDaemon
 import TicklerDelivery
+import TicklerJournal
 import TicklerStore
 
 /// The receiver's logic, one request at a time: check the gateway's signature and the form's fields, keep

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import Logging
 import Systemd
-import TicklerCLI
 import TicklerConfig
 import TicklerCore
-import TicklerDaemon
 import TicklerInbound
+import TicklerJournal
+import TicklerSession
 import TicklerStore
 
 /// `tickler-inbound`: receives clients' replies from the SMS gateway (its inbound-message webhook), checks

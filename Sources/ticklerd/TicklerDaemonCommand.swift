@@ -5,6 +5,7 @@ import Systemd
 import TicklerConfig
 import TicklerCore
 import TicklerDaemon
+import TicklerJournal
 
 /// `ticklerd`: the follow-up and escalation daemon. Under systemd (`Type=notify`) it reports READY once
 /// the configuration is valid and the store is migrated; the catch-up over every case follows.

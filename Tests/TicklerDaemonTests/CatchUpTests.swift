@@ -3,6 +3,7 @@ import GRDB
 import Systemd
 import Testing
 import TicklerCore
+import TicklerJournal
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon

@@ -7,6 +7,7 @@ import TicklerConfig
 import TicklerCore
 import TicklerDelivery
 import TicklerInbound
+@testable import TicklerJournal
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon

@@ -3,6 +3,7 @@ import GRDB
 import Glibc
 import Testing
 import TicklerCore
+@testable import TicklerJournal
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon

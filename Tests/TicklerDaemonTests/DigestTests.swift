@@ -4,6 +4,7 @@ import Synchronization
 import Systemd
 import Testing
 import TicklerCore
+@testable import TicklerJournal
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon

@@ -6,6 +6,7 @@ import Glibc
 import Synchronization
 import Testing
 import TicklerCore
+@testable import TicklerJournal
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon

@@ -3,6 +3,7 @@ import Logging
 import Systemd
 import Testing
 import TicklerCore
+@testable import TicklerJournal
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon

@@ -4,6 +4,7 @@ import GRDB
 import Systemd
 import Testing
 import TicklerCore
+import TicklerJournal
 import TicklerStore
 @testable import TicklerDaemon
 

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import TicklerCore
+@testable import TicklerJournal
 import TicklerTestKit
 @testable import TicklerDaemon
 @testable import TicklerStore

@@ -1,6 +1,7 @@
 import Logging
 import Synchronization
 @testable import TicklerDaemon
+@testable import TicklerJournal
 
 /// The events a daemon running in the test process journaled, kept in memory: (MESSAGE_ID, message, fields).
 final class RecordedEvents: Sendable {

@@ -1,6 +1,7 @@
 import Testing
 import TicklerCore
 @testable import TicklerDaemon
+@testable import TicklerJournal
 
 @Suite struct RedactionTests {
     let hidden = Redaction(includeClient: false)

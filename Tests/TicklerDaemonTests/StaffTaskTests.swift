@@ -5,6 +5,7 @@ import TicklerConfig
 import TicklerCore
 import TicklerDelivery
 import TicklerInbound
+import TicklerJournal
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TicklerDaemon
+@testable import TicklerJournal
 
 /// The unit and the catalog are part of the program: checked by systemd's own tools.
 @Suite struct SystemdUnitTests {

@@ -6,6 +6,7 @@ import TicklerConfig
 import TicklerCore
 import TicklerDaemon
 import TicklerDelivery
+@testable import TicklerJournal
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerInbound

@@ -5,6 +5,7 @@ import TicklerConfig
 import TicklerCore
 import TicklerDaemon
 import TicklerDelivery
+@testable import TicklerJournal
 import TicklerStore
 import Synchronization
 import TicklerTestKit

@@ -7,6 +7,7 @@ import TicklerConfig
 import TicklerCore
 @testable import TicklerDaemon
 import TicklerDelivery
+@testable import TicklerJournal
 import TicklerStore
 import TicklerTestKit
 @testable import TicklerInbound

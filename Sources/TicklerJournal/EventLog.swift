@@ -13,9 +13,9 @@ public struct EventLog: Sendable {
     /// The SYSLOG_IDENTIFIER entries are sent to journald under; nil: `logger` is the only destination.
     let journalIdentifier: String?
     /// `journal.include_client`: set from the configuration when it is loaded.
-    var redaction = Redaction(includeClient: false)
+    package var redaction = Redaction(includeClient: false)
     /// The instance's name, written with every entry (`TICKLER_INSTANCE`) when several share a store.
-    var instance: String?
+    package var instance: String?
 
     /// `journal.include_client`, as the configuration says.
     public var includesClient: Bool {
@@ -49,7 +49,7 @@ public struct EventLog: Sendable {
     }
 
     /// The swift-log level whose journal priority is `priority`.
-    static func level(_ priority: Int) -> Logger.Level {
+    package static func level(_ priority: Int) -> Logger.Level {
         switch priority {
         case ...2: .critical
         case 3: .error

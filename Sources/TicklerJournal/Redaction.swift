@@ -5,10 +5,12 @@ import TicklerCore
 /// address becomes `address:` and the first 8 hex digits of its SHA-256 (a number `phone:` and its
 /// digest), so ops can still tell two apart and match one they already know, without the journal
 /// holding it. Contacts are named by id (`contact:k1`), never by name.
-struct Redaction: Sendable {
-    let includeClient: Bool
+package struct Redaction: Sendable {
+    package let includeClient: Bool
 
-    func recipient(_ r: String) -> String {
+    package init(includeClient: Bool) { self.includeClient = includeClient }
+
+    package func recipient(_ r: String) -> String {
         if includeClient { return r }
         if r.contains("@") { return "address:" + SHA256.hex(r.lowercased()).prefix(8) }
         if Self.looksLikePhone(r) { return "phone:" + SHA256.hex(r.filter(\.isNumber)).prefix(8) }
@@ -16,12 +18,12 @@ struct Redaction: Sendable {
     }
 
     /// A number in E.164 (`+` and 8 to 15 digits), as contacts' phones are stored: never an id.
-    static func looksLikePhone(_ s: String) -> Bool { Contact.isE164(s) }
+    package static func looksLikePhone(_ s: String) -> Bool { Contact.isE164(s) }
 
-    func recipients(_ rs: [String]) -> [String] { rs.map(recipient) }
+    package func recipients(_ rs: [String]) -> [String] { rs.map(recipient) }
 
     /// `text` with every `local@domain` token replaced as `recipient` does.
-    func scrub(_ text: String) -> String {
+    package func scrub(_ text: String) -> String {
         guard !includeClient, text.contains("@") || text.contains("+") else { return text }
         var out = ""
         var token = ""
@@ -48,7 +50,7 @@ struct Redaction: Sendable {
 }
 
 private extension String {
-    func trimming(_ set: String) -> String {
+    package func trimming(_ set: String) -> String {
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s = s.dropFirst() }
         while let l = s.last, set.contains(l) { s = s.dropLast() }
