@@ -36,7 +36,8 @@ struct DiffConfig: AsyncParsableCommand {
         let after = try CommonOptions.loadConfiguration(path: new)
         let zone = after.defaultCalendar.zone
         let start = try TimeArgument.parse(from, option: "--from", zone: zone, now: TimeArgument.wallClock)
-        let end = try to.map { try TimeArgument.parse($0, option: "--to", zone: zone, now: start) } ?? start.adding(seconds: 30 * 86_400)
+        let end = try to.map { try TimeArgument.parse($0, option: "--to", zone: zone, now: start) } 
+            ?? Lookback.end(of: Lookback.diffConfig, startingAt: start, on: after.defaultCalendar)
         guard start < end else { throw CommandFailure.usage("--to must be after --from") }
         let db = try await CommonOptions.openStore(override: store, configuration: after)
         let json = format == "json"

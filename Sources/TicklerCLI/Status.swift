@@ -39,7 +39,8 @@ struct Status: AsyncParsableCommand {
             report = StatusReport(staff: staff, horizon: horizon, now: now)
             report.add(parts.total)
             try await report.readDeadlineTitles(store, first: 50)
-            queue = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
+            queue = try await store.deliveryHealth(failedSince: Lookback.start(of: Lookback.recentFailures, endingAt: now,
+                                                                               on: config.defaultCalendar))
             if config.clients != nil { clientWaits = ClientWaits(try await store.clientMessagesWaiting()) }
             health = try await store.health()
             if let shared = store as? any WorkClaims { instances = try await shared.instances() }

@@ -144,7 +144,8 @@ extension Daemon {
     func closeTick(now: Instant, started: ContinuousClock.Instant, recorded: Int, skipped: Int, lapEnded: Bool) async throws -> Bool {
         let refresh = deliveries.takeActivity() || lapEnded || deliveryHealthAt.map({ now.seconds - $0.seconds >= 60 }) ?? true
         if refresh {
-            deliveryHealth = try await store.deliveryHealth(failedSince: now.adding(seconds: -86_400))
+            deliveryHealth = try await store.deliveryHealth(failedSince: Lookback.start(of: Lookback.recentFailures, endingAt: now,
+                                                                                 on: config.defaultCalendar))
             deliveryHealthAt = now
         }
         deliveryErrors = deliveryHealth.retrying + deliveryHealth.failed

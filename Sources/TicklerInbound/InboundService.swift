@@ -24,9 +24,8 @@ public struct InboundService: Sendable {
     let applier: InboundApplier
     /// How long a request waits for the store before it is answered from the spool.
     let storeDeadline: Duration
-    /// The policies that send surveys: a number texted within `surveyWindow` of one is its answer.
+    /// The policies that send surveys: a number texted within `Lookback.surveyAnswer` of one is its answer.
     let surveyPolicies: [String]
-    static let surveyWindow: Int64 = 14 * 86_400
     /// Unsigned requests are anyone's: one journal entry a minute says how many. Signed ones that are
     /// refused come from the gateway (or a replay of it): each is journaled, ten a minute at most.
     private let tallies = Tallies()
@@ -161,7 +160,8 @@ public struct InboundService: Sendable {
         // the number is its comment): recorded on the survey's case (a low one escalates through the
         // since: low_score policies), not as a message. A second answer to the same survey replaces the first.
         if SMSKeyword(message: body) == nil, let answer = settings.surveyScale.answer(body),
-           let survey = try await store.latestSurvey(contactIDs: ids, policies: surveyPolicies, since: t.adding(seconds: -Self.surveyWindow)) {
+           let survey = try await store.latestSurvey(contactIDs: ids, policies: surveyPolicies,
+                                                      since: Lookback.start(of: Lookback.surveyAnswer, endingAt: t, on: hours)) {
             let response = SurveyResponse(id: "survey-\(survey.fireID).\(survey.contactID)", contactID: survey.contactID, score: answer.score,
                                           scaleMax: settings.surveyScale.max, receivedAt: t, comment: answer.comment)
             effects.surveyResponse = CaseRecord(caseID: survey.caseID, response)
