@@ -4,7 +4,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
          storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost, clientMessageHeld, clientMessageNotSent, clientStaffTask,
-         inboundRecorded, inboundKeyword, inboundRejected, inboundKept, inboundUnforwarded
+         inboundRecorded, inboundKeyword, inboundRejected, inboundKept, inboundUnforwarded, startFailed
 
     public var messageID: String {
         switch self {
@@ -38,6 +38,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .inboundRejected: "cd51781445ff419c80050159fc016402"
         case .inboundKept: "5294f8d85a3e4a29b8c37faaf798d8dc"
         case .inboundUnforwarded: "e128767ef47e46a8bec382855a80b3bb"
+        case .startFailed: "ed48af5fe6b943918debaeacf8912182"
         }
     }
 
@@ -47,7 +48,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent, .inboundKeyword: 5
         case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset, .claimLost,
              .clientStaffTask, .inboundRejected, .inboundKept, .inboundUnforwarded: 4
-        case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage: 3
+        case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage, .startFailed: 3
         case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld, .inboundRecorded: 6
         case .delivered: 7
         }

@@ -52,12 +52,14 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
         } catch {
             // Each located error on its own line (also in the journal when it is there).
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            // A start-up failure is journaled as one, whatever stopped it.
             switch error {
             case .configuration, .templates:
-                events.record(.reloadFailed, "ticklerd cannot start, the configuration is invalid:\n\(error.description)",
-                              ["config": "\(config)", "config_errors": .array(error.located.map { .string($0) })])
+                events.record(.startFailed, "ticklerd cannot start, the configuration is invalid:\n\(error.description)",
+                              ["config": "\(config)", "reason": "configuration", "config_errors": .array(error.located.map { .string($0) })])
                 throw ExitCode(1)
             case .store, .alreadyRunning:
+                events.record(.startFailed, "ticklerd cannot start: \(error.description)", ["config": "\(config)", "reason": "store"])
                 throw ExitCode(3)
             }
         }

@@ -246,6 +246,12 @@ enum FirmFixture {
         #expect(notify.next(timeout: 0.5).map { !$0.hasPrefix("READY=1") } ?? true)
         #expect(daemon.stderrText.contains("\(config):6:74: error: credential 'webhook-secret' is empty (channel 'hook')"),
                 "\(daemon.stderrText)")
+        // Journaled as a start-up failure, not as a failed reload.
+        let pid = "_PID=\(daemon.process.processIdentifier)"
+        let failed = try DaemonJournalTests.journal(["MESSAGE_ID=\(JournalEvent.startFailed.messageID)", pid])
+        #expect(failed.count == 1 && failed.first?["TICKLER_REASON"] as? String == "configuration", "\(failed)")
+        #expect((failed.first?["TICKLER_CONFIG_ERRORS"] as? String)?.contains("\(config):6:74: error: credential 'webhook-secret' is empty") == true)
+        #expect(try JournalQuery.values(of: "MESSAGE", [pid, "MESSAGE_ID=\(JournalEvent.reloadFailed.messageID)"]).isEmpty)
     }
 
     /// A credential emptied before a reload: the reload is refused, located, and the old configuration stays.
