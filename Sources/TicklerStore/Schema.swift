@@ -328,7 +328,9 @@ enum Schema {
         try Row.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'tickler_changes'")?.int64(0) ?? 0
     }
 
-    /// The change-feed triggers of one case table.
+    /// The change-feed triggers of one case table. Shipped migrations call it, so it is never changed:
+    /// `SchemaTests` holds what it wrote (Tests/TicklerStoreTests/Schema/sqlite.sql), and a new migration
+    /// writes its SQL out instead.
     static func feedTriggers(_ db: Database, table: String) throws {
         let key = table == "cases" ? "id" : "case_id"
         for event in ["INSERT", "UPDATE", "DELETE"] {

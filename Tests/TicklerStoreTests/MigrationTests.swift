@@ -31,3 +31,52 @@ import TicklerCore
         #expect(tables.contains("tickler_holds") && !tables.contains("tickler_snoozes"))
     }
 }
+
+/// The shipped migrations keep their meaning: a store built from nothing has exactly the schema written
+/// down beside this test (a migration's helper that changed would change it), whether it is migrated in
+/// one go or one version at a time from v1. A schema change is a new migration and a new line here.
+@Suite struct SchemaTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schema/sqlite.sql").path
+
+    static func dump(_ queue: some DatabaseReader) throws -> String {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL ORDER BY type, name
+                """).map { r in "-- \(r["type"] as String? ?? "") \(r["name"] as String? ?? "")\n\(r["sql"] as String? ?? "");\n" }
+                .joined(separator: "\n")
+        }
+    }
+
+    @Test func aStoreMigratedFromNothingOrStepByStepHasTheSchemaWrittenDown() throws {
+        let expected = try String(contentsOfFile: Self.golden, encoding: .utf8)
+        let whole = try DatabaseQueue(path: temporaryDirectory() + "/whole.db")
+        try Schema.migrator.migrate(whole)
+        let actual = try Self.dump(whole)
+        let written = temporaryDirectory() + "/sqlite.sql"
+        if actual != expected { try actual.write(toFile: written, atomically: true, encoding: .utf8) }
+        #expect(actual == expected, "the schema differs from Schema/sqlite.sql: today's is in \(written)")
+        let stepped = try DatabaseQueue(path: temporaryDirectory() + "/stepped.db")
+        for name in Schema.migrator.migrations { try Schema.migrator.migrate(stepped, upTo: name) }
+        #expect(try Self.dump(stepped) == actual)
+    }
+
+    /// Version 14 rebuilds the queue (a new kind): what a version 13 queue held stays, columns and all.
+    @Test func aVersion13QueueKeepsItsRowsThroughTheRebuild() async throws {
+        let path = temporaryDirectory() + "/v13.db"
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v13-staff-tasks")
+            try await queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO tickler_deliveries (kind, source_id, recipient, channel, status, attempts, next_attempt_at, medium,
+                        refused_media, provider_id, carrier_status, hold_reason)
+                    VALUES ('fire', 'f1', 'contact:k1', 'client', 'delivered', 1, '2026-09-02T15:00:00Z', 'sms', 'email', 'SM1', 'sent', NULL),
+                           ('fire', 'f2', 'contact:k2', 'client', 'pending', 0, '2026-09-02T16:00:00Z', NULL, NULL, NULL, NULL, 'undo window');
+                    """)
+            }
+        }
+        let store = try SQLiteCaseStore(path: path, create: false)
+        #expect(try await store.deliveries().map { "\($0.sourceID) \($0.status) \($0.medium ?? "-") \($0.providerID ?? "-") \($0.carrierStatus ?? "-")" }
+            == ["f1 delivered sms SM1 sent", "f2 pending - - -"])
+    }
+}
