@@ -25,6 +25,7 @@ final class ClientFires: Sendable {
         var bare = CaseSnapshot(id: c.id, number: c.number, status: c.status, practiceArea: c.practiceArea, openedAt: c.openedAt)
         bare.stage = c.stage
         bare.stageChanges = c.stageChanges
+        bare.documentRequests = c.documentRequests  // as evaluated: which are outstanding and shareable, no titles
         pending.withLock {
             $0.append(Pending(fire: fire, contacts: contacts, rank: rank, snapshot: bare))
         }
@@ -57,11 +58,11 @@ final class ClientFires: Sendable {
                 var key = p.rank
                 switch gate.decide(message, consents: book, now: when) {
                 case .send(let medium):
-                    // A stage-change message whose stage has no client text is not sent (as the client lane decides).
-                    guard ClientNotice.build(for: contact, case: p.snapshot, policy: policy, anchor: p.fire.key.cycle.anchor,
-                                             staff: Staff([]), settings: clients, firmName: "") != nil else {
-                        line.clientLine(p.fire, at: when, contact: contact.id,
-                                        outcome: ("not_sent", ClientMessageGate.CancelReason.noStageText.rawValue))
+                    // What the client lane would not send (no stage text, nothing shareable), as it decides.
+                    if case .failure(let why) = ClientNotice.compose(for: contact, case: p.snapshot, policy: policy,
+                                                                    anchor: p.fire.key.cycle.anchor, subject: p.fire.key.cycle.subject,
+                                                                    staff: Staff([]), settings: clients, firmName: "") {
+                        line.clientLine(p.fire, at: when, contact: contact.id, outcome: ("not_sent", why.rawValue))
                         break
                     }
                     key.at = when.seconds

@@ -109,10 +109,12 @@ struct ClientPreview: AsyncParsableCommand {
             case .staffTask(let why): out.line("\(head): nothing; a staff task: \(why.text)")
             case .hold(let until, let reason): out.line("\(head): held until \(zone.format(until)): \(reason)")
             case .send(let medium):
-                guard let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: anchor, subject: subject, staff: staff,
-                                                      settings: clients,
-                                                      firmName: config.firmName) else {
-                    out.line("\(head): nothing: \(ClientMessageGate.CancelReason.noStageText.rawValue)")
+                let notice: ClientNotice
+                switch ClientNotice.compose(for: contact, case: c, policy: policy, anchor: anchor, subject: subject, staff: staff,
+                                            settings: clients, firmName: config.firmName) {
+                case .success(let n): notice = n
+                case .failure(let why):
+                    out.line("\(head): nothing: \(why.rawValue)")
                     continue
                 }
                 out.line("\(head): by \(medium.rawValue) at \(zone.format(when))")

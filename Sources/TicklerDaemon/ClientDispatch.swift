@@ -84,12 +84,12 @@ final class ClientDispatch: Sendable {
             return .settled(.replacedByTask(StaffTask(id: StaffTask.id(fireID: d.sourceID, recipient: d.recipient), caseID: c.id,
                                                       contactID: contactID, fireID: d.sourceID, reason: why.text, createdAt: now)))
         case .send(let medium):
-            guard let contact, let notice = ClientNotice.build(for: contact, case: c, policy: policy, anchor: f.anchor, subject: subject,
-                                                                staff: Staff(snapshot.people), settings: settings, firmName: firmName)
-            else { return .settled(.cancelled(reason: ClientMessageGate.CancelReason.noStageText.rawValue)) }
-            // A documents message lists what may be shown; with nothing shareable outstanding it says nothing.
-            if notice.kind == .documents && notice.documents.isEmpty {
-                return .settled(.cancelled(reason: ClientMessageGate.CancelReason.nothingToShow.rawValue))
+            guard let contact else { return .settled(.cancelled(reason: ClientMessageGate.CancelReason.contactRemoved.rawValue)) }
+            let notice: ClientNotice
+            switch ClientNotice.compose(for: contact, case: c, policy: policy, anchor: f.anchor, subject: subject,
+                                        staff: Staff(snapshot.people), settings: settings, firmName: firmName) {
+            case .success(let n): notice = n
+            case .failure(let why): return .settled(.cancelled(reason: why.rawValue))
             }
             // One message of a kind (about one thing) a day to a contact: two requests that came due together
             // make one email, not two alike.

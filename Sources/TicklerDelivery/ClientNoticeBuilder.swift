@@ -51,6 +51,18 @@ extension ClientNotice {
             scale: scale, stageBack: back, what: what, place: place, attend: attend, portalURL: settings.portalURL ?? "")
     }
 
+    /// The message to send, or why there is none: a stage-change message whose stage has no client text,
+    /// a documents message with nothing the firm marked shareable. The one rule for the client lane,
+    /// `client-preview` and `simulate`.
+    public static func compose(for contact: Contact, case c: CaseSnapshot, policy: Policy, anchor: Instant?, subject: SubjectRef? = nil,
+                               staff: Staff, settings: ClientSettings, firmName: String)
+        -> Result<ClientNotice, ClientMessageGate.CancelReason> {
+        guard let n = build(for: contact, case: c, policy: policy, anchor: anchor, subject: subject, staff: staff, settings: settings,
+                            firmName: firmName) else { return .failure(.noStageText) }
+        if n.kind == .documents && n.documents.isEmpty { return .failure(.nothingToShow) }
+        return .success(n)
+    }
+
     /// What a reminder's date is, where, and whether the client attends, in `language`: from the record's
     /// kind and the fields the firm fills for clients (`location`, `client_attends`, an appointment's
     /// `with_client`); never its title.

@@ -78,7 +78,7 @@ public struct ClientMessageGate: Sendable {
     }
 
     /// Why a message is not sent, worded for the ledger and the journal: never the client's data.
-    public enum CancelReason: String, Sendable, Equatable {
+    public enum CancelReason: String, Sendable, Equatable, Error {
         case cancelledByStaff = "cancelled by staff"
         case caseRemoved = "the case is no longer in the store"
         case noStageText = "the case's stage has no client-facing text in the configuration"
