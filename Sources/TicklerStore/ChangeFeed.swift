@@ -12,5 +12,3 @@ public protocol ChangeFeed: Sendable {
     /// The last sequence written; it goes back only when the store's content is put back (a restore).
     func generation() async throws -> Int64
 }
-
-extension SQLiteCaseStore: ChangeFeed {}

@@ -12,10 +12,6 @@ public protocol FirmStore: CaseStore, EvaluationSource, Ledger, Holds, ChangeFee
     func shutdown() async
 }
 
-extension SQLiteCaseStore: FirmStore {
-    public var displayName: String { path }
-    public func shutdown() async { close() }
-}
 
 extension PostgresCaseStore: FirmStore {
     public var displayName: String { settings.displayURL }

@@ -4,5 +4,3 @@ public protocol HealthRecord: Sendable {
     func saveHealth(_ values: [String: String]) async throws
     func health() async throws -> [String: String]
 }
-
-extension SQLiteCaseStore: HealthRecord {}

@@ -11,5 +11,3 @@ public protocol Holds: Sendable {
     /// Holds of a case (every case when nil): those in force at `now`, or all of them.
     func holds(caseID: String?, now: Instant, all: Bool) async throws -> [HoldRecord]
 }
-
-extension SQLiteCaseStore: Holds {}

@@ -21,5 +21,3 @@ public protocol Ledger: Sendable {
     /// most `limit`, in order.
     func fireIDs(prefix: String, limit: Int) async throws -> [String]
 }
-
-extension SQLiteCaseStore: Ledger {}

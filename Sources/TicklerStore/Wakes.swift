@@ -1,4 +1,3 @@
-import GRDB
 import TicklerCore
 
 /// When a case next needs evaluating: what its last evaluation said (nil: nothing of it is pending).
@@ -20,17 +19,4 @@ public protocol Wakes: Sendable {
     func dueCases(at now: Instant, limit: Int) async throws -> [String]
     /// How many cases have a wake.
     func wakeCount() async throws -> Int
-}
-
-extension SQLiteCaseStore: Wakes {
-    public func dueCases(at now: Instant, limit: Int) async throws -> [String] {
-        try await readTransaction { db in
-            try String.fetchAll(db, sql: "SELECT case_id FROM tickler_wake WHERE wake_at <= ? ORDER BY wake_at, case_id LIMIT ?",
-                                arguments: [now.seconds, limit])
-        }
-    }
-
-    public func wakeCount() async throws -> Int {
-        try await readTransaction { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tickler_wake") ?? 0 }
-    }
 }
