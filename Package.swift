@@ -41,6 +41,15 @@ let package = Package(
                 "TicklerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The PostgreSQL store (several instances), and the copy of a SQLite store into one.
+        .target(
+            name: "TicklerPostgres",
+            dependencies: [
+                "TicklerCore", "TicklerStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,7 +81,7 @@ let package = Package(
         .target(
             name: "TicklerCLI",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "TicklerSession", "Systemd",
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerPostgres", "TicklerDelivery", "TicklerSession", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -84,12 +93,13 @@ let package = Package(
             swiftSettings: strict
         ),
         // Opening the configured store, for every program.
-        .target(name: "TicklerSession", dependencies: ["TicklerConfig", "TicklerStore", "Systemd"], swiftSettings: strict),
+        .target(name: "TicklerSession", dependencies: ["TicklerConfig", "TicklerStore", "TicklerPostgres", "Systemd"], swiftSettings: strict),
         // The service: the poll loop, lifecycle, delivery lanes.
         .target(
             name: "TicklerDaemon",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "TicklerJournal", "TicklerSession", "Systemd",
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerPostgres", "TicklerDelivery", "TicklerJournal", "TicklerSession",
+                "Systemd",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -99,9 +109,6 @@ let package = Package(
             name: "TicklerInbound",
             dependencies: [
                 "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerDelivery", "TicklerJournal", "Systemd",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -111,6 +118,8 @@ let package = Package(
             dependencies: [
                 "TicklerInbound", "TicklerSession", "TicklerJournal", "TicklerConfig", "TicklerCore", "TicklerStore", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -147,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "TicklerStoreTests",
             dependencies: [
-                "TicklerStore", "TicklerTestKit", .product(name: "GRDB", package: "GRDB.swift"),
+                "TicklerStore", "TicklerPostgres", "TicklerTestKit", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
@@ -161,7 +170,8 @@ let package = Package(
         .testTarget(
             name: "TicklerDaemonTests",
             dependencies: [
-                "TicklerDaemon", "TicklerJournal", "TicklerConfig", "TicklerStore", "TicklerTestKit", "Systemd", "TicklerInbound",
+                "TicklerDaemon", "TicklerJournal", "TicklerConfig", "TicklerStore", "TicklerPostgres", "TicklerTestKit", "Systemd",
+                "TicklerInbound",
                 "TicklerDelivery",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -171,7 +181,8 @@ let package = Package(
         .testTarget(
             name: "TicklerInboundTests",
             dependencies: [
-                "TicklerInbound", "TicklerStore", "TicklerTestKit", "TicklerDelivery", "TicklerDaemon", "TicklerJournal", "TicklerConfig",
+                "TicklerInbound", "TicklerStore", "TicklerPostgres", "TicklerTestKit", "TicklerDelivery", "TicklerDaemon", "TicklerJournal",
+                "TicklerConfig",
                 "Systemd",
                 .product(name: "Logging", package: "swift-log"),
             ],

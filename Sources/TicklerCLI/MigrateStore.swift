@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerPostgres
 import TicklerStore
 
 /// `tickler migrate-store --from FILE`: copies a SQLite store into the PostgreSQL store the configuration

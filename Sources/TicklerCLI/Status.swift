@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TicklerConfig
 import TicklerCore
+import TicklerPostgres
 import TicklerStore
 
 /// `tickler status`: the firm's backlog at a glance (open follow-ups by policy and stage, and per

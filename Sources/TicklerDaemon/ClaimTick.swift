@@ -4,6 +4,7 @@ import Synchronization
 import TicklerConfig
 import TicklerCore
 import TicklerJournal
+import TicklerPostgres
 import TicklerStore
 
 /// A tick on PostgreSQL, where several instances share the store and none leads the evaluation: committed

@@ -5,6 +5,7 @@ import TicklerConfig
 import TicklerCore
 import TicklerDelivery
 import TicklerJournal
+import TicklerPostgres
 import TicklerSession
 import TicklerStore
 

@@ -76,7 +76,7 @@ actor InboundApplier {
                 if !outage {
                     outage = true
                     events.record(.storeOutage, "the store did not take a client's message; it is kept and applied when the store answers: "
-                                      + "\(store is PostgresCaseStore ? PostgresCaseStore.describe(error) : SQLiteCaseStore.describe(error))",
+                                      + "\(store.describe(failure: error))",
                                   ["kept": "\(spool.pending().count)"])
                 }
                 return false

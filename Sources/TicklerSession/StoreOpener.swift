@@ -1,5 +1,6 @@
 import Systemd
 import TicklerConfig
+import TicklerPostgres
 import TicklerStore
 
 /// The one place a store is opened, for `ticklerd`, the `tickler` commands and `tickler-inbound`: a SQLite

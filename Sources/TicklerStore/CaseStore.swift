@@ -7,6 +7,13 @@ public struct StoreSnapshot: Sendable {
     public var cases: [CaseSnapshot]
     /// Rows that could not be read (a bad timestamp, an unknown status): skipped, reported once each.
     public var badRows: [BadRow]
+
+    /// Every stored property, for the stores.
+    package init(people: [Person], cases: [CaseSnapshot], badRows: [BadRow]) {
+        self.people = people
+        self.cases = cases
+        self.badRows = badRows
+    }
 }
 
 /// How much of each case a snapshot carries.
@@ -50,6 +57,20 @@ public struct LedgerEntry: Sendable, Equatable {
     public var recipients: [String] = []
     public var deliverAt: Instant?
     public var explanation: String?
+
+    /// Every stored property, for the stores.
+    package init(fireID: String, key: FireKey, caseID: String, outcome: Outcome, due: Instant, firedAt: Instant, action: Stage.Action? = nil, recipients: [String] = [], deliverAt: Instant? = nil, explanation: String? = nil) {
+        self.fireID = fireID
+        self.key = key
+        self.caseID = caseID
+        self.outcome = outcome
+        self.due = due
+        self.firedAt = firedAt
+        self.action = action
+        self.recipients = recipients
+        self.deliverAt = deliverAt
+        self.explanation = explanation
+    }
 }
 
 /// Where the case data and Tickler's own state live. Async so that a networked store (PostgreSQL)

@@ -11,6 +11,8 @@ public protocol ClientDirectory: ConsentLedger {
     /// The latest survey delivered to one of `contactIDs` since `since` (a fire of one of `policies`):
     /// the contact, the case it asked about and the fire that sent it.
     func latestSurvey(contactIDs: [String], policies: [String], since: Instant) async throws -> SurveySent?
+    /// A failure of this store in words for the journal (no secret, no client data).
+    func describe(failure: any Error) -> String
 }
 
 /// A survey a contact was sent.

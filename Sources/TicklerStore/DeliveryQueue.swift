@@ -69,6 +69,26 @@ public struct PendingDelivery: Sendable, Equatable {
     /// A client message: the medium its last attempt used, and those that refused it for good.
     public var medium: Contact.Medium?
     public var refusedMedia: Set<Contact.Medium> = []
+
+    /// Every stored property, for the stores.
+    package init(id: Int64, kind: Kind, sourceID: String, recipient: String, channel: String, attempts: Int, fire: FiredStep? = nil, digest: DigestRecord? = nil, reply: ReplyForward? = nil, caseNumber: String, caseTitle: String, clientName: String, clientEmail: String? = nil, person: Person? = nil, medium: Contact.Medium? = nil, refusedMedia: Set<Contact.Medium> = []) {
+        self.id = id
+        self.kind = kind
+        self.sourceID = sourceID
+        self.recipient = recipient
+        self.channel = channel
+        self.attempts = attempts
+        self.fire = fire
+        self.digest = digest
+        self.reply = reply
+        self.caseNumber = caseNumber
+        self.caseTitle = caseTitle
+        self.clientName = clientName
+        self.clientEmail = clientEmail
+        self.person = person
+        self.medium = medium
+        self.refusedMedia = refusedMedia
+    }
 }
 
 /// A fire as the ledger recorded it.
@@ -86,6 +106,22 @@ public struct FiredStep: Sendable, Equatable {
     public var explanation: String
     /// The cycle's anchor (a client message is sent only while the cycle it fired in is still open).
     public var anchor: Instant?
+
+    /// Every stored property, for the stores.
+    package init(caseID: String, policy: String, subject: String, stage: Int, repeatNumber: Int, action: Stage.Action, due: Instant, firedAt: Instant, deliverAt: Instant, recipients: [String], explanation: String, anchor: Instant? = nil) {
+        self.caseID = caseID
+        self.policy = policy
+        self.subject = subject
+        self.stage = stage
+        self.repeatNumber = repeatNumber
+        self.action = action
+        self.due = due
+        self.firedAt = firedAt
+        self.deliverAt = deliverAt
+        self.recipients = recipients
+        self.explanation = explanation
+        self.anchor = anchor
+    }
 }
 
 /// One person's digest for one business day, as claimed.
@@ -94,6 +130,14 @@ public struct DigestRecord: Sendable, Equatable {
     public var day: LocalDate
     public var entries: [DigestEntry]
     public var createdAt: Instant
+
+    /// Every stored property, for the stores.
+    package init(personID: String, day: LocalDate, entries: [DigestEntry], createdAt: Instant) {
+        self.personID = personID
+        self.day = day
+        self.entries = entries
+        self.createdAt = createdAt
+    }
 }
 
 /// What an attempt came to, as the queue records it.
@@ -160,6 +204,24 @@ public struct QueuedDelivery: Sendable, Equatable {
     public var medium: String?
     public var providerID: String?
     public var carrierStatus: String?
+
+    /// Every stored property, for the stores.
+    package init(id: Int64, kind: PendingDelivery.Kind, sourceID: String, recipient: String, channel: String, status: String, attempts: Int, nextAttemptAt: Instant, lastError: String? = nil, deliveredAt: Instant? = nil, holdReason: String? = nil, medium: String? = nil, providerID: String? = nil, carrierStatus: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.sourceID = sourceID
+        self.recipient = recipient
+        self.channel = channel
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.deliveredAt = deliveredAt
+        self.holdReason = holdReason
+        self.medium = medium
+        self.providerID = providerID
+        self.carrierStatus = carrierStatus
+    }
 }
 
 /// The queue's health: what waits, what is being retried, what was refused for good lately.

@@ -37,14 +37,14 @@ public struct CaseCursor: Sendable, Equatable {
     private let position: Position
 
     init(_ key: CaseKey) { position = .sqlite(key) }
-    init(id: String) { position = .text(id) }
+    package init(id: String) { position = .text(id) }
 
     var key: CaseKey? {
         if case .sqlite(let k) = position { return k }
         return nil
     }
 
-    var id: String? {
+    package var id: String? {
         if case .text(let id) = position { return id }
         return nil
     }

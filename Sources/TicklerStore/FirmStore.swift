@@ -11,9 +11,3 @@ public protocol FirmStore: CaseStore, EvaluationSource, Ledger, Holds, ChangeFee
     /// Ends every access; later calls fail.
     func shutdown() async
 }
-
-
-extension PostgresCaseStore: FirmStore {
-    public var displayName: String { settings.displayURL }
-    public func shutdown() async { await close() }
-}

@@ -29,7 +29,7 @@ public enum JSONText {
 
     /// Parses a JSON array of strings; nil when the text is not one. Simple arrays (no escapes) are
     /// read directly: the snapshot reader parses the tags of every case.
-    static func parseArray(_ text: String) -> [String]? {
+    package static func parseArray(_ text: String) -> [String]? {
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.hasPrefix("["), t.hasSuffix("]"), !t.contains("\\") {
             let inner = t.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)

@@ -47,7 +47,7 @@ public struct ReplyForward: Sendable, Equatable {
     }
 
     /// The queue row's `payload`: what the row alone does not say.
-    var payload: String {
+    package var payload: String {
         let object: [String: String] = ["route": route.rawValue, "case_id": caseID ?? "", "from": from ?? "", "contact": contactName ?? "", "text": text,
                                         "received_at": receivedAt.rfc3339]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
@@ -55,7 +55,7 @@ public struct ReplyForward: Sendable, Equatable {
     }
 
     /// The forward a queue row holds; nil when its payload does not read.
-    init?(id: String, recipient: String, channel: String, payload: String?) {
+    package init?(id: String, recipient: String, channel: String, payload: String?) {
         guard let data = payload?.data(using: .utf8),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: String],
               let route = object["route"].flatMap(Route.init(rawValue:)), let text = object["text"],

@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import TicklerCore
 @testable import TicklerJournal
+import TicklerPostgres
 import TicklerTestKit
 @testable import TicklerDaemon
 

@@ -3,6 +3,7 @@ import PostgresNIO
 import Systemd
 import Testing
 import TicklerCore
+@testable import TicklerPostgres
 import TicklerTestKit
 @testable import TicklerDaemon
 @testable import TicklerStore

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import TicklerCore
+import TicklerPostgres
 import TicklerTestKit
 @testable import TicklerDaemon
 

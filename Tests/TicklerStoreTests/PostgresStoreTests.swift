@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TicklerCore
+@testable import TicklerPostgres
 import TicklerTestKit
 @testable import TicklerStore
 

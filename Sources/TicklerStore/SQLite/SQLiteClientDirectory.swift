@@ -2,6 +2,8 @@ import GRDB
 import TicklerCore
 
 extension SQLiteCaseStore: ClientDirectory {
+    public func describe(failure: any Error) -> String { Self.describe(failure) }
+
     public func contacts(phone number: String) async throws -> [ContactOnCase] {
         try await readTransaction { db in
             try Row.fetchAll(db, sql: """

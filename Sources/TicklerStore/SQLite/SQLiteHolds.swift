@@ -17,6 +17,21 @@ public struct HoldRecord: Sendable, Equatable {
     public var createdBy: String
     public var createdAt: Instant
     public var endedAt: Instant?
+
+    /// Every stored property, for the stores.
+    package init(id: Int64, kind: Kind, caseID: String, policy: String? = nil, subject: String? = nil, fireID: String? = nil, until: Instant, reason: String, createdBy: String, createdAt: Instant, endedAt: Instant? = nil) {
+        self.id = id
+        self.kind = kind
+        self.caseID = caseID
+        self.policy = policy
+        self.subject = subject
+        self.fireID = fireID
+        self.until = until
+        self.reason = reason
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.endedAt = endedAt
+    }
 }
 
 extension SQLiteCaseStore {

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 /// Upserts an import batch inside the caller's transaction: each table's records are streamed with COPY
 /// into a temporary table, then merged into the case table in one statement (`ON CONFLICT (id) DO

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+import TicklerInbound
 
 /// The receiver's HTTP/1.1 listener: a thin runner around `InboundService`. It listens on the socket
 /// systemd passes (socket activation) or on an address of its own, and holds every connection to bounds:

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 /// Staff tasks on PostgreSQL. Closing one wakes its case in the same transaction.
 extension PostgresCaseStore: StaffTasks {

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 /// The delivery queue on PostgreSQL, shared by every instance's lanes. A claim is committed before its
 /// delivery is sent and runs until the database's clock passes it (`clock_timestamp()`: the server's real

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 /// The consent ledger on PostgreSQL (see `ConsentLedger`).
 extension PostgresCaseStore: ConsentLedger {

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 /// Reads cases with their records, ledger facts and holds from PostgreSQL on one connection (inside the
 /// caller's transaction): the cases first, then each table's rows of those cases (`case_id = ANY(...)`).

@@ -1,5 +1,6 @@
 import NIOSSL
 import TicklerCore
+import TicklerStore
 
 /// How to reach a PostgreSQL store: what a `postgres://` URL and its credential say, and the limits an
 /// instance sets on its own sessions.

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import Synchronization
+import TicklerStore
 
 /// The store's connection to the server was lost, or the server did not answer in time.
 struct PostgresConnectionLost: Error, CustomStringConvertible {

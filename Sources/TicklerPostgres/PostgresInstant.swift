@@ -1,5 +1,6 @@
 import Foundation
 import TicklerCore
+import TicklerStore
 
 /// Instants as PostgreSQL's `timestamptz` carries them (microseconds; Tickler's instants are whole seconds,
 /// a fraction written by an integration is dropped as an instant read from SQLite text would be).

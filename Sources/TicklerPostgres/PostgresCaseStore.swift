@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import Synchronization
 import TicklerCore
+import TicklerStore
 
 /// The store on PostgreSQL, shared by several `ticklerd` instances and the `tickler` commands: the same
 /// logical schema and interfaces as the SQLite store. Every decision that needs "now" for legal time asks
@@ -261,4 +262,9 @@ private final class LeaseFlag: Sendable {
     private let value = Mutex(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
+}
+
+extension PostgresCaseStore: FirmStore {
+    public var displayName: String { settings.displayURL }
+    public func shutdown() async { await close() }
 }

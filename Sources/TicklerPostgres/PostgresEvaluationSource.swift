@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 extension PostgresCaseStore: EvaluationSource {
     /// Runs `body` in one read-only snapshot of the database (REPEATABLE READ): every statement sees the same

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 extension PostgresCaseStore: Ledger {
     public func record(fires: [Fire], skipped: [SkippedStep], explanations: [String: String], channels: [String: ChannelSettings],

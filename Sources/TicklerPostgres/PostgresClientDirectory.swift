@@ -1,10 +1,13 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 /// `tickler-inbound`'s reads and writes on PostgreSQL (see `ClientDirectory`). The communication's
 /// insert goes on the change queue through the table's trigger, so an instance evaluates the case.
 extension PostgresCaseStore: ClientDirectory {
+    public func describe(failure: any Error) -> String { Self.describe(failure) }
+
     public func contacts(phone number: String) async throws -> [ContactOnCase] {
         try await rows("""
             SELECT k.id, k.case_id, k.name, k.email, k.phone, k.language, k.time_zone, k.preferred_channel, k.updates_enabled,

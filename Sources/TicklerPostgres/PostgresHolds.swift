@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 /// Snoozes and acks on PostgreSQL. Writing one wakes its case at once (the wake table, in the same
 /// transaction), so whichever instance claims it next evaluates it under the hold.

@@ -1,4 +1,5 @@
 import Foundation
+import TicklerStore
 
 /// The store's schema on PostgreSQL: the same logical tables as on SQLite (an integration may write the
 /// case tables directly, and its writes reach the daemons through the same kind of triggers), with

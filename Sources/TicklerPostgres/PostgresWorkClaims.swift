@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import TicklerCore
+import TicklerStore
 
 extension PostgresCaseStore: WorkClaims {
     public func evaluateDue(limit: Int, channels: [String: ChannelSettings], _ evaluate: @escaping @Sendable (EvaluationChunk, Instant) throws -> EvaluationRecord) async throws

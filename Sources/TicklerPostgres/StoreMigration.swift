@@ -1,4 +1,5 @@
 import TicklerCore
+import TicklerStore
 
 /// Copies a SQLite store into a PostgreSQL one in one transaction: the firm's tables (as an import, with
 /// each case's stage history and its contacts' consent entries), the
