@@ -107,14 +107,14 @@ public actor Daemon {
     /// The stop's bound, running while a tick finishes.
     private var stopBound: Task<Void, Never>?
     /// The last configuration read by a reload, until it is applied or rejected.
-    private var loaded: Loaded?
+    var loaded: Loaded?
     /// Callers of `run` and `stop`, resumed once the stop is finished.
     private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
     private var finished = false
     /// How the last tick ended (`catchUp` reports a failure).
     private var lastOutcome: Machine.TickOutcome?
     /// Set by `run`: the lanes send (`--once` sends with `deliverQueued` instead).
-    private var serving = false
+    var serving = false
     /// The journal writer, with addresses redacted as the configuration says.
     var events: EventLog
     /// The channel lanes: they send what the ledger queued, beside the poll loop.
@@ -263,7 +263,7 @@ public actor Daemon {
     // MARK: Actions
 
     /// Gives `event` to the machine and performs what it returns, in order.
-    private func send(_ event: Machine.Event) async {
+    func send(_ event: Machine.Event) async {
         for action in machine.handle(event) { await perform(action) }
     }
 
@@ -349,101 +349,6 @@ public actor Daemon {
         await send(.tickFinished(now: options.now(), outcome, jitter: Double.random(in: 0..<1)))
     }
 
-    /// Closes the store whose file is gone or replaced: its lanes stop first, then its write-ahead log is
-    /// folded into it and removed, so nothing of it is read into a file put at its path later.
-    private func closeStore() async {
-        await deliveries.stop(bound: .seconds(5))
-        sqlite?.close()
-    }
-
-    /// Opens the file now at the store's path. Another file than before is a new store: every case is
-    /// evaluated afresh from it, and what it holds fires.
-    private func reopenStore() async {
-        let opened: SQLiteCaseStore
-        var use = StoreOpener.Use(instance: claimant)
-        use.busyTimeout = options.storeBusyTimeout
-        do {
-            guard case .sqlite(let s, _) = try await StoreOpener.open(.sqlite(path: storePath), use) else { return }
-            opened = s
-        } catch {
-            return await send(.storeReopenFailed(now: options.now(), reason: error.message, jitter: Double.random(in: 0..<1)))
-        }
-        let replaced = opened.identity != sqlite?.identity
-        // A restored file may hold claims of the run that wrote it: nobody's now (one daemon per store).
-        do { try await opened.releaseAllClaims() } catch {
-            opened.close()
-            return await send(.storeReopenFailed(now: options.now(), reason: SQLiteCaseStore.describe(error),
-                                                 jitter: Double.random(in: 0..<1)))
-        }
-        store = opened
-        sqlite = opened
-        await deliveries.stop(bound: .seconds(5))  // lanes a reload made while the store was closed
-        deliveries = DeliveryService(config: config, templates: templates, store: opened, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now,
-                                     credentials: options.credentials)
-        if serving { deliveries.start() }
-        if replaced { forgetStoreState() }
-        await send(.storeReopened(now: options.now(), replaced: replaced))
-    }
-
-    /// What this run learnt from the store's content: gone when the content is another (a replaced file, a
-    /// restored backup), so the next tick reads every case.
-    func forgetStoreState() {
-        feed = 0
-        badRows = BadRowLog()
-        deliveryHealthAt = nil
-        openCases = []
-        metrics.resetOpen()
-    }
-
-    /// Reads and checks the configuration file on a thread of its own: however long a load takes (a hung
-    /// network mount, a huge file), it holds none of the few threads the daemon's tasks share, and the timer
-    /// keeps feeding the watchdog meanwhile.
-    private func loadConfiguration() async {
-        let (path, load) = (options.configPath, options.loadConfiguration)
-        var result = await withCheckedContinuation { (done: CheckedContinuation<Loaded, Never>) in
-            Thread.detachNewThread { done.resume(returning: Result { () throws(ConfigurationError) in try load(path) }) }
-        }
-        // The store this daemon holds (and locks) stays: switching stores is a restart, never a reload that
-        // would report success while still watching the old one.
-        if case .success(let (loaded, _)) = result, loaded.store != config.store || loaded.storeLease != config.storeLease {
-            result = .failure(ConfigurationError(diagnostics: [loaded.storeLocation.error(
-                "the store cannot change on reload (\(storePath) is in use); restart ticklerd to switch stores or change its lease")]))
-        }
-        self.loaded = result
-        let settings = try? result.get().0
-        await send(.configurationLoaded(settings.map { Self.settings($0, watchdog: options.notifier.watchdogInterval) }))
-    }
-
-    private func applyConfiguration() async {
-        guard case .success(let (next, nextTemplates)) = loaded else { return }
-        loaded = nil
-        let oldRules = config.deadlineRuleSet
-        config = next
-        configLoadedAt = options.now()
-        policies = Dictionary(uniqueKeysWithValues: next.policies.map { ($0.id, $0) })
-        if !oldRules.isEmpty || !next.deadlineRules.isEmpty { await journalMovedDeadlines(from: oldRules) }
-        events.redaction = Redaction(includeClient: next.journalIncludesClient)
-        await deliveries.stop(bound: .seconds(5))
-        templates = nextTemplates
-        deliveries = DeliveryService(config: next, templates: nextTemplates, store: store, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now,
-                                     credentials: options.credentials)
-        if machine.storeOpen { deliveries.start() }
-        options.events.record(.configLoaded, "configuration reloaded from \(options.configPath): \(next.policies.count) policies",
-                              ["config": "\(options.configPath)", "policies": "\(next.policies.count)"])
-        options.notifier.notify(.ready)
-    }
-
-    private func rejectConfiguration() {
-        guard case .failure(let error) = loaded else { return }
-        loaded = nil
-        options.events.record(.reloadFailed, "reload failed, keeping the previous configuration:\n\(error.description)",
-                              ["config": "\(options.configPath)",
-                               "config_errors": .array(error.diagnostics.map { .string($0.description) })])
-        options.notifier.notify(.ready)
-    }
-
     /// The end of a stop: the lanes finish what they are sending (within five seconds), the store is
     /// closed, the lock released, and `run` returns.
     private func finish() async {
@@ -479,22 +384,4 @@ public actor Daemon {
         return "\(cases) · \(t.fired) cycles due · last tick \(clock) in \(t.milliseconds) ms · \(deliveryErrors) delivery errors\(health)"
     }
 
-    /// The configuration at `path` and its templates, every problem located.
-    nonisolated static func loadChecked(path: String) throws(ConfigurationError) -> (Configuration, TemplateCatalog) {
-        let loaded = try ConfigurationLoader.load(path: path)
-        let templates: TemplateCatalog
-        do { templates = try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies) } catch {
-            throw ConfigurationError(diagnostics: error.problems.map {
-                Diagnostic(file: $0.file, line: $0.line, column: $0.column, message: $0.message)
-            })
-        }
-        try checkCredentials(loaded, Credentials())
-        return (loaded, templates)
-    }
-
-    /// Every credential the channels name is readable and not empty (`$CREDENTIALS_DIRECTORY`).
-    nonisolated static func checkCredentials(_ config: Configuration, _ credentials: Credentials) throws(ConfigurationError) {
-        let problems = config.credentialProblems { try credentials.secret($0) }
-        if !problems.isEmpty { throw ConfigurationError(diagnostics: problems) }
-    }
 }
