@@ -28,7 +28,8 @@ struct MigrateStore: AsyncParsableCommand {
         do {
             let copied = try await StoreMigration(from: source, to: target).run()
             Output.standard.line("copied \(copied.cases) cases, \(copied.people) people, \(copied.records) records, "
-                + "\(copied.ledger) ledger entries, \(copied.holds) holds and \(copied.staffTasks) staff tasks from \(from) to \(target.displayName)")
+                + "\(copied.ledger) ledger entries, \(copied.holds) holds and \(copied.staffTasks) staff tasks "
+                + "from \(from) to \(target.displayName)")
             if !copied.skipped.isEmpty { warn(copied.skipped) }
         } catch {
             throw CommandFailure.unavailable("error: the copy failed and nothing was written: \(PostgresCaseStore.describe(error))")

@@ -59,7 +59,8 @@ public struct LedgerEntry: Sendable, Equatable {
     public var explanation: String?
 
     /// Every stored property, for the stores.
-    package init(fireID: String, key: FireKey, caseID: String, outcome: Outcome, due: Instant, firedAt: Instant, action: Stage.Action? = nil, recipients: [String] = [], deliverAt: Instant? = nil, explanation: String? = nil) {
+    package init(fireID: String, key: FireKey, caseID: String, outcome: Outcome, due: Instant, firedAt: Instant,
+                 action: Stage.Action? = nil, recipients: [String] = [], deliverAt: Instant? = nil, explanation: String? = nil) {
         self.fireID = fireID
         self.key = key
         self.caseID = caseID

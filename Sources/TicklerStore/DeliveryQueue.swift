@@ -71,7 +71,10 @@ public struct PendingDelivery: Sendable, Equatable {
     public var refusedMedia: Set<Contact.Medium> = []
 
     /// Every stored property, for the stores.
-    package init(id: Int64, kind: Kind, sourceID: String, recipient: String, channel: String, attempts: Int, fire: FiredStep? = nil, digest: DigestRecord? = nil, reply: ReplyForward? = nil, caseNumber: String, caseTitle: String, clientName: String, clientEmail: String? = nil, person: Person? = nil, medium: Contact.Medium? = nil, refusedMedia: Set<Contact.Medium> = []) {
+    package init(id: Int64, kind: Kind, sourceID: String, recipient: String, channel: String, attempts: Int,
+                 fire: FiredStep? = nil, digest: DigestRecord? = nil, reply: ReplyForward? = nil, caseNumber: String,
+                 caseTitle: String, clientName: String, clientEmail: String? = nil, person: Person? = nil,
+                 medium: Contact.Medium? = nil, refusedMedia: Set<Contact.Medium> = []) {
         self.id = id
         self.kind = kind
         self.sourceID = sourceID
@@ -108,7 +111,9 @@ public struct FiredStep: Sendable, Equatable {
     public var anchor: Instant?
 
     /// Every stored property, for the stores.
-    package init(caseID: String, policy: String, subject: String, stage: Int, repeatNumber: Int, action: Stage.Action, due: Instant, firedAt: Instant, deliverAt: Instant, recipients: [String], explanation: String, anchor: Instant? = nil) {
+    package init(caseID: String, policy: String, subject: String, stage: Int, repeatNumber: Int, action: Stage.Action,
+                 due: Instant, firedAt: Instant, deliverAt: Instant, recipients: [String], explanation: String,
+                 anchor: Instant? = nil) {
         self.caseID = caseID
         self.policy = policy
         self.subject = subject
@@ -206,7 +211,9 @@ public struct QueuedDelivery: Sendable, Equatable {
     public var carrierStatus: String?
 
     /// Every stored property, for the stores.
-    package init(id: Int64, kind: PendingDelivery.Kind, sourceID: String, recipient: String, channel: String, status: String, attempts: Int, nextAttemptAt: Instant, lastError: String? = nil, deliveredAt: Instant? = nil, holdReason: String? = nil, medium: String? = nil, providerID: String? = nil, carrierStatus: String? = nil) {
+    package init(id: Int64, kind: PendingDelivery.Kind, sourceID: String, recipient: String, channel: String, status: String,
+                 attempts: Int, nextAttemptAt: Instant, lastError: String? = nil, deliveredAt: Instant? = nil,
+                 holdReason: String? = nil, medium: String? = nil, providerID: String? = nil, carrierStatus: String? = nil) {
         self.id = id
         self.kind = kind
         self.sourceID = sourceID

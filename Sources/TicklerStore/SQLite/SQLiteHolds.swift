@@ -19,7 +19,8 @@ public struct HoldRecord: Sendable, Equatable {
     public var endedAt: Instant?
 
     /// Every stored property, for the stores.
-    package init(id: Int64, kind: Kind, caseID: String, policy: String? = nil, subject: String? = nil, fireID: String? = nil, until: Instant, reason: String, createdBy: String, createdAt: Instant, endedAt: Instant? = nil) {
+    package init(id: Int64, kind: Kind, caseID: String, policy: String? = nil, subject: String? = nil, fireID: String? = nil,
+                 until: Instant, reason: String, createdBy: String, createdAt: Instant, endedAt: Instant? = nil) {
         self.id = id
         self.kind = kind
         self.caseID = caseID
