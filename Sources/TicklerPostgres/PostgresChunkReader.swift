@@ -103,26 +103,7 @@ struct PostgresChunkReader {
             + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags::text, stage FROM cases"
     }
 
-    static func select(_ table: CaseRecordTable, _ detail: SnapshotDetail) -> String {
-        let title = detail == .full ? "title" : "''"
-        let full = detail == .full
-        return switch table {
-        case .communications:
-            "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated, \(full ? "body" : "NULL::text") FROM communications"
-        case .deadlines:
-            "SELECT id, case_id, \(title), kind, due_at, completed_at, \(full ? "location, client_attends" : "'', NULL::boolean") FROM deadlines"
-        case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
-        case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled, \(full ? "location" : "''") FROM appointments"
-        case .events: "SELECT id, case_id, kind, occurred_at, service_method FROM events"
-        case .contacts:
-            "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(CaseRecordTable.presence("email")), \(CaseRecordTable.presence("phone"))"), "
-                + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
-        case .stageChanges: "SELECT id::text, case_id, from_stage, to_stage, changed_at FROM stage_changes"
-        case .surveyResponses:
-            "SELECT id, case_id, contact_id, score, scale_max, received_at, \(full ? "comment" : "NULL::text") FROM survey_responses"
-        case .staffTasks: CaseRecordTable.staffTasksSelect
-        }
-    }
+    static func select(_ table: CaseRecordTable, _ detail: SnapshotDetail) -> String { table.select(detail) }
 
     static func decodeCase(_ row: PostgresRow, bad: inout [BadRow]) -> CaseSnapshot? {
         guard let (id, number, title, client, email, statusText, area, office, assignee, attorney, opened, closed, tagText, stage) =

@@ -30,24 +30,28 @@ package enum CaseRecordTable: CaseIterable {
         }
     }
 
-    /// The SELECT without WHERE or ORDER BY. Titles, names and addresses are read only in full snapshots.
+    /// The SELECT without WHERE or ORDER BY, the same on both stores (standard SQL: `CAST` where a column
+    /// is left out or read as text). Titles, names, addresses and what clients wrote are read only in full
+    /// snapshots.
     package func select(_ detail: SnapshotDetail) -> String {
         let title = detail == .full ? "title" : "''"
         let full = detail == .full
         return switch self {
         case .communications:
-            "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated, \(full ? "body" : "NULL") FROM communications"
+            "SELECT id, case_id, direction, channel, kind, occurred_at, responded_at, automated, \(full ? "body" : "CAST(NULL AS TEXT)") "
+                + "FROM communications"
         case .deadlines:
-            "SELECT id, case_id, \(title), kind, due_at, completed_at, \(full ? "location, client_attends" : "'', NULL") FROM deadlines"
+            "SELECT id, case_id, \(title), kind, due_at, completed_at, \(full ? "location, client_attends" : "'', CAST(NULL AS BOOLEAN)") "
+                + "FROM deadlines"
         case .documentRequests: "SELECT id, case_id, \(title), requested_at, received_at, shareable FROM document_requests"
         case .appointments: "SELECT id, case_id, \(title), starts_at, with_client, cancelled, \(full ? "location" : "''") FROM appointments"
         case .events: "SELECT id, case_id, kind, occurred_at, service_method FROM events"
         case .contacts:
             "SELECT id, case_id, \(full ? "name, email, phone" : "'', \(Self.presence("email")), \(Self.presence("phone"))"), "
                 + "language, time_zone, preferred_channel, updates_enabled FROM contacts"
-        case .stageChanges: "SELECT id, case_id, from_stage, to_stage, changed_at FROM stage_changes"
+        case .stageChanges: "SELECT CAST(id AS TEXT), case_id, from_stage, to_stage, changed_at FROM stage_changes"
         case .surveyResponses:
-            "SELECT id, case_id, contact_id, score, scale_max, received_at, \(full ? "comment" : "NULL") FROM survey_responses"
+            "SELECT id, case_id, contact_id, score, scale_max, received_at, \(full ? "comment" : "CAST(NULL AS TEXT)") FROM survey_responses"
         case .staffTasks: Self.staffTasksSelect
         }
     }
