@@ -11,13 +11,13 @@ import TicklerStore
     /// A tick stuck in a store call (another program holds the write lock; the busy timeout is far longer
     /// than the test's time limit): a stop with a half-second bound returns while the tick is still stuck,
     /// instead of waiting for it. The stopping is journaled once.
-    @Test(.timeLimit(.minutes(1))) func aStopReturnsWithinItsBoundWhileATickIsStuck() async throws {
+    @Test(.timeLimit(.minutes(10))) func aStopReturnsWithinItsBoundWhileATickIsStuck() async throws {
         let dir = try await FirmFixture.directory()
         let clock = ManualClock(RFC3339.parse("2026-09-17T16:00:00Z")!)
         let recorded = RecordedEvents()
         var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
                                      events: recorded.log)
-        options.storeBusyTimeout = .seconds(600)
+        options.storeBusyTimeout = .seconds(3600)
         let daemon = try await Daemon(options: options)
         try await daemon.catchUp()
 
