@@ -36,6 +36,10 @@ public actor Daemon {
             path throws(ConfigurationError) in try Daemon.loadChecked(path: path)
         }
 
+        /// Awaited while a loaded configuration is put in force, after the old lanes stopped (tests hold a
+        /// reload there to show that nothing else is decided meanwhile).
+        public var applying: @Sendable () async -> Void = {}
+
         public init(configPath: String, now: @escaping @Sendable () -> Instant = { SystemClock().now },
                     notifier: ServiceNotifier, events: EventLog) {
             self.configPath = configPath
@@ -113,6 +117,11 @@ public actor Daemon {
     private var finished = false
     /// How the last tick ended (`catchUp` reports a failure).
     private var lastOutcome: Machine.TickOutcome?
+    /// Events waiting for the runner, in the order they came, and whether it is deciding one now.
+    private var inbox: [Machine.Event] = []
+    private var deciding = false
+    /// Callers waiting for the runner to reach a state (`timerFired`, `reload`, `catchUp`).
+    private var waiters: [(condition: () -> Bool, resume: CheckedContinuation<Void, Never>)] = []
     /// Set by `run`: the lanes send (`--once` sends with `deliverQueued` instead).
     var serving = false
     /// The journal writer, with addresses redacted as the configuration says.
@@ -207,7 +216,7 @@ public actor Daemon {
         deliveries.start()
         options.notifier.notify(.ready, .status(status))
         // The catch-up's first tick, now rather than at the first timer.
-        Task { await self.timerFired() }
+        await send(.timerFired(now: options.now()))
         if !finished { await withCheckedContinuation { stoppedWaiters.append($0) } }
     }
 
@@ -216,20 +225,29 @@ public actor Daemon {
     public func catchUp() async throws(StartFailure) {
         while machine.phase == .running && machine.isCatchingUp {
             let before = ticks
-            await send(.timerFired(now: options.now()))
+            await timerFired()
             if case .failed(let reason) = lastOutcome { throw .store("the catch-up failed: \(reason)") }
-            if ticks == before { try? await Task.sleep(for: .milliseconds(50)) }
+            if ticks == before {
+                // No tick was due: a reload is being read, or a retry waits for its time.
+                await until { !self.machine.isReloading }
+                if ticks == before { try? await Task.sleep(for: .milliseconds(50)) }
+            }
         }
     }
 
-    /// Called every second by the loop's timer: feeds the watchdog and runs a tick when one is due.
-    public func timerFired() async {
+    /// The loop's timer, every second: feeds the watchdog and runs a tick when one is due. With `waiting`,
+    /// returns once the tick it started (if any) has finished and what followed from it is done (tests and
+    /// `--once` drive the daemon so); the service loop does not wait.
+    public func timerFired(waiting: Bool = true) async {
         await send(.timerFired(now: options.now()))
+        if waiting { await until { !self.deciding && self.tickTask == nil } }
     }
 
-    /// SIGHUP: re-read the configuration; on error keep the old one and journal where the error is.
-    public func reload() async {
+    /// SIGHUP: re-read the configuration; on error keep the old one and journal where the error is. With
+    /// `waiting`, returns once the configuration read was applied or refused; the service loop does not wait.
+    public func reload(waiting: Bool = true) async {
         await send(.reloadRequested)
+        if waiting { await until { !self.deciding && !self.machine.isReloading } }
     }
 
     /// SIGTERM/SIGINT: STOPPING=1, let a tick in flight finish (within `bound`), then return from `run`.
@@ -262,9 +280,38 @@ public actor Daemon {
 
     // MARK: Actions
 
-    /// Gives `event` to the machine and performs what it returns, in order.
+    /// Gives `event` to the machine and performs what it returns, in order. Events are decided one at a
+    /// time, in the order they came: one that comes while the actions of another are performed (the timer
+    /// while a configuration is applied or the store reopened) waits its turn, and its sender returns at
+    /// once. The actions that take long report back as events of their own: a tick and a configuration's
+    /// load run as tasks beside the runner, so the timer keeps feeding the watchdog meanwhile; applying a
+    /// configuration and closing or reopening the store are bounded and hold the runner (nothing may be
+    /// decided half-way through them).
     func send(_ event: Machine.Event) async {
-        for action in machine.handle(event) { await perform(action) }
+        inbox.append(event)
+        guard !deciding else { return }
+        deciding = true
+        while !inbox.isEmpty {
+            let next = inbox.removeFirst()
+            for action in machine.handle(next) { await perform(action) }
+        }
+        deciding = false
+        wakeWaiters()
+    }
+
+    /// Returns once `condition` holds, looked at each time the runner has nothing left to decide.
+    func until(_ condition: @escaping () -> Bool) async {
+        if condition() { return }
+        await withCheckedContinuation { waiters.append((condition, $0)) }
+    }
+
+    private func wakeWaiters() {
+        var left: [(condition: () -> Bool, resume: CheckedContinuation<Void, Never>)] = []
+        for w in waiters {
+            // Once stopped nothing more happens: whoever waits is let go.
+            if finished || w.condition() { w.resume.resume() } else { left.append(w) }
+        }
+        waiters = left
     }
 
     private func perform(_ action: Machine.Action) async {
@@ -272,11 +319,11 @@ public actor Daemon {
         case .pingWatchdog:
             options.notifier.notify(.watchdog)
         case .runTick(let kind):
-            await runTick(kind)
+            runTick(kind)
         case .scheduleTick:
-            // Serving: a fresh task, not a nested call, so that a long catch-up is a loop, not a recursion.
-            // (`catchUp` calls the timer itself.)
-            if serving { Task { await self.timerFired() } }
+            // Serving: the timer again, next in the runner's inbox, so that a long catch-up is a loop, not a
+            // recursion. (`catchUp` calls the timer itself.)
+            if serving { inbox.append(.timerFired(now: options.now())) }
         case .restartSweep:
             sweep.restart()
             staffStale = true
@@ -297,7 +344,8 @@ public actor Daemon {
         case .notifyReloading:
             options.notifier.notify(.reloading(monotonicMicroseconds: ServiceNotifier.monotonicMicroseconds), .status("reloading"))
         case .loadConfiguration:
-            await loadConfiguration()
+            // Beside the runner: however long the file takes to read, the timer keeps feeding the watchdog.
+            Task { await self.loadConfiguration() }
         case .applyConfiguration:
             await applyConfiguration()
         case .rejectConfiguration:
@@ -322,8 +370,9 @@ public actor Daemon {
         }
     }
 
-    /// Runs a tick as a task of its own (so that a stop can cancel it), then reports how it went.
-    private func runTick(_ kind: Machine.TickKind) async {
+    /// Runs a tick as a task of its own beside the runner (so that the timer and a stop are heard while it
+    /// runs, and a stop can cancel it), which reports how it went as `tickFinished`.
+    private func runTick(_ kind: Machine.TickKind) {
         let task = Task { () -> Machine.TickOutcome in
             // Nothing is read from or written to a file that is no longer at the store's path.
             if let sqlite {
@@ -343,10 +392,17 @@ public actor Daemon {
             }
         }
         tickTask = task
-        let outcome = await task.value
+        Task {
+            let outcome = await task.value
+            await self.tickEnded(outcome)
+        }
+    }
+
+    private func tickEnded(_ outcome: Machine.TickOutcome) async {
         tickTask = nil
         lastOutcome = outcome
         await send(.tickFinished(now: options.now(), outcome, jitter: Double.random(in: 0..<1)))
+        wakeWaiters()
     }
 
     /// The end of a stop: the lanes finish what they are sending (within five seconds), the store is
@@ -367,6 +423,7 @@ public actor Daemon {
         finished = true
         for w in stoppedWaiters { w.resume() }
         stoppedWaiters = []
+        wakeWaiters()
     }
 
     /// `1,204 open cases · 37 cycles due · last tick 09:41:00 in 120 ms · 0 delivery errors`; while catching

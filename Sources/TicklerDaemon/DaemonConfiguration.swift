@@ -41,6 +41,7 @@ extension Daemon {
         if !oldRules.isEmpty || !next.deadlineRules.isEmpty { await journalMovedDeadlines(from: oldRules) }
         events.redaction = Redaction(includeClient: next.journalIncludesClient)
         await deliveries.stop(bound: .seconds(5))
+        await options.applying()
         templates = nextTemplates
         deliveries = DeliveryService(config: next, templates: nextTemplates, store: store, claimant: claimant, events: events, metrics: metrics,
                                      inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now,

@@ -9,7 +9,7 @@ public enum ServiceLoop {
         let queue = DispatchQueue(label: "ticklerd.loop")
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + .seconds(1), repeating: .seconds(1), leeway: .milliseconds(50))
-        timer.setEventHandler { Task { await daemon.timerFired() } }
+        timer.setEventHandler { Task { await daemon.timerFired(waiting: false) } }
         // Signals that came before (while the daemon was made) wait in the pipe and are read at once.
         let pipe = SignalPipe.install()
         let signals = DispatchSource.makeReadSource(fileDescriptor: pipe, queue: queue)
@@ -18,7 +18,7 @@ public enum ServiceLoop {
             guard !received.isEmpty else { return }
             Task {
                 for sig in received {
-                    if sig == SIGHUP { await daemon.reload() } else { await daemon.stop() }
+                    if sig == SIGHUP { await daemon.reload(waiting: false) } else { await daemon.stop() }
                 }
             }
         }

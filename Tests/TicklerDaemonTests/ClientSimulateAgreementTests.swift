@@ -89,6 +89,8 @@ import TicklerTestKit
         // Each message simulate listed as a staff task is one task, and the assignee was emailed each.
         let tasks = simulated.values.filter { $0 == "staff task" }.count
         #expect(try await store.staffTasks(caseID: nil, includeDone: true).count == tasks)
-        #expect(sink.received().filter { ($0["rcpt_tos"] as? [String]) == ["pat@firm.test"] }.count == tasks)
+        let toPat = sink.received().filter { ($0["rcpt_tos"] as? [String]) == ["pat@firm.test"] }
+        let mail = try await store.deliveries().filter { $0.channel == "mail" }
+        #expect(toPat.count == tasks, "\(toPat.map { "\($0["subject"] ?? "") \($0["message_id"] ?? "")" }) \(mail)")
     }
 }

@@ -130,7 +130,7 @@ import TicklerTestKit
         }
         #expect(await daemon.tickCount == 1, "a tick started during the reload")
         // A second SIGHUP meanwhile: once this load is done, the file is loaded again.
-        await daemon.reload()
+        await daemon.reload(waiting: false)
         release.signal()
         await withCheckedContinuation { c in DispatchQueue.global().async { entered.wait(); c.resume() } }
         release.signal()
