@@ -24,39 +24,39 @@ extension Daemon {
 
     func claimTick(_ kind: Machine.TickKind, _ pg: PostgresCaseStore) async throws -> TickResult {
         let started = ContinuousClock.now
-        ticks += 1
+        memory.ticks += 1
         try await journalUnjournaled()
         let generations = try await pg.generations()
-        if let known = storeGenerations {
+        if let known = memory.claims.generations {
             // A case table was truncated (or the content put back): every case is evaluated again.
             if generations.restores != known.restores {
-                storeGenerations = generations
+                memory.claims.generations = generations
                 options.events.record(.storeReplaced, "a case table of \(storePath) was emptied or restored: every case is evaluated again",
                                       ["store": "\(storePath)"])
                 forgetStoreState()
                 return .restored
             }
-            if generations.people != known.people { staffStale = true }
+            if generations.people != known.people { memory.staff.stale = true }
         }
-        storeGenerations = generations
-        if staffStale {
-            staff = Staff(try await pg.people().people)
-            staffStale = false
+        memory.claims.generations = generations
+        if memory.staff.stale {
+            memory.staff.people = Staff(try await pg.people().people)
+            memory.staff.stale = false
         }
         let leader = try await pg.acquireLease(Self.choresLeaseName, for: .seconds(config.storeLease))
         // The sweep wakes cases rather than evaluating them: whichever instance claims them evaluates them.
         // A catch-up wakes every case once; the steady sweep (the chores' holder's) a slice a tick.
         var lapEnded = false
-        if (kind == .catchUp && !catchUpWoken) || (kind == .incremental && leader) {
-            if sweep.total == nil { sweep.total = try await pg.caseCount() }
-            let slice = machine.sweepSlice(kind, cases: sweep.total ?? 0, step: options.sweepStep)
-            let (woken, next) = try await pg.wakeSlice(after: sweep.cursor, size: slice)
+        if (kind == .catchUp && !memory.claims.catchUpWoken) || (kind == .incremental && leader) {
+            if memory.sweep.total == nil { memory.sweep.total = try await pg.caseCount() }
+            let slice = machine.sweepSlice(kind, cases: memory.sweep.total ?? 0, step: options.sweepStep)
+            let (woken, next) = try await pg.wakeSlice(after: memory.sweep.cursor, size: slice)
             lapEnded = next == nil
-            sweep.advance(to: next, swept: woken)
-            if kind == .catchUp && lapEnded { catchUpWoken = true }
+            memory.sweep.advance(to: next, swept: woken)
+            if kind == .catchUp && lapEnded { memory.claims.catchUpWoken = true }
         }
         let absorbed = try await pg.absorbChanges(limit: Self.batch)
-        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
+        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: memory.staff.people)
         let evaluated = Evaluated()
         var claimed = 0, recorded = 0, skipped = 0
         var now = options.now()
@@ -84,29 +84,29 @@ extension Daemon {
         }
         let counting = config.metrics != nil
         for c in evaluated.cases.withLock({ $0 }) {
-            if c.open { openCases.insert(c.id) } else { openCases.remove(c.id) }
+            memory.noteCase(c.id, open: c.open)
             if counting { metrics.setOpen(caseID: c.id, c.steps) }
         }
         if !bad.isEmpty {
             covered.formUnion(bad.map(\.caseID))
-            for b in badRows.report(bad, caseIDs: covered) {
+            for b in memory.badRows.report(bad, caseIDs: covered) {
                 options.events.record(.rowSkipped, "\(b)", ["table": "\(b.table)", "row": "\(b.id)"])
             }
         }
         var digests = 0
-        if leader, let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != lastDigestDay {
+        if leader, let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != memory.lastDigestDay {
             digests = try await queueDigests(day, digest, now: now)
-            lastDigestDay = day
+            memory.lastDigestDay = day
         }
         // A changed case may come with a forwarded client text queued (tickler-inbound writes both at once).
         if recorded > 0 || digests > 0 || absorbed > 0 { await deliveries.kick() }
         if try await closeTick(now: now, started: started, recorded: recorded, skipped: skipped, lapEnded: lapEnded) {
             try await checkClock(pg)
         }
-        leasesHeld = leader ? [Self.choresLeaseName] : []
-        try await saveHealth(catchingUp: kind == .catchUp && !(catchUpWoken && claimed < Self.batch))
+        memory.claims.leasesHeld = leader ? [Self.choresLeaseName] : []
+        try await saveHealth(catchingUp: kind == .catchUp && !(memory.claims.catchUpWoken && claimed < Self.batch))
         let backlog = absorbed == Self.batch || claimed >= Self.batch
-        return .done(more: backlog || (kind == .catchUp && !catchUpWoken))
+        return .done(more: backlog || (kind == .catchUp && !memory.claims.catchUpWoken))
     }
 
     /// Measures this host's clock against the database's: journaled when they differ by more than a second
@@ -114,16 +114,16 @@ extension Daemon {
     /// database's either way.
     func checkClock(_ pg: PostgresCaseStore) async throws {
         let offset = try await pg.clockOffset()
-        clockOffset = offset
-        let off = abs(offset.milliseconds) > 1000
-        if off && !clockOffReported {
+        switch memory.health.clockMeasured(offset) {
+        case .off(let offset)?:
             options.events.record(.clockOffset,
                                   "this host's clock differs from the database's by \(String(format: "%+.1f", Double(offset.milliseconds) / 1000)) s; "
                                       + "legal time is the database's", ["offset_ms": "\(offset.milliseconds)"])
-        } else if !off && clockOffReported {
+        case .agrees(let offset)?:
             options.events.record(.clockAgrees, "this host's clock agrees with the database's again", ["offset_ms": "\(offset.milliseconds)"])
+        case nil:
+            break
         }
-        clockOffReported = off
     }
 }
 

@@ -95,17 +95,8 @@ public actor Daemon {
     var policies: [String: Policy]
     /// The message templates of the configuration in force (the lanes are made anew with them).
     var templates: TemplateCatalog
-    /// Where the sweep that evaluates every case again, a slice per tick, has come.
-    var sweep = SweepProgress()
-    /// The firm's people, re-read when a catch-up begins or when the change feed says they changed.
-    var staff = Staff.empty
-    var staffStale = true
-    var openCases = Set<String>()
-    /// Rows of the store that cannot be read: each journaled once while it stays bad.
-    var badRows = BadRowLog()
-    var feed: Int64 = 0
-    var ticks = 0
-    var lastTick: (at: Instant, milliseconds: Int, fired: Int)?
+    /// What the daemon has learnt of the firm and of itself between ticks.
+    var memory = DaemonMemory()
     /// The tick in flight, which a stop past its bound cancels.
     private var tickTask: Task<Machine.TickOutcome, Never>?
     /// The stop's bound, running while a tick finishes.
@@ -128,29 +119,14 @@ public actor Daemon {
     var events: EventLog
     /// The channel lanes: they send what the ledger queued, beside the poll loop.
     var deliveries: DeliveryService
-    /// Deliveries being retried or refused for good, as of the last reading of the queue.
-    var deliveryErrors = 0
-    var deliveryHealth = DeliveryHealth()
-    var deliveryHealthAt: Instant?
     /// Counters and gauges for the metrics textfile.
     let metrics = Metrics()
     /// What the delivery lanes are sending, kept across reloads.
     let inFlight = InFlight()
     /// The name this daemon's lanes claim deliveries as.
     let claimant: String
-    /// Whether the metrics file could not be written at the last attempt (journaled once per failure run).
-    var metricsFailing = false
     /// When the configuration in force was loaded (start or the last good reload).
     var configLoadedAt = Instant(seconds: 0)
-    /// The last business day whose digests were claimed by this run.
-    var lastDigestDay: LocalDate?
-    /// PostgreSQL: the store's counters as last read (people written, case tables emptied), whether this
-    /// catch-up has woken every case, the leases held, and this host's clock against the database's.
-    var storeGenerations: StoreGenerations?
-    var catchUpWoken = false
-    var leasesHeld: [String] = []
-    var clockOffset: Duration = .zero
-    var clockOffReported = false
 
     /// Loads and validates the configuration and opens (and migrates) the store. READY=1 is sent by `run`;
     /// the first ticks then catch up (or `catchUp` does, for `--once` and tests).
@@ -224,13 +200,13 @@ public actor Daemon {
     /// themselves); throws when a tick fails.
     public func catchUp() async throws(StartFailure) {
         while machine.phase == .running && machine.isCatchingUp {
-            let before = ticks
+            let before = memory.ticks
             await timerFired()
             if case .failed(let reason) = lastOutcome { throw .store("the catch-up failed: \(reason)") }
-            if ticks == before {
+            if memory.ticks == before {
                 // No tick was due: a reload is being read, or a retry waits for its time.
                 await until { !self.machine.isReloading }
-                if ticks == before { try? await Task.sleep(for: .milliseconds(50)) }
+                if memory.ticks == before { try? await Task.sleep(for: .milliseconds(50)) }
             }
         }
     }
@@ -276,7 +252,7 @@ public actor Daemon {
     }
 
     /// Ticks started since the daemon was made.
-    var tickCount: Int { ticks }
+    var tickCount: Int { memory.ticks }
 
     // MARK: Actions
 
@@ -325,15 +301,13 @@ public actor Daemon {
             // recursion. (`catchUp` calls the timer itself.)
             if serving { inbox.append(.timerFired(now: options.now())) }
         case .restartSweep:
-            sweep.restart()
-            staffStale = true
-            catchUpWoken = false
+            memory.restartSweep()
         case .journalCaughtUp:
-            let lap = sweep.lastLap
-            let cases = lap?.cases ?? 0, recorded = sweep.recordedSinceRestart
+            let lap = memory.sweep.lastLap
+            let cases = lap?.cases ?? 0, recorded = memory.sweep.recordedSinceRestart
             options.events.record(.caughtUp, "caught up: \(cases) cases evaluated in \(String(format: "%.1f", lap?.seconds ?? 0)) s, "
-                                  + "\(recorded) fires recorded; \(openCases.count) open cases",
-                                  ["cases": "\(cases)", "fired": "\(recorded)", "open_cases": "\(openCases.count)"])
+                                  + "\(recorded) fires recorded; \(memory.openCases.count) open cases",
+                                  ["cases": "\(cases)", "fired": "\(recorded)", "open_cases": "\(memory.openCases.count)"])
         case .notifyStatus:
             options.notifier.notify(.status(status))
         case .journalStoreOutage(let reason):
@@ -426,19 +400,9 @@ public actor Daemon {
         wakeWaiters()
     }
 
-    /// `1,204 open cases · 37 cycles due · last tick 09:41:00 in 120 ms · 0 delivery errors`; while catching
-    /// up, `catching up: 12,288 of 1,000,000 cases · …`.
+    /// STATUS=: see `DaemonMemory.status`.
     var status: String {
-        var cases = openCases.count.formatted(.number.grouping(.automatic)) + " open cases"
-        if let progress = sweep.catchingUpText(machine.isCatchingUp) { cases = progress + " · " + cases }
-        var health = machine.isStoreDown ? " · store unavailable" : ""
-        if abs(clockOffset.milliseconds) > 60_000 {
-            health += " · degraded: clock off by \(clockOffset.milliseconds / 1000) s from the database's"
-        }
-        guard let t = lastTick else { return cases + " · no tick yet" + health }
-        let local = config.defaultCalendar.zone.format(t.at)
-        let clock = String(local.dropFirst(11).prefix(8))
-        return "\(cases) · \(t.fired) cycles due · last tick \(clock) in \(t.milliseconds) ms · \(deliveryErrors) delivery errors\(health)"
+        memory.status(catchingUp: machine.isCatchingUp, storeDown: machine.isStoreDown, zone: config.defaultCalendar.zone)
     }
 
 }

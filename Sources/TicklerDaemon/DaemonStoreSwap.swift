@@ -52,10 +52,7 @@ extension Daemon {
     /// What this run learnt from the store's content: gone when the content is another (a replaced file, a
     /// restored backup), so the next tick reads every case.
     func forgetStoreState() {
-        feed = 0
-        badRows = BadRowLog()
-        deliveryHealthAt = nil
-        openCases = []
+        memory.forgetStore()
         metrics.resetOpen()
     }
 }

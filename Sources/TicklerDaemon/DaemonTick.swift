@@ -28,9 +28,9 @@ extension Daemon {
         if let postgres { return try await claimTick(kind, postgres) }
         let now = options.now()
         let started = ContinuousClock.now
-        ticks += 1
-        let changes = try await store.changes(after: feed, limit: Self.batch)
-        if changes.generation < feed {
+        memory.ticks += 1
+        let changes = try await store.changes(after: memory.feed, limit: Self.batch)
+        if changes.generation < memory.feed {
             // The content went back to an earlier state (a backup restored into the file): what this run knew
             // is of another store; every case is read again.
             options.events.record(.storeReplaced,
@@ -41,19 +41,19 @@ extension Daemon {
         }
         // The catch-up's first step: every case is read by the sweep after this point, so what the feed holds
         // up to here needs no evaluation of its own (at a first start, the whole import).
-        let firstStep = kind == .catchUp && sweep.cursor == nil && sweep.done == 0
-        if firstStep { feed = max(feed, changes.generation) }
+        let firstStep = kind == .catchUp && memory.sweep.cursor == nil && memory.sweep.done == 0
+        if firstStep { memory.feed = max(memory.feed, changes.generation) }
         let due = try await store.dueCases(at: now, limit: Self.batch)
         var taken = Set(due)
         if !firstStep { taken.formUnion(changes.cases) }
-        if sweep.total == nil { sweep.total = try await store.caseCount() }
-        let slice = machine.sweepSlice(kind, cases: sweep.total ?? 0, step: options.sweepStep)
+        if memory.sweep.total == nil { memory.sweep.total = try await store.caseCount() }
+        let slice = machine.sweepSlice(kind, cases: memory.sweep.total ?? 0, step: options.sweepStep)
         // The sweep's slice is read first; the changed and due cases it holds are evaluated with it, once.
-        let (swept, next) = try await store.chunk(after: sweep.cursor, size: slice, detail: .evaluation, ledger: true, holds: true)
+        let (swept, next) = try await store.chunk(after: memory.sweep.cursor, size: slice, detail: .evaluation, ledger: true, holds: true)
         for c in swept.cases { taken.remove(c.id) }
         let lapEnded = next == nil
         try await evaluate(taken: Array(taken), swept: swept, changes: changes, lapEnded: lapEnded, now: now, started: started)
-        sweep.advance(to: next, swept: swept.cases.count)
+        memory.sweep.advance(to: next, swept: swept.cases.count)
         try await saveHealth(catchingUp: kind == .catchUp && !lapEnded)
         let more = (changes.more && !firstStep) || due.count == Self.batch || (kind == .catchUp && !lapEnded)
         return .done(more: more)
@@ -61,8 +61,8 @@ extension Daemon {
 
     /// Evaluates every case now, as a catch-up does, whatever the state machine says (tests).
     func evaluateAll() async throws {
-        sweep.restart()
-        staffStale = true
+        memory.sweep.restart()
+        memory.staff.stale = true
         while case .done(more: true) = try await tick(.catchUp) {}
     }
 
@@ -101,14 +101,14 @@ extension Daemon {
         try await journalUnjournaled()
         var bad = swept.badRows
         var covered = Set(swept.cases.map(\.id)).union(taken)
-        if staffStale || changes.people {
+        if memory.staff.stale || changes.people {
             let people = try await store.people()
-            staff = Staff(people.people)
+            memory.staff.people = Staff(people.people)
             bad += people.badRows
             covered.insert("")
-            staffStale = false
+            memory.staff.stale = false
         }
-        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
+        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: memory.staff.people)
         var (recorded, skipped) = try await record(swept, evaluation, gone: [], now: now)
         if !taken.isEmpty {
             let chunk = try await store.chunk(caseIDs: taken, detail: .evaluation, ledger: true, holds: true)
@@ -121,15 +121,15 @@ extension Daemon {
         }
         covered.formUnion(bad.map(\.caseID))
         reportBadRows(bad, caseIDs: covered)
-        feed = max(feed, changes.through)
+        memory.feed = max(memory.feed, changes.through)
         // What this run has read of the feed is not read again (a restart catches up over every case), so it
         // goes, a bounded number of entries a tick. (One daemon per SQLite store: a store shared by several
         // instances would prune by the slowest reader.)
-        try await store.pruneChanges(through: feed, limit: Self.pruneStep)
+        try await store.pruneChanges(through: memory.feed, limit: Self.pruneStep)
         var digests = 0
-        if let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != lastDigestDay {
+        if let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != memory.lastDigestDay {
             digests = try await queueDigests(day, digest, now: now)
-            lastDigestDay = day
+            memory.lastDigestDay = day
         }
         // A changed case may come with a forwarded client text queued (tickler-inbound writes both at once).
         if recorded > 0 || digests > 0 || !taken.isEmpty { await deliveries.kick() }
@@ -142,40 +142,37 @@ extension Daemon {
     /// following the changes. Returns whether they were read.
     @discardableResult
     func closeTick(now: Instant, started: ContinuousClock.Instant, recorded: Int, skipped: Int, lapEnded: Bool) async throws -> Bool {
-        let refresh = deliveries.takeActivity() || lapEnded || deliveryHealthAt.map({ now.seconds - $0.seconds >= 60 }) ?? true
+        let refresh = memory.health.deliveryHealthDue(now: now, activity: deliveries.takeActivity() || lapEnded)
         if refresh {
-            deliveryHealth = try await store.deliveryHealth(failedSince: Lookback.start(of: Lookback.recentFailures, endingAt: now,
-                                                                                 on: config.defaultCalendar))
-            deliveryHealthAt = now
+            memory.health.deliveryHealth = try await store.deliveryHealth(
+                failedSince: Lookback.start(of: Lookback.recentFailures, endingAt: now, on: config.defaultCalendar))
+            memory.health.deliveryHealthAt = now
         }
-        deliveryErrors = deliveryHealth.retrying + deliveryHealth.failed
         let elapsed = Int((ContinuousClock.now - started) / .milliseconds(1))
-        lastTick = (now, elapsed, recorded)
-        sweep.recorded += recorded
-        sweep.recordedSinceRestart += recorded
+        memory.tickEnded(at: now, milliseconds: elapsed, fired: recorded)
         metrics.fired([], skipped: skipped)
-        metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: openCases.count, pending: deliveryHealth.pending,
-                     errors: deliveryErrors)
+        metrics.tick(at: now, seconds: Double(elapsed) / 1000, openCases: memory.openCases.count,
+                     pending: memory.health.deliveryHealth.pending, errors: memory.health.deliveryErrors)
         if let file = config.metrics { writeMetrics(file) }
         return refresh
     }
 
     /// Saves the daemon's health as of the tick just done (`tickler status` reads it).
     func saveHealth(catchingUp: Bool) async throws {
-        guard let t = lastTick else { return }
+        guard let t = memory.lastTick else { return }
         try await store.saveHealth(["last_tick_at": t.at.rfc3339, "last_tick_fired": "\(t.fired)",
-                                    "open_cases": "\(openCases.count)", "deliveries_pending": "\(deliveryHealth.pending)",
-                                    "delivery_errors": "\(deliveryErrors)", "last_tick_ms": "\(t.milliseconds)",
-                                    "catching_up": sweep.catchingUpText(catchingUp) ?? "",
+                                    "open_cases": "\(memory.openCases.count)", "deliveries_pending": "\(memory.health.deliveryHealth.pending)",
+                                    "delivery_errors": "\(memory.health.deliveryErrors)", "last_tick_ms": "\(t.milliseconds)",
+                                    "catching_up": memory.sweep.catchingUpText(catchingUp) ?? "",
                                     "version": TicklerVersion.string,
                                     "config": URL(fileURLWithPath: options.configPath).standardizedFileURL.path,
                                     "config_loaded_at": configLoadedAt.rfc3339, "pid": "\(getpid())",
-                                    "leases": leasesHeld.joined(separator: ","), "clock_offset_ms": "\(clockOffset.milliseconds)"])
+                                    "leases": memory.claims.leasesHeld.joined(separator: ","), "clock_offset_ms": "\(memory.health.clockOffset.milliseconds)"])
     }
 
     /// Journals each unreadable row once while it stays bad.
     private func reportBadRows(_ rows: [BadRow], caseIDs: Set<String>?) {
-        for b in badRows.report(rows, caseIDs: caseIDs) {
+        for b in memory.badRows.report(rows, caseIDs: caseIDs) {
             options.events.record(.rowSkipped, "\(b)", ["table": "\(b.table)", "row": "\(b.id)"])
         }
     }
@@ -195,14 +192,14 @@ extension Daemon {
         var explanations: [String: String] = [:]
         var wakes = gone.map { CaseWake(caseID: $0, at: nil) }
         for id in gone {
-            openCases.remove(id)
+            memory.openCases.remove(id)
             if counting { metrics.setOpen(caseID: id, []) }
         }
         for stored in chunk.cases {
             let evaluated = evaluation.evaluate(stored, ledger: chunk.ledger, holds: chunk.holds[stored.id] ?? [], now: now)
             let (c, e) = (evaluated.case, evaluated.result)
             wakes.append(CaseWake(caseID: c.id, at: e.nextWakeUp))
-            if c.status != .closed { openCases.insert(c.id) } else { openCases.remove(c.id) }
+            memory.noteCase(c.id, open: c.status != .closed)
             if counting { metrics.setOpen(caseID: c.id, e.openSteps) }
             for f in e.fires {
                 if let policy = policies[f.policy], let subject = policy.clock.subjects(of: c).first(where: { $0.ref == f.subject }) {
@@ -239,13 +236,12 @@ extension Daemon {
         let path = file.path
         do {
             try metrics.write(to: file)
-            metricsFailing = false
+            _ = memory.health.metricsWritten(ok: true)
         } catch {
-            if !metricsFailing {
+            if memory.health.metricsWritten(ok: false) {
                 options.events.record(.metricsUnwritable, "cannot write the metrics file \(path): \(error)",
                                       ["metrics": "\(path)"])
             }
-            metricsFailing = true
         }
     }
 
@@ -255,7 +251,7 @@ extension Daemon {
     func queueDigests(_ day: LocalDate, _ digest: DigestSettings, now: Instant) async throws -> Int {
         let people = try await store.people()
         let staff = Staff(people.people)
-        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
+        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: memory.staff.people)
         // The firm is read a chunk at a time; only the open follow-ups are kept.
         let open = Mutex([String: [DigestEntry]]())
         try await store.eachChunk(size: 8192, detail: .evaluation, ledger: true, holds: false) { chunk in
