@@ -84,12 +84,13 @@ public actor Daemon {
     /// When each thing happens: ticks, retries, reloads, the stop.
     var machine: Machine
     var config: Configuration
-    var store: any FirmStore
     /// The store as SQLite (file identity, reopening) or as PostgreSQL (claims, leases): one of the two.
-    var sqlite: SQLiteCaseStore?
-    let postgres: PostgresCaseStore?
+    var opened: StoreOpener.Opened
+    var store: any FirmStore { opened.store }
+    var sqlite: SQLiteCaseStore? { opened.sqlite }
+    var postgres: PostgresCaseStore? { opened.postgres }
     /// The store's name in messages: its file, or its URL without a password.
-    let storePath: String
+    var storePath: String { opened.displayName }
     /// Held while this daemon runs (released when it stops): no second one on the same store.
     var lock: InstanceLock?
     var policies: [String: Policy]
@@ -97,24 +98,10 @@ public actor Daemon {
     var templates: TemplateCatalog
     /// What the daemon has learnt of the firm and of itself between ticks.
     var memory = DaemonMemory()
-    /// The tick in flight, which a stop past its bound cancels.
-    private var tickTask: Task<Machine.TickOutcome, Never>?
-    /// The stop's bound, running while a tick finishes.
-    private var stopBound: Task<Void, Never>?
+    /// The runner's bookkeeping: events waiting, the tick in flight, who waits for what.
+    var runner = RunnerState()
     /// The last configuration read by a reload, until it is applied or rejected.
     var loaded: Loaded?
-    /// Callers of `run` and `stop`, resumed once the stop is finished.
-    private var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
-    private var finished = false
-    /// How the last tick ended (`catchUp` reports a failure).
-    private var lastOutcome: Machine.TickOutcome?
-    /// Events waiting for the runner, in the order they came, and whether it is deciding one now.
-    private var inbox: [Machine.Event] = []
-    private var deciding = false
-    /// Callers waiting for the runner to reach a state (`timerFired`, `reload`, `catchUp`).
-    private var waiters: [(condition: () -> Bool, resume: CheckedContinuation<Void, Never>)] = []
-    /// Set by `run`: the lanes send (`--once` sends with `deliverQueued` instead).
-    var serving = false
     /// The journal writer, with addresses redacted as the configuration says.
     var events: EventLog
     /// The channel lanes: they send what the ledger queued, beside the poll loop.
@@ -150,15 +137,10 @@ public actor Daemon {
         use.maximumConnections = 8
         use.lease = loaded.storeLease
         use.credentials = options.credentials
-        let opened: StoreOpener.Opened
         do { opened = try await StoreOpener.open(loaded.store, use) } catch { throw .store(error.message) }
-        switch opened {
-        case .sqlite(let lite, let path):
+        if case .sqlite(let lite, _) = opened {
             // Claims left by an earlier run are nobody's now.
             do { try await lite.releaseAllClaims() } catch { throw .store(SQLiteCaseStore.describe(error)) }
-            (store, sqlite, postgres, storePath) = (lite, lite, nil, path)
-        case .postgres(let pg):
-            (store, sqlite, postgres, storePath) = (pg, nil, pg, pg.settings.displayURL)
         }
         config = loaded
         machine = Machine(settings: Self.settings(loaded, watchdog: options.notifier.watchdogInterval))
@@ -166,11 +148,12 @@ public actor Daemon {
         policies = Dictionary(uniqueKeysWithValues: loaded.policies.map { ($0.id, $0) })
         var events = options.events
         events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
-        if postgres != nil { events.instance = claimant }
+        let shared = opened.postgres != nil
+        if shared { events.instance = claimant }
         self.events = events
-        deliveries = DeliveryService(config: loaded, templates: templates, store: store, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, lease: Self.deliveryLease(loaded, postgres: postgres != nil), now: options.now,
-                                     credentials: options.credentials)
+        deliveries = DeliveryService(config: loaded, templates: templates, store: opened.store, claimant: claimant, events: events,
+                                     metrics: metrics, inFlight: inFlight, lease: Self.deliveryLease(loaded, postgres: shared),
+                                     now: options.now, credentials: options.credentials)
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
         await send(.started(now: configLoadedAt))
@@ -188,12 +171,12 @@ public actor Daemon {
         guard machine.phase == .running else { return }
         options.events.record(.started, "ticklerd started: poll every \(config.poll.interval)s; catching up on every case",
                               [:])
-        serving = true
+        runner.serving = true
         deliveries.start()
         options.notifier.notify(.ready, .status(status))
         // The catch-up's first tick, now rather than at the first timer.
         await send(.timerFired(now: options.now()))
-        if !finished { await withCheckedContinuation { stoppedWaiters.append($0) } }
+        if !runner.finished { await withCheckedContinuation { runner.stoppedWaiters.append($0) } }
     }
 
     /// Runs ticks, back to back, until the catch-up is done (`--once`, and tests that call the timer
@@ -202,7 +185,7 @@ public actor Daemon {
         while machine.phase == .running && machine.isCatchingUp {
             let before = memory.ticks
             await timerFired()
-            if case .failed(let reason) = lastOutcome { throw .store("the catch-up failed: \(reason)") }
+            if case .failed(let reason) = runner.lastOutcome { throw .store("the catch-up failed: \(reason)") }
             if memory.ticks == before {
                 // No tick was due: a reload is being read, or a retry waits for its time.
                 await until { !self.machine.isReloading }
@@ -216,27 +199,27 @@ public actor Daemon {
     /// `--once` drive the daemon so); the service loop does not wait.
     public func timerFired(waiting: Bool = true) async {
         await send(.timerFired(now: options.now()))
-        if waiting { await until { !self.deciding && self.tickTask == nil } }
+        if waiting { await until { self.runner.isIdle } }
     }
 
     /// SIGHUP: re-read the configuration; on error keep the old one and journal where the error is. With
     /// `waiting`, returns once the configuration read was applied or refused; the service loop does not wait.
     public func reload(waiting: Bool = true) async {
         await send(.reloadRequested)
-        if waiting { await until { !self.deciding && !self.machine.isReloading } }
+        if waiting { await until { !self.runner.deciding && !self.machine.isReloading } }
     }
 
     /// SIGTERM/SIGINT: STOPPING=1, let a tick in flight finish (within `bound`), then return from `run`.
     public func stop(bound: Duration = .seconds(10)) async {
         if machine.phase == .starting || machine.phase == .running {
             // The bound runs from the request; a tick that outlasts it is cancelled.
-            stopBound = Task { [weak self] in
+            runner.stopBound = Task { [weak self] in
                 try? await Task.sleep(for: bound)
                 if !Task.isCancelled { await self?.send(.stopBoundPassed) }
             }
             await send(.stopRequested)
         }
-        if !finished { await withCheckedContinuation { stoppedWaiters.append($0) } }
+        if !runner.finished { await withCheckedContinuation { runner.stoppedWaiters.append($0) } }
     }
 
     /// `ticklerd --once`: sends what the evaluation queued and is due now, within `timeout`. True when
@@ -264,30 +247,31 @@ public actor Daemon {
     /// configuration and closing or reopening the store are bounded and hold the runner (nothing may be
     /// decided half-way through them).
     func send(_ event: Machine.Event) async {
-        inbox.append(event)
-        guard !deciding else { return }
-        deciding = true
-        while !inbox.isEmpty {
-            let next = inbox.removeFirst()
+        runner.inbox.append(event)
+        guard !runner.deciding else { return }
+        runner.deciding = true
+        while !runner.inbox.isEmpty {
+            let next = runner.inbox.removeFirst()
             for action in machine.handle(next) { await perform(action) }
         }
-        deciding = false
+        runner.deciding = false
         wakeWaiters()
     }
 
     /// Returns once `condition` holds, looked at each time the runner has nothing left to decide.
     func until(_ condition: @escaping () -> Bool) async {
         if condition() { return }
-        await withCheckedContinuation { waiters.append((condition, $0)) }
+        await withCheckedContinuation { runner.waiters.append((condition, $0)) }
     }
 
+    /// Lets go the waiters whose condition holds now (all of them once stopped: nothing more will happen).
+    /// The conditions read the runner's state, so the list is taken out of it before they are looked at.
     private func wakeWaiters() {
-        var left: [(condition: () -> Bool, resume: CheckedContinuation<Void, Never>)] = []
-        for w in waiters {
-            // Once stopped nothing more happens: whoever waits is let go.
-            if finished || w.condition() { w.resume.resume() } else { left.append(w) }
+        let waiting = runner.waiters
+        runner.waiters = []
+        for w in waiting {
+            if runner.finished || w.condition() { w.resume.resume() } else { runner.waiters.append(w) }
         }
-        waiters = left
     }
 
     private func perform(_ action: Machine.Action) async {
@@ -299,7 +283,7 @@ public actor Daemon {
         case .scheduleTick:
             // Serving: the timer again, next in the runner's inbox, so that a long catch-up is a loop, not a
             // recursion. (`catchUp` calls the timer itself.)
-            if serving { inbox.append(.timerFired(now: options.now())) }
+            if runner.serving { runner.inbox.append(.timerFired(now: options.now())) }
         case .restartSweep:
             memory.restartSweep()
         case .journalCaughtUp:
@@ -338,7 +322,7 @@ public actor Daemon {
         case .awaitTick:
             break  // the tick's own `tickFinished`, or the stop's bound, comes next
         case .cancelTick:
-            tickTask?.cancel()
+            runner.tickTask?.cancel()
         case .finish:
             await finish()
         }
@@ -365,7 +349,7 @@ public actor Daemon {
                                ?? (postgres == nil ? SQLiteCaseStore.describe(error) : PostgresCaseStore.describe(error)))
             }
         }
-        tickTask = task
+        runner.tickTask = task
         Task {
             let outcome = await task.value
             await self.tickEnded(outcome)
@@ -373,8 +357,8 @@ public actor Daemon {
     }
 
     private func tickEnded(_ outcome: Machine.TickOutcome) async {
-        tickTask = nil
-        lastOutcome = outcome
+        runner.tickTask = nil
+        runner.lastOutcome = outcome
         await send(.tickFinished(now: options.now(), outcome, jitter: Double.random(in: 0..<1)))
         wakeWaiters()
     }
@@ -382,11 +366,11 @@ public actor Daemon {
     /// The end of a stop: the lanes finish what they are sending (within five seconds), the store is
     /// closed, the lock released, and `run` returns.
     private func finish() async {
-        stopBound?.cancel()
-        stopBound = nil
+        runner.stopBound?.cancel()
+        runner.stopBound = nil
         await deliveries.stop(bound: .seconds(5))
         // A cancelled tick may still be in a store call: the store is left to close with the process.
-        if machine.storeOpen && tickTask == nil {
+        if machine.storeOpen && runner.tickTask == nil {
             sqlite?.close()
             if let postgres {
                 try? await postgres.releaseLease(Self.choresLeaseName)
@@ -394,9 +378,9 @@ public actor Daemon {
             }
         }
         lock = nil
-        finished = true
-        for w in stoppedWaiters { w.resume() }
-        stoppedWaiters = []
+        runner.finished = true
+        for w in runner.stoppedWaiters { w.resume() }
+        runner.stoppedWaiters = []
         wakeWaiters()
     }
 

@@ -38,13 +38,12 @@ extension Daemon {
             return await send(.storeReopenFailed(now: options.now(), reason: SQLiteCaseStore.describe(error),
                                                  jitter: Double.random(in: 0..<1)))
         }
-        store = opened
-        sqlite = opened
+        self.opened = .sqlite(opened, path: storePath)
         await deliveries.stop(bound: .seconds(5))  // lanes a reload made while the store was closed
         deliveries = DeliveryService(config: config, templates: templates, store: opened, claimant: claimant, events: events, metrics: metrics,
                                      inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now,
                                      credentials: options.credentials)
-        if serving { deliveries.start() }
+        if runner.serving { deliveries.start() }
         if replaced { forgetStoreState() }
         await send(.storeReopened(now: options.now(), replaced: replaced))
     }

@@ -18,6 +18,22 @@ public enum StoreOpener {
             case .postgres(let p): p
             }
         }
+
+        public var sqlite: SQLiteCaseStore? {
+            if case .sqlite(let s, _) = self { s } else { nil }
+        }
+
+        public var postgres: PostgresCaseStore? {
+            if case .postgres(let p) = self { p } else { nil }
+        }
+
+        /// The store's name in messages: its file, or its URL without a password.
+        public var displayName: String {
+            switch self {
+            case .sqlite(_, let path): path
+            case .postgres(let p): p.settings.displayURL
+            }
+        }
     }
 
     /// How a program uses the store.
