@@ -44,6 +44,13 @@ public struct SkippedStep: Sendable, Equatable {
     public var caseID: String
     /// The step that fired instead.
     public var supersededBy: StepIndex
+
+    public init(key: FireKey, due: Instant, caseID: String, supersededBy: StepIndex) {
+        self.key = key
+        self.due = due
+        self.caseID = caseID
+        self.supersededBy = supersededBy
+    }
 }
 
 /// A deferral of a case's fires: `tickler snooze` (for one policy or all), or `tickler ack` (for one
