@@ -22,7 +22,9 @@ import TicklerTestKit
         // Several 1-second ticks fail while it is gone; the status says so.
         let down = notify.until({ $0.contains("store unavailable") }, timeout: 60)
         #expect(down.last?.contains("STATUS=") == true && down.last?.contains("store unavailable") == true)
-        try await Task.sleep(for: .seconds(3))
+        // Two more failed ticks (each reports its STATUS=), still one outage entry.
+        let failing = { (m: String) in m.hasPrefix("STATUS=") && m.contains("store unavailable") }
+        for _ in 0..<2 { #expect(notify.until(failing, timeout: 60).last.map(failing) == true) }
         try FileManager.default.moveItem(atPath: dir + "/away.db", toPath: dir + "/tickler.db")
         let up = notify.until({ $0.hasPrefix("STATUS=") && !$0.contains("store unavailable") }, timeout: 60)
         #expect(up.last?.hasPrefix("STATUS=") == true)

@@ -109,7 +109,11 @@ func waitUntil(_ timeout: Double = 120, _ condition: () async throws -> Bool) as
         let daemon = try DaemonProcess(config: firm.config, notify: nil, environment: firm.environment)
         defer { daemon.signal(SIGKILL) }
         #expect(await waitUntil { sink.received().count >= 60 && receiver.received().count >= 30 })
-        try await Task.sleep(for: .seconds(2))  // nothing more comes
+        // Nothing more comes: every delivery is recorded delivered (none is left to send again), and once the
+        // daemon has stopped (a send in flight finishes first) the receivers hold all they ever will.
+        #expect(try await waitUntil { try await firm.store().deliveries().allSatisfy { $0.status == "delivered" } })
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait(timeout: 120) == 0)
         let expected = try await firm.expectedEmails()
         #expect(expected.count == 60)
         let got = emailsReceived(sink)
@@ -145,7 +149,9 @@ func waitUntil(_ timeout: Double = 120, _ condition: () async throws -> Bool) as
         #expect(try await waitUntil { try await store.deliveries().contains { $0.attempts >= 2 } })
         let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))", port: port)
         #expect(await waitUntil { sink.received().count >= 20 })
-        try await Task.sleep(for: .seconds(2))
+        #expect(try await waitUntil { try await store.deliveries().allSatisfy { $0.status == "delivered" } })
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait(timeout: 120) == 0)
         #expect(Set(emailsReceived(sink)) == (try await firm.expectedEmails()))
         #expect(emailsReceived(sink).count == 20)
         #expect(try await store.deliveries().allSatisfy { $0.status == "delivered" })
@@ -168,15 +174,20 @@ func waitUntil(_ timeout: Double = 120, _ condition: () async throws -> Bool) as
         defer { daemon.signal(SIGKILL) }
         let store = try firm.store()
         #expect(try await waitUntil { try await store.deliveries().filter { $0.channel == "hook" && $0.status == "failed" }.count == 3 })
-        try await Task.sleep(for: .seconds(4))  // twice retry_max: a retry would have come by now
+        // Refused for good: nothing of them is pending, so nothing is sent again, and once the daemon has
+        // stopped the receiver holds all it ever will. The refusals are counted as delivery errors first.
+        let db = try DatabaseQueue(path: firm.dir + "/tickler.db")
+        let errors = { try await db.read { try String.fetchOne($0, sql: "SELECT value FROM tickler_state WHERE key = 'daemon.delivery_errors'") } }
+        #expect(try await waitUntil { try await errors() == "3" })
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait(timeout: 120) == 0)
         #expect(receiver.received().count == 3)
         let hook = try await store.deliveries().filter { $0.channel == "hook" }
         #expect(hook.allSatisfy { $0.status == "failed" && $0.attempts == 1 && $0.lastError?.contains("HTTP 400") == true })
         let failed = try JournalQuery.entries(["_PID=\(daemon.process.processIdentifier)", "MESSAGE_ID=388262a9e30d4deba90617fbfc5e2a68"])
         #expect(failed.count == 3 && failed.allSatisfy { $0["TICKLER_WILL_RETRY"] as? String == "no" && $0["PRIORITY"] as? String == "3" })
         // The three refusals are the daemon's delivery errors (STATUS= and the store's health).
-        let db = try DatabaseQueue(path: firm.dir + "/tickler.db")
-        #expect(try await db.read { try String.fetchOne($0, sql: "SELECT value FROM tickler_state WHERE key = 'daemon.delivery_errors'") } == "3")
+        #expect(try await errors() == "3")
     }
 
     @Test func aHungWebhookDoesNotDelayEmail() async throws {
