@@ -7,16 +7,7 @@ import TicklerStore
 /// contact and their consents, the gate's decision (`ClientMessageGate`), then the message itself,
 /// written from the privilege-safe fields only, in the contact's language, by the medium the gate chose.
 /// It reads the store; the lane records what it returns.
-final class ClientDispatch: Sendable {
-    /// What became of one client message.
-    enum Outcome: Sendable {
-        /// Sent (or tried) by `medium`; `sent` is what the store keeps of it when the medium accepts it.
-        case attempted(SendOutcome, medium: Contact.Medium, sent: ClientSend)
-        /// Not sent now: held until later, cancelled for good, or replaced by a staff task (the result says).
-        case settled(DeliveryResult)
-        /// The store could not be read: try again soon.
-        case storeUnavailable(String)
-    }
+final class ClientDispatch: LaneSending {
 
     private let settings: ClientSettings
     private let policies: [String: Policy]
@@ -47,7 +38,7 @@ final class ClientDispatch: Sendable {
         }
     }
 
-    func dispatch(_ d: PendingDelivery, now: Instant) async -> Outcome {
+    func attempt(_ d: PendingDelivery, now: Instant) async -> LaneAttempt {
         guard let f = d.fire, let contactID = Contact.id(fromRecipient: d.recipient), let policy = policies[f.policy],
               let subject = SubjectRef(parsing: f.subject) else {
             return .settled(.cancelled(reason: "the fire's policy is no longer configured"))
@@ -108,9 +99,8 @@ final class ClientDispatch: Sendable {
             let replyTo = MessageComposer.clientReplyTo(c, staff: Staff(snapshot.people), intake: settings.inbound?.intake)
             let (outcome, providerID) = await send(notice, to: contact, by: medium, replyTo: replyTo, policy: policy, fire: f,
                                                    fireID: d.sourceID, now: now)
-            return .attempted(outcome, medium: medium,
-                              sent: ClientSend(medium: medium, providerID: providerID, key: key,
-                                               communication: CaseRecord(caseID: c.id, record)))
+            return .attempted(outcome, client: ClientSend(medium: medium, providerID: providerID, key: key,
+                                                          communication: CaseRecord(caseID: c.id, record)))
         }
     }
 

@@ -13,21 +13,18 @@ import TicklerStore
 /// probes with the oldest due delivery when the pause ends, and journals the recovery once.
 actor DeliveryLane {
     let channel: String
-    private let settings: ChannelSettings
     private let store: any DeliveryQueue
     /// Who this lane's claims are made as (one name per daemon process).
     private let claimant: String
     private let events: EventLog
     private let metrics: Metrics
     private let inFlight: InFlight
-    private let context: DeliveryContext
-    private let worker: LaneWorker
+    /// What sends: the channel's worker, or the client queue's safeguards and media.
+    private let sender: any LaneSending
     private let now: @Sendable () -> Instant
     private let signal = LaneSignal()
     private let heartbeat: ClaimHeartbeat
     private let onAttempt: @Sendable () -> Void
-    /// The client queue's lane: each message passes the client safeguards, then goes by email or text.
-    private let client: ClientDispatch?
     /// When to look at the queue, what an attempt's result means, when the channel is down.
     private var state: LaneStateMachine
     private var stopping = false
@@ -38,24 +35,20 @@ actor DeliveryLane {
     /// batch to run to its time limit (70 s: the connect and transfer timeouts of email) even unrenewed.
     static let lease = Duration.seconds(Int64(batch) * 70 + 60)
 
-    init(channel: String, settings: ChannelSettings, store: any DeliveryQueue, claimant: String, events: EventLog,
-         metrics: Metrics, inFlight: InFlight, context: DeliveryContext,
-         retry: RetryPolicy, heartbeat: ClaimHeartbeat, now: @escaping @Sendable () -> Instant, secret: (String) throws -> String,
-         client: ClientDispatch? = nil, onAttempt: @escaping @Sendable () -> Void = {}) {
-        self.client = client
+    init(channel: String, sender: any LaneSending, store: any DeliveryQueue, claimant: String, events: EventLog,
+         metrics: Metrics, inFlight: InFlight, retry: RetryPolicy, heartbeat: ClaimHeartbeat, now: @escaping @Sendable () -> Instant,
+         onAttempt: @escaping @Sendable () -> Void = {}) {
         self.onAttempt = onAttempt
         self.channel = channel
-        self.settings = settings
+        self.sender = sender
         self.store = store
         self.claimant = claimant
         self.events = events
         self.metrics = metrics
         self.inFlight = inFlight
-        self.context = context
         self.state = LaneStateMachine(retry: retry)
         self.heartbeat = heartbeat
         self.now = now
-        self.worker = LaneWorker(channel: channel, settings: settings, secret: secret)
     }
 
     /// Sends until `stop`: what is due, then sleeps until the next delivery comes due, a kick, or a pause ends.
@@ -123,27 +116,23 @@ actor DeliveryLane {
             defer { inFlight.release(d.id) }
             let attempt = d.attempts + 1
             let result: SendOutcome
-            var client: (medium: Contact.Medium, sent: ClientSend)?
-            if let dispatch = self.client {
-                switch await dispatch.dispatch(d, now: now()) {
-                case .attempted(let outcome, let medium, let sent):
-                    result = outcome
-                    client = (medium, sent)
-                case .storeUnavailable:
-                    try? await store.release(claimsOf: claimant, ids: due[k...].map(\.id))
-                    return LaneStateMachine.storeRetry
-                case .settled(let settled):
-                    // Held, cancelled or made a staff task before any attempt: the queue says why; no attempt is
-                    // counted.
-                    do {
-                        if try await store.complete(delivery: d.id, attempt: d.attempts, result: settled, at: now(), claimant: claimant) {
-                            events.clientMessageSettled(d, settled)
-                        }
-                    } catch { return LaneStateMachine.storeRetry }
-                    continue
-                }
-            } else {
-                result = await send(d)
+            let client: ClientSend?
+            switch await sender.attempt(d, now: now()) {
+            case .attempted(let outcome, let sent):
+                result = outcome
+                client = sent
+            case .storeUnavailable:
+                try? await store.release(claimsOf: claimant, ids: due[k...].map(\.id))
+                return LaneStateMachine.storeRetry
+            case .settled(let settled):
+                // Held, cancelled or made a staff task before any attempt: the queue says why; no attempt is
+                // counted.
+                do {
+                    if try await store.complete(delivery: d.id, attempt: d.attempts, result: settled, at: now(), claimant: claimant) {
+                        events.clientMessageSettled(d, settled)
+                    }
+                } catch { return LaneStateMachine.storeRetry }
+                continue
             }
             let at = now()
             defer { onAttempt() }
@@ -153,7 +142,7 @@ actor DeliveryLane {
                 // task, is decided when the lane looks at it again (at once).
                 let result: DeliveryResult = switch (after.record, client) {
                 case (.delivered, nil): .delivered
-                case (.delivered, let c?): .sentToClient(c.sent)
+                case (.delivered, let c?): .sentToClient(c)
                 case (.failed(let reason), nil): .failed(error: reason)
                 case (.failed(let reason), let c?): .refused(medium: c.medium, error: reason)
                 case (.retry(let next, let reason), _): .retry(next: next, error: reason)
@@ -192,34 +181,5 @@ actor DeliveryLane {
             }
         }
         return nil
-    }
-
-    private func send(_ d: PendingDelivery) async -> SendOutcome {
-        switch settings {
-        case .email(let e):
-            let to: Mailbox
-            switch context.mailbox(d) {
-            case .success(let m): to = m
-            case .failure(let problem): return .failed(reason: problem.message)
-            }
-            if let r = d.reply {
-                return await worker.send(.email(context.replyEmail(d, r, to: to, settings: e, now: now())))
-            }
-            if d.kind == .reply { return .failed(reason: "the forwarded text does not read") }
-            if let f = d.fire {
-                return await worker.send(.email(context.composer.email(context.notice(d, f), to: to, settings: e, now: now())))
-            }
-            if let g = d.digest {
-                let digest = context.digestNotice(d, g, now: now())
-                return await worker.send(.email(context.composer.digest(digest, to: to, settings: e, now: now())))
-            }
-            return .failed(reason: "the fire is no longer in the ledger")
-        case .webhook(let w):
-            guard let f = d.fire, d.kind == .fire else { return .failed(reason: "the fire is no longer in the ledger") }
-            let body = context.composer.webhookBody(context.notice(d, f), includeClient: w.includeClient)
-            return await worker.send(.webhook(body: body, key: d.sourceID, now: now()))
-        case .journal, .outbox, .sms:
-            return .failed(reason: "channel \(channel) is not queued")
-        }
     }
 }

@@ -8,8 +8,8 @@ import TicklerJournal
 import TicklerStore
 
 /// The delivery side of the daemon: one lane per queued channel (email and webhook channels), and one
-/// for client messages when the configuration has `clients:`, each running beside the poll loop. The poll loop only records fires and kicks the lanes; it never waits
-/// for a send.
+/// for client messages when the configuration has `clients:`, each running beside the poll loop. The poll
+/// loop only records fires and kicks the lanes; it never waits for a send.
 final class DeliveryService: Sendable {
     let lanes: [DeliveryLane]
     /// Set by a lane after each attempt it records: the queue's counts have changed.
@@ -30,20 +30,18 @@ final class DeliveryService: Sendable {
         let attempted = self.attempted
         let heartbeat = ClaimHeartbeat(lease: lease)
         (self.heartbeat, self.store, self.claimant, self.now) = (heartbeat, store, claimant, now)
+        let secret: @Sendable (String) throws -> String = { try credentials.secret($0) }
+        func lane(_ name: String, _ sender: any LaneSending) -> DeliveryLane {
+            DeliveryLane(channel: name, sender: sender, store: store, claimant: claimant, events: events, metrics: metrics,
+                         inFlight: inFlight, retry: config.retry, heartbeat: heartbeat, now: now, onAttempt: { attempted.set() })
+        }
         var lanes: [DeliveryLane] = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
             guard settings.queueing != .none else { return nil }
-            return DeliveryLane(channel: name, settings: settings, store: store, claimant: claimant, events: events, metrics: metrics,
-                                inFlight: inFlight, context: context, retry: config.retry, heartbeat: heartbeat, now: now,
-                                secret: { try credentials.secret($0) },
-                                onAttempt: { attempted.set() })
+            return lane(name, ChannelSending(channel: name, settings: settings, context: context, secret: secret))
         }
         if let clients = config.clients {
-            let dispatch = ClientDispatch(settings: clients, config: config, composer: context.composer, store: store,
-                                          secret: { try credentials.secret($0) })
-            lanes.append(DeliveryLane(channel: DeliveryPlan.clientChannel, settings: .journal, store: store, claimant: claimant,
-                                      events: events, metrics: metrics, inFlight: inFlight, context: context, retry: config.retry,
-                                      heartbeat: heartbeat, now: now, secret: { try credentials.secret($0) }, client: dispatch,
-                                      onAttempt: { attempted.set() }))
+            lanes.append(lane(DeliveryPlan.clientChannel, ClientDispatch(settings: clients, config: config, composer: context.composer,
+                                                                         store: store, secret: secret)))
         }
         self.lanes = lanes
     }
