@@ -61,8 +61,7 @@ extension Daemon {
 
     /// Evaluates every case now, as a catch-up does, whatever the state machine says (tests).
     func evaluateAll() async throws {
-        memory.sweep.restart()
-        memory.staff.stale = true
+        memory.restartSweep()
         while case .done(more: true) = try await tick(.catchUp) {}
     }
 
