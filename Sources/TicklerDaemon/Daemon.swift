@@ -83,45 +83,45 @@ public actor Daemon {
     static let chunk = 500
     /// When each thing happens: ticks, retries, reloads, the stop.
     var machine: Machine
-    var config: Configuration
+    /// The configuration in force, its policies and templates, and the journal writer it sets up.
+    var inForce: ConfigurationInForce
     /// The store as SQLite (file identity, reopening) or as PostgreSQL (claims, leases): one of the two.
     var opened: StoreOpener.Opened
-    var store: any FirmStore { opened.store }
-    var sqlite: SQLiteCaseStore? { opened.sqlite }
-    var postgres: PostgresCaseStore? { opened.postgres }
-    /// The store's name in messages: its file, or its URL without a password.
-    var storePath: String { opened.displayName }
     /// Held while this daemon runs (released when it stops): no second one on the same store.
     var lock: InstanceLock?
-    var policies: [String: Policy]
-    /// The message templates of the configuration in force (the lanes are made anew with them).
-    var templates: TemplateCatalog
     /// What the daemon has learnt of the firm and of itself between ticks.
     var memory = DaemonMemory()
     /// The runner's bookkeeping: events waiting, the tick in flight, who waits for what.
     var runner = RunnerState()
     /// The last configuration read by a reload, until it is applied or rejected.
     var loaded: Loaded?
-    /// The journal writer, with addresses redacted as the configuration says.
-    var events: EventLog
     /// The channel lanes: they send what the ledger queued, beside the poll loop.
     var deliveries: DeliveryService
-    /// Counters and gauges for the metrics textfile.
-    let metrics = Metrics()
-    /// What the delivery lanes are sending, kept across reloads.
-    let inFlight = InFlight()
-    /// The name this daemon's lanes claim deliveries as.
-    let claimant: String
-    /// When the configuration in force was loaded (start or the last good reload).
-    var configLoadedAt = Instant(seconds: 0)
+    /// What the lanes keep when they are made anew: their claimant's name, what is in flight, the metrics.
+    let lanes: LaneBasis
+
+    var config: Configuration { inForce.config }
+    var policies: [String: Policy] { inForce.policies }
+    var templates: TemplateCatalog { inForce.templates }
+    var configLoadedAt: Instant { inForce.loadedAt }
+    /// The journal writer, with addresses redacted as the configuration says.
+    var events: EventLog { inForce.events }
+    var metrics: Metrics { lanes.metrics }
+    var claimant: String { lanes.claimant }
+    var store: any FirmStore { opened.store }
+    /// How a tick runs on this store.
+    var engine: any TickEngine { opened.engine }
+    /// The store's name in messages: its file, or its URL without a password.
+    var storePath: String { opened.displayName }
 
     /// Loads and validates the configuration and opens (and migrates) the store. READY=1 is sent by `run`;
     /// the first ticks then catch up (or `catchUp` does, for `--once` and tests).
     public init(options: Options) async throws(StartFailure) {
         self.options = options
         let claimant = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
-        self.claimant = claimant
+        lanes = LaneBasis(claimant: claimant, metrics: Metrics(), inFlight: InFlight(), credentials: options.credentials, now: options.now)
         let loaded: Configuration
+        let templates: TemplateCatalog
         do { loaded = try ConfigurationLoader.load(path: options.configPath) } catch { throw .configuration(error) }
         do { templates = try TemplateCatalog.load(directory: loaded.templatesDirectory, policies: loaded.policies) } catch {
             throw .templates(error)
@@ -138,22 +138,13 @@ public actor Daemon {
         use.lease = loaded.storeLease
         use.credentials = options.credentials
         do { opened = try await StoreOpener.open(loaded.store, use) } catch { throw .store(error.message) }
-        if case .sqlite(let lite, _) = opened {
-            // Claims left by an earlier run are nobody's now.
-            do { try await lite.releaseAllClaims() } catch { throw .store(SQLiteCaseStore.describe(error)) }
-        }
-        config = loaded
+        do { try await opened.engine.releaseStaleClaims() } catch { throw .store(opened.engine.describe(error)) }
         machine = Machine(settings: Self.settings(loaded, watchdog: options.notifier.watchdogInterval))
-        configLoadedAt = options.now()
-        policies = Dictionary(uniqueKeysWithValues: loaded.policies.map { ($0.id, $0) })
         var events = options.events
-        events.redaction = Redaction(includeClient: loaded.journalIncludesClient)
-        let shared = opened.postgres != nil
-        if shared { events.instance = claimant }
-        self.events = events
-        deliveries = DeliveryService(config: loaded, templates: templates, store: opened.store, claimant: claimant, events: events,
-                                     metrics: metrics, inFlight: inFlight, lease: Self.deliveryLease(loaded, postgres: shared),
-                                     now: options.now, credentials: options.credentials)
+        if opened.engine.shared { events.instance = claimant }
+        inForce = ConfigurationInForce(loaded, templates: templates, loadedAt: options.now(), events: events)
+        deliveries = DeliveryService(config: loaded, templates: templates, store: opened.store, events: inForce.events, basis: lanes,
+                                     lease: Self.deliveryLease(loaded, shared: opened.engine.shared))
         options.events.record(.configLoaded, "configuration loaded from \(options.configPath): \(loaded.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(loaded.policies.count)"])
         await send(.started(now: configLoadedAt))
@@ -230,8 +221,14 @@ public actor Daemon {
 
     /// How long a delivery claim holds unrenewed: on PostgreSQL the store's lease (another instance takes
     /// over after it); on SQLite, where one instance uses the store, long enough for a whole batch.
-    static func deliveryLease(_ config: Configuration, postgres: Bool) -> Duration {
-        postgres ? .seconds(config.storeLease) : DeliveryLane.lease
+    static func deliveryLease(_ config: Configuration, shared: Bool) -> Duration {
+        shared ? .seconds(config.storeLease) : DeliveryLane.lease
+    }
+
+    /// The lanes of the configuration in force on the store open now.
+    func makeDeliveries() -> DeliveryService {
+        DeliveryService(config: config, templates: templates, store: store, events: events, basis: lanes,
+                        lease: Self.deliveryLease(config, shared: engine.shared))
     }
 
     /// Ticks started since the daemon was made.
@@ -315,7 +312,7 @@ public actor Daemon {
         case .journalStoreReplaced:
             options.events.record(.storeReplaced,
                                   "the store file \(storePath) was replaced: opened the new one, every case is evaluated again",
-                                  ["store": "\(storePath)", "file": "\(sqlite.map { "\($0.identity)" } ?? "")"])
+                                  ["store": "\(storePath)", "file": "\(engine.fileIdentity ?? "")"])
         case .notifyStopping:
             options.notifier.notify(.stopping, .status("stopping"))
             options.events.record(.stopping, "ticklerd stopping")
@@ -332,11 +329,7 @@ public actor Daemon {
     /// runs, and a stop can cancel it), which reports how it went as `tickFinished`.
     private func runTick(_ kind: Machine.TickKind) {
         let task = Task { () -> Machine.TickOutcome in
-            // Nothing is read from or written to a file that is no longer at the store's path.
-            if let sqlite {
-                let current = FileIdentity(path: storePath)
-                if current != sqlite.identity { return .storeFileChanged(present: current != nil) }
-            }
+            if let moved = engine.storeMoved() { return moved }
             do {
                 switch try await tick(kind) {
                 case .done(let more): return .succeeded(more: more)
@@ -345,8 +338,7 @@ public actor Daemon {
             } catch {
                 if Task.isCancelled { return .cancelled }
                 metrics.storeError()
-                return .failed(reason: (error as? StoreUnavailable)?.message
-                               ?? (postgres == nil ? SQLiteCaseStore.describe(error) : PostgresCaseStore.describe(error)))
+                return .failed(reason: (error as? StoreUnavailable)?.message ?? engine.describe(error))
             }
         }
         runner.tickTask = task
@@ -370,13 +362,7 @@ public actor Daemon {
         runner.stopBound = nil
         await deliveries.stop(bound: .seconds(5))
         // A cancelled tick may still be in a store call: the store is left to close with the process.
-        if machine.storeOpen && runner.tickTask == nil {
-            sqlite?.close()
-            if let postgres {
-                try? await postgres.releaseLease(Self.choresLeaseName)
-                await postgres.close()
-            }
-        }
+        if machine.storeOpen && runner.tickTask == nil { await engine.close() }
         lock = nil
         runner.finished = true
         for w in runner.stoppedWaiters { w.resume() }

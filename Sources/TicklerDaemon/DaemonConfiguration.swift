@@ -35,17 +35,14 @@ extension Daemon {
         guard case .success(let (next, nextTemplates)) = loaded else { return }
         loaded = nil
         let oldRules = config.deadlineRuleSet
-        config = next
-        configLoadedAt = options.now()
-        policies = Dictionary(uniqueKeysWithValues: next.policies.map { ($0.id, $0) })
-        if !oldRules.isEmpty || !next.deadlineRules.isEmpty { await journalMovedDeadlines(from: oldRules) }
-        events.redaction = Redaction(includeClient: next.journalIncludesClient)
+        let old = inForce
+        inForce = ConfigurationInForce(next, templates: nextTemplates, loadedAt: options.now(), events: old.events)
+        if !oldRules.isEmpty || !next.deadlineRules.isEmpty {
+            await MovedDeadlineScan(store: store, old: oldRules, config: next, events: old.events).run(now: options.now())
+        }
         await deliveries.stop(bound: .seconds(5))
         await options.applying()
-        templates = nextTemplates
-        deliveries = DeliveryService(config: next, templates: nextTemplates, store: store, claimant: claimant, events: events, metrics: metrics,
-                                     inFlight: inFlight, lease: Self.deliveryLease(config, postgres: postgres != nil), now: options.now,
-                                     credentials: options.credentials)
+        deliveries = makeDeliveries()
         if machine.storeOpen { deliveries.start() }
         options.events.record(.configLoaded, "configuration reloaded from \(options.configPath): \(next.policies.count) policies",
                               ["config": "\(options.configPath)", "policies": "\(next.policies.count)"])

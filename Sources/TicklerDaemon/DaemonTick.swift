@@ -22,41 +22,11 @@ extension Daemon {
         case restored
     }
 
-    /// Evaluates the changed and due cases and the sweep's slice, records what fires, journals it.
+    /// Evaluates the changed and due cases and the sweep's slice (or claims the due ones), records what
+    /// fires, journals it: the store's engine does it.
     @discardableResult
     func tick(_ kind: Machine.TickKind) async throws -> TickResult {
-        if let postgres { return try await claimTick(kind, postgres) }
-        let now = options.now()
-        let started = ContinuousClock.now
-        memory.ticks += 1
-        let changes = try await store.changes(after: memory.feed, limit: Self.batch)
-        if changes.generation < memory.feed {
-            // The content went back to an earlier state (a backup restored into the file): what this run knew
-            // is of another store; every case is read again.
-            options.events.record(.storeReplaced,
-                                  "the store \(storePath) was restored to an earlier state: every case is evaluated again",
-                                  ["store": "\(storePath)"])
-            forgetStoreState()
-            return .restored
-        }
-        // The catch-up's first step: every case is read by the sweep after this point, so what the feed holds
-        // up to here needs no evaluation of its own (at a first start, the whole import).
-        let firstStep = kind == .catchUp && memory.sweep.cursor == nil && memory.sweep.done == 0
-        if firstStep { memory.feed = max(memory.feed, changes.generation) }
-        let due = try await store.dueCases(at: now, limit: Self.batch)
-        var taken = Set(due)
-        if !firstStep { taken.formUnion(changes.cases) }
-        if memory.sweep.total == nil { memory.sweep.total = try await store.caseCount() }
-        let slice = machine.sweepSlice(kind, cases: memory.sweep.total ?? 0, step: options.sweepStep)
-        // The sweep's slice is read first; the changed and due cases it holds are evaluated with it, once.
-        let (swept, next) = try await store.chunk(after: memory.sweep.cursor, size: slice, detail: .evaluation, ledger: true, holds: true)
-        for c in swept.cases { taken.remove(c.id) }
-        let lapEnded = next == nil
-        try await evaluate(taken: Array(taken), swept: swept, changes: changes, lapEnded: lapEnded, now: now, started: started)
-        memory.sweep.advance(to: next, swept: swept.cases.count)
-        try await saveHealth(catchingUp: kind == .catchUp && !lapEnded)
-        let more = (changes.more && !firstStep) || due.count == Self.batch || (kind == .catchUp && !lapEnded)
-        return .done(more: more)
+        try await engine.tick(kind, on: self)
     }
 
     /// Evaluates every case now, as a catch-up does, whatever the state machine says (tests).
@@ -76,11 +46,8 @@ extension Daemon {
                                       ["table": "tickler_ledger", "row": "\(id)"])
             }
             if fires.isEmpty { return }
-            let events = self.events
-            let notes = Dictionary(fires.map { ($0.0.fireID, $0.explanation) }, uniquingKeysWith: { a, _ in a })
-            let sent = try await store.journal(fires.map(\.0)) { f in
-                events.fired(f, explanation: notes[f.fireID] ?? nil, resent: true)
-            }
+            let notes = Dictionary(fires.compactMap { f in f.explanation.map { (f.0.fireID, $0) } }, uniquingKeysWith: { a, _ in a })
+            let sent = try await recorder.journal(fires.map(\.0), explanations: notes, resent: true, on: store)
             if sent < fires.count { return }  // journald refuses entries: the next tick tries again
         }
     }
@@ -92,48 +59,6 @@ extension Daemon {
     static let batch = 4096
     /// The most feed entries a tick prunes.
     static let pruneStep = 50_000
-
-    /// The body of a tick: evaluates the sweep's slice and the `taken` cases (changed or due), records and
-    /// journals what fires, and sets each evaluated case's next wake with its fires.
-    func evaluate(taken: [String], swept: EvaluationChunk, changes: ChangeSet, lapEnded: Bool, now: Instant,
-                  started: ContinuousClock.Instant) async throws {
-        try await journalUnjournaled()
-        var bad = swept.badRows
-        var covered = Set(swept.cases.map(\.id)).union(taken)
-        if memory.staff.stale || changes.people {
-            let people = try await store.people()
-            memory.staff.people = Staff(people.people)
-            bad += people.badRows
-            covered.insert("")
-            memory.staff.stale = false
-        }
-        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: memory.staff.people)
-        var (recorded, skipped) = try await record(swept, evaluation, gone: [], now: now)
-        if !taken.isEmpty {
-            let chunk = try await store.chunk(caseIDs: taken, detail: .evaluation, ledger: true, holds: true)
-            bad += chunk.badRows
-            // A case that is gone (or cannot be read) has nothing pending: its wake is cleared.
-            let found = Set(chunk.cases.map(\.id))
-            let (r, k) = try await record(chunk, evaluation, gone: taken.filter { !found.contains($0) }, now: now)
-            recorded += r
-            skipped += k
-        }
-        covered.formUnion(bad.map(\.caseID))
-        reportBadRows(bad, caseIDs: covered)
-        memory.feed = max(memory.feed, changes.through)
-        // What this run has read of the feed is not read again (a restart catches up over every case), so it
-        // goes, a bounded number of entries a tick. (One daemon per SQLite store: a store shared by several
-        // instances would prune by the slowest reader.)
-        try await store.pruneChanges(through: memory.feed, limit: Self.pruneStep)
-        var digests = 0
-        if let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != memory.lastDigestDay {
-            digests = try await queueDigests(day, digest, now: now)
-            memory.lastDigestDay = day
-        }
-        // A changed case may come with a forwarded client text queued (tickler-inbound writes both at once).
-        if recorded > 0 || digests > 0 || !taken.isEmpty { await deliveries.kick() }
-        try await closeTick(now: now, started: started, recorded: recorded, skipped: skipped, lapEnded: lapEnded)
-    }
 
     /// The end of a tick, on either store: the delivery queue's counts, the tick's figures and the metrics.
     /// The queue's counts cost as much as the queue is long: they are read when a lane has recorded an
@@ -170,64 +95,22 @@ extension Daemon {
     }
 
     /// Journals each unreadable row once while it stays bad.
-    private func reportBadRows(_ rows: [BadRow], caseIDs: Set<String>?) {
+    func reportBadRows(_ rows: [BadRow], caseIDs: Set<String>?) {
         for b in memory.badRows.report(rows, caseIDs: caseIDs) {
             options.events.record(.rowSkipped, "\(b)", ["table": "\(b.table)", "row": "\(b.id)"])
         }
     }
 
-    /// Evaluates a chunk of cases at `now`, records what fires (claiming a fire is inserting its key: a step
-    /// recorded before is not returned, so it is journaled once) and journals it, in chunks of `chunk` fires,
-    /// each journaled as soon as it is committed, so a stop or a crash mid-burst keeps what was done. Skipped
-    /// steps go with the first chunk (before the later steps that made them skipped); the cases' next wakes
-    /// (and the clearing of those `gone`) with the last: a crash before it leaves the old wakes, so the cases
-    /// are evaluated again, and what they fired is not recorded twice.
-    /// Returns how many fires were recorded and steps skipped.
-    private func record(_ chunk: EvaluationChunk, _ evaluation: FirmEvaluation, gone: [String], now: Instant) async throws
-        -> (Int, Int) {
-        let counting = config.metrics != nil
-        var fires: [Fire] = []
-        var skipped: [SkippedStep] = []
-        var explanations: [String: String] = [:]
-        var wakes = gone.map { CaseWake(caseID: $0, at: nil) }
-        for id in gone {
-            memory.openCases.remove(id)
-            if counting { metrics.setOpen(caseID: id, []) }
-        }
-        for stored in chunk.cases {
-            let evaluated = evaluation.evaluate(stored, ledger: chunk.ledger, holds: chunk.holds[stored.id] ?? [], now: now)
-            let (c, e) = (evaluated.case, evaluated.result)
-            wakes.append(CaseWake(caseID: c.id, at: e.nextWakeUp))
-            memory.noteCase(c.id, open: c.status != .closed)
-            if counting { metrics.setOpen(caseID: c.id, e.openSteps) }
-            for f in e.fires {
-                if let policy = policies[f.policy], let subject = policy.clock.subjects(of: c).first(where: { $0.ref == f.subject }) {
-                    explanations[f.fireID] = Explanation(fire: f, policy: policy, subject: subject).text
-                }
-            }
-            fires += e.fires
-            skipped += e.skipped
-        }
-        if fires.isEmpty && skipped.isEmpty && wakes.isEmpty { return (0, 0) }
-        var recorded = 0
-        var start = 0
-        repeat {
-            let end = min(start + Self.chunk, fires.count)
-            let (first, last) = (start == 0, end == fires.count)
-            let part = Array(fires[start..<end])
-            start = end
-            let claimed = try await store.record(fires: part, skipped: first ? skipped : [], explanations: explanations,
-                                                 channels: config.channels, wakes: last ? wakes : [], now: now)
-            let events = self.events, notes = explanations
-            _ = try await store.journal(claimed) { f in
-                guard events.fired(f, explanation: notes[f.fireID]) else { return false }
-                if !f.redirectedFrom.isEmpty { events.redirected(f, to: f.recipients) }
-                return true
-            }
-            recorded += claimed.count
-            metrics.fired(claimed, skipped: 0)
-        } while start < fires.count
-        return (recorded, skipped.count)
+    /// A case as a tick evaluated it (or found it gone): open or not, and the steps it has open (the
+    /// metrics' gauges, when metrics are written).
+    func noteCase(_ id: String, open: Bool, steps: [(policy: String, stage: Int)]) {
+        memory.noteCase(id, open: open)
+        if config.metrics != nil { metrics.setOpen(caseID: id, steps) }
+    }
+
+    /// The loop from evaluation to the journal, with the configuration in force and the staff as known now.
+    var recorder: ChunkRecorder {
+        ChunkRecorder(config: config, policies: policies, staff: memory.staff.people, events: events)
     }
 
     /// Writes the metrics file; a failure is journaled once (until a write succeeds again), never fatal.
@@ -244,57 +127,13 @@ extension Daemon {
         }
     }
 
-    /// Claims and queues, once per person and business day, the digest of everyone who has open
-    /// follow-ups: a full evaluation lists each cycle whose last fired step is still open. Returns how
-    /// many were queued now (none when an earlier run claimed them).
-    func queueDigests(_ day: LocalDate, _ digest: DigestSettings, now: Instant) async throws -> Int {
-        let people = try await store.people()
-        let staff = Staff(people.people)
-        let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: memory.staff.people)
-        // The firm is read a chunk at a time; only the open follow-ups are kept.
-        let open = Mutex([String: [DigestEntry]]())
-        try await store.eachChunk(size: 8192, detail: .evaluation, ledger: true, holds: false) { chunk in
-            var part: [String: [DigestEntry]] = [:]
-            for c in chunk.cases {
-                for o in evaluation.openFollowUps(c, ledger: chunk.ledger, now: now).open {
-                    for r in o.recipients where staff.people[r] != nil { part[r, default: []].append(DigestEntry(o)) }
-                }
-            }
-            open.withLock { $0.merge(part, uniquingKeysWith: +) }
-        }
-        let byPerson = open.withLock { $0 }
-        var queued = 0
-        for (person, entries) in byPerson.sorted(by: { $0.key < $1.key }) {
-            if try await store.claimDigest(id: DigestSchedule.id(person: person, day: day), person: person, day: day,
-                                           entries: entries.sorted(by: DigestEntry.precedes), channel: digest.via, now: now) {
-                queued += 1
-            }
-        }
-        if queued > 0 {
-            events.record(.digestQueued, "daily digests of \(day) queued for \(queued) people on \(digest.via)",
-                          ["day": "\(day)", "people": "\(queued)", "channel": "\(digest.via)"])
-        }
+    /// The day's digests, when the configuration has them and this day's are not queued yet: see
+    /// `DigestChore`. Returns how many were queued now.
+    func queueDigestsIfDue(now: Instant) async throws -> Int {
+        guard let digest = config.digest, let day = DigestSchedule.dueDay(digest, now: now), day != memory.lastDigestDay else { return 0 }
+        let queued = try await DigestChore(store: store, config: config, staff: memory.staff.people, events: events)
+            .run(day, digest, now: now)
+        memory.lastDigestDay = day
         return queued
-    }
-
-    /// After a reload: each pending computed deadline that the new rules or calendars moved, journaled at
-    /// priority 4, so that no deadline moves later in silence. The next tick re-evaluates its cycles.
-    func journalMovedDeadlines(from old: DeadlineRuleSet) async {
-        let zone = config.calendars["court"]?.zone ?? config.defaultCalendar.zone
-        let now = options.now()
-        var cursor: CaseCursor?
-        repeat {
-            guard let (chunk, next) = try? await store.chunk(after: cursor, size: Self.rescanStep, detail: .evaluation, ledger: false,
-                                                             holds: false) else { return }
-            for m in DeadlineImpact.moves(cases: chunk.cases, old: old, new: config.deadlineRuleSet, now: now) {
-                let from = m.from.map(zone.format) ?? "none", to = m.to.map(zone.format) ?? "none"
-                var fields: Logger.Metadata = ["case_id": "\(m.caseID)", "case_number": "\(m.caseNumber)",
-                                               "subject": "\(m.subject)", "direction": "\(m.direction)"]
-                if let f = m.from { fields["from"] = "\(f)" }
-                if let t = m.to { fields["to"] = "\(t)" }
-                events.record(.deadlineMoved, "deadline \(m.subject) of case \(m.caseNumber) \(m.direction): \(from) → \(to)", fields)
-            }
-            cursor = next
-        } while cursor != nil
     }
 }

@@ -14,14 +14,11 @@ import TicklerStore
 actor DeliveryLane {
     let channel: String
     private let store: any DeliveryQueue
-    /// Who this lane's claims are made as (one name per daemon process).
-    private let claimant: String
+    /// The claimant's name (one per daemon process), what every lane has in flight, the metrics, the clock.
+    private let basis: LaneBasis
     private let events: EventLog
-    private let metrics: Metrics
-    private let inFlight: InFlight
     /// What sends: the channel's worker, or the client queue's safeguards and media.
     private let sender: any LaneSending
-    private let now: @Sendable () -> Instant
     private let signal = LaneSignal()
     private let heartbeat: ClaimHeartbeat
     private let onAttempt: @Sendable () -> Void
@@ -35,21 +32,22 @@ actor DeliveryLane {
     /// batch to run to its time limit (70 s: the connect and transfer timeouts of email) even unrenewed.
     static let lease = Duration.seconds(Int64(batch) * 70 + 60)
 
-    init(channel: String, sender: any LaneSending, store: any DeliveryQueue, claimant: String, events: EventLog,
-         metrics: Metrics, inFlight: InFlight, retry: RetryPolicy, heartbeat: ClaimHeartbeat, now: @escaping @Sendable () -> Instant,
-         onAttempt: @escaping @Sendable () -> Void = {}) {
+    init(channel: String, sender: any LaneSending, store: any DeliveryQueue, basis: LaneBasis, events: EventLog, retry: RetryPolicy,
+         heartbeat: ClaimHeartbeat, onAttempt: @escaping @Sendable () -> Void = {}) {
         self.onAttempt = onAttempt
         self.channel = channel
         self.sender = sender
         self.store = store
-        self.claimant = claimant
+        self.basis = basis
         self.events = events
-        self.metrics = metrics
-        self.inFlight = inFlight
         self.state = LaneStateMachine(retry: retry)
         self.heartbeat = heartbeat
-        self.now = now
     }
+
+    private var claimant: String { basis.claimant }
+    private var metrics: Metrics { basis.metrics }
+    private var inFlight: InFlight { basis.inFlight }
+    private var now: @Sendable () -> Instant { basis.now }
 
     /// Sends until `stop`: what is due, then sleeps until the next delivery comes due, a kick, or a pause ends.
     func run() async {

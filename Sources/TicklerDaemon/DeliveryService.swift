@@ -23,17 +23,17 @@ final class DeliveryService: Sendable {
 
     /// `lease`: how long a claim holds without renewal (on PostgreSQL the store's lease, after which another
     /// instance takes over what this one claimed).
-    init(config: Configuration, templates: TemplateCatalog, store: any FirmStore, claimant: String, events: EventLog,
-         metrics: Metrics, inFlight: InFlight, lease: Duration = DeliveryLane.lease, now: @escaping @Sendable () -> Instant,
-         credentials: Credentials = Credentials()) {
+    init(config: Configuration, templates: TemplateCatalog, store: any FirmStore, events: EventLog, basis: LaneBasis,
+         lease: Duration = DeliveryLane.lease) {
         let context = DeliveryContext(config: config, templates: templates)
         let attempted = self.attempted
         let heartbeat = ClaimHeartbeat(lease: lease)
-        (self.heartbeat, self.store, self.claimant, self.now) = (heartbeat, store, claimant, now)
+        (self.heartbeat, self.store, self.claimant, self.now) = (heartbeat, store, basis.claimant, basis.now)
+        let credentials = basis.credentials
         let secret: @Sendable (String) throws -> String = { try credentials.secret($0) }
         func lane(_ name: String, _ sender: any LaneSending) -> DeliveryLane {
-            DeliveryLane(channel: name, sender: sender, store: store, claimant: claimant, events: events, metrics: metrics,
-                         inFlight: inFlight, retry: config.retry, heartbeat: heartbeat, now: now, onAttempt: { attempted.set() })
+            DeliveryLane(channel: name, sender: sender, store: store, basis: basis, events: events, retry: config.retry, heartbeat: heartbeat,
+                         onAttempt: { attempted.set() })
         }
         var lanes: [DeliveryLane] = config.channels.sorted { $0.key < $1.key }.compactMap { name, settings in
             guard settings.queueing != .none else { return nil }

@@ -43,7 +43,7 @@ enum ClaimRace {
                         var n = 0
                         while true {
                             let claim = try await s.evaluateDue(limit: 2, channels: [:]) { chunk, now in
-                                EvaluationRecord(evaluating: chunk, with: evaluation, now: now)
+                                record(chunk, evaluation, now: now)
                             }
                             if claim.claimed.isEmpty { return (s.instance, n) }
                             n += claim.claimed.count
@@ -103,14 +103,14 @@ enum ClaimRace {
             try await Task.sleep(for: .milliseconds(50))
         }
         let claim = try await a.evaluateDue(limit: 10, channels: [:]) { chunk, now in
-            EvaluationRecord(evaluating: chunk, with: ClaimRace.evaluation, now: now)
+            record(chunk, ClaimRace.evaluation, now: now)
         }
         #expect(claim.claimed.sorted() == ["c0", "c2"])
         #expect(claim.recorded.map(\.caseID).sorted() == ["c0", "c2"])
         try db.psql("INSERT INTO go VALUES (1)")
         holder.waitUntilExit()
         let rest = try await a.evaluateDue(limit: 10, channels: [:]) { chunk, now in
-            EvaluationRecord(evaluating: chunk, with: ClaimRace.evaluation, now: now)
+            record(chunk, ClaimRace.evaluation, now: now)
         }
         #expect(rest.claimed == ["c1"])
         await a.close()
@@ -122,4 +122,16 @@ enum ClaimRace {
     @Test func aThousandRoundsOfThreeStoresClaimingAtOnce() async throws {
         try await ClaimRace.run(rounds: 1000, perRound: 3)
     }
+}
+
+/// What a claim records of `chunk` evaluated at `now` (the daemon's `ChunkRecorder` adds explanations).
+private func record(_ chunk: EvaluationChunk, _ evaluation: FirmEvaluation, now: Instant) -> EvaluationRecord {
+    var record = EvaluationRecord()
+    for stored in chunk.cases {
+        let e = evaluation.evaluate(stored, ledger: chunk.ledger, holds: chunk.holds[stored.id] ?? [], now: now).result
+        record.wakes.append(CaseWake(caseID: stored.id, at: e.nextWakeUp))
+        record.fires += e.fires
+        record.skipped += e.skipped
+    }
+    return record
 }
