@@ -157,6 +157,8 @@ public struct DaemonStateMachine<Moment: InstantProtocol & Sendable>: Sendable w
         return min(step, max(1, (cases + ticks - 1) / ticks))
     }
     public var isReloading: Bool { reload != .idle }
+    /// When the next tick may start (a retry's time after a failure); nil when the next timer may start one.
+    public var nextTickDue: Moment? { nextTickAt }
 
     public mutating func handle(_ event: Event) -> [Action] {
         switch event {

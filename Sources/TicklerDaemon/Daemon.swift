@@ -5,7 +5,6 @@ import TicklerConfig
 import TicklerCore
 import TicklerDelivery
 import TicklerJournal
-import TicklerPostgres
 import TicklerSession
 import TicklerStore
 
@@ -178,9 +177,13 @@ public actor Daemon {
             await timerFired()
             if case .failed(let reason) = runner.lastOutcome { throw .store("the catch-up failed: \(reason)") }
             if memory.ticks == before {
-                // No tick was due: a reload is being read, or a retry waits for its time.
+                // No tick was due: a reload is being read (its end is awaited), or a retry waits for the time
+                // the machine set (slept until, then the timer again).
                 await until { !self.machine.isReloading }
-                if memory.ticks == before { try? await Task.sleep(for: .milliseconds(50)) }
+                if memory.ticks == before, let due = machine.nextTickDue {
+                    let seconds = max(0, due.seconds - options.now().seconds)
+                    try? await Task.sleep(for: seconds == 0 ? .milliseconds(10) : .seconds(seconds))
+                }
             }
         }
     }

@@ -5,8 +5,6 @@ import TicklerConfig
 import TicklerCore
 import TicklerDelivery
 import TicklerJournal
-import TicklerPostgres
-import TicklerSession
 import TicklerStore
 
 /// Loading a configuration (off the poll loop), applying it between ticks, or refusing it with every error

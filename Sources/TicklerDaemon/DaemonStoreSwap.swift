@@ -5,7 +5,6 @@ import TicklerConfig
 import TicklerCore
 import TicklerDelivery
 import TicklerJournal
-import TicklerPostgres
 import TicklerSession
 import TicklerStore
 

@@ -62,6 +62,8 @@ import TicklerCore
         _ = m.handle(.timerFired(now: Self.at(0)))
         #expect(m.handle(.tickFinished(now: Self.at(1), .failed(reason: "database is locked"), jitter: 0))
             == [.journalStoreOutage(reason: "database is locked"), .notifyStatus])
+        // The retry's time is the machine's to tell (`--once` waits until then, not polling).
+        #expect(m.nextTickDue == Self.at(2))
         #expect(m.handle(.timerFired(now: Self.at(1))) == [.pingWatchdog])
         #expect(m.handle(.timerFired(now: Self.at(2))) == [.pingWatchdog, .runTick(.catchUp)])
         #expect(m.handle(.tickFinished(now: Self.at(3), .succeeded(more: true), jitter: 0))
