@@ -6,7 +6,11 @@
   started and caught up, then one UPDATE makes the slice due at once (a step due the instant it commits);
   the drain time is from that commit until the last of its fires is recorded and journaled, and the p99 of
   (fired - due) is read from the ledger (both by the database's clock), with how busy the machine's CPUs
-  were meanwhile (the instances share them with the database). Target: 3 instances >= 2.5x one;
+  were meanwhile (the instances share them with the database). Target: 3 instances >= 2.5x one. During
+  each drain every instance runs under the same CPU quota (BENCH_PG_QUOTA cores, default 0.25, a cgroup v1
+  `cpu.cfs_quota_us` of its own; needs root, else the run says it had none), so that the database and
+  journald keep headroom on a small machine, and the CPU-seconds the instances used per 1,000 fires are
+  read from their `cpuacct` groups;
 - the idle load: transactions per second per instance on the database over BENCH_PG_IDLE seconds (30)
   with three caught-up instances and nothing due.
 Uses only the product's interfaces: tickler import, ticklerd, notify sockets, psql."""
@@ -21,6 +25,8 @@ CASES = int(os.environ.get("BENCH_PG_CASES", "1000000"))
 BURST = int(os.environ.get("BENCH_PG_BURST", "100000"))
 IDLE = int(os.environ.get("BENCH_PG_IDLE", "30"))
 COUNTS = [1, 2, 3]
+QUOTA = float(os.environ.get("BENCH_PG_QUOTA", "0.25"))
+CGROUP = "/sys/fs/cgroup"
 
 
 def sh(*args, **kw):
@@ -64,6 +70,7 @@ class Instance:
         self.proc = subprocess.Popen([TICKLERD, "--config", os.path.join(work, "tickler.yaml")], env=env,
                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, f"ticklerd-{n}.err"), "w"))
         threading.Thread(target=self.read, daemon=True).start()
+        self.groups = Quota.join(self.proc.pid, f"tickler-pgbench-{uuid.uuid4().hex[:8]}")
 
     def read(self):
         while True:
@@ -88,6 +95,53 @@ class Instance:
         self.proc.wait(timeout=60)
         self.sock.close()
         os.unlink(self.sock_path)
+        Quota.remove(self.groups)
+
+
+class Quota:
+    """A cgroup v1 `cpu` group (its CFS quota) and a `cpuacct` group (its CPU time) per instance."""
+
+    @staticmethod
+    def join(pid, name):
+        groups = {}
+        for controller in ("cpu", "cpuacct"):
+            path = os.path.join(CGROUP, controller, name)
+            try:
+                os.makedirs(path, exist_ok=True)
+                with open(os.path.join(path, "cgroup.procs"), "w") as f:
+                    f.write(str(pid))
+                groups[controller] = path
+            except OSError:
+                pass
+        return groups
+
+    @staticmethod
+    def limit(groups, cores):
+        """`cores` of CPU per 100 ms period (None: no limit); False when the group cannot be limited."""
+        path = groups.get("cpu")
+        if not path:
+            return False
+        with open(os.path.join(path, "cpu.cfs_period_us"), "w") as f:
+            f.write("100000")
+        with open(os.path.join(path, "cpu.cfs_quota_us"), "w") as f:
+            f.write("-1" if cores is None else str(int(cores * 100000)))
+        return True
+
+    @staticmethod
+    def cpu_seconds(groups):
+        path = groups.get("cpuacct")
+        if not path:
+            return 0.0
+        with open(os.path.join(path, "cpuacct.usage")) as f:
+            return int(f.read()) / 1e9
+
+    @staticmethod
+    def remove(groups):
+        for path in groups.values():
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
 
 
 def cpu_ticks():
@@ -157,11 +211,18 @@ policies:
             for i in instances:
                 i.caught_up()
             print(f"{count} instance(s) caught up on {CASES:,} cases in {time.perf_counter() - t:.1f} s", flush=True)
+            limited = all([Quota.limit(i.groups, QUOTA) for i in instances])
+            used0 = sum(Quota.cpu_seconds(i.groups) for i in instances)
             total, recorded, p99, busy = drain(db, k * BURST, BURST)
+            used = sum(Quota.cpu_seconds(i.groups) for i in instances) - used0
+            for i in instances:
+                Quota.limit(i.groups, None)
             results[count] = total
-            print(f"{count} instance(s): {BURST:,} fires recorded in {recorded:.1f} s, recorded and journaled in {total:.1f} s "
-                  f"({BURST / total:,.0f} fires/s); p99 of fired - due {p99:.1f} s; "
-                  f"CPU busy {busy:.0%} of {os.cpu_count()} cores (instances, database, journald)", flush=True)
+            quota = f"each instance limited to {QUOTA:g} core" if limited else "no CPU quota (cgroup v1 cpu not writable)"
+            print(f"{count} instance(s), {quota}: {BURST:,} fires recorded in {recorded:.1f} s, recorded and journaled in "
+                  f"{total:.1f} s ({BURST / total:,.0f} fires/s); p99 of fired - due {p99:.1f} s; "
+                  f"CPU busy {busy:.0%} of {os.cpu_count()} cores (instances, database, journald); "
+                  f"instances used {used:.1f} CPU-s, {used / BURST * 1000:.2f} CPU-s per 1,000 fires", flush=True)
         before = [int(x) for x in psql(f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{db}'",
                                        db).split()]
         time.sleep(IDLE)

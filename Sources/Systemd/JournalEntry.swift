@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One structured journal entry: ordered `NAME=value` fields. A name may repeat (journald keeps every
 /// value), so this is a list, not a dictionary. Values may hold any bytes, newlines included.
 public struct JournalEntry: Sendable, Equatable {
@@ -30,8 +32,17 @@ public struct JournalEntry: Sendable, Equatable {
     /// `order_id`, `case-number`, `TICKLER_POLICY` → `TICKLER_ORDER_ID`, `TICKLER_CASE_NUMBER`, `TICKLER_POLICY`:
     /// uppercase, anything but letters and digits becomes `_`, and the `TICKLER_` prefix is added once.
     public static func ticklerFieldName(_ key: String) -> String {
-        // One pass (every entry names a dozen fields): ASCII letters upper-cased, digits kept, any other
-        // character `_`.
+        // The keys are the code's own (a few dozen): each is spelt once and remembered.
+        if let known = knownNames.withLock({ $0[key] }) { return known }
+        let name = spell(key)
+        knownNames.withLock { if $0.count < 1024 { $0[key] = name } }
+        return name
+    }
+
+    private static let knownNames = Mutex<[String: String]>([:])
+
+    private static func spell(_ key: String) -> String {
+        // One pass: ASCII letters upper-cased, digits kept, any other character `_`.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(key.utf8.count + 8)
         for scalar in key.unicodeScalars {

@@ -218,12 +218,12 @@ extension PostgresCaseStore: Ledger {
     }
 
     public func ledgerEntry(fireID: String) async throws -> LedgerEntry? {
-        try await rows("SELECT \(unescaped: Self.entryColumns) FROM tickler_ledger WHERE fire_id = \(fireID)").first.flatMap(Self.ledgerEntry)
+        try await rows("SELECT \(unescaped: Self.entryColumns) FROM tickler_ledger WHERE fire_id = \(fireID) AND outcome = 'fired'").first.flatMap(Self.ledgerEntry)
     }
 
     public func fireIDs(prefix: String, limit: Int) async throws -> [String] {
         try await rows("""
-            SELECT fire_id FROM tickler_ledger WHERE fire_id >= \(prefix) AND fire_id < \(prefix + "g") ORDER BY fire_id LIMIT \(limit)
+            SELECT fire_id FROM tickler_ledger WHERE fire_id >= \(prefix) AND fire_id < \(prefix + "g") AND outcome = 'fired' ORDER BY fire_id LIMIT \(limit)
             """).map { try $0.decode(String.self) }
     }
 

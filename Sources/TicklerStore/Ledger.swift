@@ -16,8 +16,10 @@ public protocol Ledger: Sendable {
     func unjournaledFires(limit: Int) async throws -> (fires: [(Fire, explanation: String?)], unreadable: [String])
     /// Entries, newest last, of a case, a policy, since an instant (each filter optional).
     func ledger(caseID: String?, policy: String?, since: Instant?) async throws -> [LedgerEntry]
+    /// A fire by its id; nil for an id no fire has (a skipped step is not looked up by id: nothing was sent
+    /// for it, and its row is not in the index of fire ids).
     func ledgerEntry(fireID: String) async throws -> LedgerEntry?
-    /// The ids of fires that begin with `prefix` (hex digits, as `tickler history` prints 12 of them), at
-    /// most `limit`, in order.
+    /// The ids of fires (not of skipped steps) that begin with `prefix` (hex digits, as `tickler history`
+    /// prints 12 of them), at most `limit`, in order.
     func fireIDs(prefix: String, limit: Int) async throws -> [String]
 }

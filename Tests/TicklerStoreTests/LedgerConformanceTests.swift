@@ -52,6 +52,10 @@ import TicklerTestKit
         #expect(try await s.ledgerEntry(fireID: "0000") == nil)
         let id = first[1].fireID
         #expect(try await s.fireIDs(prefix: String(id.prefix(12)), limit: 5) == [id])
+        // A skipped step is not looked up by id: nothing was sent for it.
+        let skippedID = key("chase", "c1", stage: 1).fireID
+        #expect(try await s.ledgerEntry(fireID: skippedID) == nil)
+        #expect(try await s.fireIDs(prefix: String(skippedID.prefix(12)), limit: 5).isEmpty)
 
         // Journaled once: what journald took is marked; what it refused is found again.
         let unjournaled = try await s.unjournaledFires(limit: 10)

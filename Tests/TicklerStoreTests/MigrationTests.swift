@@ -79,4 +79,37 @@ import TicklerCore
         #expect(try await store.deliveries().map { "\($0.sourceID) \($0.status) \($0.medium ?? "-") \($0.providerID ?? "-") \($0.carrierStatus ?? "-")" }
             == ["f1 delivered sms SM1 sent", "f2 pending - - -"])
     }
+
+    /// Version 15 rebuilds the ledger (only fires are in the index of fire ids): every row stays, with its
+    /// rowid, and a step recorded before is still recorded once.
+    @Test func aVersion14LedgerKeepsItsRowsThroughTheRebuild() async throws {
+        let path = temporaryDirectory() + "/v14.db"
+        let fire = FireKey(cycle: CycleKey(policy: "chase", subject: SubjectRef(.case, "c1"), anchor: Instant(seconds: 86_400)), step: StepIndex(stage: 2))
+        let skip = FireKey(cycle: fire.cycle, step: StepIndex(stage: 1))
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v14-client-replies")
+            try await queue.write { db in
+                for (rowid, key, outcome) in [(7, skip, "skipped"), (9, fire, "fired")] {
+                    try db.execute(sql: """
+                        INSERT INTO tickler_ledger (rowid, fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action,
+                            due_at, fired_at, recorded_at, journaled)
+                        VALUES (?, ?, 'chase', ?, '1970-01-02T00:00:00Z', ?, 0, 'c1', ?, 'remind', '2026-09-02T15:00:00Z',
+                            '2026-09-02T15:00:00Z', '2026-09-02T15:00:00Z', 1)
+                        """, arguments: [rowid, key.fireID, key.cycle.subject.description, key.step.stage, outcome])
+                }
+            }
+        }
+        let store = try SQLiteCaseStore(path: path, create: false)
+        #expect(try await store.ledger(caseID: "c1", policy: nil, since: nil).map { "\($0.key.step.stage) \($0.outcome)" }
+            == ["1 skipped", "2 fired"])
+        #expect(try await store.ledgerEntry(fireID: fire.fireID)?.outcome == .fired)
+        let rowids = try await DatabaseQueue(path: path).read { try Int.fetchAll($0, sql: "SELECT rowid FROM tickler_ledger ORDER BY rowid") }
+        #expect(rowids == [7, 9])
+        // Recorded before, recorded once: neither the fire nor the skipped step is claimed again.
+        let again = try await store.record(fires: [], skipped: [SkippedStep(key: skip, due: Instant(seconds: 0), caseID: "c1", supersededBy: fire.step)], now: Instant(seconds: 0))
+        #expect(again.isEmpty)
+        #expect(try await store.ledger(caseID: "c1", policy: nil, since: nil).count == 2)
+        store.close()
+    }
 }

@@ -12,7 +12,7 @@ extension SQLiteCaseStore {
     public func journal(_ fires: [Fire], send: @escaping @Sendable (Fire) -> Bool) async throws -> Int {
         if fires.isEmpty { return 0 }
         return try await writeWithoutTransaction { db in
-            let mark = try db.cachedStatement(sql: "UPDATE tickler_ledger SET journaled = 1 WHERE fire_id = ?")
+            let mark = try db.cachedStatement(sql: "UPDATE tickler_ledger SET journaled = 1 WHERE fire_id = ? AND outcome = 'fired'")
             var marked = 0
             for f in fires {
                 guard send(f) else { break }

@@ -36,7 +36,7 @@ extension SQLiteCaseStore: ClientDirectory {
         return try await readTransaction { db in
             let contacts = IDSet(contactIDs.map { Contact.recipientPrefix + $0 }), names = IDSet(policies)
             guard let r = try Row.fetchOne(db, sql: """
-                SELECT d.recipient, l.case_id, d.source_id FROM tickler_deliveries d JOIN tickler_ledger l ON l.fire_id = d.source_id
+                SELECT d.recipient, l.case_id, d.source_id FROM tickler_deliveries d JOIN tickler_ledger l ON l.fire_id = d.source_id AND l.outcome = 'fired'
                 WHERE d.channel = 'client' AND d.status = 'delivered' AND d.delivered_at >= ?
                   AND \(contacts.sql("d.recipient")) AND \(names.sql("l.policy"))
                 ORDER BY d.delivered_at DESC, d.id DESC LIMIT 1

@@ -88,7 +88,7 @@ extension SQLiteCaseStore {
                 p.id, p.name, p.email, p.role, p.manager_id, p.active,
                 g.person_id, g.day, g.items, g.created_at, l.anchor_at, d.medium, d.refused_media, d.payload
             FROM tickler_deliveries d
-            LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.source_id
+            LEFT JOIN tickler_ledger l ON d.kind = 'fire' AND l.fire_id = d.source_id AND l.outcome = 'fired'
             LEFT JOIN cases c ON c.id = l.case_id
             LEFT JOIN people p ON p.id = d.recipient
             LEFT JOIN tickler_digests g ON d.kind = 'digest' AND g.id = d.source_id

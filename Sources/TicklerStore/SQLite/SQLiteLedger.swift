@@ -92,13 +92,13 @@ extension SQLiteCaseStore {
         }
     }
 
-    /// One fire of the ledger by its id.
+    /// One fire of the ledger by its id (a skipped step is not looked up by id: nothing was sent for it).
     public func ledgerEntry(fireID: String) async throws -> LedgerEntry? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, due_at, fired_at,
                     action, recipients, deliver_at, explanation
-                FROM tickler_ledger WHERE fire_id = ?
+                FROM tickler_ledger WHERE fire_id = ? AND outcome = 'fired'
                 """, arguments: [fireID]).flatMap { Self.ledgerEntry($0) }
         }
     }
@@ -106,7 +106,7 @@ extension SQLiteCaseStore {
     public func fireIDs(prefix: String, limit: Int) async throws -> [String] {
         try await pool.read { db in
             // A range on the key (fire ids are hex digits: every one with the prefix sorts below prefix + "g").
-            try String.fetchAll(db, sql: "SELECT fire_id FROM tickler_ledger WHERE fire_id >= ? AND fire_id < ? ORDER BY fire_id LIMIT ?",
+            try String.fetchAll(db, sql: "SELECT fire_id FROM tickler_ledger WHERE fire_id >= ? AND fire_id < ? AND outcome = 'fired' ORDER BY fire_id LIMIT ?",
                                 arguments: [prefix, prefix + "g", limit])
         }
     }

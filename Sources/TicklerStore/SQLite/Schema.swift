@@ -319,6 +319,35 @@ enum Schema {
                 CREATE INDEX tickler_deliveries_message_key ON tickler_deliveries(message_key) WHERE message_key IS NOT NULL;
                 """)
         }
+        m.registerMigration("v15-ledger-fire-index") { db in
+            // A skipped step is never looked up by its id (nothing is sent for it): only fired rows are in the
+            // index of fire ids. The key of a row is its cycle and step (fire ids are made from them), so the
+            // unique (policy, subject, anchor_at, stage, repeat) keeps each step once as before. A catch-up
+            // records mostly skipped steps, and fire ids are hashes: each row in that index was a write to a
+            // random page of it. The table is rebuilt (a primary key cannot be dropped in place), rows and
+            // rowids as they were.
+            try db.execute(sql: """
+                CREATE TABLE tickler_ledger_v15 (
+                    fire_id TEXT NOT NULL,
+                    policy TEXT NOT NULL, subject TEXT NOT NULL, anchor_at TEXT NOT NULL,
+                    stage INTEGER NOT NULL, repeat INTEGER NOT NULL,
+                    case_id TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('fired', 'skipped')),
+                    action TEXT, due_at TEXT NOT NULL, fired_at TEXT NOT NULL, deliver_at TEXT,
+                    recipients TEXT, channels TEXT, explanation TEXT, recorded_at TEXT NOT NULL, journaled INTEGER NOT NULL DEFAULT 1,
+                    UNIQUE (policy, subject, anchor_at, stage, repeat));
+                INSERT INTO tickler_ledger_v15 (rowid, fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action,
+                    due_at, fired_at, deliver_at, recipients, channels, explanation, recorded_at, journaled)
+                    SELECT rowid, fire_id, policy, subject, anchor_at, stage, repeat, case_id, outcome, action,
+                        due_at, fired_at, deliver_at, recipients, channels, explanation, recorded_at, journaled
+                    FROM tickler_ledger ORDER BY rowid;
+                DROP TABLE tickler_ledger;
+                ALTER TABLE tickler_ledger_v15 RENAME TO tickler_ledger;
+                CREATE UNIQUE INDEX tickler_ledger_fire ON tickler_ledger(fire_id) WHERE outcome = 'fired';
+                CREATE INDEX tickler_ledger_case ON tickler_ledger(case_id);
+                CREATE INDEX tickler_ledger_unjournaled ON tickler_ledger(recorded_at) WHERE journaled = 0;
+                """)
+        }
         return m
     }
 

@@ -55,6 +55,9 @@ CREATE INDEX tickler_holds_case ON tickler_holds(case_id);
 -- index tickler_ledger_case
 CREATE INDEX tickler_ledger_case ON tickler_ledger(case_id);
 
+-- index tickler_ledger_fire
+CREATE UNIQUE INDEX tickler_ledger_fire ON tickler_ledger(fire_id) WHERE outcome = 'fired';
+
 -- index tickler_ledger_unjournaled
 CREATE INDEX tickler_ledger_unjournaled ON tickler_ledger(recorded_at) WHERE journaled = 0;
 
@@ -170,8 +173,8 @@ CREATE TABLE tickler_inbound_messages (
     id TEXT PRIMARY KEY NOT NULL, route TEXT NOT NULL, received_at TEXT NOT NULL, applied_at TEXT NOT NULL);
 
 -- table tickler_ledger
-CREATE TABLE tickler_ledger (
-    fire_id TEXT PRIMARY KEY NOT NULL,
+CREATE TABLE "tickler_ledger" (
+    fire_id TEXT NOT NULL,
     policy TEXT NOT NULL, subject TEXT NOT NULL, anchor_at TEXT NOT NULL,
     stage INTEGER NOT NULL, repeat INTEGER NOT NULL,
     case_id TEXT NOT NULL,
