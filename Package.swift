@@ -76,7 +76,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Helpers for tests that talk to real journald and a notify socket.
-        .target(name: "TicklerTestKit", swiftSettings: strict),
+        .target(name: "TicklerTestKit", dependencies: ["TicklerCore"], swiftSettings: strict),
         // The `tickler` commands, as a library so tests can drive them in-process.
         .target(
             name: "TicklerCLI",

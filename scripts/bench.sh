@@ -45,11 +45,13 @@ for CASES in $SIZES; do
     echo "generating a ${CASES}-case demo firm (once)..."
     $BIN demo-data --cases "$CASES" --seed 1 --as-of "$AS_OF" --out "$DB" --force
   fi
-  READ="sqlite3 $DB 'SELECT * FROM people; SELECT * FROM cases; SELECT * FROM communications; SELECT * FROM deadlines; SELECT * FROM document_requests; SELECT * FROM appointments;'"
+  # Every table the evaluation reads, the client tables included.
+  TABLES="people cases communications deadlines document_requests appointments events contacts stage_changes survey_responses tickler_consents"
+  READ="sqlite3 $DB '$(for t in $TABLES; do printf 'SELECT * FROM %s; ' "$t"; done)'"
   SIMULATE="$BIN simulate --config config/tickler.yaml --store $DB --from ${AS_OF}T08:00:00Z --to 2026-12-30T08:00:00Z"
   PLAN="$BIN plan --config config/tickler.yaml --store $DB --at ${AS_OF}T18:00:00Z --format json"
 
-  rows=$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM people)+(SELECT count(*) FROM cases)+(SELECT count(*) FROM communications)+(SELECT count(*) FROM deadlines)+(SELECT count(*) FROM document_requests)+(SELECT count(*) FROM appointments)")
+  rows=$(sqlite3 "$DB" "SELECT 0$(for t in $TABLES; do printf '+(SELECT count(*) FROM %s)' "$t"; done)")
   fires=$(eval "$SIMULATE" | wc -l)
   read -r read_ms _ <<<"$(measure "$READ")"
   read -r sim_ms sim_kib <<<"$(measure "$SIMULATE")"

@@ -1,8 +1,7 @@
 /// A step that fires: recorded once in the ledger, then delivered at `deliverAt`.
 public struct Fire: Sendable, Equatable {
-    /// The step's key, and its id (computed once: it is a digest, and every write and entry names it).
+    /// The step's key.
     public let key: FireKey
-    public let fireID: String
     public var caseID: String
     public var caseNumber: String
     /// When the step came due.
@@ -21,7 +20,6 @@ public struct Fire: Sendable, Equatable {
     public init(key: FireKey, caseID: String, caseNumber: String, due: Instant, firedAt: Instant, deliverAt: Instant,
                 action: Stage.Action, recipients: [String], channels: [String], redirectedFrom: [String] = []) {
         self.key = key
-        fireID = key.fireID
         self.caseID = caseID
         self.caseNumber = caseNumber
         self.due = due
@@ -32,6 +30,10 @@ public struct Fire: Sendable, Equatable {
         self.channels = channels
         self.redirectedFrom = redirectedFrom
     }
+
+    /// The step's id: a digest of its key, computed when asked (`simulate` never asks; a writer that names
+    /// it several times keeps it).
+    public var fireID: String { key.fireID }
 
     public var policy: String { key.cycle.policy }
     public var subject: SubjectRef { key.cycle.subject }

@@ -24,12 +24,12 @@ final class ClaimHeartbeat: Sendable {
     /// Renews the claims of `claimant` every third of the lease until cancelled. A renewal that fails (the
     /// store is unreachable) is tried again at the next beat; the lanes stop sending once the claims are
     /// no longer known to hold.
-    func run(store: any DeliveryQueue, claimant: String, now: @escaping @Sendable () -> Instant) async {
+    func run(store: any DeliveryQueue, claimant: String, clock: any InstantClock) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: lease / 3)
             if Task.isCancelled { return }
             let asked = ContinuousClock.now
-            if (try? await store.renew(claimsOf: claimant, now: now(), lease: lease)) != nil {
+            if (try? await store.renew(claimsOf: claimant, now: clock.now, lease: lease)) != nil {
                 renewed.withLock { $0 = asked }
             }
         }

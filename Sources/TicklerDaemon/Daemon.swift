@@ -21,7 +21,10 @@ import TicklerStore
 public actor Daemon {
     public struct Options: Sendable {
         public var configPath: String
-        public var now: @Sendable () -> Instant
+        /// The wall clock: what time it is, and what the delivery lanes sleep on until their next attempt.
+        public var clock: any InstantClock
+        /// What time it is now, on `clock`.
+        public var now: @Sendable () -> Instant { { [clock] in clock.now } }
         public var notifier: ServiceNotifier
         public var events: EventLog
         /// How long a store call waits for another writer's lock before the tick fails (and is retried).
@@ -39,10 +42,9 @@ public actor Daemon {
         /// reload there to show that nothing else is decided meanwhile).
         public var applying: @Sendable () async -> Void = {}
 
-        public init(configPath: String, now: @escaping @Sendable () -> Instant = { SystemClock().now },
-                    notifier: ServiceNotifier, events: EventLog) {
+        public init(configPath: String, clock: any InstantClock = SystemClock(), notifier: ServiceNotifier, events: EventLog) {
             self.configPath = configPath
-            self.now = now
+            self.clock = clock
             self.notifier = notifier
             self.events = events
         }
@@ -118,7 +120,7 @@ public actor Daemon {
     public init(options: Options) async throws(StartFailure) {
         self.options = options
         let claimant = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
-        lanes = LaneBasis(claimant: claimant, metrics: Metrics(), inFlight: InFlight(), credentials: options.credentials, now: options.now)
+        lanes = LaneBasis(claimant: claimant, metrics: Metrics(), inFlight: InFlight(), credentials: options.credentials, clock: options.clock)
         let loaded: Configuration
         let templates: TemplateCatalog
         do { loaded = try ConfigurationLoader.load(path: options.configPath) } catch { throw .configuration(error) }

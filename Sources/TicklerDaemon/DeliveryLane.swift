@@ -47,14 +47,14 @@ actor DeliveryLane {
     private var claimant: String { basis.claimant }
     private var metrics: Metrics { basis.metrics }
     private var inFlight: InFlight { basis.inFlight }
-    private var now: @Sendable () -> Instant { basis.now }
+    private func now() -> Instant { basis.clock.now }
 
     /// Sends until `stop`: what is due, then sleeps until the next delivery comes due, a kick, or a pause ends.
     func run() async {
         while !stopping {
             let wait = await step(drainOnly: false)
             if stopping { break }
-            if let wait { await signal.wait(wait) }
+            if let wait { await signal.wait(wait, on: basis.clock) }
         }
     }
 

@@ -19,7 +19,7 @@ final class DeliveryService: Sendable {
     let heartbeat: ClaimHeartbeat
     private let store: any DeliveryQueue
     private let claimant: String
-    private let now: @Sendable () -> Instant
+    private let clock: any InstantClock
 
     /// `lease`: how long a claim holds without renewal (on PostgreSQL the store's lease, after which another
     /// instance takes over what this one claimed).
@@ -28,7 +28,7 @@ final class DeliveryService: Sendable {
         let context = DeliveryContext(config: config, templates: templates)
         let attempted = self.attempted
         let heartbeat = ClaimHeartbeat(lease: lease)
-        (self.heartbeat, self.store, self.claimant, self.now) = (heartbeat, store, basis.claimant, basis.now)
+        (self.heartbeat, self.store, self.claimant, self.clock) = (heartbeat, store, basis.claimant, basis.clock)
         let credentials = basis.credentials
         let secret: @Sendable (String) throws -> String = { try credentials.secret($0) }
         func lane(_ name: String, _ sender: any LaneSending) -> DeliveryLane {
@@ -59,8 +59,8 @@ final class DeliveryService: Sendable {
         let tasks = lanes.map { lane in Task { await lane.run() } }
         running.withLock { $0 += tasks }
         guard !lanes.isEmpty else { return }
-        let (heartbeat, store, claimant, now) = (heartbeat, store, claimant, now)
-        beating.withLock { $0 = Task { await heartbeat.run(store: store, claimant: claimant, now: now) } }
+        let (heartbeat, store, claimant, clock) = (heartbeat, store, claimant, clock)
+        beating.withLock { $0 = Task { await heartbeat.run(store: store, claimant: claimant, clock: clock) } }
     }
 
     /// New deliveries were queued: lanes that are asleep look now.

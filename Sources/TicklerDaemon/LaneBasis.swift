@@ -13,5 +13,6 @@ struct LaneBasis: Sendable {
     /// What the lanes are sending, kept across reloads.
     let inFlight: InFlight
     let credentials: Credentials
-    let now: @Sendable () -> Instant
+    /// What the lanes read the time from and sleep on.
+    let clock: any InstantClock
 }

@@ -33,6 +33,19 @@ public final class NotifySocket: @unchecked Sendable {
         }
     }
 
+    /// The messages already received and not yet read, without waiting: after the service has exited,
+    /// everything it sent.
+    public func pending() -> [String] {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var seen: [String] = []
+        while true {
+            let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if n > 0 { seen.append(String(decoding: buffer[0..<n], as: UTF8.self)); continue }
+            if n < 0 && errno == EINTR { continue }
+            return seen
+        }
+    }
+
     /// Messages until one satisfies `match` (returned last), or until `timeout` seconds have passed (a hang
     /// guard: the wait ends at the message).
     public func until(_ match: (String) -> Bool, timeout: Double = 60) -> [String] {

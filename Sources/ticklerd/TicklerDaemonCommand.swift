@@ -45,7 +45,7 @@ struct TicklerDaemonCommand: AsyncParsableCommand {
         var logger = Logger(label: "ticklerd")
         logger.logLevel = .debug  // deliveries are journaled at priority 7 (debug)
         let events = EventLog(logger: logger, journal: journal ? "ticklerd" : nil)
-        let options = Daemon.Options(configPath: config, now: { SystemClock().now }, notifier: ServiceNotifier(), events: events)
+        let options = Daemon.Options(configPath: config, notifier: ServiceNotifier(), events: events)
         let daemon: Daemon
         do {
             daemon = try await Daemon(options: options)

@@ -16,7 +16,7 @@ import TicklerTestKit
         let dir = try await FirmFixture.directory(cases: 10)
         let clock = ManualClock(RFC3339.parse("2026-09-08T16:00:00Z")!)  // nothing of the firm is due yet
         let recorded = RecordedEvents()
-        var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+        var options = Daemon.Options(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                      events: recorded.log)
         options.sweepStep = 3
         let daemon = try await Daemon(options: options)

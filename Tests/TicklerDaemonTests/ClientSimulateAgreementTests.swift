@@ -57,7 +57,7 @@ import TicklerTestKit
         let start = RFC3339.parse(from)!.seconds, end = RFC3339.parse(to)!.seconds
         for h in stride(from: start, to: end, by: 3600) { times.insert(h) }
         let clock = ManualClock(Instant(seconds: start))
-        var options = Daemon.Options(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(), events: RecordedEvents().log)
+        var options = Daemon.Options(configPath: firm.config, clock: clock, notifier: ServiceNotifier(), events: RecordedEvents().log)
         options.credentials = Credentials(directory: firm.dir + "/credentials")
         let daemon = try await Daemon(options: options)
         try await daemon.catchUp()

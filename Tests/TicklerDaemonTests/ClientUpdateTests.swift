@@ -160,7 +160,7 @@ struct ClientFirm {
         // Tuesday 2026-12-01, 15:00Z: 09:00 in Chicago, 10:00 in New York, 07:00 in Los Angeles, 16:00 in Madrid.
         let t0 = RFC3339.parse("2026-12-01T15:00:00Z")!
         let clock = ManualClock(t0)
-        var options = Daemon.Options(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(), events: recorded.log)
+        var options = Daemon.Options(configPath: firm.config, clock: clock, notifier: ServiceNotifier(), events: recorded.log)
         options.credentials = Credentials(directory: firm.dir + "/credentials")
         let daemon = try await Daemon(options: options)
         defer { Task { await daemon.stop(bound: .seconds(5)) } }

@@ -23,7 +23,7 @@ import TicklerTestKit
         let zone = ZoneRules(identifier: "America/Los_Angeles")!
         let clock = ManualClock(zone.instant(date: LocalDate(year: 2026, month: 11, day: 23), secondOfDay: 9 * 3600))
         let recorded = RecordedEvents()
-        let daemon = try await Daemon(options: .init(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(),
+        let daemon = try await Daemon(options: .init(configPath: firm.config, clock: clock, notifier: ServiceNotifier(),
                                                      events: recorded.log))
         try await daemon.catchUp()
         for _ in 0..<2 { try await daemon.evaluateAll() }

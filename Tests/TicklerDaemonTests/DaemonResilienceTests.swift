@@ -74,7 +74,7 @@ import TicklerTestKit
         // The reminder (10 business days after 2026-09-01) is due; the escalation (13) is not yet.
         let clock = ManualClock(RFC3339.parse("2026-09-17T16:00:00Z")!)
         let recorded = RecordedEvents()
-        var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+        var options = Daemon.Options(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                      events: recorded.log)
         options.storeBusyTimeout = .milliseconds(100)
         let daemon = try await Daemon(options: options)
@@ -112,7 +112,7 @@ import TicklerTestKit
         let clock = ManualClock(RFC3339.parse("2026-09-17T16:00:00Z")!)
         let entered = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
         let loads = LoadCount()
-        var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+        var options = Daemon.Options(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                      events: RecordedEvents().log)
         options.loadConfiguration = { path throws(ConfigurationError) in
             loads.count.withLock { $0 += 1 }
@@ -151,7 +151,7 @@ import TicklerTestKit
         let dir = try await FirmFixture.directory()
         let clock = ManualClock(RFC3339.parse("2026-09-17T16:00:00Z")!)
         let recorded = RecordedEvents()
-        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now },
+        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", clock: clock,
                                                      notifier: ServiceNotifier(), events: recorded.log))
         try await daemon.catchUp()
         try FirmFixture.config.replacingOccurrences(of: "store: { sqlite: tickler.db }", with: "store: { sqlite: other.db }")

@@ -9,14 +9,6 @@ import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon
 
-/// A clock the test moves by hand.
-final class ManualClock: Sendable {
-    private let value: Mutex<Instant>
-    init(_ start: Instant) { value = Mutex(start) }
-    var now: Instant { value.withLock { $0 } }
-    func set(_ t: Instant) { value.withLock { $0 = t } }
-}
-
 @Suite(.serialized) struct DigestTests {
     /// A week with Thanksgiving in it, hour by hour on a manual clock, the daemon restarted mid-week: each
     /// person gets one digest per business day (none on the holiday or the weekend), each listing their
@@ -37,7 +29,7 @@ final class ManualClock: Sendable {
         let monday = zone.instant(date: LocalDate(year: 2026, month: 11, day: 23), secondOfDay: 0)
         let clock = ManualClock(monday)
         func start() async throws -> Daemon {
-            let daemon = try await Daemon(options: .init(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(),
+            let daemon = try await Daemon(options: .init(configPath: firm.config, clock: clock, notifier: ServiceNotifier(),
                                                          events: EventLog(logger: Logger(label: "digest-test"))))
             try await daemon.catchUp()
             return daemon

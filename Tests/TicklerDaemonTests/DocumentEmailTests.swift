@@ -39,7 +39,7 @@ import TicklerTestKit
 
         let clock = ManualClock(at)
         let recorded = RecordedEvents()
-        var options = Daemon.Options(configPath: firm.config, now: { [clock] in clock.now }, notifier: ServiceNotifier(),
+        var options = Daemon.Options(configPath: firm.config, clock: clock, notifier: ServiceNotifier(),
                                      events: recorded.log)
         options.credentials = Credentials(directory: firm.dir + "/credentials")
         let daemon = try await Daemon(options: options)

@@ -21,7 +21,7 @@ import TicklerTestKit
             openedAt: RFC3339.parse("2026-11-02T18:00:00Z")!), updatedAt: nil))]
         try await store.write(batch, now: Instant(seconds: 0))
         let clock = ManualClock(RFC3339.parse("2026-11-17T17:00:00Z")!)
-        let daemon = try await Daemon(options: .init(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(),
+        let daemon = try await Daemon(options: .init(configPath: firm.config, clock: clock, notifier: ServiceNotifier(),
                                                      events: EventLog(logger: Logger(label: "hold-test"))))
         try await daemon.catchUp()
         let id = try await store.snooze(caseID: "c0", policy: nil, until: RFC3339.parse("2026-11-20T18:00:00Z")!,

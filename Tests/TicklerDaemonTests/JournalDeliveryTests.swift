@@ -6,6 +6,7 @@ import Testing
 import TicklerCore
 import TicklerJournal
 import TicklerStore
+import TicklerTestKit
 @testable import TicklerDaemon
 
 /// The journal is a channel: a fire recorded in the ledger reaches it at least once, whatever stopped the
@@ -19,7 +20,7 @@ import TicklerStore
         let dir = try await FirmFixture.directory(cases: 3)
         let clock = ManualClock(Self.due)
         let first = RecordedEvents()
-        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                                      events: first.log))
         try await daemon.catchUp()
         await daemon.stop()
@@ -32,7 +33,7 @@ import TicklerStore
         try await db.write { try $0.execute(sql: "UPDATE tickler_ledger SET journaled = 0 WHERE outcome = 'fired'") }
 
         let second = RecordedEvents()
-        let again = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+        let again = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                                     events: second.log))
         try await again.catchUp()
         let resent = second.of(.escalationFired)
@@ -51,7 +52,7 @@ import TicklerStore
     @Test func anEntryNotWrittenStaysUnmarkedWithTheRestOfItsBatch() async throws {
         let dir = try await FirmFixture.directory(cases: 3)
         let clock = ManualClock(Self.due)
-        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                                      events: RecordedEvents().log))
         try await daemon.catchUp()
         await daemon.stop()

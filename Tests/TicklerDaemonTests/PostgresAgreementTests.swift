@@ -59,7 +59,7 @@ enum PostgresAgreement {
         let clocks = (0..<3).map { _ in ManualClock(from) }
         var daemons: [Daemon] = []
         for clock in clocks {
-            var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+            var options = Daemon.Options(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                          events: RecordedEvents().log)
             options.credentials = Credentials(directory: dir + "/credentials")
             daemons.append(try await Daemon(options: options))

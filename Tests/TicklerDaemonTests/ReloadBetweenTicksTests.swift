@@ -18,7 +18,7 @@ import TicklerTestKit
         let clock = ManualClock(RFC3339.parse("2026-09-08T16:00:00Z")!)
         let recorded = RecordedEvents()
         let gate = ApplyGate()
-        var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+        var options = Daemon.Options(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                      events: recorded.log)
         options.sweepStep = 3
         options.applying = { await gate.hold() }

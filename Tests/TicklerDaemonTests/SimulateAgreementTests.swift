@@ -83,7 +83,7 @@ import TicklerTestKit
 
         // The daemon from `from` on an empty ledger, ticking every 15 minutes until `to` (exclusive).
         let clock = ManualClock(from)
-        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now },
+        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", clock: clock,
                                                      notifier: ServiceNotifier(), events: RecordedEvents().log))
         try await daemon.catchUp()
         while true {

@@ -47,7 +47,7 @@ import TicklerTestKit
                                                                          source: "intake-form", at: RFC3339.parse("2026-09-01T16:00:00Z")!))]
             try await store.write(batch, now: RFC3339.parse("2026-09-01T16:00:00Z")!)
             clock = ManualClock(RFC3339.parse(start)!)
-            var options = Daemon.Options(configPath: firm.config, now: { [clock] in clock.now }, notifier: ServiceNotifier(),
+            var options = Daemon.Options(configPath: firm.config, clock: clock, notifier: ServiceNotifier(),
                                          events: recorded.log)
             options.credentials = Credentials(directory: firm.dir + "/credentials")
             daemon = try await Daemon(options: options)

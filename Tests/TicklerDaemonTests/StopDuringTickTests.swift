@@ -5,6 +5,7 @@ import Testing
 import TicklerCore
 import TicklerJournal
 import TicklerStore
+import TicklerTestKit
 @testable import TicklerDaemon
 
 @Suite(.serialized) struct StopDuringTickTests {
@@ -15,7 +16,7 @@ import TicklerStore
         let dir = try await FirmFixture.directory()
         let clock = ManualClock(RFC3339.parse("2026-09-17T16:00:00Z")!)
         let recorded = RecordedEvents()
-        var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+        var options = Daemon.Options(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                      events: recorded.log)
         options.storeBusyTimeout = .seconds(3600)
         let daemon = try await Daemon(options: options)

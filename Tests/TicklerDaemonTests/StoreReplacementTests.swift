@@ -59,7 +59,7 @@ import TicklerTestKit
 
         let clock = ManualClock(Self.reminderDue)
         let recorded = RecordedEvents()
-        let daemon = try await Daemon(options: .init(configPath: firm.config, now: { clock.now }, notifier: ServiceNotifier(),
+        let daemon = try await Daemon(options: .init(configPath: firm.config, clock: clock, notifier: ServiceNotifier(),
                                                      events: recorded.log))
         try await daemon.catchUp()
         #expect(await daemon.deliverQueued(timeout: .seconds(60)))
@@ -115,7 +115,7 @@ import TicklerTestKit
         try await Self.addCase("c5", to: path)
         let clock = ManualClock(RFC3339.parse("2026-09-22T16:00:00Z")!)
         let recorded = RecordedEvents()
-        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", now: { clock.now }, notifier: ServiceNotifier(),
+        let daemon = try await Daemon(options: .init(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                                      events: recorded.log))
         try await daemon.catchUp()
         #expect(recorded.of(.escalationFired).count == 3)

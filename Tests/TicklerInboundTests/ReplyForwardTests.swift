@@ -94,8 +94,8 @@ import TicklerTestKit
 
         // The daemon sends them by the firm's email channel (queued at the receiver's time: the real one).
         let captured = Captured()
-        let clock = Mutex(SystemClock().now.adding(seconds: 60))
-        var options = Daemon.Options(configPath: firm.config, now: { clock.withLock { $0 } }, notifier: ServiceNotifier(),
+        let clock = ManualClock(SystemClock().now.adding(seconds: 60))
+        var options = Daemon.Options(configPath: firm.config, clock: clock, notifier: ServiceNotifier(),
                                      events: captured.log)
         options.credentials = Credentials(directory: dir + "/credentials")
         let daemon = try await Daemon(options: options)

@@ -61,15 +61,15 @@ import TicklerTestKit
         try await store.write(batch, now: Instant(seconds: 0))
 
         // Wednesday 2026-12-02 15:00Z, 30 days after closing: the survey fires; ten minutes later it is texted.
-        let clock = Mutex(RFC3339.parse("2026-12-02T15:00:00Z")!)
-        let now: @Sendable () -> Instant = { clock.withLock { $0 } }
-        var options = Daemon.Options(configPath: dir + "/tickler.yaml", now: now, notifier: ServiceNotifier(),
+        let clock = ManualClock(RFC3339.parse("2026-12-02T15:00:00Z")!)
+        let now: @Sendable () -> Instant = { clock.now }
+        var options = Daemon.Options(configPath: dir + "/tickler.yaml", clock: clock, notifier: ServiceNotifier(),
                                      events: EventLog(logger: Logger(label: "survey-test")))
         options.credentials = Credentials(directory: dir + "/credentials")
         let daemon = try await Daemon(options: options)
         try await daemon.catchUp()
         func at(_ t: String) async throws {
-            clock.withLock { $0 = RFC3339.parse(t)! }
+            clock.advance(to: RFC3339.parse(t)!)
             try await daemon.tick(.incremental)
             _ = await daemon.deliverQueued(timeout: .seconds(20))
         }

@@ -37,24 +37,25 @@ extension SQLiteCaseStore {
                 ])
             }
             for f in fires {
+                let id = f.fireID
                 let recipients = JSONText.array(f.recipients)
                 try statement.execute(arguments: [
-                    f.fireID, f.policy, f.subject.description, f.key.cycle.anchor.rfc3339, f.key.step.stage,
+                    id, f.policy, f.subject.description, f.key.cycle.anchor.rfc3339, f.key.step.stage,
                     f.key.step.repeatNumber, f.caseID, "fired", f.action.rawValue, f.due.rfc3339, f.firedAt.rfc3339,
-                    f.deliverAt.rfc3339, recipients, JSONText.array(f.channels), explanations[f.fireID],
+                    f.deliverAt.rfc3339, recipients, JSONText.array(f.channels), explanations[id],
                     now.rfc3339, false,
                 ])
                 guard db.changesCount > 0 else { continue }
                 recorded.append(f)
                 let plan = DeliveryPlan(f, channels: channels)
                 for q in plan.queued {
-                    try enqueue.execute(arguments: [f.fireID, q.recipient, q.channel, q.notBefore.rfc3339])
+                    try enqueue.execute(arguments: [id, q.recipient, q.channel, q.notBefore.rfc3339])
                 }
                 for o in plan.outboxed {
                     try outbox.execute(arguments: [
-                        f.fireID, o.channel, f.caseID, f.caseNumber, f.caseID, o.includeClient, f.policy, f.key.step.stage,
+                        id, o.channel, f.caseID, f.caseNumber, f.caseID, o.includeClient, f.policy, f.key.step.stage,
                         f.key.step.repeatNumber, f.action.rawValue, f.subject.description, f.due.rfc3339,
-                        f.deliverAt.rfc3339, recipients, explanations[f.fireID], now.rfc3339,
+                        f.deliverAt.rfc3339, recipients, explanations[id], now.rfc3339,
                     ])
                 }
             }
