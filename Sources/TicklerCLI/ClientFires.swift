@@ -8,35 +8,46 @@ import TicklerStore
 /// inside the contact's quiet hours, by the medium their consent allows), or why it would not, with the
 /// consents as the store holds them now.
 final class ClientFires: Sendable {
+    /// A fire that writes to clients, with what its case says of it, decided when it was made: whether the
+    /// policy may still write to the case's clients, and for each contact why the message could not be
+    /// written (no stage text, nothing shareable), if it could not. The case itself is not kept: a firm's
+    /// client fires are many, and their cases with them would not fit the command's memory.
     private struct Pending: Sendable {
         var fire: Fire
-        var contacts: [Contact]
+        var contacts: [(contact: Contact, unwritable: String?)]
         var rank: SortedRuns.Key
-        /// The case as evaluated, without its records (its stage and practice area choose the stage text).
-        var snapshot: CaseSnapshot
+        var caseOpen: Bool
     }
 
+    private let settings: ClientSettings
+    private let byPolicy: [String: Policy]
     private let pending = Mutex<[Pending]>([])
+
+    init(settings: ClientSettings, policies: [Policy]) {
+        self.settings = settings
+        byPolicy = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, $0) })
+    }
 
     /// Keeps `fire` of case `c` (evaluated; addresses read as present or not) with its output key.
     func add(_ fire: Fire, of c: CaseSnapshot, rank: SortedRuns.Key) {
+        guard let policy = byPolicy[fire.policy] else { return }
         let ids = Set(fire.recipients.compactMap(Contact.id(fromRecipient:)))
-        let contacts = ids.sorted().compactMap { c.contact(id: $0) }
-        var bare = CaseSnapshot(id: c.id, number: c.number, status: c.status, practiceArea: c.practiceArea, openedAt: c.openedAt)
-        bare.stage = c.stage
-        bare.stageChanges = c.stageChanges
-        bare.documentRequests = c.documentRequests  // as evaluated: which are outstanding and shareable, no titles
-        pending.withLock {
-            $0.append(Pending(fire: fire, contacts: contacts, rank: rank, snapshot: bare))
+        let contacts = ids.sorted().compactMap { c.contact(id: $0) }.map { contact in
+            // What the client lane would not send (no stage text, nothing shareable), as it decides.
+            let composed = ClientNotice.compose(for: contact, case: c, policy: policy, anchor: fire.key.cycle.anchor,
+                                                subject: fire.key.cycle.subject, staff: Staff([]), settings: settings, firmName: "")
+            if case .failure(let why) = composed { return (contact, why.rawValue as String?) }
+            return (contact, nil)
         }
+        let entry = Pending(fire: fire, contacts: contacts, rank: rank, caseOpen: policy.mayWriteToClient(of: c))
+        pending.withLock { $0.append(entry) }
     }
 
     /// The lines, as one sorted run.
-    func run(clients: ClientSettings, policies: [Policy], store: any FirmStore) async throws -> SortedRuns.Run {
-        let all = pending.withLock { $0 }
-        let byPolicy = Dictionary(uniqueKeysWithValues: policies.map { ($0.id, $0) })
+    func run(store: any FirmStore) async throws -> SortedRuns.Run {
+        let (all, clients) = (pending.withLock { $0 }, settings)
         var ids = Set<String>()
-        for p in all { for k in p.contacts { ids.insert(k.id) } }
+        for p in all { for k in p.contacts { ids.insert(k.contact.id) } }
         var book = ConsentBook()
         let sorted = ids.sorted()
         for start in stride(from: 0, to: sorted.count, by: 10_000) {
@@ -48,21 +59,18 @@ final class ClientFires: Sendable {
         for p in all {
             guard let policy = byPolicy[p.fire.policy] else { continue }
             let until = policy.clock.countsDown ? p.fire.key.cycle.anchor : nil
-            for contact in p.contacts {
+            for (contact, unwritable) in p.contacts {
                 let zone = clients.zone(of: contact)
                 let when = gate.plannedDelivery(firedAt: p.fire.firedAt, purpose: policy.purpose, zone: zone)
                 let message = ClientMessageGate.Message(
                     purpose: policy.purpose, essential: policy.essential, firedAt: p.fire.firedAt, due: p.fire.due, until: until,
-                    contact: contact, zone: zone, caseOpen: policy.mayWriteToClient(of: p.snapshot), media: media)
+                    contact: contact, zone: zone, caseOpen: p.caseOpen, media: media)
                 var line = JSONBytes(capacity: 256)
                 var key = p.rank
                 switch gate.decide(message, consents: book, now: when) {
                 case .send(let medium):
-                    // What the client lane would not send (no stage text, nothing shareable), as it decides.
-                    if case .failure(let why) = ClientNotice.compose(for: contact, case: p.snapshot, policy: policy,
-                                                                    anchor: p.fire.key.cycle.anchor, subject: p.fire.key.cycle.subject,
-                                                                    staff: Staff([]), settings: clients, firmName: "") {
-                        line.clientLine(p.fire, at: when, contact: contact.id, outcome: ("not_sent", why.rawValue))
+                    if let unwritable {
+                        line.clientLine(p.fire, at: when, contact: contact.id, outcome: ("not_sent", unwritable))
                         break
                     }
                     key.at = when.seconds

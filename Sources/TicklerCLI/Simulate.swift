@@ -41,7 +41,7 @@ struct Simulate: AsyncParsableCommand {
         let store = try await options.openStore(config)
         timer.mark("open")
         let runs = SortedRuns()
-        let clientFires = config.clients.map { _ in ClientFires() }
+        let clientFires = config.clients.map { ClientFires(settings: $0, policies: config.policies) }
         do {
             let people = try await store.people()
             warn(people.badRows)
@@ -58,8 +58,8 @@ struct Simulate: AsyncParsableCommand {
                 }, sink: { run in runs.keep(run) })
                 try runs.check()
             }
-            if let clients = config.clients, let clientFires {
-                try runs.add(try await clientFires.run(clients: clients, policies: evaluation.policies, store: store))
+            if let clientFires {
+                try runs.add(try await clientFires.run(store: store))
             }
         } catch let failure as CommandFailure {
             throw failure

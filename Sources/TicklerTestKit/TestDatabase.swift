@@ -50,7 +50,9 @@ public final class TestDatabase: @unchecked Sendable {
         let bins = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         guard let version = bins.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }).last else { throw Failure.noServer("no /usr/lib/postgresql") }
         bin = "/usr/lib/postgresql/\(version)/bin"
-        name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        // The test process's pid in the name: `make postgres` drops the databases of runs that are gone, and
+        // leaves those of a run still going (another checkout's tests) alone.
+        name = "t_\(getpid())_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let (status, output) = try psql("CREATE DATABASE \(name)", database: "postgres")
         guard status == 0 else { throw Failure.noServer(output) }
     }

@@ -47,9 +47,12 @@ CONF
             || { tail -20 "$DIR/server.log" >&2; exit 1; }
     fi
     answers || { echo "PostgreSQL on 127.0.0.1:$PORT does not answer" >&2; exit 1; }
-    # The databases of an earlier run's tests (t_*), which a test run that was stopped left behind.
+    # The databases of an earlier run's tests (t_<pid>_*), which a test run that was stopped left behind;
+    # those of a test process still running (tests of another checkout) are left alone.
     PGPASSWORD=$(cat "$DIR/password") "$BIN/psql" -X -q -A -t -h 127.0.0.1 -p "$PORT" -U postgres -d postgres \
         -c "SELECT datname FROM pg_database WHERE datname LIKE 't\_%'" | while read -r db; do
+        pid=$(echo "$db" | sed -n 's/^t_\([0-9][0-9]*\)_.*/\1/p')
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then continue; fi
         PGPASSWORD=$(cat "$DIR/password") "$BIN/psql" -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres \
             -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
     done
