@@ -75,6 +75,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Clio Manage: its records as its API sends them, and how each becomes a row of the case tables.
+        .target(name: "TicklerClio", dependencies: ["TicklerCore", "TicklerStore"], swiftSettings: strict),
         // Helpers for tests that talk to real journald and a notify socket.
         .target(name: "TicklerTestKit", dependencies: ["TicklerCore"], swiftSettings: strict),
         // The `tickler` commands, as a library so tests can drive them in-process.
@@ -144,6 +146,7 @@ let package = Package(
         ),
         .executableTarget(name: "tickler-fuzz", dependencies: ["TicklerFuzzTargets"], swiftSettings: strict),
         .testTarget(name: "TicklerCoreTests", dependencies: ["TicklerCore"], swiftSettings: strict),
+        .testTarget(name: "TicklerClioTests", dependencies: ["TicklerClio", "TicklerCore", "TicklerStore"], swiftSettings: strict),
         .testTarget(
             name: "TicklerFuzzTests", dependencies: ["TicklerFuzzTargets", "TicklerConfig", "TicklerStore"], swiftSettings: strict
         ),

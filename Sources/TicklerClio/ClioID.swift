@@ -1,0 +1,16 @@
+/// Tickler's id of a Clio record: `clio:<model>:<id>` (`clio:matter:123`), so that synced rows never collide
+/// with imported ones and a row says where it came from.
+public enum ClioID {
+    public enum Model: String, Sendable, CaseIterable {
+        case user, matter, contact, calendarEntry = "calendar_entry", task, communication
+    }
+
+    public static func of(_ model: Model, _ id: Int64) -> String { "clio:\(model.rawValue):\(id)" }
+
+    /// The Clio id in a Tickler id of `model`, or nil when it is not one.
+    public static func parse(_ text: String, as model: Model) -> Int64? {
+        let prefix = "clio:\(model.rawValue):"
+        guard text.hasPrefix(prefix), let id = Int64(text.dropFirst(prefix.count)), id > 0 else { return nil }
+        return id
+    }
+}
