@@ -42,6 +42,8 @@ public struct Configuration: Sendable {
     public var credentials: [CredentialReference]
     /// `clients:` and `stages:`: how client messages go, when the firm sends any.
     public var clients: ClientSettings?
+    /// `sync: { clio: … }`: the practice-management account `tickler sync clio` follows, when there is one.
+    public var clio: ClioSyncSettings?
     /// What works but reads badly, located: `tickler check-config` prints them; nothing refuses them.
     public var warnings: [Diagnostic] = []
     /// Where each stage of `stages:` was written (`AREA/ID`), for check-config's content checks.
@@ -85,6 +87,8 @@ public struct CredentialReference: Sendable, Equatable {
     public enum Owner: Sendable, Equatable {
         case store
         case channel(String)
+        /// A practice-management sync (`sync.clio`): read by `tickler sync`, not by the daemon.
+        case sync(String)
     }
 
     public var name: String
@@ -101,6 +105,7 @@ public struct CredentialReference: Sendable, Equatable {
         switch owner {
         case .store: "the store"
         case .channel(let name): "channel '\(name)'"
+        case .sync(let name): "sync.\(name)"
         }
     }
 }

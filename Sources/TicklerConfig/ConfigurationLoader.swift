@@ -4,7 +4,7 @@ import Yams
 
 /// Reads `tickler.yaml` into a `Configuration`, or fails with every problem located in the file.
 public enum ConfigurationLoader {
-    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "clients", "stages", "policies"]
+    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "clients", "stages", "sync", "policies"]
 
     /// The largest configuration read (a firm's policies fit in a few kilobytes).
     public static let maximumSize = 1 << 20
@@ -272,12 +272,19 @@ public enum ConfigurationLoader {
             policies.append(StaffTaskPolicy.builtIn(clients: clients, defaults: defaults,
                                                     calendar: defaults.calendar ?? calendars["firm"] ?? .utcDefault))
         }
-        return Configuration(
+        var clio: ClioSyncSettings?
+        if let n = top["sync"] {
+            let fallback = (defaults.calendar ?? calendars["firm"] ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault).zone
+            clio = SyncDecoder(reader: reader, fallbackZone: fallback.identifier).decode(n)
+        }
+        var config = Configuration(
             path: path, firmName: firmName, calendars: calendars.isEmpty ? ["default": .utcDefault] : calendars,
             // Command-line dates need a zone even when policies name their calendars: the first by name.
             defaultCalendar: defaults.calendar ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault, store: store, storeLease: storeLease, poll: poll, channels: channels,
             journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry,
             metrics: metrics, deadlineRules: deadlineRules, storeLocation: storeLocation, credentials: credentials, clients: clients)
+        config.clio = clio
+        return config
     }
 
     /// `60s`, `5m`, `1h`, `90 seconds`, `2 minutes`, `1 hour`: a positive number of seconds.
