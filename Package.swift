@@ -146,7 +146,7 @@ let package = Package(
         ),
         .executableTarget(name: "tickler-fuzz", dependencies: ["TicklerFuzzTargets"], swiftSettings: strict),
         .testTarget(name: "TicklerCoreTests", dependencies: ["TicklerCore"], swiftSettings: strict),
-        .testTarget(name: "TicklerClioTests", dependencies: ["TicklerClio", "TicklerCore", "TicklerStore"], swiftSettings: strict),
+        .testTarget(name: "TicklerClioTests", dependencies: ["TicklerClio", "TicklerCore", "TicklerStore", "TicklerTestKit"], swiftSettings: strict),
         .testTarget(
             name: "TicklerFuzzTests", dependencies: ["TicklerFuzzTargets", "TicklerConfig", "TicklerStore"], swiftSettings: strict
         ),

@@ -46,7 +46,8 @@ public enum Clio {
         public var status: String?
         public var open_date: String?
         public var close_date: String?
-        public var client: Reference?
+        /// The client, with what Tickler reaches them by (`client{id,name,primary_email_address,primary_phone_number}`).
+        public var client: Contact?
         public var practice_area: Reference?
         public var responsible_attorney: Reference?
         public var responsible_staff: Reference?
@@ -54,7 +55,7 @@ public enum Clio {
         public var updated_at: String?
 
         public init(id: Int64?, display_number: String? = nil, description: String? = nil, status: String? = nil,
-                    open_date: String? = nil, close_date: String? = nil, client: Reference? = nil, practice_area: Reference? = nil,
+                    open_date: String? = nil, close_date: String? = nil, client: Contact? = nil, practice_area: Reference? = nil,
                     responsible_attorney: Reference? = nil, responsible_staff: Reference? = nil, matter_stage: Reference? = nil,
                     updated_at: String? = nil) {
             self.id = id
@@ -167,5 +168,21 @@ public enum Clio {
             self.receivers = receivers
             self.updated_at = updated_at
         }
+    }
+
+    /// One page of a list endpoint: `{"data": [...], "meta": {"paging": {"next": URL}}}`; no `next` on the last.
+    public struct Page<Record: Decodable & Sendable>: Decodable, Sendable {
+        public var data: [Record]
+        public var meta: Meta?
+
+        public struct Meta: Decodable, Sendable {
+            public var paging: Paging?
+        }
+
+        public struct Paging: Decodable, Sendable {
+            public var next: String?
+        }
+
+        public var next: String? { meta?.paging?.next }
     }
 }

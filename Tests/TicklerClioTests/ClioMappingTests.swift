@@ -51,7 +51,7 @@ struct ClioMappingTests {
     @Test func aMatterThatCannotBeACaseIsSkippedWithTheReasonAndNoClientData() {
         let cases: [(Clio.Matter, String)] = [
             (Clio.Matter(id: nil, display_number: "N"), "clio matter without an id: no id"),
-            (Clio.Matter(id: 12, display_number: " ", status: "Open", open_date: "2026-01-05", client: .init(id: 1, name: "Ann Canary")),
+            (Clio.Matter(id: 12, display_number: " ", status: "Open", open_date: "2026-01-05", client: Clio.Contact(id: 1, name: "Ann Canary")),
              "clio matter 12: no display number"),
             (Clio.Matter(id: 13, display_number: "N-13", status: "Archived", open_date: "2026-01-05"),
              "clio matter 13: status is not open, pending or closed"),
