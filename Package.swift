@@ -75,8 +75,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Clio Manage: its records as its API sends them, and how each becomes a row of the case tables.
-        .target(name: "TicklerClio", dependencies: ["TicklerCore", "TicklerStore"], swiftSettings: strict),
+        // Clio Manage: its API (token, paged lists under the rate limit), its records, and how each becomes a row.
+        .target(name: "TicklerClio", dependencies: ["TicklerCore", "TicklerStore", "TicklerDelivery"], swiftSettings: strict),
         // Helpers for tests that talk to real journald and a notify socket.
         .target(name: "TicklerTestKit", dependencies: ["TicklerCore"], swiftSettings: strict),
         // The `tickler` commands, as a library so tests can drive them in-process.

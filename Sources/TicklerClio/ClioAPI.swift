@@ -1,0 +1,152 @@
+import Dispatch
+import Foundation
+import TicklerCore
+import TicklerDelivery
+
+/// Clio's API as the sync uses it: an access token from the refresh token (OAuth 2), and the list endpoints
+/// page by page (cursor paging in id order, `updated_since`), every request paced by `RequestPacer` under
+/// the rate limit. Errors name the request and the status, never a secret or a record's content.
+public actor ClioAPI {
+    public struct Account: Sendable {
+        public var apiURL: String
+        public var tokenURL: String
+        public var clientID: String
+        public var clientSecret: String
+        public var refreshToken: String
+
+        public init(apiURL: String, tokenURL: String, clientID: String, clientSecret: String, refreshToken: String) {
+            self.apiURL = apiURL
+            self.tokenURL = tokenURL
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.refreshToken = refreshToken
+        }
+    }
+
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        /// Clio refused the request for good (a 4xx other than 401 and 429, or a 401 right after a refresh).
+        case refused(String)
+        /// The token endpoint refused the application or the refresh token.
+        case tokenRefused(String)
+        /// Clio did not answer, or answered 5xx, `attempts` times in a row.
+        case unavailable(String)
+        /// An answer that is not what the documentation describes.
+        case unreadable(String)
+
+        public var description: String {
+            switch self {
+            case .refused(let m), .tokenRefused(let m), .unavailable(let m), .unreadable(let m): m
+            }
+        }
+    }
+
+    private let account: Account
+    private let clock: any InstantClock
+    private let exchange = HTTPExchange()
+    private let queue = DispatchQueue(label: "tickler.clio")
+    private var accessToken: String?
+    private var pacer = RequestPacer()
+    /// Failures in a row (no answer, 5xx) after which a request is given up (429s do not count).
+    private let attempts: Int
+    /// Requests made, the token's included.
+    public private(set) var requests = 0
+
+    public init(account: Account, clock: any InstantClock = SystemClock(), attempts: Int = 8) {
+        self.account = account
+        self.clock = clock
+        self.attempts = attempts
+    }
+
+    /// Every record of `model` (`matters`, `calendar_entries`…) with `fields`, updated after `since` when
+    /// given, a page at a time in id order, each handed to `page` before the next is asked for.
+    public func list<R: Decodable & Sendable>(_ model: String, fields: String, since: Instant? = nil, as: R.Type,
+                                              page: (Clio.Page<R>) async throws -> Void) async throws {
+        var query = [("fields", fields), ("limit", "200"), ("order", "id(asc)")]
+        if let since { query.append(("updated_since", since.rfc3339)) }
+        var next: String? = "\(account.apiURL)/\(model).json?" + Self.form(query)
+        while let url = next {
+            let body = try await get(url, what: model)
+            let decoded: Clio.Page<R>
+            do { decoded = try JSONDecoder().decode(Clio.Page<R>.self, from: Data(body)) } catch {
+                throw Failure.unreadable("a page of \(model) is not the JSON Clio documents")
+            }
+            try await page(decoded)
+            next = decoded.next
+        }
+    }
+
+    private func get(_ url: String, what: String) async throws -> [UInt8] {
+        var failures = 0
+        while true {
+            if accessToken == nil { try await refresh() }
+            let headers = ["Authorization: Bearer \(accessToken ?? "")", "Accept: application/json", "User-Agent: tickler-sync"]
+            let response = await paced { $0.send("GET", url, headers: headers) }
+            switch pacer.answered(status: response.status, retryAfter: response.headers["retry-after"], now: answeredAt()) {
+            case .done:
+                guard !response.truncated else { throw Failure.unreadable("a page of \(what) is larger than Tickler reads") }
+                return response.body
+            case .refreshToken:
+                accessToken = nil
+            case .retry(_, let reason):
+                if response.status != 429 {
+                    failures += 1
+                    if failures >= attempts { throw Failure.unavailable("Clio: \(reason), \(failures) times in a row (\(what))") }
+                }
+            case .failed(let reason):
+                throw Failure.refused("Clio: \(reason) (\(what))")
+            }
+        }
+    }
+
+    /// A new access token from the refresh token.
+    private func refresh() async throws {
+        let form = Self.form([("grant_type", "refresh_token"), ("refresh_token", account.refreshToken), ("client_id", account.clientID),
+                              ("client_secret", account.clientSecret)])
+        let (url, body) = (account.tokenURL, Array(form.utf8))
+        var failures = 0
+        while true {
+            let response = await paced {
+                $0.send("POST", url, headers: ["Content-Type: application/x-www-form-urlencoded", "Accept: application/json"], body: body)
+            }
+            if let status = response.status, (400...499).contains(status), status != 429 {
+                throw Failure.tokenRefused("Clio's token endpoint refused the application or the refresh token (HTTP \(status))")
+            }
+            switch pacer.answered(status: response.status, retryAfter: response.headers["retry-after"], now: answeredAt()) {
+            case .done:
+                struct Token: Decodable { var access_token: String }
+                guard let token = try? JSONDecoder().decode(Token.self, from: Data(response.body)), !token.access_token.isEmpty else {
+                    throw Failure.unreadable("Clio's token endpoint answered without an access token")
+                }
+                accessToken = token.access_token
+                return
+            case .retry(_, let reason):
+                failures += 1
+                if failures >= attempts { throw Failure.unavailable("Clio's token endpoint: \(reason), \(failures) times in a row") }
+            case .refreshToken, .failed:
+                throw Failure.tokenRefused("Clio's token endpoint refused the application or the refresh token")
+            }
+        }
+    }
+
+    /// Waits until the pacer lets a request go, then sends it off the cooperative threads.
+    private func paced(_ send: @escaping @Sendable (HTTPExchange) -> HTTPExchange.Response) async -> HTTPExchange.Response {
+        let at = pacer.nextRequest(now: clock.now)
+        if at > clock.now { try? await clock.sleep(until: at, tolerance: nil) }
+        pacer.sent(at: clock.now)
+        requests += 1
+        let exchange = self.exchange
+        return await withCheckedContinuation { done in queue.async { done.resume(returning: send(exchange)) } }
+    }
+
+    /// The time an answer came, rounded up to the next whole second: a `Retry-After` counted from it is never
+    /// shorter than asked.
+    private func answeredAt() -> Instant { clock.now.adding(seconds: 1) }
+
+    /// `a=1&b=2`, each name and value percent-encoded.
+    static func form(_ pairs: [(String, String)]) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return pairs.map { k, v in
+            "\(k.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\(v.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
+    }
+}
