@@ -83,8 +83,8 @@ let package = Package(
         .target(
             name: "TicklerCLI",
             dependencies: [
-                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerPostgres", "TicklerDelivery", "TicklerSession", "Systemd",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerPostgres", "TicklerDelivery", "TicklerSession", "TicklerClio",
+                "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),

@@ -61,17 +61,22 @@ public actor ClioAPI {
     /// given, a page at a time in id order, each handed to `page` before the next is asked for.
     public func list<R: Decodable & Sendable>(_ model: String, fields: String, since: Instant? = nil, as: R.Type,
                                               page: (Clio.Page<R>) async throws -> Void) async throws {
+        var next: String?
+        repeat {
+            let p = try await self.page(model, fields: fields, since: since, at: next, as: R.self)
+            try await page(p)
+            next = p.next
+        } while next != nil
+    }
+
+    /// The first page of `model` (`url` nil), or the page at `url` (a page's `next`).
+    public func page<R: Decodable & Sendable>(_ model: String, fields: String, since: Instant? = nil, at url: String? = nil,
+                                              as: R.Type) async throws -> Clio.Page<R> {
         var query = [("fields", fields), ("limit", "200"), ("order", "id(asc)")]
         if let since { query.append(("updated_since", since.rfc3339)) }
-        var next: String? = "\(account.apiURL)/\(model).json?" + Self.form(query)
-        while let url = next {
-            let body = try await get(url, what: model)
-            let decoded: Clio.Page<R>
-            do { decoded = try JSONDecoder().decode(Clio.Page<R>.self, from: Data(body)) } catch {
-                throw Failure.unreadable("a page of \(model) is not the JSON Clio documents")
-            }
-            try await page(decoded)
-            next = decoded.next
+        let body = try await get(url ?? "\(account.apiURL)/\(model).json?" + Self.form(query), what: model)
+        do { return try JSONDecoder().decode(Clio.Page<R>.self, from: Data(body)) } catch {
+            throw Failure.unreadable("a page of \(model) is not the JSON Clio documents")
         }
     }
 
