@@ -37,17 +37,6 @@ struct SyncClio: AsyncParsableCommand {
         if !once { throw ValidationError("only --once is available: run it from a timer (the service with webhooks comes next)") }
     }
 
-    /// The fields asked for, per model: what the mapping reads, nothing more.
-    static let models: [(name: String, fields: String)] = [
-        ("users", "id,name,email,enabled,subscription_type,updated_at"),
-        ("matters", "id,display_number,description,status,open_date,close_date,"
-            + "client{id,name,primary_email_address,primary_phone_number},practice_area{id,name},responsible_attorney{id},"
-            + "responsible_staff{id},matter_stage{id,name},updated_at"),
-        ("calendar_entries", "id,summary,start_at,all_day,location,matter{id},attendees{id,type},court_rule{id},updated_at"),
-        ("tasks", "id,name,status,due_at,completed_at,statute_of_limitations,matter{id},updated_at"),
-        ("communications", "id,type,received_at,matter{id},senders{id,type},receivers{id,type},updated_at"),
-    ]
-
     func run() async throws {
         let config = try options.loadConfiguration()
         guard let clio = config.clio else { throw CommandFailure.invalid("error: \(config.path) has no sync.clio") }
@@ -70,44 +59,29 @@ struct SyncClio: AsyncParsableCommand {
         let store = try await options.openStore(config, create: true)
         let api = ClioAPI(account: .init(apiURL: clio.apiURL, tokenURL: clio.tokenURL, clientID: clio.clientID, clientSecret: secrets[0],
                                          refreshToken: secrets[1]))
-        var written = 0
-        var skipped = 0
+        let clock = SystemClock()
+        let sync = ClioSync(api: api, store: store, mapping: mapping, clock: clock)
+        let previous = try await store.syncRun(source: ClioSync.source)
+        var run = SyncRun(source: ClioSync.source, startedAt: clock.now, syncedFrom: previous?.syncedFrom, error: previous?.error,
+                          errorSince: previous?.errorSince)
+        try await store.saveSyncRun(run)
         do {
-            for model in Self.models {
-                try await Self.pages(of: model, from: api, mapping: mapping) { batch in
-                    for s in batch.skipped { Output.error("warning: \(s)") }
-                    skipped += batch.skipped.count
-                    guard batch.count > 0 else { return }
-                    try await store.write(batch.batch, now: SystemClock().now)
-                    written += batch.count
-                }
-            }
+            let outcome = try await sync.pass { Output.error("warning: \($0)") }
+            run.finishedAt = clock.now
+            (run.written, run.current, run.skipped) = (outcome.written, outcome.current, outcome.skipped)
+            run.requests = await api.requests
+            run.syncedFrom = outcome.syncedFrom
+            (run.error, run.errorSince) = (nil, nil)
+            try await store.saveSyncRun(run)
         } catch let failure as ClioAPI.Failure {
+            run.finishedAt = clock.now
+            run.requests = await api.requests
+            run.error = failure.description
+            run.errorSince = run.errorSince ?? run.startedAt
+            try? await store.saveSyncRun(run)
             throw CommandFailure.unavailable("error: \(failure)")
         }
-        let requests = await api.requests
-        Output.standard.write(Array("synced \(written) records from Clio in \(requests) requests; \(skipped) skipped\n".utf8))
-    }
-
-    /// Each page of `model` as a batch of rows.
-    static func pages(of model: (name: String, fields: String), from api: ClioAPI, mapping: ClioMapping,
-                      _ body: (ClioBatch) async throws -> Void) async throws {
-        func each<R: Decodable & Sendable>(_ type: R.Type, _ add: (inout ClioBatch, [R]) -> Void) async throws {
-            var next: String?
-            repeat {
-                let page = try await api.page(model.name, fields: model.fields, at: next, as: R.self)
-                var batch = ClioBatch(mapping: mapping)
-                add(&batch, page.data)
-                try await body(batch)
-                next = page.next
-            } while next != nil
-        }
-        switch model.name {
-        case "users": try await each(Clio.User.self) { $0.add(users: $1) }
-        case "matters": try await each(Clio.Matter.self) { $0.add(matters: $1) }
-        case "calendar_entries": try await each(Clio.CalendarEntry.self) { $0.add(calendarEntries: $1) }
-        case "tasks": try await each(Clio.Task.self) { $0.add(tasks: $1) }
-        default: try await each(Clio.Communication.self) { $0.add(communications: $1) }
-        }
+        Output.standard.write(Array(("synced \(run.written) records from Clio (\(run.current) already current) in \(run.requests) requests; "
+            + "\(run.skipped) skipped\n").utf8))
     }
 }

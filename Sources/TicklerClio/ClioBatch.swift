@@ -2,12 +2,15 @@ import TicklerCore
 import TicklerStore
 
 /// Pages of Clio records made into one import batch for the store's writer (which upserts by id, so the
-/// change feed sees every row), with the records that could not be mapped. A matter brings its client as
-/// the case's contact. Each row's source is its Tickler id (`clio:matter:1001`): problems name records by
-/// id, never by what the client wrote.
+/// change feed sees every row), with each record's version (its `updated_at`) and the records that could
+/// not be mapped. A matter brings its client as the case's contact. Every row's source is the Tickler id of
+/// the record it came from (`clio:matter:1001`, for the case and for its client's contact): the key of its
+/// version, and how problems name it (by id, never by what the client wrote).
 public struct ClioBatch: Sendable {
     public let mapping: ClioMapping
     public private(set) var batch = ImportBatch()
+    /// Each record's `updated_at`, by its key.
+    public private(set) var versions: [String: Instant] = [:]
     public private(set) var skipped: [ClioMapping.Skipped] = []
 
     public init(mapping: ClioMapping) { self.mapping = mapping }
@@ -20,8 +23,11 @@ public struct ClioBatch: Sendable {
 
     public mutating func add(users: [Clio.User]) {
         for u in users {
+            guard let version = version(.user, u.id, u.updated_at) else { continue }
             switch mapping.person(u) {
-            case .success(let p): batch.people.append(.init(source: p.id, record: p))
+            case .success(let p):
+                batch.people.append(.init(source: p.id, record: p))
+                versions[p.id] = version
             case .failure(let why): skipped.append(why)
             }
         }
@@ -33,9 +39,10 @@ public struct ClioBatch: Sendable {
             case .success(let record):
                 let caseID = record.fields.id
                 batch.cases.append(.init(source: caseID, record: record))
+                versions[caseID] = record.updatedAt
                 guard let client = m.client else { continue }
                 switch mapping.contact(client) {
-                case .success(let k): batch.contacts.append(.init(source: k.id, caseID: caseID, record: k))
+                case .success(let k): batch.contacts.append(.init(source: caseID, caseID: caseID, record: k))
                 case .failure(let why): skipped.append(why)
                 }
             case .failure(let why):
@@ -46,9 +53,14 @@ public struct ClioBatch: Sendable {
 
     public mutating func add(calendarEntries: [Clio.CalendarEntry]) {
         for e in calendarEntries {
+            guard let version = version(.calendarEntry, e.id, e.updated_at) else { continue }
             switch mapping.calendarEntry(e) {
-            case .success(.appointment(let caseID, let a)): batch.appointments.append(.init(source: a.id, caseID: caseID, record: a))
-            case .success(.deadline(let caseID, let d)): batch.deadlines.append(.init(source: d.id, caseID: caseID, record: d))
+            case .success(.appointment(let caseID, let a)):
+                batch.appointments.append(.init(source: a.id, caseID: caseID, record: a))
+                versions[a.id] = version
+            case .success(.deadline(let caseID, let d)):
+                batch.deadlines.append(.init(source: d.id, caseID: caseID, record: d))
+                versions[d.id] = version
             case .failure(let why): skipped.append(why)
             }
         }
@@ -56,8 +68,11 @@ public struct ClioBatch: Sendable {
 
     public mutating func add(tasks: [Clio.Task]) {
         for t in tasks {
+            guard let version = version(.task, t.id, t.updated_at) else { continue }
             switch mapping.task(t) {
-            case .success(let m): batch.deadlines.append(.init(source: m.deadline.id, caseID: m.caseID, record: m.deadline))
+            case .success(let m):
+                batch.deadlines.append(.init(source: m.deadline.id, caseID: m.caseID, record: m.deadline))
+                versions[m.deadline.id] = version
             case .failure(let why): skipped.append(why)
             }
         }
@@ -65,10 +80,24 @@ public struct ClioBatch: Sendable {
 
     public mutating func add(communications: [Clio.Communication]) {
         for c in communications {
+            guard let version = version(.communication, c.id, c.updated_at) else { continue }
             switch mapping.communication(c) {
-            case .success(let m): batch.communications.append(.init(source: m.communication.id, caseID: m.caseID, record: m.communication))
+            case .success(let m):
+                batch.communications.append(.init(source: m.communication.id, caseID: m.caseID, record: m.communication))
+                versions[m.communication.id] = version
             case .failure(let why): skipped.append(why)
             }
         }
+    }
+
+    /// A record's `updated_at` as its version: `.some(nil)` when it has none (its rows are always written),
+    /// nil when it is not a timestamp (the record is skipped: an unreadable version could undo a newer one).
+    private mutating func version(_ model: ClioID.Model, _ id: Int64?, _ text: String?) -> Instant?? {
+        guard let text else { return .some(nil) }
+        guard let t = RFC3339.parse(text) else {
+            skipped.append(ClioMapping.Skipped(model, id, "updated_at is not a timestamp"))
+            return nil
+        }
+        return t
     }
 }

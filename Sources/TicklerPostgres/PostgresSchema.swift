@@ -298,6 +298,18 @@ enum PostgresSchema {
             ALTER TABLE tickler_deliveries ADD COLUMN payload text;
             CREATE INDEX tickler_deliveries_message_key ON tickler_deliveries (message_key) WHERE message_key IS NOT NULL;
             """),
+        ("v6-sync-state", """
+            -- Where a practice-management sync stands: the version (the source's updated_at) of each record it
+            -- wrote, each model's cursor (written with the rows of the page before it), and its last run.
+            CREATE TABLE tickler_sync_versions (id text COLLATE "C" PRIMARY KEY, version timestamptz NOT NULL);
+            CREATE TABLE tickler_sync_cursors (
+                source text NOT NULL, model text NOT NULL, since timestamptz, next_page text, pass_started_at timestamptz,
+                synced_from timestamptz, PRIMARY KEY (source, model));
+            CREATE TABLE tickler_sync_runs (
+                source text PRIMARY KEY, started_at timestamptz NOT NULL, finished_at timestamptz,
+                written integer NOT NULL DEFAULT 0, current integer NOT NULL DEFAULT 0, skipped integer NOT NULL DEFAULT 0,
+                requests integer NOT NULL DEFAULT 0, synced_from timestamptz, error text, error_since timestamptz);
+            """),
     ]
 
     /// The statements of a migration, one by one (the extended protocol runs one at a time): split at each

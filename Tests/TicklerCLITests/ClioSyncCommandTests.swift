@@ -27,13 +27,13 @@ import TicklerTestKit
         var config: String { dir + "/tickler.yaml" }
         var db: String { dir + "/tickler.db" }
 
-        init(writeSecrets: Bool = true) throws {
+        init(writeSecrets: Bool = true, arguments: [String] = []) throws {
             dir = "/tmp/tickler-clio-sync-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: dir + "/fake", withIntermediateDirectories: true)
             try JSONSerialization.data(withJSONObject: ClioSyncCommandTests.firm).write(to: URL(fileURLWithPath: dir + "/fake/firm.json"))
             server = try TestServer(script: "clio_fake.py", directory: dir + "/fake", arguments: [
-                "--client-id", "tickler-app", "--client-secret", "secret-canary", "--refresh-token", "refresh-canary"])
+                "--client-id", "tickler-app", "--client-secret", "secret-canary", "--refresh-token", "refresh-canary"] + arguments)
             if writeSecrets {
                 try "secret-canary\n".write(toFile: dir + "/credentials/clio-client-secret", atomically: true, encoding: .utf8)
                 try "refresh-canary".write(toFile: dir + "/credentials/clio-refresh-token", atomically: true, encoding: .utf8)
@@ -62,30 +62,111 @@ import TicklerTestKit
         }
     }
 
-    @Test func oneRunBringsEveryModelInAndASecondWritesNothingNew() throws {
+    /// The fake's firm as the test changes it.
+    func rewrite(_ s: Setup, _ change: (inout [String: Any]) -> Void) throws {
+        var firm = Self.firm
+        change(&firm)
+        try JSONSerialization.data(withJSONObject: firm).write(to: URL(fileURLWithPath: s.dir + "/fake/firm.json"))
+    }
+
+    /// The list requests the fake received, in order (path and query).
+    func listRequests(_ s: Setup) -> [String] {
+        let log = (try? String(contentsOfFile: s.dir + "/fake/requests.jsonl", encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").compactMap { line in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let path = o["path"] as? String,
+                  path.hasPrefix("/api/v4/") else { return nil }
+            return path
+        }
+    }
+
+    static func stamp(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
+
+    @Test func oneRunBringsEveryModelInAndTheNextAsksOnlyForWhatChanged() throws {
         let s = try Setup()
         let first = try s.sync()
         #expect(first.status == 0, "\(first.stderr)")
-        // Rows: 2 people, 249 cases with their 249 clients, an appointment, a deadline, a call. Requests: the token, users,
-        // two pages of matters, calendar entries, tasks, communications.
-        #expect(first.stdout == "synced 503 records from Clio in 7 requests; 1 skipped\n")
+        // Records: 2 users, 249 matters (each a case and its client's contact), a calendar entry, a task, a call.
+        // Requests: the token, users, two pages of matters, calendar entries, tasks, communications.
+        #expect(first.stdout == "synced 254 records from Clio (0 already current) in 7 requests; 1 skipped\n")
         #expect(first.stderr == "warning: clio matter 1250: no display number\n")
         #expect(try sqliteRows(s.db, "SELECT count(*) FROM people WHERE id LIKE 'clio:user:%'") == [["2"]])
         #expect(try sqliteRows(s.db, "SELECT count(*), count(DISTINCT attorney_id) FROM cases") == [["249", "1"]])
         #expect(try sqliteRows(s.db, "SELECT count(*) FROM contacts") == [["249"]])
         #expect(try sqliteRows(s.db, "SELECT id, case_id FROM appointments") == [["clio:calendar_entry:77", "clio:matter:1001"]])
-        #expect(try sqliteRows(s.db, "SELECT id, kind FROM deadlines") == [["clio:task:90", "statute"]])
+        #expect(try sqliteRows(s.db, "SELECT id, kind, completed_at IS NULL FROM deadlines") == [["clio:task:90", "statute", "1"]])
         #expect(try sqliteRows(s.db, "SELECT id, direction FROM communications") == [["clio:communication:300", "inbound"]])
-        let feed = try sqliteRows(s.db, "SELECT count(*) FROM tickler_changes")
-        let again = try s.sync()
-        #expect(again.status == 0)
-        #expect(try sqliteRows(s.db, "SELECT count(*) FROM cases") == [["249"]])
-        #expect(try sqliteRows(s.db, "SELECT count(*) FROM contacts") == [["249"]])
-        // Written again, upserted in place: the feed hears of each row, no row is doubled.
-        #expect(try sqliteRows(s.db, "SELECT count(*) FROM tickler_changes") != feed)
-        for output in [first.stdout, first.stderr, again.stdout, again.stderr] {
+        #expect(listRequests(s).allSatisfy { !$0.contains("updated_since") })
+        let seq = try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes")[0][0]
+
+        // In Clio, a matter is renamed and the task done; the next run asks for what was updated since the first
+        // began and writes those two records only.
+        let now = Self.stamp(Date())
+        try rewrite(s) { firm in
+            var matters = firm["matters"] as! [[String: Any]]
+            matters[0]["description"] = "Renamed"
+            matters[0]["updated_at"] = now
+            firm["matters"] = matters
+            firm["tasks"] = [["id": 90, "name": "File before SOL", "due_at": "2027-03-01", "statute_of_limitations": true, "matter": ["id": 1001],
+                              "status": "complete", "completed_at": now, "updated_at": now]]
+        }
+        let before = listRequests(s).count
+        let second = try s.sync()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout == "synced 2 records from Clio (0 already current) in 6 requests; 0 skipped\n")
+        let asked = listRequests(s).dropFirst(before)
+        #expect(asked.count == 5 && asked.allSatisfy { $0.contains("updated_since=") }, "\(asked)")
+        #expect(try sqliteRows(s.db, "SELECT title FROM cases WHERE id = 'clio:matter:1001'") == [["Renamed"]])
+        #expect(try sqliteRows(s.db, "SELECT completed_at IS NOT NULL FROM deadlines") == [["1"]])
+        #expect(try sqliteRows(s.db, "SELECT DISTINCT table_name, case_id FROM tickler_changes WHERE seq > \(seq) ORDER BY table_name")
+            == [["cases", "clio:matter:1001"], ["contacts", "clio:matter:1001"], ["deadlines", "clio:matter:1001"]])
+        let seq2 = try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes")
+
+        // The next run asks from a little before the last began: the two come again, and are not written again.
+        let third = try s.sync()
+        #expect(third.stdout == "synced 0 records from Clio (2 already current) in 6 requests; 0 skipped\n")
+        #expect(try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes") == seq2)
+        #expect(try sqliteRows(s.db, "SELECT source, error IS NULL FROM tickler_sync_runs") == [["clio", "1"]])
+        for output in [first.stdout, first.stderr, second.stdout, second.stderr] {
             #expect(!output.contains("canary") && !output.contains("Canary"), "\(output)")
         }
+    }
+
+    /// Killed while it waits for the second page of matters, the sync resumes at that page: every record is
+    /// written once (one change-feed entry per row), and the first page is not asked for again.
+    @Test func aSyncKilledMidPassResumesWithoutWritingAnythingTwice() throws {
+        // List requests: users, matters page 1, matters page 2 (never answered).
+        let s = try Setup(arguments: ["--hang-at", "3"])
+        let p = Process()
+        p.executableURL = TicklerBinary.url
+        p.arguments = ["sync", "clio", "--once", "--config", s.config, "--credentials-directory", s.dir + "/credentials"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // The hang is logged before it starts: the first page was written before the second was asked for.
+        let bound = Date().addingTimeInterval(120)
+        while !((try? String(contentsOfFile: s.dir + "/fake/requests.jsonl", encoding: .utf8)) ?? "").contains("\"status\": 0") {
+            #expect(Date() < bound, "the fake never saw the third list request")
+            if Date() >= bound { break }
+            usleep(20_000)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(try sqliteRows(s.db, "SELECT count(*) FROM cases") == [["200"]])
+        let cursor = try sqliteRows(s.db, "SELECT next_page FROM tickler_sync_cursors WHERE model = 'matters'")
+        #expect(cursor.first?.first?.contains("page_token=1200") == true, "\(cursor)")
+        let before = listRequests(s).count
+
+        let again = try s.sync()
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.hasPrefix("synced 52 records from Clio"), "\(again.stdout)")
+        let matters = listRequests(s).dropFirst(before).filter { $0.hasPrefix("/api/v4/matters.json") }
+        #expect(matters.count == 1 && matters.first?.contains("page_token=1200") == true, "\(matters)")
+        #expect(try sqliteRows(s.db, "SELECT count(*) FROM cases") == [["249"]])
+        #expect(try sqliteRows(s.db, """
+            SELECT table_name, case_id, count(*) FROM tickler_changes WHERE table_name IN ('cases', 'contacts')
+            GROUP BY table_name, case_id HAVING count(*) != 1
+            """) == [])
+        #expect(try sqliteRows(s.db, "SELECT count(*) FROM tickler_changes WHERE table_name = 'cases'") == [["249"]])
     }
 
     @Test func missingSecretsAreLocatedErrorsAndNothingIsRequested() throws {

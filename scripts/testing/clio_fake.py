@@ -14,13 +14,17 @@ run here, not Clio.
   `Retry-After: --retry-after` seconds (and the X-RateLimit-* headers). Counted, not timed, so that a test
   sees the same 429s however fast the machine is.
 
+- With --hang-at N, the Nth list request is logged with status 0 and never answered: a test kills its client
+  there, mid-pass (the fake answers every other request as usual).
+
 Every request is appended to DIR/requests.jsonl: {"at": unix seconds (float), "method", "path", "status"}.
 The file DIR/revoke, when present, makes the current access token answer 401 once (then it is removed).
 
-  clio_fake.py --dir DIR --client-id ID --client-secret S --refresh-token R [--burst N] [--retry-after S]
+  clio_fake.py --dir DIR --client-id ID --client-secret S --refresh-token R [--burst N] [--retry-after S] [--hang-at N]
 Prints "PORT <n>" on its first line once it listens.
 """
 import argparse
+import datetime
 import json
 import os
 import secrets
@@ -32,6 +36,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 MODELS = ["users", "matters", "contacts", "calendar_entries", "tasks", "communications"]
 
 
+def instant(text):
+    """An RFC 3339 timestamp as a datetime with its offset."""
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dir", required=True)
@@ -40,10 +49,11 @@ def main():
     p.add_argument("--refresh-token", required=True)
     p.add_argument("--burst", type=int, default=0)
     p.add_argument("--retry-after", type=int, default=2)
+    p.add_argument("--hang-at", type=int, default=0)
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     lock = threading.Lock()
-    state = {"token": None, "answered": 0}
+    state = {"token": None, "answered": 0, "lists": 0}
     log = open(os.path.join(a.dir, "requests.jsonl"), "a", buffering=1)
 
     def firm():
@@ -118,13 +128,21 @@ def main():
             headers = self.limited()
             if headers is not None:
                 return self.answer(429, {"error": {"type": "RateLimited", "message": "Rate limit exceeded"}}, headers)
+            with lock:
+                state["lists"] += 1
+                hang = state["lists"] == a.hang_at
+                if hang:
+                    log.write(json.dumps({"at": time.time(), "method": self.command, "path": self.path, "status": 0}) + "\n")
+            if hang:
+                while True:
+                    time.sleep(3600)
             q = urllib.parse.parse_qs(url.query)
             one = lambda k: (q.get(k) or [None])[0]
             limit = min(200, max(1, int(one("limit") or 200)))
             records = sorted(firm().get(model, []), key=lambda r: r["id"])
             since = one("updated_since")
             if since:
-                records = [r for r in records if r.get("updated_at", "") > since]
+                records = [r for r in records if "updated_at" in r and instant(r["updated_at"]) > instant(since)]
             after = one("page_token")
             if after:
                 records = [r for r in records if r["id"] > int(after)]

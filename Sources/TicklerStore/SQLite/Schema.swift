@@ -348,6 +348,22 @@ enum Schema {
                 CREATE INDEX tickler_ledger_unjournaled ON tickler_ledger(recorded_at) WHERE journaled = 0;
                 """)
         }
+        m.registerMigration("v16-sync-state") { db in
+            // Where a practice-management sync stands (SyncState): the version (the source's updated_at) of each
+            // record it wrote, each model's cursor (written with the rows of the page before it), and its last
+            // run. A version is the record's key (`clio:matter:123`), not a row: a matter brings a case and its
+            // client's contact, both left alone when the matter is not newer.
+            try db.execute(sql: """
+                CREATE TABLE tickler_sync_versions (id TEXT PRIMARY KEY NOT NULL, version TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE tickler_sync_cursors (
+                    source TEXT NOT NULL, model TEXT NOT NULL, since TEXT, next_page TEXT, pass_started_at TEXT, synced_from TEXT,
+                    PRIMARY KEY (source, model));
+                CREATE TABLE tickler_sync_runs (
+                    source TEXT PRIMARY KEY NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+                    written INTEGER NOT NULL DEFAULT 0, current INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,
+                    requests INTEGER NOT NULL DEFAULT 0, synced_from TEXT, error TEXT, error_since TEXT);
+                """)
+        }
         return m
     }
 

@@ -201,6 +201,20 @@ CREATE TABLE tickler_staff_tasks (
 -- table tickler_state
 CREATE TABLE tickler_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
 
+-- table tickler_sync_cursors
+CREATE TABLE tickler_sync_cursors (
+    source TEXT NOT NULL, model TEXT NOT NULL, since TEXT, next_page TEXT, pass_started_at TEXT, synced_from TEXT,
+    PRIMARY KEY (source, model));
+
+-- table tickler_sync_runs
+CREATE TABLE tickler_sync_runs (
+    source TEXT PRIMARY KEY NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+    written INTEGER NOT NULL DEFAULT 0, current INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0, synced_from TEXT, error TEXT, error_since TEXT);
+
+-- table tickler_sync_versions
+CREATE TABLE tickler_sync_versions (id TEXT PRIMARY KEY NOT NULL, version TEXT NOT NULL) WITHOUT ROWID;
+
 -- table tickler_wake
 CREATE TABLE tickler_wake (case_id TEXT PRIMARY KEY, wake_at INTEGER NOT NULL) WITHOUT ROWID;
 

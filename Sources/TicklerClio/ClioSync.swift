@@ -1,0 +1,147 @@
+import TicklerCore
+import TicklerStore
+
+/// One pass of the sync over every model of the Clio account, resumable: each page's rows are written in one
+/// transaction with the cursor of the page after it, so a sync killed anywhere resumes at the first page
+/// not written, and a record whose version the store already holds is not written again. A pass after a
+/// complete one asks only for what was updated since it started (less `margin`, for the difference between
+/// Clio's clock and this one).
+public struct ClioSync: Sendable {
+    /// The store's name of this source (cursors, versions and runs are kept under it).
+    public static let source = "clio"
+
+    /// A model read by the sync, with the fields asked for: what the mapping reads, nothing more.
+    public struct Model: Sendable, Equatable {
+        /// The list endpoint's name (`calendar_entries`).
+        public var name: String
+        /// Its webhook model (`calendar_entry`).
+        public var webhookModel: String
+        public var fields: String
+    }
+
+    /// Users first (matters name them), then matters, then what belongs to matters.
+    public static let models: [Model] = [
+        Model(name: "users", webhookModel: "user", fields: "id,name,email,enabled,subscription_type,updated_at"),
+        Model(name: "matters", webhookModel: "matter",
+              fields: "id,display_number,description,status,open_date,close_date,"
+                  + "client{id,name,primary_email_address,primary_phone_number},practice_area{id,name},responsible_attorney{id},"
+                  + "responsible_staff{id},matter_stage{id,name},updated_at"),
+        Model(name: "calendar_entries", webhookModel: "calendar_entry",
+              fields: "id,summary,start_at,all_day,location,matter{id},attendees{id,type},court_rule{id},updated_at"),
+        Model(name: "tasks", webhookModel: "task", fields: "id,name,status,due_at,completed_at,statute_of_limitations,matter{id},updated_at"),
+        Model(name: "communications", webhookModel: "communication",
+              fields: "id,type,received_at,matter{id},senders{id,type},receivers{id,type},updated_at"),
+    ]
+
+    /// What a pass did.
+    public struct Outcome: Sendable, Equatable {
+        public var written = 0
+        public var current = 0
+        public var skipped = 0
+        /// When the pass that completed started: every record updated before it is in the store.
+        public var syncedFrom: Instant?
+    }
+
+    public let api: ClioAPI
+    public let store: any SyncState
+    public let mapping: ClioMapping
+    public let clock: any InstantClock
+    /// How far before the last complete pass's start the next pass asks from.
+    public var margin: Int64 = 300
+
+    public init(api: ClioAPI, store: any SyncState, mapping: ClioMapping, clock: any InstantClock = SystemClock()) {
+        self.api = api
+        self.store = store
+        self.mapping = mapping
+        self.clock = clock
+    }
+
+    /// Every model, each from where its cursor stands; `skipped` hears of each record that was not mapped.
+    public func pass(skipped: (ClioMapping.Skipped) -> Void) async throws -> Outcome {
+        let cursors = Dictionary(try await store.syncCursors(source: Self.source).map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a })
+        var outcome = Outcome()
+        var from: Instant?
+        for model in Self.models {
+            let done = try await pass(model, cursor: cursors[model.name], outcome: &outcome, skipped: skipped)
+            from = from.map { min($0, done) } ?? done
+        }
+        outcome.syncedFrom = from
+        return outcome
+    }
+
+    /// One model's pass (resumed where its cursor stands); returns when it started.
+    private func pass(_ model: Model, cursor stored: SyncCursor?, outcome: inout Outcome,
+                      skipped: (ClioMapping.Skipped) -> Void) async throws -> Instant {
+        var cursor = stored ?? SyncCursor(source: Self.source, model: model.name)
+        var resumed = cursor.nextPage != nil
+        if !resumed {
+            cursor.passStartedAt = clock.now
+            cursor.since = cursor.syncedFrom.map { $0.adding(seconds: -margin) }
+        }
+        var url = cursor.nextPage
+        while true {
+            let page: ClioBatchPage
+            do {
+                page = try await self.page(model, since: cursor.since, at: url)
+            } catch ClioAPI.Failure.refused where resumed {
+                // The page the cursor kept is no longer served (its token expired): the pass starts over; records
+                // already written are current and not written again.
+                resumed = false
+                cursor.passStartedAt = clock.now
+                cursor.since = cursor.syncedFrom.map { $0.adding(seconds: -margin) }
+                url = nil
+                continue
+            }
+            resumed = false
+            for s in page.batch.skipped { skipped(s) }
+            outcome.skipped += page.batch.skipped.count
+            cursor.nextPage = page.next
+            if page.next == nil {
+                cursor.syncedFrom = cursor.passStartedAt
+                cursor.since = nil
+                cursor.passStartedAt = nil
+            }
+            let w = try await store.writeSynced(page.batch.batch, versions: page.batch.versions, cursor: cursor, now: clock.now)
+            outcome.written += w.written
+            outcome.current += w.current
+            guard let next = page.next else { break }
+            url = next
+        }
+        return cursor.syncedFrom ?? clock.now
+    }
+
+    /// A page of `model` as a batch.
+    private func page(_ model: Model, since: Instant?, at url: String?) async throws -> ClioBatchPage {
+        var batch = ClioBatch(mapping: mapping)
+        let next: String?
+        switch model.name {
+        case "users":
+            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.User.self)
+            batch.add(users: p.data)
+            next = p.next
+        case "matters":
+            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.Matter.self)
+            batch.add(matters: p.data)
+            next = p.next
+        case "calendar_entries":
+            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.CalendarEntry.self)
+            batch.add(calendarEntries: p.data)
+            next = p.next
+        case "tasks":
+            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.Task.self)
+            batch.add(tasks: p.data)
+            next = p.next
+        default:
+            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.Communication.self)
+            batch.add(communications: p.data)
+            next = p.next
+        }
+        return ClioBatchPage(batch: batch, next: next)
+    }
+}
+
+/// A page's batch and the page after it.
+struct ClioBatchPage: Sendable {
+    var batch: ClioBatch
+    var next: String?
+}
