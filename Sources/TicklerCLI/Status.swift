@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TicklerClio
 import TicklerConfig
 import TicklerCore
 import TicklerPostgres
@@ -25,6 +26,7 @@ struct Status: AsyncParsableCommand {
         let queue: DeliveryHealth, health: [String: String]
         var clientWaits = ClientWaits()
         var instances: [InstanceRecord] = []
+        var sync: SyncStatus?
         do {
             let people = try await store.people()
             warn(people.badRows)
@@ -45,6 +47,9 @@ struct Status: AsyncParsableCommand {
             if config.clients != nil { clientWaits = ClientWaits(try await store.clientMessagesWaiting()) }
             health = try await store.health()
             if let shared = store as? any WorkClaims { instances = try await shared.instances() }
+            if let clio = config.clio, let run = try await store.syncRun(source: ClioSync.source) {
+                sync = SyncStatus(name: "Clio", run: run, reconcile: clio.reconcile)
+            }
         } catch {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
@@ -56,6 +61,7 @@ struct Status: AsyncParsableCommand {
                                         "not_sent_no_consent": clientWaits.noConsent]
             }
             o["daemon"] = health
+            if let sync { o["sync"] = ["clio": sync.json(now: now)] }
             if !instances.isEmpty {
                 o["instances"] = instances.map { i -> [String: Any] in
                     ["id": i.id, "host": i.host, "pid": i.pid, "seen_at": i.seenAt.rfc3339, "clock_offset_ms": i.offsetMilliseconds,
@@ -92,6 +98,12 @@ struct Status: AsyncParsableCommand {
             }
         } else {
             Output.standard.line("Daemon: no tick recorded in this store")
+        }
+        if let sync {
+            let (line, alarming) = sync.line(now: now, zone: zone)
+            Output.standard.line(alarming && colour ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
+        } else if config.clio != nil {
+            Output.standard.line("Clio sync: never ran on this store")
         }
         // On PostgreSQL, every instance that has recorded itself: its last tick, clock offset, leases.
         for i in instances {

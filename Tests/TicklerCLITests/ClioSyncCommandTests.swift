@@ -96,6 +96,8 @@ import TicklerTestKit
         #expect(try sqliteRows(s.db, "SELECT id, kind, completed_at IS NULL FROM deadlines") == [["clio:task:90", "statute", "1"]])
         #expect(try sqliteRows(s.db, "SELECT id, direction FROM communications") == [["clio:communication:300", "inbound"]])
         #expect(listRequests(s).allSatisfy { !$0.contains("updated_since") })
+        let status = try TicklerBinary.run(["status", "--config", s.config])
+        #expect(status.lines.contains { $0.hasPrefix("Clio sync: last run ") && $0.contains(", 254 written, 1 skipped; lag ") }, "\(status.stdout)")
         let seq = try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes")[0][0]
 
         // In Clio, a matter is renamed and the task done; the next run asks for what was updated since the first
@@ -167,6 +169,20 @@ import TicklerTestKit
             GROUP BY table_name, case_id HAVING count(*) != 1
             """) == [])
         #expect(try sqliteRows(s.db, "SELECT count(*) FROM tickler_changes WHERE table_name = 'cases'") == [["249"]])
+    }
+
+    /// A refresh token Clio refuses: exit 3, the error without the secret, and `tickler status` shows the sync
+    /// failing since that run.
+    @Test func aRefusedTokenIsAFailureStatusShows() throws {
+        let s = try Setup()
+        try "refresh-wrong".write(toFile: s.dir + "/credentials/clio-refresh-token", atomically: true, encoding: .utf8)
+        let r = try s.sync()
+        #expect(r.status == 3)
+        #expect(r.stderr == "error: Clio's token endpoint refused the application or the refresh token (HTTP 400)\n")
+        let status = try TicklerBinary.run(["status", "--config", s.config])
+        #expect(status.lines.contains { $0.hasPrefix("Clio sync: last run ") && $0.contains("; lag unknown (no complete pass yet); failing since ")
+            && $0.hasSuffix(": Clio's token endpoint refused the application or the refresh token (HTTP 400)") }, "\(status.stdout)")
+        for output in [r.stderr, status.stdout] { #expect(!output.contains("wrong") && !output.contains("canary")) }
     }
 
     @Test func missingSecretsAreLocatedErrorsAndNothingIsRequested() throws {
