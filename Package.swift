@@ -84,7 +84,8 @@ let package = Package(
             name: "TicklerCLI",
             dependencies: [
                 "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerPostgres", "TicklerDelivery", "TicklerSession", "TicklerClio",
-                "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TicklerJournal", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -146,7 +147,7 @@ let package = Package(
         ),
         .executableTarget(name: "tickler-fuzz", dependencies: ["TicklerFuzzTargets"], swiftSettings: strict),
         .testTarget(name: "TicklerCoreTests", dependencies: ["TicklerCore"], swiftSettings: strict),
-        .testTarget(name: "TicklerClioTests", dependencies: ["TicklerClio", "TicklerCore", "TicklerStore", "TicklerTestKit"], swiftSettings: strict),
+        .testTarget(name: "TicklerClioTests", dependencies: ["TicklerClio", "TicklerCore", "TicklerDelivery", "TicklerStore", "TicklerTestKit"], swiftSettings: strict),
         .testTarget(
             name: "TicklerFuzzTests", dependencies: ["TicklerFuzzTargets", "TicklerConfig", "TicklerStore"], swiftSettings: strict
         ),

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Systemd
 import TicklerClio
 import TicklerConfig
 import TicklerCore
+import TicklerJournal
 import TicklerStore
 
 /// `tickler sync`: follow the firm's practice-management system.
@@ -21,7 +23,9 @@ struct SyncClio: AsyncParsableCommand {
         commandName: "clio",
         abstract: "Read the Clio account's records into the case tables.",
         discussion: """
-            With --once: one pass over every record, then exit (for a systemd timer). The secrets named by \
+            With --once: one pass over every record, then exit (for a systemd timer). Without it, a service: \
+            subscribes Clio's webhooks (delivered to tickler-inbound) and renews them before they expire, and \
+            reconciles every sync.clio.reconcile; each run resumes where the last stopped. The secrets named by \
             sync.clio are read from $CREDENTIALS_DIRECTORY (or --credentials-directory).
             """)
 
@@ -32,10 +36,6 @@ struct SyncClio: AsyncParsableCommand {
 
     @Option(help: "Where the credentials are (default: $CREDENTIALS_DIRECTORY).")
     var credentialsDirectory: String?
-
-    func validate() throws {
-        if !once { throw ValidationError("only --once is available: run it from a timer (the service with webhooks comes next)") }
-    }
 
     func run() async throws {
         let config = try options.loadConfiguration()
@@ -61,6 +61,7 @@ struct SyncClio: AsyncParsableCommand {
                                          refreshToken: secrets[1]))
         let clock = SystemClock()
         let sync = ClioSync(api: api, store: store, mapping: mapping, clock: clock)
+        if !once { return try await serve(ClioSyncService(sync: sync, webhookURL: clio.webhookURL, reconcile: Int64(clio.reconcile))) }
         let previous = try await store.syncRun(source: ClioSync.source)
         var run = SyncRun(source: ClioSync.source, startedAt: clock.now, syncedFrom: previous?.syncedFrom, error: previous?.error,
                           errorSince: previous?.errorSince)
@@ -83,5 +84,38 @@ struct SyncClio: AsyncParsableCommand {
         }
         Output.standard.write(Array(("synced \(run.written) records from Clio (\(run.current) already current) in \(run.requests) requests; "
             + "\(run.skipped) skipped\n").utf8))
+    }
+
+    /// The service: journals what it does (nothing of a client: records by model and id), tells systemd it
+    /// is ready once it runs, and stops when killed (each page is its own transaction: the next start
+    /// resumes).
+    func serve(_ service: ClioSyncService) async throws {
+        let env = ProcessInfo.processInfo.environment
+        let underSystemd = env["NOTIFY_SOCKET"] != nil || env["JOURNAL_STREAM"] != nil
+        let journal = Journal.isAvailable
+        LoggingSystem.bootstrap { _ in !underSystemd || !journal ? ConsoleLogHandler() as any LogHandler : SwiftLogNoOpLogHandler() }
+        let events = EventLog(logger: Logger(label: "tickler-sync"), journal: journal ? "tickler-sync" : nil)
+        let notifier = ServiceNotifier()
+        _ = notifier.notify(.ready, .status("following Clio"))
+        try await service.run { event in
+            switch event {
+            case .outage(let reason):
+                events.record(.syncOutage, "Clio sync failing: \(reason)", ["reason": .string(reason)])
+                _ = notifier.notify(.status("Clio unreachable: \(reason)"))
+            case .recovered(let seconds):
+                events.record(.syncRecovered, "Clio sync recovered after \(seconds) s", ["duration_s": .stringConvertible(seconds)])
+                _ = notifier.notify(.status("following Clio"))
+            case .passed(let o, let requests):
+                events.record(.syncPassed, "Clio sync: \(o.written) records written, \(o.current) current, \(o.skipped) skipped in \(requests) requests",
+                              ["written": .stringConvertible(o.written), "current": .stringConvertible(o.current),
+                               "skipped": .stringConvertible(o.skipped), "requests": .stringConvertible(requests)])
+            case .skipped(let s):
+                events.record(.syncRecordSkipped, "Clio sync skipped \(s)",
+                              ["clio_model": .string(s.model.rawValue), "clio_id": .string(s.clioID.map(String.init) ?? ""), "reason": .string(s.reason)])
+            case .subscribed(let model, let expiresAt):
+                events.record(.syncWebhook, "Clio webhook for \(model) until \(expiresAt.rfc3339)",
+                              ["clio_model": .string(model), "expires_at": .string(expiresAt.rfc3339)])
+            }
+        }
     }
 }

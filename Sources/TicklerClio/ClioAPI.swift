@@ -26,6 +26,8 @@ public actor ClioAPI {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         /// Clio refused the request for good (a 4xx other than 401 and 429, or a 401 right after a refresh).
         case refused(String)
+        /// The record asked for is not there (404 or 410): a webhook Clio deleted or let expire.
+        case gone(String)
         /// The token endpoint refused the application or the refresh token.
         case tokenRefused(String)
         /// Clio did not answer, or answered 5xx, `attempts` times in a row.
@@ -35,7 +37,7 @@ public actor ClioAPI {
 
         public var description: String {
             switch self {
-            case .refused(let m), .tokenRefused(let m), .unavailable(let m), .unreadable(let m): m
+            case .refused(let m), .gone(let m), .tokenRefused(let m), .unavailable(let m), .unreadable(let m): m
             }
         }
     }
@@ -80,12 +82,58 @@ public actor ClioAPI {
         }
     }
 
+    /// Creates the webhook of `model` posting to `url` with `fields` on `events`, expiring at `expiresAt`.
+    public func createWebhook(model: String, url: String, fields: String, events: [String], expiresAt: Instant) async throws -> Clio.Webhook {
+        let body = Self.json(["data": ["url": url, "model": model, "fields": fields, "events": events, "expires_at": expiresAt.rfc3339]])
+        let answer = try await request("POST", "\(account.apiURL)/webhooks.json?fields=\(Self.webhookFields)", body: body, what: "webhooks")
+        return try Self.webhook(answer)
+    }
+
+    /// Moves a webhook's expiry to `expiresAt`; `Failure.gone` when Clio no longer has it.
+    public func renewWebhook(id: String, expiresAt: Instant) async throws -> Clio.Webhook {
+        let body = Self.json(["data": ["expires_at": expiresAt.rfc3339]])
+        let answer = try await request("PATCH", "\(account.apiURL)/webhooks/\(id).json?fields=\(Self.webhookFields)", body: body,
+                                       what: "webhooks")
+        return try Self.webhook(answer)
+    }
+
+    /// Completes a webhook's handshake with its secret (Clio's delayed activation), when the receiver could
+    /// not answer it at once.
+    public func activateWebhook(id: String, secret: String) async throws {
+        _ = try await request("PUT", "\(account.apiURL)/webhooks/\(id)/activate", headers: ["X-Hook-Secret: \(secret)"], body: [],
+                              what: "webhooks")
+    }
+
+    static let webhookFields = "id,shared_secret,status,model,expires_at"
+
+    private static func webhook(_ body: [UInt8]) throws -> Clio.Webhook {
+        struct Show: Decodable { var data: Clio.Webhook }
+        guard let w = try? JSONDecoder().decode(Show.self, from: Data(body)).data, w.id != nil else {
+            throw Failure.unreadable("a webhook is not the JSON Clio documents")
+        }
+        return w
+    }
+
+    private static func json(_ object: [String: Any]) -> [UInt8] {
+        Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
+    }
+
     private func get(_ url: String, what: String) async throws -> [UInt8] {
+        try await request("GET", url, body: nil, what: what)
+    }
+
+    /// One request under the pacer: refreshing the token on a 401 (once), waiting out 429s and retrying
+    /// failures up to `attempts` in a row.
+    private func request(_ method: String, _ url: String, headers extra: [String] = [], body: [UInt8]?, what: String) async throws -> [UInt8] {
         var failures = 0
         while true {
             if accessToken == nil { try await refresh() }
-            let headers = ["Authorization: Bearer \(accessToken ?? "")", "Accept: application/json", "User-Agent: tickler-sync"]
-            let response = await paced { $0.send("GET", url, headers: headers) }
+            let json = body.map { !$0.isEmpty } == true ? ["Content-Type: application/json"] : []
+            let headers = ["Authorization: Bearer \(accessToken ?? "")", "Accept: application/json", "User-Agent: tickler-sync"] + extra + json
+            let response = await paced { $0.send(method, url, headers: headers, body: body ?? []) }
+            if let status = response.status, status == 404 || status == 410 {
+                throw Failure.gone("Clio: no such record (HTTP \(status)) (\(what))")
+            }
             switch pacer.answered(status: response.status, retryAfter: response.headers["retry-after"], now: answeredAt()) {
             case .done:
                 guard !response.truncated else { throw Failure.unreadable("a page of \(what) is larger than Tickler reads") }

@@ -170,6 +170,17 @@ public enum Clio {
         }
     }
 
+    /// A webhook subscription (`fields=id,shared_secret,status,model,expires_at`).
+    public struct Webhook: Decodable, Sendable, Equatable {
+        public var id: Int64?
+        /// The secret deliveries are signed with (HMAC-SHA256 of the body, `X-Hook-Signature`).
+        public var shared_secret: String?
+        /// `pending` until the handshake, `enabled`, or `suspended`.
+        public var status: String?
+        public var model: String?
+        public var expires_at: String?
+    }
+
     /// One page of a list endpoint: `{"data": [...], "meta": {"paging": {"next": URL}}}`; no `next` on the last.
     public struct Page<Record: Decodable & Sendable>: Decodable, Sendable {
         public var data: [Record]

@@ -26,11 +26,13 @@ public final class HTTPExchange: @unchecked Sendable {
         let collected = HeaderLines()
         handle.reset()
         handle.set(CURLOPT_URL, url)
-        if method == "POST" {
+        if method == "GET" {
+            handle.set(CURLOPT_HTTPGET, 1)
+        } else {
+            // POST, or PUT and PATCH sending their body the same way.
             handle.set(CURLOPT_POST, 1)
             handle.set(CURLOPT_POSTFIELDSIZE_LARGE, size: Int64(body.count))
-        } else {
-            handle.set(CURLOPT_HTTPGET, 1)
+            if method != "POST" { handle.set(CURLOPT_CUSTOMREQUEST, method) }
         }
         if let caFile { handle.set(CURLOPT_CAINFO, caFile) }
         handle.set(CURLOPT_HTTPHEADER, list: headers + ["Expect:"])

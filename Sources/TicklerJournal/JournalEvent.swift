@@ -4,7 +4,8 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case reminderFired, escalationFired, deliveryFailed, delivered, configLoaded, reloadFailed, storeOutage,
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
          storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost, clientMessageHeld, clientMessageNotSent, clientStaffTask,
-         inboundRecorded, inboundKeyword, inboundRejected, inboundKept, inboundUnforwarded, startFailed
+         inboundRecorded, inboundKeyword, inboundRejected, inboundKept, inboundUnforwarded, startFailed, syncOutage, syncRecovered,
+         syncPassed, syncRecordSkipped, syncWebhook
 
     public var messageID: String {
         switch self {
@@ -39,17 +40,22 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .inboundKept: "5294f8d85a3e4a29b8c37faaf798d8dc"
         case .inboundUnforwarded: "e128767ef47e46a8bec382855a80b3bb"
         case .startFailed: "ed48af5fe6b943918debaeacf8912182"
+        case .syncOutage: "a5685b01e8fe4933b3b5b0c65106e132"
+        case .syncRecovered: "c1290f8f27814c6ba667f519b561705f"
+        case .syncPassed: "14637d343f9f455a87c4907deca78ed5"
+        case .syncRecordSkipped: "b77ab5d4c6d141ffad2582a15e4053ae"
+        case .syncWebhook: "f28015cccda64fd3b7a7afec987d2cfc"
         }
     }
 
     /// syslog priority: escalations 4, reminders 5, failures 3, routine 6, delivered 7.
     public var priority: Int {
         switch self {
-        case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent, .inboundKeyword: 5
+        case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent, .inboundKeyword, .syncRecovered: 5
         case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset, .claimLost,
-             .clientStaffTask, .inboundRejected, .inboundKept, .inboundUnforwarded: 4
-        case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage, .startFailed: 3
-        case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld, .inboundRecorded: 6
+             .clientStaffTask, .inboundRejected, .inboundKept, .inboundUnforwarded, .syncRecordSkipped: 4
+        case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage, .startFailed, .syncOutage: 3
+        case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld, .inboundRecorded, .syncPassed, .syncWebhook: 6
         case .delivered: 7
         }
     }

@@ -300,7 +300,8 @@ enum PostgresSchema {
             """),
         ("v6-sync-state", """
             -- Where a practice-management sync stands: the version (the source's updated_at) of each record it
-            -- wrote, each model's cursor (written with the rows of the page before it), and its last run.
+            -- wrote, each model's cursor (written with the rows of the page before it), its last run, and its
+            -- webhooks with the secret each delivery is signed with.
             CREATE TABLE tickler_sync_versions (id text COLLATE "C" PRIMARY KEY, version timestamptz NOT NULL);
             CREATE TABLE tickler_sync_cursors (
                 source text NOT NULL, model text NOT NULL, since timestamptz, next_page text, pass_started_at timestamptz,
@@ -309,6 +310,9 @@ enum PostgresSchema {
                 source text PRIMARY KEY, started_at timestamptz NOT NULL, finished_at timestamptz,
                 written integer NOT NULL DEFAULT 0, current integer NOT NULL DEFAULT 0, skipped integer NOT NULL DEFAULT 0,
                 requests integer NOT NULL DEFAULT 0, synced_from timestamptz, error text, error_since timestamptz);
+            CREATE TABLE tickler_sync_webhooks (
+                source text NOT NULL, model text NOT NULL, webhook_id text NOT NULL, secret text NOT NULL, status text NOT NULL,
+                expires_at timestamptz NOT NULL, PRIMARY KEY (source, model));
             """),
     ]
 

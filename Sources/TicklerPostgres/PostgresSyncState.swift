@@ -72,4 +72,29 @@ extension PostgresCaseStore: SyncState {
                 synced_from = excluded.synced_from, error = excluded.error, error_since = excluded.error_since
             """)
     }
+
+    public func syncWebhooks(source: String?) async throws -> [SyncWebhook] {
+        try await rows("""
+            SELECT source, model, webhook_id, secret, status, expires_at FROM tickler_sync_webhooks
+            WHERE \(source)::text IS NULL OR source = \(source) ORDER BY source, model
+            """).compactMap { r in
+            guard let (source, model, id, secret, status, expires) = try? r.decode((String, String, String, String, String, Date).self) else {
+                return nil
+            }
+            return SyncWebhook(source: source, model: model, id: id, secret: secret, status: status, expiresAt: Instant(expires))
+        }
+    }
+
+    public func saveSyncWebhook(_ w: SyncWebhook) async throws {
+        _ = try await rows("""
+            INSERT INTO tickler_sync_webhooks (source, model, webhook_id, secret, status, expires_at)
+            VALUES (\(w.source), \(w.model), \(w.id), \(w.secret), \(w.status), \(w.expiresAt.date))
+            ON CONFLICT (source, model) DO UPDATE SET webhook_id = excluded.webhook_id, secret = excluded.secret,
+                status = excluded.status, expires_at = excluded.expires_at
+            """)
+    }
+
+    public func removeSyncWebhook(source: String, model: String) async throws {
+        _ = try await rows("DELETE FROM tickler_sync_webhooks WHERE source = \(source) AND model = \(model)")
+    }
 }

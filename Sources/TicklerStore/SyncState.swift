@@ -6,7 +6,8 @@ import TicklerCore
 ///   the same or an older version writes nothing;
 /// - each model's cursor: the page a pass reads next, written in the same transaction as the rows of the
 ///   page before it;
-/// - the last run, for `tickler status`.
+/// - the last run, for `tickler status`;
+/// - its webhooks, for the receiver that checks their deliveries.
 public protocol SyncState: Sendable {
     /// Writes the rows of `batch` whose record is newer than the version stored for it (a record without a
     /// version is always written), then the versions and `cursor`, in one transaction. `versions` maps a
@@ -18,6 +19,34 @@ public protocol SyncState: Sendable {
     func syncRun(source: String) async throws -> SyncRun?
     /// Records `run` as `source`'s last.
     func saveSyncRun(_ run: SyncRun) async throws
+    /// The webhooks of `source` (every source when nil): what the receiver checks deliveries against.
+    func syncWebhooks(source: String?) async throws -> [SyncWebhook]
+    /// Records a model's webhook (replacing the one it had).
+    func saveSyncWebhook(_ webhook: SyncWebhook) async throws
+    /// Forgets a model's webhook.
+    func removeSyncWebhook(source: String, model: String) async throws
+}
+
+/// A webhook a sync subscribed: the source posts a model's changes to the receiver, each delivery signed
+/// with `secret` (kept in the store, like the rest of the firm's data, and never written anywhere else).
+public struct SyncWebhook: Sendable, Equatable {
+    public var source: String
+    public var model: String
+    /// The source's id of the webhook.
+    public var id: String
+    public var secret: String
+    /// `pending` until the handshake completed, then `enabled`.
+    public var status: String
+    public var expiresAt: Instant
+
+    public init(source: String, model: String, id: String, secret: String, status: String, expiresAt: Instant) {
+        self.source = source
+        self.model = model
+        self.id = id
+        self.secret = secret
+        self.status = status
+        self.expiresAt = expiresAt
+    }
 }
 
 /// What a sync write did.

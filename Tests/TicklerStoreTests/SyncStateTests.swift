@@ -83,4 +83,22 @@ import TicklerTestKit
         try await store.saveSyncRun(next)
         #expect(try await store.syncRun(source: "clio") == next)
     }
+
+    @Test(arguments: Kind.allCases)
+    func webhooksReadBack(_ kind: Kind) async throws {
+        let (store, keep) = try await Self.store(kind)
+        defer { _ = keep }
+        #expect(try await store.syncWebhooks(source: nil).isEmpty)
+        let matter = SyncWebhook(source: "clio", model: "matter", id: "41", secret: "s1", status: "pending", expiresAt: Self.t("2027-01-05T12:00:00Z"))
+        let task = SyncWebhook(source: "clio", model: "task", id: "42", secret: "s2", status: "enabled", expiresAt: Self.t("2027-01-05T12:00:01Z"))
+        try await store.saveSyncWebhook(matter)
+        try await store.saveSyncWebhook(task)
+        var enabled = matter
+        enabled.status = "enabled"
+        try await store.saveSyncWebhook(enabled)
+        #expect(try await store.syncWebhooks(source: "clio") == [enabled, task])
+        #expect(try await store.syncWebhooks(source: "other") == [])
+        try await store.removeSyncWebhook(source: "clio", model: "matter")
+        #expect(try await store.syncWebhooks(source: nil) == [task])
+    }
 }

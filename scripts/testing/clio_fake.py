@@ -14,6 +14,15 @@ run here, not Clio.
   `Retry-After: --retry-after` seconds (and the X-RateLimit-* headers). Counted, not timed, so that a test
   sees the same 429s however fast the machine is.
 
+- Webhooks (`Authorization` as above): POST /api/v4/webhooks.json {"data": {url, model, fields, events,
+  expires_at}} creates one (status `pending`, a fresh `shared_secret`) and answers 201 with it; then, from
+  another thread, posts the handshake to its url (`X-Hook-Secret`, body {"data": {"id": ID}}): an answer 200
+  echoing the secret enables it. PUT /api/v4/webhooks/ID/activate with the secret in `X-Hook-Secret`
+  enables it (403 with another secret); PATCH /api/v4/webhooks/ID.json {"data": {"expires_at"}} moves its
+  expiry; DELETE removes it; an unknown id answers 404. DELETE /fake/webhooks/ID (no token: the tests'
+  control) makes the fake forget one, as Clio does a webhook deleted or expired. Clio accepts only https URLs; this double also
+  takes http to 127.0.0.1, where the tests' receiver listens. The webhooks are written to DIR/webhooks.json
+  after each change.
 - With --hang-at N, the Nth list request is logged with status 0 and never answered: a test kills its client
   there, mid-pass (the fake answers every other request as usual).
 
@@ -28,6 +37,7 @@ import datetime
 import json
 import os
 import secrets
+import urllib.request
 import threading
 import time
 import urllib.parse
@@ -55,6 +65,26 @@ def main():
     lock = threading.Lock()
     state = {"token": None, "answered": 0, "lists": 0}
     log = open(os.path.join(a.dir, "requests.jsonl"), "a", buffering=1)
+    hooks = {}
+
+    def save_hooks():
+        with open(os.path.join(a.dir, "webhooks.json.tmp"), "w") as f:
+            json.dump(sorted(hooks.values(), key=lambda h: h["id"]), f)
+        os.replace(os.path.join(a.dir, "webhooks.json.tmp"), os.path.join(a.dir, "webhooks.json"))
+
+    def handshake(hook):
+        """Clio's identity confirmation: the secret posted to the url; echoed back, the webhook is enabled."""
+        req = urllib.request.Request(hook["url"], data=json.dumps({"data": {"id": hook["id"]}}).encode(), method="POST",
+                                     headers={"X-Hook-Secret": hook["shared_secret"], "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                ok = r.status == 200 and r.headers.get("X-Hook-Secret") == hook["shared_secret"]
+        except Exception:
+            ok = False
+        if ok:
+            with lock:
+                hook["status"] = "enabled"
+                save_hooks()
 
     def firm():
         try:
@@ -73,7 +103,7 @@ def main():
             # Logged before the answer goes: a client that has its answer finds the request in the log.
             with lock:
                 log.write(json.dumps({"at": time.time(), "method": self.command, "path": self.path, "status": status}) + "\n")
-            data = json.dumps(body).encode()
+            data = b"" if status == 204 else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
@@ -94,11 +124,100 @@ def main():
                 state["answered"] += 1
                 return None
 
-        def do_POST(self):
+        def body(self):
             length = int(self.headers.get("Content-Length", "0"))
-            form = urllib.parse.parse_qs(self.rfile.read(length).decode())
-            if self.path != "/oauth/token":
+            return self.rfile.read(length) if length else b""
+
+        def authorized(self):
+            with lock:
+                token = state["token"]
+            return token is not None and self.headers.get("Authorization", "") == "Bearer " + token
+
+        def webhook_path(self):
+            """(id or None, suffix) for /api/v4/webhooks[/ID][.json|/activate], else None."""
+            path = urllib.parse.urlsplit(self.path).path
+            if path == "/api/v4/webhooks.json":
+                return (None, "")
+            parts = path.split("/")
+            if len(parts) == 5 and parts[1:4] == ["api", "v4", "webhooks"] and parts[4].endswith(".json") and parts[4][:-5].isdigit():
+                return (int(parts[4][:-5]), "")
+            if len(parts) == 6 and parts[1:4] == ["api", "v4", "webhooks"] and parts[4].isdigit() and parts[5] == "activate":
+                return (int(parts[4]), "activate")
+            return None
+
+        def webhooks(self, method):
+            where = self.webhook_path()
+            if where is None:
                 return self.answer(404, {"error": {"message": "not found"}})
+            if not self.authorized():
+                return self.answer(401, {"error": {"type": "AuthenticationError", "message": "invalid token"}})
+            hook_id, suffix = where
+            raw = self.body()
+            if method == "GET" and hook_id is None:
+                with lock:
+                    listed = [dict(h) for h in sorted(hooks.values(), key=lambda h: h["id"])]
+                return self.answer(200, {"data": listed})
+            if method == "POST" and hook_id is None:
+                d = (json.loads(raw or b"{}").get("data") or {})
+                url = d.get("url", "")
+                if not (url.startswith("https://") or url.startswith("http://127.0.0.1:")) or not d.get("model") or not d.get("fields"):
+                    return self.answer(422, {"error": {"type": "UnprocessableEntity", "message": "url (https), model and fields are required"}})
+                with lock:
+                    state["hook_id"] = state.get("hook_id", 0) + 1
+                    hook = {"id": state["hook_id"], "url": url, "model": d["model"], "fields": d["fields"], "events": d.get("events", []),
+                            "expires_at": d.get("expires_at") or (datetime.datetime.now(datetime.timezone.utc)
+                                                                   + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            "shared_secret": secrets.token_hex(16), "status": "pending"}
+                    hooks[hook["id"]] = hook
+                    save_hooks()
+                    shown = dict(hook)
+                threading.Thread(target=handshake, args=(hook,), daemon=True).start()
+                return self.answer(201, {"data": shown})
+            with lock:
+                hook = hooks.get(hook_id)
+            if hook is None:
+                return self.answer(404, {"error": {"type": "NotFound", "message": "no such webhook"}})
+            if method == "PUT" and suffix == "activate":
+                if self.headers.get("X-Hook-Secret") != hook["shared_secret"]:
+                    return self.answer(403, {"error": {"type": "Forbidden", "message": "the secret does not match"}})
+                with lock:
+                    hook["status"] = "enabled"
+                    save_hooks()
+                return self.answer(200, {"data": {"id": hook_id, "status": "enabled"}})
+            if method == "PATCH" and suffix == "":
+                d = (json.loads(raw or b"{}").get("data") or {})
+                with lock:
+                    if d.get("expires_at"):
+                        hook["expires_at"] = d["expires_at"]
+                    save_hooks()
+                    shown = dict(hook)
+                return self.answer(200, {"data": shown})
+            if method == "DELETE" and suffix == "":
+                with lock:
+                    del hooks[hook_id]
+                    save_hooks()
+                return self.answer(204, {})
+            return self.answer(404, {"error": {"message": "not found"}})
+
+        def do_PUT(self):
+            self.webhooks("PUT")
+
+        def do_PATCH(self):
+            self.webhooks("PATCH")
+
+        def do_DELETE(self):
+            # The tests' control: Clio forgets a webhook (it was deleted in Clio, or expired), no token needed.
+            if self.path.startswith("/fake/webhooks/"):
+                with lock:
+                    gone = hooks.pop(int(self.path.rsplit("/", 1)[1]), None)
+                    save_hooks()
+                return self.answer(204 if gone else 404, {})
+            self.webhooks("DELETE")
+
+        def do_POST(self):
+            if self.path != "/oauth/token":
+                return self.webhooks("POST")
+            form = urllib.parse.parse_qs(self.body().decode())
             one = lambda k: (form.get(k) or [""])[0]
             if (one("grant_type") != "refresh_token" or one("client_id") != a.client_id
                     or one("client_secret") != a.client_secret or one("refresh_token") != a.refresh_token):
@@ -109,6 +228,8 @@ def main():
             self.answer(200, {"access_token": token, "token_type": "bearer", "expires_in": 2592000})
 
         def do_GET(self):
+            if self.webhook_path() is not None:
+                return self.webhooks("GET")
             url = urllib.parse.urlsplit(self.path)
             parts = url.path.split("/")
             if len(parts) != 4 or parts[1:3] != ["api", "v4"] or not parts[3].endswith(".json") or parts[3][:-5] not in MODELS:

@@ -68,4 +68,33 @@ extension SQLiteCaseStore: SyncState {
                                  run.requests, run.syncedFrom?.rfc3339, run.error, run.errorSince?.rfc3339])
         }
     }
+
+    public func syncWebhooks(source: String?) async throws -> [SyncWebhook] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT source, model, webhook_id, secret, status, expires_at FROM tickler_sync_webhooks
+                WHERE ? IS NULL OR source = ? ORDER BY source, model
+                """, arguments: [source, source]).compactMap { r in
+                guard let source = r.text(0), let model = r.text(1), let id = r.text(2), let secret = r.text(3), let status = r.text(4),
+                      let expires = r.text(5).flatMap(RFC3339.parse) else { return nil }
+                return SyncWebhook(source: source, model: model, id: id, secret: secret, status: status, expiresAt: expires)
+            }
+        }
+    }
+
+    public func saveSyncWebhook(_ w: SyncWebhook) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO tickler_sync_webhooks (source, model, webhook_id, secret, status, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(source, model) DO UPDATE SET webhook_id = excluded.webhook_id, secret = excluded.secret,
+                    status = excluded.status, expires_at = excluded.expires_at
+                """, arguments: [w.source, w.model, w.id, w.secret, w.status, w.expiresAt.rfc3339])
+        }
+    }
+
+    public func removeSyncWebhook(source: String, model: String) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM tickler_sync_webhooks WHERE source = ? AND model = ?", arguments: [source, model])
+        }
+    }
 }

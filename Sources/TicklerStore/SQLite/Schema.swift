@@ -350,8 +350,8 @@ enum Schema {
         }
         m.registerMigration("v16-sync-state") { db in
             // Where a practice-management sync stands (SyncState): the version (the source's updated_at) of each
-            // record it wrote, each model's cursor (written with the rows of the page before it), and its last
-            // run. A version is the record's key (`clio:matter:123`), not a row: a matter brings a case and its
+            // record it wrote, each model's cursor (written with the rows of the page before it), its last run,
+            // and its webhooks with the secret each delivery is signed with. A version is the record's key (`clio:matter:123`), not a row: a matter brings a case and its
             // client's contact, both left alone when the matter is not newer.
             try db.execute(sql: """
                 CREATE TABLE tickler_sync_versions (id TEXT PRIMARY KEY NOT NULL, version TEXT NOT NULL) WITHOUT ROWID;
@@ -362,6 +362,9 @@ enum Schema {
                     source TEXT PRIMARY KEY NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
                     written INTEGER NOT NULL DEFAULT 0, current INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,
                     requests INTEGER NOT NULL DEFAULT 0, synced_from TEXT, error TEXT, error_since TEXT);
+                CREATE TABLE tickler_sync_webhooks (
+                    source TEXT NOT NULL, model TEXT NOT NULL, webhook_id TEXT NOT NULL, secret TEXT NOT NULL, status TEXT NOT NULL,
+                    expires_at TEXT NOT NULL, PRIMARY KEY (source, model));
                 """)
         }
         return m
