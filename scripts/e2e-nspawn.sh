@@ -5,7 +5,7 @@
 # (both on the host's loopback, which the container shares) with the secret passed by LoadCredential=,
 # another user can read the metrics file, reload with a good and a broken configuration, a wedged loop
 # is restarted by the watchdog, `systemctl stop` is clean; tickler-inbound, socket-activated, takes a
-# client's signed reply. The root is built once per machine (cached in
+# client's signed reply; the Clio sync runs as its hardened service. The root is built once per machine (cached in
 # .cache/nspawn-root, ignored by git). Needs root.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +44,7 @@ install -m 0755 $BIN/ticklerd $BIN/tickler $BIN/tickler-inbound "$ROOT/usr/local
 install -D -m 0644 systemd/ticklerd.service "$ROOT/usr/local/lib/systemd/system/ticklerd.service"
 install -D -m 0644 systemd/tickler-inbound.service "$ROOT/usr/local/lib/systemd/system/tickler-inbound.service"
 install -D -m 0644 systemd/tickler-inbound.socket "$ROOT/usr/local/lib/systemd/system/tickler-inbound.socket"
+install -D -m 0644 systemd/tickler-sync-clio.service "$ROOT/usr/local/lib/systemd/system/tickler-sync-clio.service"
 install -D -m 0644 systemd/tickler.catalog "$ROOT/usr/lib/systemd/catalog/tickler.catalog"
 # A new, root-owned state directory each run: systemd then hands it (recursively) to the dynamic user.
 rm -rf "$ROOT/var/lib/private/tickler" "$ROOT/var/lib/tickler"
@@ -186,6 +187,66 @@ else
 fi
 inside /bin/systemctl stop tickler-inbound.socket tickler-inbound.service
 
+# The Clio sync as a service: the fake Clio API on the host's loopback, its two secrets by LoadCredential=.
+# It subscribes a webhook per model, reconciles, journals each pass without a client's name, and its unit
+# is hardened as systemd itself scores the loaded unit.
+CLIO=$SPOOL/clio
+mkdir -p "$CLIO"
+"$PY" - "$CLIO/firm.json" <<'PYEOF'
+import json, sys
+matters = [{"id": 1000 + i, "display_number": "E2E-%d" % i, "description": "Canary v. Finch %d" % i, "status": "Open",
+            "open_date": "2026-09-01", "updated_at": "2026-11-30T15:00:00Z",
+            "client": {"id": 500 + i, "name": "Ann Canary %d" % i, "primary_email_address": "ann%d@example.test" % i}}
+           for i in range(1, 31)]
+users = [{"id": 3, "name": "Alex Attorney", "enabled": True, "subscription_type": "Attorney", "updated_at": "2026-11-30T15:00:00Z"}]
+json.dump({"users": users, "matters": matters}, open(sys.argv[1], "w"))
+PYEOF
+exec 5< <("$PY" scripts/testing/clio_fake.py --dir "$CLIO" --client-id tickler-app --client-secret e2e-clio-secret \
+  --refresh-token e2e-clio-refresh 2>"$CLIO/fake.log"; echo)
+read -r _ CLIO_PORT <&5
+{ example_config; cat <<EOF
+sync:
+  clio:
+    region: us
+    client_id: tickler-app
+    client_secret_credential: clio-client-secret
+    refresh_token_credential: clio-refresh-token
+    webhook_url: "https://tickler.firm.test/clio/webhook"
+    reconcile: 10m
+    api_url: "http://127.0.0.1:$CLIO_PORT/api/v4"
+    token_url: "http://127.0.0.1:$CLIO_PORT/oauth/token"
+EOF
+} > "$ROOT/etc/tickler/tickler.yaml"
+printf 'e2e-clio-secret' > "$SPOOL/clio-client-secret"
+printf 'e2e-clio-refresh' > "$SPOOL/clio-refresh-token"
+install -D -m 0600 "$SPOOL/clio-client-secret" "$ROOT/etc/tickler/credentials/clio-client-secret"
+install -D -m 0600 "$SPOOL/clio-refresh-token" "$ROOT/etc/tickler/credentials/clio-refresh-token"
+rm -rf "$ROOT/etc/systemd/system/tickler-sync-clio.service.d"
+mkdir -p "$ROOT/etc/systemd/system/tickler-sync-clio.service.d"
+printf '[Service]\nLoadCredential=clio-client-secret:/etc/tickler/credentials/clio-client-secret\nLoadCredential=clio-refresh-token:/etc/tickler/credentials/clio-refresh-token\n' \
+  > "$ROOT/etc/systemd/system/tickler-sync-clio.service.d/credentials.conf"
+inside /bin/systemctl daemon-reload
+check "tickler-sync-clio.service verifies inside the container" \
+  inside /bin/systemd-analyze verify --man=no /usr/local/lib/systemd/system/tickler-sync-clio.service
+check "systemctl start tickler-sync-clio returns active" inside /bin/systemctl start tickler-sync-clio
+synced() { test "$(inside /bin/journalctl -b -u tickler-sync-clio -o cat MESSAGE_ID=14637d343f9f455a87c4907deca78ed5 | wc -l)" -ge 1; }
+check "the sync's first pass is journaled" within 120 synced
+DB=$ROOT/var/lib/private/tickler/tickler.db
+check "Clio's matters are cases" test "$(sqlite3 "$DB" "SELECT count(*) FROM cases WHERE id LIKE 'clio:matter:%'")" -eq 30
+subscribed() { test "$(sqlite3 "$DB" "SELECT count(*) FROM tickler_sync_webhooks WHERE status = 'enabled'")" -eq 4; }
+check "its four webhooks are subscribed and enabled" within 60 subscribed
+exposure=$(inside /bin/systemd-analyze security --no-pager tickler-sync-clio.service \
+  | sed -n 's/.*Overall exposure level for tickler-sync-clio.service: \([0-9.]*\).*/\1/p')
+check "systemd-analyze security of the sync's unit is at most 1.5 ($exposure)" awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 1.5) }'
+synclog=$(inside /bin/journalctl -b -u tickler-sync-clio -o verbose | grep -E '^ *(MESSAGE|TICKLER_[A-Z0-9_]+)=')
+if grep -qE 'Canary|example\.test|e2e-clio' <<<"$synclog"; then
+  bad "no client name or address, and no secret, in the sync's journal"
+else
+  ok "no client name or address, and no secret, in the sync's journal"
+fi
+check "systemctl stop tickler-sync-clio is clean" inside /bin/systemctl stop tickler-sync-clio
+pkill -f "scripts/testing/clio_fake.py --dir $CLIO"
+
 # A tick stuck in a store call (another program holds the write lock past the busy timeout) stops the
 # watchdog pings; systemd's watchdog restarts the service.
 example_config > "$ROOT/etc/tickler/tickler.yaml"
@@ -211,7 +272,8 @@ unitlog=$(inside /bin/journalctl -b -u ticklerd)
 check "journal records the watchdog timeout" grep -qi 'watchdog timeout' <<<"$unitlog"
 inside /bin/systemctl stop ticklerd
 
-rm -rf "$ROOT/etc/systemd/system/ticklerd.service.d" "$ROOT/etc/systemd/system/tickler-inbound.service.d"
+rm -rf "$ROOT/etc/systemd/system/ticklerd.service.d" "$ROOT/etc/systemd/system/tickler-inbound.service.d" \
+  "$ROOT/etc/systemd/system/tickler-sync-clio.service.d"
 inside /bin/systemctl poweroff >/dev/null 2>&1
 
 echo "e2e (systemd-nspawn): $passed passed, $failed failed"

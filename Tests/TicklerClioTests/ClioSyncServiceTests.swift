@@ -112,4 +112,56 @@ import TicklerTestKit
         #expect(try await store.syncWebhooks(source: "clio").first { $0.model == "matter" }?.id == "5")
         server.stop()
     }
+
+    /// Moves the clock to whatever sleeps first until `done` holds (the API's pauses and the schedule's waits
+    /// alike), bounded as a hang guard.
+    static func drive(_ clock: ManualClock, until done: () -> Bool) async -> Bool {
+        let bound = Date().addingTimeInterval(120)
+        while Date() < bound {
+            if done() { return true }
+            if let next = clock.nextDeadline { clock.advance(to: next) }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return done()
+    }
+
+    /// Clio down for a while: one outage journaled however many retries fail, the retries spaced out, the
+    /// recovery journaled once with the first pass that completes, and the run recorded with its error.
+    @Test func anOutageIsReportedOnceAndItsRecoveryOnce() async throws {
+        let dir = "/tmp/tickler-clio-outage-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: dir + "/firm.json"))
+        let server = try TestServer(script: "clio_fake.py", directory: dir, arguments: [
+            "--client-id", "app", "--client-secret", "s", "--refresh-token", "r"])
+        defer { server.stop() }
+        let base = "http://127.0.0.1:\(server.port)"
+        let store = try SQLiteCaseStore(path: dir + "/t.db", create: true)
+        let start = Instant(seconds: Int64(Date().timeIntervalSince1970))
+        let clock = ManualClock(start)
+        let api = ClioAPI(account: .init(apiURL: base + "/api/v4", tokenURL: base + "/oauth/token", clientID: "app", clientSecret: "s",
+                                         refreshToken: "r"), clock: clock, attempts: 2)
+        let sync = ClioSync(api: api, store: store, mapping: ClioMapping(defaults: .init(timeZone: "America/New_York"))!, clock: clock)
+        let service = ClioSyncService(sync: sync, webhookURL: "http://127.0.0.1:9/clio/webhook", reconcile: 600)
+        // Subscribed and passed once while Clio answers.
+        let events = Events()
+        let task = Task { try await service.run { events.add($0) } }
+        defer { task.cancel() }
+        #expect(await Self.asleep(clock, until: start.adding(seconds: 600)))
+        // Down: passes fail, again and again.
+        FileManager.default.createFile(atPath: dir + "/down", contents: Data())
+        let failing = Self.requests(dir).count
+        #expect(await Self.drive(clock) { Self.requests(dir).dropFirst(failing).filter { $0.hasPrefix("GET /api/v4/") }.count >= 8 })
+        #expect(events.value.filter { $0.hasPrefix("outage") } == ["outage: Clio: the API answered HTTP 503, 2 times in a row (users)"],
+                "\(events.value)")
+        let run = try #require(try await store.syncRun(source: "clio"))
+        #expect(run.error != nil && run.errorSince != nil)
+        // Up again: the next retry passes, and the recovery is said once.
+        try FileManager.default.removeItem(atPath: dir + "/down")
+        #expect(await Self.drive(clock) { events.value.contains("recovered") })
+        #expect(events.value.filter { $0.hasPrefix("outage") }.count == 1)
+        #expect(events.value.filter { $0 == "recovered" }.count == 1)
+        #expect(events.value.suffix(2) == ["passed 0", "recovered"], "\(events.value)")
+        let after = try #require(try await store.syncRun(source: "clio"))
+        #expect(after.error == nil && after.errorSince == nil && after.finishedAt != nil)
+    }
 }

@@ -35,7 +35,7 @@ import Testing
         #expect(r.output.isEmpty, "\(r.output)")
     }
 
-    @Test(arguments: ["ticklerd.service", "tickler-inbound.service"])
+    @Test(arguments: ["ticklerd.service", "tickler-inbound.service", "tickler-sync-clio.service"])
     func unitExposureIsAtMostOnePointTwo(_ unit: String) throws {
         let r = try Self.run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--threshold=12",
                                                            Self.repository.appendingPathComponent("systemd/" + unit).path])

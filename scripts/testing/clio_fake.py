@@ -27,6 +27,7 @@ run here, not Clio.
   there, mid-pass (the fake answers every other request as usual).
 
 Every request is appended to DIR/requests.jsonl: {"at": unix seconds (float), "method", "path", "status"}.
+The file DIR/down, while present, makes every request (the token's too) answer 503: Clio is down.
 The file DIR/revoke, when present, makes the current access token answer 401 once (then it is removed).
 
   clio_fake.py --dir DIR --client-id ID --client-secret S --refresh-token R [--burst N] [--retry-after S] [--hang-at N]
@@ -124,6 +125,13 @@ def main():
                 state["answered"] += 1
                 return None
 
+        def down(self):
+            if os.path.exists(os.path.join(a.dir, "down")):
+                self.body()
+                self.answer(503, {"error": {"type": "ServiceUnavailable", "message": "down"}})
+                return True
+            return False
+
         def body(self):
             length = int(self.headers.get("Content-Length", "0"))
             return self.rfile.read(length) if length else b""
@@ -200,10 +208,12 @@ def main():
             return self.answer(404, {"error": {"message": "not found"}})
 
         def do_PUT(self):
-            self.webhooks("PUT")
+            if not self.down():
+                self.webhooks("PUT")
 
         def do_PATCH(self):
-            self.webhooks("PATCH")
+            if not self.down():
+                self.webhooks("PATCH")
 
         def do_DELETE(self):
             # The tests' control: Clio forgets a webhook (it was deleted in Clio, or expired), no token needed.
@@ -212,9 +222,12 @@ def main():
                     gone = hooks.pop(int(self.path.rsplit("/", 1)[1]), None)
                     save_hooks()
                 return self.answer(204 if gone else 404, {})
-            self.webhooks("DELETE")
+            if not self.down():
+                self.webhooks("DELETE")
 
         def do_POST(self):
+            if self.down():
+                return
             if self.path != "/oauth/token":
                 return self.webhooks("POST")
             form = urllib.parse.parse_qs(self.body().decode())
@@ -228,6 +241,8 @@ def main():
             self.answer(200, {"access_token": token, "token_type": "bearer", "expires_in": 2592000})
 
         def do_GET(self):
+            if self.down():
+                return
             if self.webhook_path() is not None:
                 return self.webhooks("GET")
             url = urllib.parse.urlsplit(self.path)
