@@ -119,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "tickler-inbound",
             dependencies: [
-                "TicklerInbound", "TicklerSession", "TicklerJournal", "TicklerConfig", "TicklerCore", "TicklerStore", "Systemd",
+                "TicklerInbound", "TicklerClio", "TicklerSession", "TicklerJournal", "TicklerConfig", "TicklerCore", "TicklerStore", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -39,6 +39,24 @@ extension PostgresCaseStore: SyncState {
         }
     }
 
+    public func deleteSynced(key: String, version: Instant) async throws -> Bool {
+        try await transaction { c in
+            let raised = try await c.run("""
+                INSERT INTO tickler_sync_versions (id, version) VALUES (\(key), \(version.date))
+                ON CONFLICT (id) DO UPDATE SET version = excluded.version WHERE tickler_sync_versions.version <= excluded.version
+                RETURNING id
+                """, logger: Self.logger).collect()
+            guard !raised.isEmpty else { return false }
+            var removed = 0
+            for table in ["communications", "deadlines", "document_requests", "appointments", "events", "cases", "people"] {
+                removed += try await c.run("DELETE FROM \(unescaped: table) WHERE id = \(key) RETURNING id", logger: Self.logger).collect().count
+            }
+            removed += try await c.run("DELETE FROM contacts WHERE case_id = \(key) AND id LIKE 'clio:%' RETURNING id",
+                                       logger: Self.logger).collect().count
+            return removed > 0
+        }
+    }
+
     public func syncCursors(source: String) async throws -> [SyncCursor] {
         try await rows("""
             SELECT model, since, next_page, pass_started_at, synced_from FROM tickler_sync_cursors WHERE source = \(source) ORDER BY model

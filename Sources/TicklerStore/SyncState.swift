@@ -13,6 +13,10 @@ public protocol SyncState: Sendable {
     /// version is always written), then the versions and `cursor`, in one transaction. `versions` maps a
     /// record's key (the `source` of its rows) to its version.
     func writeSynced(_ batch: ImportBatch, versions: [String: Instant], cursor: SyncCursor?, now: Instant) async throws -> SyncWrite
+    /// Removes the rows of a record deleted at the source (`key`: the record's Tickler id; a matter's case
+    /// goes with its contacts) unless the store holds a version newer than `version`, and records `version`
+    /// so that an older delivery does not bring the record back. Returns whether rows were removed.
+    func deleteSynced(key: String, version: Instant) async throws -> Bool
     /// The cursors of `source`'s models.
     func syncCursors(source: String) async throws -> [SyncCursor]
     /// The last run of `source`, if it ever ran.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Systemd
+import TicklerClio
 import TicklerConfig
 import TicklerCore
 import TicklerInbound
@@ -53,42 +54,76 @@ struct InboundCommand: AsyncParsableCommand {
         var events = EventLog(logger: logger, journal: journal ? "tickler-inbound" : nil)
         events.includesClient = loaded.journalIncludesClient
         let credentials = Credentials(directory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
-        guard let smsName = loaded.clients?.channels[.sms], case .sms(let sms)? = loaded.channels[smsName] else {
-            fail("the configuration names no sms channel in clients.channels: replies cannot be received")
+        let receivesReplies = loaded.clients?.inbound != nil
+        guard receivesReplies || loaded.clio != nil else {
+            fail("the configuration has neither clients.inbound nor sync.clio: there is nothing to receive")
         }
-        let token: String
-        do { token = try credentials.secret(sms.authTokenCredential) } catch { fail("\(error)") }
-        let store: any ClientDirectory
+        var token = ""
+        if receivesReplies {
+            guard let smsName = loaded.clients?.channels[.sms], case .sms(let sms)? = loaded.channels[smsName] else {
+                fail("the configuration names no sms channel in clients.channels: replies cannot be received")
+            }
+            do { token = try credentials.secret(sms.authTokenCredential) } catch { fail("\(error)") }
+        }
+        let store: any FirmStore
         do { store = try await StoreOpener.open(loaded.store, create: false, instance: "tickler-inbound") } catch {
             FileHandle.standardError.write(Data("tickler-inbound: the store cannot be opened: \(error)\n".utf8))
             throw ExitCode(3)
         }
-        let kept: InboundSpool
-        let spoolDirectory = spool ?? ((env["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "/var/lib/tickler") + "/inbound-spool")
-        do { kept = try InboundSpool(directory: spoolDirectory) } catch { fail(error.description) }
-        let service: InboundService
-        do {
-            service = try InboundService(config: loaded, authToken: token, store: store, spool: kept,
-                                         storeDeadline: .seconds(max(1, storeWait)), events: events, now: { SystemClock().now })
-        } catch {
-            fail(error.description)
+        var service: InboundService?
+        if receivesReplies {
+            let kept: InboundSpool
+            let spoolDirectory = spool ?? ((env["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "/var/lib/tickler")
+                + "/inbound-spool")
+            do { kept = try InboundSpool(directory: spoolDirectory) } catch { fail(error.description) }
+            do {
+                service = try InboundService(config: loaded, authToken: token, store: store, spool: kept,
+                                             storeDeadline: .seconds(max(1, storeWait)), events: events, now: { SystemClock().now })
+            } catch {
+                fail(error.description)
+            }
+        }
+        var clio: ClioWebhookReceiver?
+        if let settings = loaded.clio {
+            guard let mapping = ClioMapping(defaults: .init(language: settings.language, timeZone: settings.timeZone)) else {
+                fail("sync.clio's time zone '\(settings.timeZone)' is not a time zone")
+            }
+            clio = ClioWebhookReceiver(store: store, mapping: mapping, now: { SystemClock().now })
         }
         let settings = loaded.clients?.inbound ?? ClientSettings.Inbound(publicURL: "")
         let limits = InboundServer.Limits(connections: Self.connectionBound(settings.maxConnections),
                                           idle: .seconds(settings.idleTimeout), request: .seconds(settings.requestTimeout))
         let notifier = ServiceNotifier()
         let listening = self.listen != nil
+        let what = [service != nil ? "client replies" : nil, clio != nil ? "Clio webhooks" : nil].compactMap { $0 }.joined(separator: " and ")
+        let log = events
+        let server = InboundServer(service: service, clio: clio, limits: limits, logger: logger) { Self.journal($0, log) }
         try await withThrowingTaskGroup { group in
             group.addTask {
-                try await InboundServer(service: service, limits: limits, logger: logger).run(where_) { port in
-                    notifier.notify(.ready, .status("receiving client replies"))
+                try await server.run(where_) { port in
+                    notifier.notify(.ready, .status("receiving \(what)"))
                     // Tests listen on port 0 and read the port from the first line.
                     if listening { FileHandle.standardOutput.write(Data("PORT \(port)\n".utf8)) }
                 }
             }
-            group.addTask { await Self.maintain(service) }
+            if let service { group.addTask { await Self.maintain(service) } }
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// A Clio delivery's journal entry: a record skipped (model and id) or a refusal; nothing of a client.
+    static func journal(_ outcome: ClioWebhookReceiver.Outcome, _ events: EventLog) {
+        switch outcome {
+        case .skipped(let s):
+            events.record(.syncRecordSkipped, "Clio webhook: skipped \(s)",
+                          ["clio_model": .string(s.model.rawValue), "clio_id": .string(s.clioID.map(String.init) ?? ""), "reason": .string(s.reason)])
+        case .refused(let reason):
+            events.logger.debug("Clio webhook refused: \(reason)")
+        case .storeFailed:
+            events.logger.warning("Clio webhook: the store did not take it; Clio delivers again later")
+        case .handshake, .written, .current, .deleted:
+            break
         }
     }
 

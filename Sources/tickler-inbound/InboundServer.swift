@@ -3,9 +3,10 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+import TicklerClio
 import TicklerInbound
 
-/// The receiver's HTTP/1.1 listener: a thin runner around `InboundService`. It listens on the socket
+/// The receiver's HTTP/1.1 listener: a thin runner around `InboundService` and `ClioWebhookReceiver`. It listens on the socket
 /// systemd passes (socket activation) or on an address of its own, and holds every connection to bounds:
 /// at most `limits.connections` at once (one more is answered 503 and closed), `limits.idle` to start a
 /// request, `limits.request` to send the whole of it, and `bodyLimit` bytes of form (a larger body is
@@ -35,14 +36,21 @@ public struct InboundServer: Sendable {
 
     static let bodyLimit = 64 * 1024
 
-    let service: InboundService
+    /// Clients' replies from the SMS gateway (`/sms/…`), when the configuration receives them.
+    let service: InboundService?
+    /// Clio's webhooks (`/clio/webhook`), when the configuration syncs from Clio.
+    let clio: ClioWebhookReceiver?
     let limits: Limits
     let logger: Logger
+    let journal: @Sendable (ClioWebhookReceiver.Outcome) -> Void
 
-    public init(service: InboundService, limits: Limits = Limits(), logger: Logger = Logger(label: "tickler-inbound")) {
+    public init(service: InboundService?, clio: ClioWebhookReceiver? = nil, limits: Limits = Limits(),
+                logger: Logger = Logger(label: "tickler-inbound"), journal: @escaping @Sendable (ClioWebhookReceiver.Outcome) -> Void = { _ in }) {
         self.service = service
+        self.clio = clio
         self.limits = limits
         self.logger = logger
+        self.journal = journal
     }
 
     /// Listens, and calls `ready` with the port once it does.
@@ -57,7 +65,7 @@ public struct InboundServer: Sendable {
                 guard admitted.enter() else {
                     // Over the bound: answered at once, without reading what it sends.
                     try channel.pipeline.syncOperations.addHandler(RefuseConnection())
-                    service.refusedConnection()
+                    service?.refusedConnection()
                     return nil
                 }
                 channel.closeFuture.whenComplete { _ in admitted.leave() }
@@ -88,8 +96,9 @@ public struct InboundServer: Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
                 var body: [UInt8] = []
-                func respond(_ response: InboundResponse, to h: HTTPRequestHead, close: Bool) async throws {
+                func respond(_ response: InboundResponse, to h: HTTPRequestHead, close: Bool, extra: [String: String] = [:]) async throws {
                     var headers = HTTPHeaders()
+                    for (k, v) in extra.sorted(by: { $0.key < $1.key }) { headers.add(name: k, value: v) }
                     headers.add(name: "Content-Type", value: response.contentType)
                     headers.add(name: "Content-Length", value: "\(response.body.utf8.count)")
                     if close { headers.add(name: "Connection", value: "close") }
@@ -117,10 +126,22 @@ public struct InboundServer: Sendable {
                         body += chunk.readableBytesView
                     case .end:
                         guard let h = head else { continue }
-                        let response = await service.handle(InboundRequest(method: h.method.rawValue, path: h.uri,
-                                                                           signature: h.headers.first(name: "X-Twilio-Signature"),
-                                                                           form: InboundRequest.parseForm(body)))
-                        try await respond(response, to: h, close: !h.isKeepAlive)
+                        let route = h.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? h.uri
+                        if let clio, route == ClioWebhookReceiver.path {
+                            let a = await clio.handle(method: h.method.rawValue, body: body, hookSecret: h.headers.first(name: "X-Hook-Secret"),
+                                                      signature: h.headers.first(name: "X-Hook-Signature"))
+                            journal(a.outcome)
+                            try await respond(InboundResponse(status: a.status, body: a.body), to: h, close: !h.isKeepAlive, extra: a.headers)
+                        } else if let service {
+                            let response = await service.handle(InboundRequest(method: h.method.rawValue, path: h.uri,
+                                                                               signature: h.headers.first(name: "X-Twilio-Signature"),
+                                                                               form: InboundRequest.parseForm(body)))
+                            try await respond(response, to: h, close: !h.isKeepAlive)
+                        } else {
+                            let ok = h.method == .GET && route == "/healthz"
+                            try await respond(InboundResponse(status: ok ? 200 : 404, body: ok ? "ok\n" : "not found\n"), to: h,
+                                              close: !h.isKeepAlive)
+                        }
                         if !h.isKeepAlive { return }
                         head = nil
                     }

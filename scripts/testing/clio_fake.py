@@ -20,7 +20,11 @@ run here, not Clio.
   echoing the secret enables it. PUT /api/v4/webhooks/ID/activate with the secret in `X-Hook-Secret`
   enables it (403 with another secret); PATCH /api/v4/webhooks/ID.json {"data": {"expires_at"}} moves its
   expiry; DELETE removes it; an unknown id answers 404. DELETE /fake/webhooks/ID (no token: the tests'
-  control) makes the fake forget one, as Clio does a webhook deleted or expired. Clio accepts only https URLs; this double also
+  control) makes the fake forget one, as Clio does a webhook deleted or expired. POST /fake/deliver
+  {"webhook_id", "event", "data", "forge"} (the tests' control) posts a delivery as Clio does: {data, meta:
+  {event, webhook_id}}, `X-Hook-Signature` the hex HMAC-SHA256 of the body with the webhook's secret (with
+  another when forged), and answers {"status": what the receiver answered}; a test repeats one, or sends an
+  older version after a newer, by asking again. Clio accepts only https URLs; this double also
   takes http to 127.0.0.1, where the tests' receiver listens. The webhooks are written to DIR/webhooks.json
   after each change.
 - With --hang-at N, the Nth list request is logged with status 0 and never answered: a test kills its client
@@ -34,10 +38,13 @@ The file DIR/revoke, when present, makes the current access token answer 401 onc
 Prints "PORT <n>" on its first line once it listens.
 """
 import argparse
+import hashlib
+import hmac
 import datetime
 import json
 import os
 import secrets
+import urllib.error
 import urllib.request
 import threading
 import time
@@ -225,7 +232,31 @@ def main():
             if not self.down():
                 self.webhooks("DELETE")
 
+        def deliver(self):
+            """The tests' control: a delivery of webhook W as Clio sends one, signed with W's secret (or, with
+            "forge": true, with another), posted to W's url; answers {"status": the receiver's status}."""
+            d = json.loads(self.body() or b"{}")
+            with lock:
+                hook = hooks.get(int(d.get("webhook_id", 0)))
+            if hook is None:
+                return self.answer(404, {"error": {"message": "no such webhook"}})
+            payload = json.dumps({"data": d["data"], "meta": {"event": d.get("event", "updated"), "webhook_id": hook["id"]}}).encode()
+            secret = ("forged-" + hook["shared_secret"]) if d.get("forge") else hook["shared_secret"]
+            signature = hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
+            req = urllib.request.Request(hook["url"], data=payload, method="POST",
+                                         headers={"X-Hook-Signature": signature, "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    status = r.status
+            except urllib.error.HTTPError as e:
+                status = e.code
+            except Exception:
+                status = 0
+            return self.answer(200, {"status": status})
+
         def do_POST(self):
+            if self.path == "/fake/deliver":
+                return self.deliver()
             if self.down():
                 return
             if self.path != "/oauth/token":

@@ -32,6 +32,28 @@ extension SQLiteCaseStore: SyncState {
         }
     }
 
+    public func deleteSynced(key: String, version: Instant) async throws -> Bool {
+        try await write { db in
+            if let stored = try Row.fetchOne(db, sql: "SELECT version FROM tickler_sync_versions WHERE id = ?", arguments: [key])?
+                .text(0).flatMap(RFC3339.parse), stored > version { return false }
+            try db.execute(sql: """
+                INSERT INTO tickler_sync_versions (id, version) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version
+                """, arguments: [key, version.rfc3339])
+            var removed = 0
+            for table in ["communications", "deadlines", "document_requests", "appointments", "events"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [key])
+                removed += db.changesCount
+            }
+            try db.execute(sql: "DELETE FROM contacts WHERE case_id = ? AND id LIKE 'clio:%'", arguments: [key])
+            removed += db.changesCount
+            try db.execute(sql: "DELETE FROM cases WHERE id = ?", arguments: [key])
+            removed += db.changesCount
+            try db.execute(sql: "DELETE FROM people WHERE id = ?", arguments: [key])
+            removed += db.changesCount
+            return removed > 0
+        }
+    }
+
     public func syncCursors(source: String) async throws -> [SyncCursor] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
