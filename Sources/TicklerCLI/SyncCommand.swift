@@ -58,7 +58,7 @@ struct SyncClio: AsyncParsableCommand {
         }
         let store = try await options.openStore(config, create: true)
         let api = ClioAPI(account: .init(apiURL: clio.apiURL, tokenURL: clio.tokenURL, clientID: clio.clientID, clientSecret: secrets[0],
-                                         refreshToken: secrets[1]))
+                                         refreshToken: secrets[1]), perMinute: clio.requestsPerMinute)
         let clock = SystemClock()
         let sync = ClioSync(api: api, store: store, mapping: mapping, clock: clock)
         if !once { return try await serve(ClioSyncService(sync: sync, webhookURL: clio.webhookURL, reconcile: Int64(clio.reconcile))) }

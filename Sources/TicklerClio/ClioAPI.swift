@@ -53,10 +53,12 @@ public actor ClioAPI {
     /// Requests made, the token's included.
     public private(set) var requests = 0
 
-    public init(account: Account, clock: any InstantClock = SystemClock(), attempts: Int = 8) {
+    /// `perMinute`: the requests allowed in any minute (Clio's documented 50 by default).
+    public init(account: Account, clock: any InstantClock = SystemClock(), attempts: Int = 8, perMinute: Int = 50) {
         self.account = account
         self.clock = clock
         self.attempts = attempts
+        pacer = RequestPacer(limit: max(1, perMinute), window: 60)
     }
 
     /// Every record of `model` (`matters`, `calendar_entries`…) with `fields`, updated after `since` when

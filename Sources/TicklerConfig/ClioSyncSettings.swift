@@ -21,6 +21,9 @@ public struct ClioSyncSettings: Sendable, Equatable {
     /// A contact's language (nil: the client settings' fallback) and the zone of Clio's dates and contacts.
     public var language: String?
     public var timeZone: String
+    /// The requests the sync makes in any minute: Clio's documented limit (50 a minute per token at peak),
+    /// unless the account has another.
+    public var requestsPerMinute: Int
     /// `https://app.clio.com/api/v4` for the region, unless `api_url:` says otherwise (tests).
     public var apiURL: String
     /// `https://app.clio.com/oauth/token` for the region, unless `token_url:` says otherwise (tests).

@@ -2,14 +2,14 @@ import TicklerCore
 import Yams
 
 /// `sync: { clio: { region, client_id, client_secret_credential, refresh_token_credential, webhook_url,
-/// reconcile, defaults: { language, time_zone }, api_url, token_url } }`.
+/// reconcile, defaults: { language, time_zone }, requests_per_minute, api_url, token_url } }`.
 struct SyncDecoder {
     let reader: NodeReader
     /// The zone of Clio's dates when `defaults.time_zone` is not given: the firm's default calendar's.
     let fallbackZone: String
 
     static let clioKeys = ["region", "client_id", "client_secret_credential", "refresh_token_credential", "webhook_url", "reconcile",
-                           "defaults", "api_url", "token_url"]
+                           "defaults", "requests_per_minute", "api_url", "token_url"]
 
     func decode(_ node: Node) -> ClioSyncSettings? {
         guard let f = reader.mapping(node, "sync", allowed: ["clio"], required: ["clio"]), let n = f["clio"] else { return nil }
@@ -69,11 +69,16 @@ struct SyncDecoder {
                 zone = text
             }
         }
+        var perMinute = 50
+        if let n = f["requests_per_minute"] {
+            if let v = reader.int(n, "requests_per_minute", range: 1...10_000) { perMinute = v } else { ok = false }
+        }
         let api = f["api_url"].flatMap { url($0, "api_url", &ok) } ?? ClioSyncSettings.apiURL(region)
         let token = f["token_url"].flatMap { url($0, "token_url", &ok) } ?? ClioSyncSettings.tokenURL(region)
         guard ok, let secret, let refresh else { return nil }
         return ClioSyncSettings(region: region, clientID: clientID, clientSecretCredential: secret, refreshTokenCredential: refresh,
-                                webhookURL: webhook, reconcile: reconcile, language: language, timeZone: zone, apiURL: api, tokenURL: token)
+                                webhookURL: webhook, reconcile: reconcile, language: language, timeZone: zone, requestsPerMinute: perMinute,
+                                apiURL: api, tokenURL: token)
     }
 
     private func credential(_ node: Node?, _ key: String, _ ok: inout Bool) -> CredentialReference? {
