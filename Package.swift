@@ -102,7 +102,7 @@ let package = Package(
             name: "TicklerDaemon",
             dependencies: [
                 "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerPostgres", "TicklerDelivery", "TicklerJournal", "TicklerSession",
-                "Systemd",
+                "TicklerClio", "Systemd",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

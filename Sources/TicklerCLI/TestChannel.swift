@@ -73,6 +73,9 @@ struct TestChannel: AsyncParsableCommand {
             outcome = SMSSender(settings: t, token: token).send(to: to, body: body, idempotencyKey: notice.fireID).outcome
         case .journal, .outbox:
             throw CommandFailure.invalid("channel '\(channel)' is written with each fire, not sent: nothing to test")
+        case .clioTask:
+            // A sample would be a real task in the firm's Clio: the account is checked by the sync instead.
+            throw CommandFailure.invalid("channel '\(channel)' creates tasks in the firm's Clio: check its account with 'tickler sync clio --once'")
         }
         switch outcome {
         case .delivered: Output.standard.line("\(channel): delivered (fire \(notice.fireID))")

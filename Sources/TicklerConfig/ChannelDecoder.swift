@@ -126,14 +126,19 @@ struct ChannelDecoder {
             return .webhook(.init(url: url, secretCredential: secret, includeClient: include, caFile: ca))
         case "sms":
             return sms(node, name, &credentials)
+        case "clio-task":
+            // Its account is sync.clio's: the loader fills it in (or says it is missing) once that is read.
+            guard reader.mapping(node, what, allowed: ["type"]) != nil else { return nil }
+            return .clioTask(.init(apiURL: "", tokenURL: "", clientID: "", clientSecretCredential: "", refreshTokenCredential: "",
+                                   timeZone: ""))
         case "outbox":
             guard let f = reader.mapping(node, what, allowed: ["type", "include_client"]) else { return nil }
             return .outbox(includeClient: f["include_client"].flatMap { reader.bool($0, "include_client") } ?? false)
         case "journal":
-            reader.error(typeNode, "the journal channel is built in; other channels have type email, webhook, outbox or sms")
+            reader.error(typeNode, "the journal channel is built in; other channels have type email, webhook, outbox, sms or clio-task")
             return nil
         default:
-            reader.error(typeNode, "unknown channel type '\(type)'; expected email, webhook, outbox or sms")
+            reader.error(typeNode, "unknown channel type '\(type)'; expected email, webhook, outbox, sms or clio-task")
             return nil
         }
     }

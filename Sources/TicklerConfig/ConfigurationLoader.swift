@@ -277,6 +277,22 @@ public enum ConfigurationLoader {
             let fallback = (defaults.calendar ?? calendars["firm"] ?? calendars.values.min { $0.name < $1.name } ?? .utcDefault).zone
             clio = SyncDecoder(reader: reader, fallbackZone: fallback.identifier).decode(n)
         }
+        // A clio-task channel writes to sync.clio's account, with its credentials (then read by ticklerd too).
+        for (name, settings) in channels.sorted(by: { $0.key < $1.key }) {
+            guard case .clioTask = settings else { continue }
+            guard let clio else {
+                if top["sync"] == nil, let node = Self.channelNode(top["channels"], name) {
+                    reader.error(node, "channel '\(name)' (type clio-task) writes to the Clio account of sync.clio, which is not configured")
+                }
+                continue
+            }
+            channels[name] = .clioTask(.init(apiURL: clio.apiURL, tokenURL: clio.tokenURL, clientID: clio.clientID,
+                                             clientSecretCredential: clio.clientSecretCredential.name,
+                                             refreshTokenCredential: clio.refreshTokenCredential.name, timeZone: clio.timeZone))
+            for ref in [clio.clientSecretCredential, clio.refreshTokenCredential] {
+                credentials.append(CredentialReference(name: ref.name, owner: .channel(name), location: ref.location))
+            }
+        }
         var config = Configuration(
             path: path, firmName: firmName, calendars: calendars.isEmpty ? ["default": .utcDefault] : calendars,
             // Command-line dates need a zone even when policies name their calendars: the first by name.
@@ -285,6 +301,12 @@ public enum ConfigurationLoader {
             metrics: metrics, deadlineRules: deadlineRules, storeLocation: storeLocation, credentials: credentials, clients: clients)
         config.clio = clio
         return config
+    }
+
+    /// The node of channel `name` under `channels:`, for an error about it.
+    static func channelNode(_ channels: Node?, _ name: String) -> Node? {
+        guard case .mapping(let m)? = channels else { return nil }
+        return m.first { key, _ in if case .scalar(let k) = key { k.string == name } else { false } }?.value
     }
 
     /// `60s`, `5m`, `1h`, `90 seconds`, `2 minutes`, `1 hour`: a positive number of seconds.

@@ -7,6 +7,30 @@ public enum ChannelSettings: Sendable, Equatable {
     case outbox(includeClient: Bool)
     /// Text messages to clients through a gateway speaking the Twilio-compatible Messages API.
     case sms(SMS)
+    /// A task in Clio Manage on the fire's matter, assigned to each recipient (`type: clio-task`), written to
+    /// the account of `sync.clio`.
+    case clioTask(ClioTask)
+
+    public struct ClioTask: Sendable, Equatable {
+        public var apiURL: String
+        public var tokenURL: String
+        public var clientID: String
+        /// Names of the credentials holding the application's secret and the account's refresh token.
+        public var clientSecretCredential: String
+        public var refreshTokenCredential: String
+        /// The zone a task's due date is the fire's day in.
+        public var timeZone: String
+
+        public init(apiURL: String, tokenURL: String, clientID: String, clientSecretCredential: String, refreshTokenCredential: String,
+                    timeZone: String) {
+            self.apiURL = apiURL
+            self.tokenURL = tokenURL
+            self.clientID = clientID
+            self.clientSecretCredential = clientSecretCredential
+            self.refreshTokenCredential = refreshTokenCredential
+            self.timeZone = timeZone
+        }
+    }
 
     public struct Email: Sendable, Equatable {
         public enum StartTLS: String, Sendable { case required, opportunistic, off }
@@ -88,6 +112,7 @@ public enum ChannelSettings: Sendable, Equatable {
         case .webhook: "webhook"
         case .outbox: "outbox"
         case .sms: "sms"
+        case .clioTask: "clio-task"
         }
     }
 
@@ -96,7 +121,8 @@ public enum ChannelSettings: Sendable, Equatable {
     /// not at all (written with the fire itself).
     public var queueing: Queueing {
         switch self {
-        case .email: .perRecipient
+        // A Clio task is assigned to one person: one per recipient.
+        case .email, .clioTask: .perRecipient
         case .webhook: .perFire
         // An SMS channel carries client messages only, which the client lane sends (see `DeliveryPlan`).
         case .journal, .outbox, .sms: .none

@@ -1,4 +1,5 @@
 import Dispatch
+import TicklerClio
 import TicklerCore
 import TicklerDelivery
 
@@ -10,12 +11,14 @@ final class LaneWorker: @unchecked Sendable {
         case email(MailMessage)
         case webhook(body: [UInt8], key: String, now: Instant)
         case sms(to: String, body: String, key: String)
+        case clioTask(ClioTaskSender.Request)
     }
 
     private enum Sender {
         case email(SMTPSender)
         case webhook(WebhookSender)
         case sms(SMSSender)
+        case clioTask(ClioTaskSender)
         /// A credential is missing: every attempt is retried, the channel counts as down.
         case unavailable(String)
         case none
@@ -44,6 +47,13 @@ final class LaneWorker: @unchecked Sendable {
             do { sender = .sms(SMSSender(settings: t, token: try secret(t.authTokenCredential))) } catch {
                 sender = .unavailable("\(error)")
             }
+        case .clioTask(let c):
+            do {
+                sender = .clioTask(ClioTaskSender(settings: c, clientSecret: try secret(c.clientSecretCredential),
+                                                  refreshToken: try secret(c.refreshTokenCredential)))
+            } catch {
+                sender = .unavailable("\(error)")
+            }
         case .journal, .outbox:
             sender = .none
         }
@@ -67,6 +77,7 @@ final class LaneWorker: @unchecked Sendable {
         case (.sms(let s), .sms(let to, let body, let key)):
             let (outcome, sid) = s.send(to: to, body: body, idempotencyKey: key)
             return (outcome, sid)
+        case (.clioTask(let s), .clioTask(let r)): return (s.send(r), nil)
         case (.unavailable(let why), _): return (.retry(reason: why, channelDown: true), nil)
         default: return (.failed(reason: "this channel cannot send that kind of message"), nil)
         }

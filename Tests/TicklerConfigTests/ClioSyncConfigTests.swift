@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TicklerCore
 @testable import TicklerConfig
@@ -103,6 +104,41 @@ import TicklerCore
             for key in ["client_id", "client_secret_credential", "refresh_token_credential", "webhook_url"] {
                 #expect(text.contains(key), "\(key) not asked for:\n\(text)")
             }
+        }
+    }
+
+    /// A clio-task channel writes to sync.clio's account with its credentials, which ticklerd then reads (they
+    /// are the channel's as well); without sync.clio it is an error where the channel is written.
+    @Test func aClioTaskChannelTakesTheSyncsAccount() throws {
+        let account = """
+                region: us
+                client_id: tickler-app
+                client_secret_credential: clio-client-secret
+                refresh_token_credential: clio-refresh-token
+                webhook_url: "https://tickler.firm.test/clio/webhook"
+                requests_per_minute: 120
+            """
+        let text = Self.yaml(account).replacingOccurrences(of: "sync:\n", with: "channels:\n  tasks: { type: clio-task }\nsync:\n")
+        let config = try ConfigurationLoader.parse(text, path: Self.path)
+        #expect(config.clio?.requestsPerMinute == 120)
+        #expect(config.channels["tasks"] == .clioTask(.init(apiURL: "https://app.clio.com/api/v4", tokenURL: "https://app.clio.com/oauth/token",
+                                                             clientID: "tickler-app", clientSecretCredential: "clio-client-secret",
+                                                             refreshTokenCredential: "clio-refresh-token", timeZone: "America/Chicago")))
+        #expect(config.credentials.filter { $0.channel == "tasks" }.map(\.name) == ["clio-client-secret", "clio-refresh-token"])
+        let lonely = """
+            firm: { name: Example Law }
+            channels:
+              tasks: { type: clio-task }
+            policies:
+              - { id: p, clock: { since: opened }, stages: [{ after: 1 day, notify: [assignee], via: [tasks] }] }
+            """
+        do {
+            _ = try ConfigurationLoader.parse(lonely, path: Self.path)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "\(Self.path):3:10: error: channel 'tasks' (type clio-task) writes to the Clio account of sync.clio, which is not configured",
+            ])
         }
     }
 }

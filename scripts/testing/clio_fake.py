@@ -27,6 +27,11 @@ run here, not Clio.
   older version after a newer, by asking again. Clio accepts only https URLs; this double also
   takes http to 127.0.0.1, where the tests' receiver listens. The webhooks are written to DIR/webhooks.json
   after each change.
+- Tasks: POST /api/v4/tasks.json {"data": {name, description, due_at, matter, assignee {id, type}}} creates one
+  (422 without name, description or assignee), kept in memory and in DIR/created_tasks.json, and listed by
+  GET /api/v4/tasks.json with the firm's, which filters by `matter_id` and `query` (in name or description).
+  With --fail-tasks N the first N such requests answer 503; with --hang-task N the Nth task is created and
+  its answer never sent (a test kills its client there).
 - With --hang-at N, the Nth list request is logged with status 0 and never answered: a test kills its client
   there, mid-pass (the fake answers every other request as usual).
 
@@ -68,12 +73,15 @@ def main():
     p.add_argument("--burst", type=int, default=0)
     p.add_argument("--retry-after", type=int, default=2)
     p.add_argument("--hang-at", type=int, default=0)
+    p.add_argument("--hang-task", type=int, default=0)
+    p.add_argument("--fail-tasks", type=int, default=0)
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     lock = threading.Lock()
     state = {"token": None, "answered": 0, "lists": 0}
     log = open(os.path.join(a.dir, "requests.jsonl"), "a", buffering=1)
     hooks = {}
+    created = []
 
     def save_hooks():
         with open(os.path.join(a.dir, "webhooks.json.tmp"), "w") as f:
@@ -232,6 +240,38 @@ def main():
             if not self.down():
                 self.webhooks("DELETE")
 
+        def failing_task(self):
+            """Whether this task request is one of the first --fail-tasks, answered 503."""
+            with lock:
+                state["task_requests"] = state.get("task_requests", 0) + 1
+                return state["task_requests"] <= a.fail_tasks
+
+        def create_task(self):
+            raw = self.body()
+            if not self.authorized():
+                return self.answer(401, {"error": {"type": "AuthenticationError", "message": "invalid token"}})
+            if self.failing_task():
+                return self.answer(503, {"error": {"type": "ServiceUnavailable", "message": "try again"}})
+            d = (json.loads(raw or b"{}").get("data") or {})
+            assignee = d.get("assignee") or {}
+            if not d.get("name") or "description" not in d or not assignee.get("id") or assignee.get("type") not in ("User", "Contact"):
+                return self.answer(422, {"error": {"type": "UnprocessableEntity", "message": "name, description and assignee are required"}})
+            with lock:
+                task = {"id": 900000 + len(created) + 1, "name": d["name"], "description": d["description"], "due_at": d.get("due_at"),
+                        "matter": d.get("matter"), "assignee": assignee, "status": "pending",
+                        "updated_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+                created.append(task)
+                with open(os.path.join(a.dir, "created_tasks.json.tmp"), "w") as f:
+                    json.dump(created, f)
+                os.replace(os.path.join(a.dir, "created_tasks.json.tmp"), os.path.join(a.dir, "created_tasks.json"))
+                hang = len(created) == a.hang_task
+                if hang:
+                    log.write(json.dumps({"at": time.time(), "method": self.command, "path": self.path, "status": 0}) + "\n")
+            if hang:
+                while True:
+                    time.sleep(3600)
+            return self.answer(201, {"data": {"id": task["id"]}})
+
         def deliver(self):
             """The tests' control: a delivery of webhook W as Clio sends one, signed with W's secret (or, with
             "forge": true, with another), posted to W's url; answers {"status": the receiver's status}."""
@@ -259,6 +299,8 @@ def main():
                 return self.deliver()
             if self.down():
                 return
+            if urllib.parse.urlsplit(self.path).path == "/api/v4/tasks.json":
+                return self.create_task()
             if self.path != "/oauth/token":
                 return self.webhooks("POST")
             form = urllib.parse.parse_qs(self.body().decode())
@@ -306,7 +348,15 @@ def main():
             q = urllib.parse.parse_qs(url.query)
             one = lambda k: (q.get(k) or [None])[0]
             limit = min(200, max(1, int(one("limit") or 200)))
-            records = sorted(firm().get(model, []), key=lambda r: r["id"])
+            if model == "tasks" and (one("matter_id") or one("query")) and self.failing_task():
+                return self.answer(503, {"error": {"type": "ServiceUnavailable", "message": "try again"}})
+            with lock:
+                made = [dict(t) for t in created]
+            records = sorted(firm().get(model, []) + (made if model == "tasks" else []), key=lambda r: r["id"])
+            if one("matter_id"):
+                records = [r for r in records if (r.get("matter") or {}).get("id") == int(one("matter_id"))]
+            if one("query"):
+                records = [r for r in records if one("query") in (r.get("name") or "") + (r.get("description") or "")]
             since = one("updated_since")
             if since:
                 records = [r for r in records if "updated_at" in r and instant(r["updated_at"]) > instant(since)]
