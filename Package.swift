@@ -175,7 +175,7 @@ let package = Package(
             name: "TicklerDaemonTests",
             dependencies: [
                 "TicklerDaemon", "TicklerJournal", "TicklerConfig", "TicklerStore", "TicklerPostgres", "TicklerTestKit", "Systemd",
-                "TicklerInbound",
+                "TicklerInbound", "TicklerClio",
                 "TicklerDelivery",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),

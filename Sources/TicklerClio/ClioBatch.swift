@@ -40,8 +40,8 @@ public struct ClioBatch: Sendable {
                 let caseID = record.fields.id
                 batch.cases.append(.init(source: caseID, record: record))
                 versions[caseID] = record.updatedAt
-                guard let client = m.client else { continue }
-                switch mapping.contact(client) {
+                guard let client = m.client, let matter = m.id else { continue }
+                switch mapping.contact(client, matter: matter) {
                 case .success(let k): batch.contacts.append(.init(source: caseID, caseID: caseID, record: k))
                 case .failure(let why): skipped.append(why)
                 }

@@ -7,6 +7,10 @@ public enum ClioID {
 
     public static func of(_ model: Model, _ id: Int64) -> String { "clio:\(model.rawValue):\(id)" }
 
+    /// The row of a contact as the client of one matter (`clio:contact:501:matter:1001`): a client of several
+    /// matters has a row on each case, as the contacts table has one case per row.
+    public static func contact(_ id: Int64, matter: Int64) -> String { "clio:contact:\(id):matter:\(matter)" }
+
     /// The Clio id in a Tickler id of `model`, or nil when it is not one.
     public static func parse(_ text: String, as model: Model) -> Int64? {
         let prefix = "clio:\(model.rawValue):"

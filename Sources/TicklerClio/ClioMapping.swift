@@ -89,14 +89,14 @@ public struct ClioMapping: Sendable {
         return .success(ImportBatch.CaseRecord(fields: c, updatedAt: updated))
     }
 
-    /// A contact of a matter (its client): reachable by its primary email and phone (in E.164; a number
-    /// that cannot be read as one is left out), with the configured language and time zone.
-    public func contact(_ k: Clio.Contact) -> Result<Contact, Skipped> {
+    /// A contact as the client of matter `matter`: reachable by its primary email and phone (in E.164; a
+    /// number that cannot be read as one is left out), with the configured language and time zone.
+    public func contact(_ k: Clio.Contact, matter: Int64) -> Result<Contact, Skipped> {
         guard let id = k.id else { return .failure(Skipped(.contact, nil, "no id")) }
         guard let name = k.name.flatMap(Self.nonEmpty) else { return .failure(Skipped(.contact, id, "no name")) }
         let email = k.primary_email_address.flatMap(Self.nonEmpty).flatMap { $0.contains("@") ? $0 : nil }
         let phone = k.primary_phone_number.flatMap(PhoneNumber.e164)
-        return .success(Contact(id: ClioID.of(.contact, id), name: name, email: email, phone: phone, language: defaults.language,
+        return .success(Contact(id: ClioID.contact(id, matter: matter), name: name, email: email, phone: phone, language: defaults.language,
                                 timeZone: defaults.timeZone, preferred: email == nil && phone != nil ? .sms : .email))
     }
 

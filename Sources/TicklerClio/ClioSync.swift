@@ -112,31 +112,21 @@ public struct ClioSync: Sendable {
 
     /// A page of `model` as a batch.
     private func page(_ model: Model, since: Instant?, at url: String?) async throws -> ClioBatchPage {
-        var batch = ClioBatch(mapping: mapping)
-        let next: String?
         switch model.name {
-        case "users":
-            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.User.self)
-            batch.add(users: p.data)
-            next = p.next
-        case "matters":
-            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.Matter.self)
-            batch.add(matters: p.data)
-            next = p.next
-        case "calendar_entries":
-            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.CalendarEntry.self)
-            batch.add(calendarEntries: p.data)
-            next = p.next
-        case "tasks":
-            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.Task.self)
-            batch.add(tasks: p.data)
-            next = p.next
-        default:
-            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.Communication.self)
-            batch.add(communications: p.data)
-            next = p.next
+        case "users": try await page(model, Clio.User.self, since: since, at: url) { $0.add(users: $1) }
+        case "matters": try await page(model, Clio.Matter.self, since: since, at: url) { $0.add(matters: $1) }
+        case "calendar_entries": try await page(model, Clio.CalendarEntry.self, since: since, at: url) { $0.add(calendarEntries: $1) }
+        case "tasks": try await page(model, Clio.Task.self, since: since, at: url) { $0.add(tasks: $1) }
+        default: try await page(model, Clio.Communication.self, since: since, at: url) { $0.add(communications: $1) }
         }
-        return ClioBatchPage(batch: batch, next: next)
+    }
+
+    private func page<R: Decodable & Sendable>(_ model: Model, _ type: R.Type, since: Instant?, at url: String?,
+                                               add: (inout ClioBatch, [R]) -> Void) async throws -> ClioBatchPage {
+        let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: R.self)
+        var batch = ClioBatch(mapping: mapping)
+        add(&batch, p.data)
+        return ClioBatchPage(batch: batch, next: p.next)
     }
 }
 

@@ -40,7 +40,7 @@ import TicklerTestKit
                             "open_date": opened.iso8601, "client": client, "practice_area": ["id": 1, "name": "Family"],
                             "responsible_attorney": ["id": attorney], "responsible_staff": ["id": staff],
                             "matter_stage": ["id": 1, "name": stage], "updated_at": updated])
-            var contact: [String: Any] = ["id": "clio:contact:\(50_000 + i)", "name": "Client \(i)", "email": "client\(i)@example.test",
+            var contact: [String: Any] = ["id": "clio:contact:\(50_000 + i):matter:\(id)", "name": "Client \(i)", "email": "client\(i)@example.test",
                                           "time_zone": "America/New_York", "preferred_channel": "email"]
             if phone != nil { contact["phone"] = "+1312555" + String(format: "%04d", i % 10_000) }
             var kase: [String: Any] = [
@@ -104,16 +104,7 @@ import TicklerTestKit
         calendars:
           firm: { timezone: America/New_York, holidays: [us-federal] }
         store: { sqlite: tickler.db }
-        sync:
-          clio:
-            region: us
-            client_id: app
-            client_secret_credential: clio-client-secret
-            refresh_token_credential: clio-refresh-token
-            webhook_url: "https://tickler.firm.test/clio/webhook"
-            requests_per_minute: 6000
-            api_url: "http://127.0.0.1:PORT/api/v4"
-            token_url: "http://127.0.0.1:PORT/oauth/token"
+        SYNC
         policies:
           - id: client-update-cadence
             applies_to: { status: [open, pending] }
@@ -132,18 +123,14 @@ import TicklerTestKit
         """
 
     @Test func aSyncedFirmPlansAsTheSameFirmImported() throws {
-        let (clio, json) = Self.firm()
+        let (records, json) = Self.firm()
         let dir = scratch()
-        try FileManager.default.createDirectory(atPath: dir + "/fake", withIntermediateDirectories: true)
-        try JSONSerialization.data(withJSONObject: clio).write(to: URL(fileURLWithPath: dir + "/fake/firm.json"))
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: dir + "/firm.json"))
-        let server = try TestServer(script: "clio_fake.py", directory: dir + "/fake", arguments: [
-            "--client-id", "app", "--client-secret", "s", "--refresh-token", "r"])
-        defer { server.stop() }
-        try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
-        put("s", dir + "/credentials/clio-client-secret")
-        put("r", dir + "/credentials/clio-refresh-token")
-        put(Self.config.replacingOccurrences(of: "PORT", with: "\(server.port)"), dir + "/tickler.yaml")
+        let clio = try ClioFakeAccount(directory: dir + "/fake", firm: records)
+        defer { clio.server.stop() }
+        try clio.writeCredentials(to: dir + "/credentials")
+        let config = Self.config.replacingOccurrences(of: "SYNC", with: clio.syncBlock(extra: ["requests_per_minute: 6000"]))
+        put(config, dir + "/tickler.yaml")
         let db = try TestDatabase()
         put(db.password, dir + "/credentials/pg-password")
         let env = ["CREDENTIALS_DIRECTORY": dir + "/credentials"]
@@ -151,12 +138,11 @@ import TicklerTestKit
         let synced = try TicklerBinary.run(["sync", "clio", "--once", "--config", dir + "/tickler.yaml", "--store", dir + "/synced.db"], env: env)
         #expect(synced.status == 0, "\(synced.stderr)")
         #expect(synced.stderr.isEmpty, "\(synced.stderr)")
-        let records = ["users", "matters", "calendar_entries", "tasks", "communications"].map { (clio[$0] as? [Any])?.count ?? 0 }.reduce(0, +)
-        #expect(synced.stdout.hasPrefix("synced \(records) records from Clio (0 already current)"), "\(synced.stdout)")
+        let count = ["users", "matters", "calendar_entries", "tasks", "communications"].map { (records[$0] as? [Any])?.count ?? 0 }.reduce(0, +)
+        #expect(synced.stdout.hasPrefix("synced \(count) records from Clio (0 already current)"), "\(synced.stdout)")
         // PostgreSQL: the same configuration with the database as its store (its password a credential).
-        put(Self.config.replacingOccurrences(of: "PORT", with: "\(server.port)").replacingOccurrences(
-            of: "store: { sqlite: tickler.db }", with: "store: { postgres: \"\(db.url)\", password_credential: pg-password }"),
-            dir + "/postgres.yaml")
+        put(config.replacingOccurrences(of: "store: { sqlite: tickler.db }",
+                                        with: "store: { postgres: \"\(db.url)\", password_credential: pg-password }"), dir + "/postgres.yaml")
         let pg = try TicklerBinary.run(["sync", "clio", "--once", "--config", dir + "/postgres.yaml"], env: env)
         #expect(pg.status == 0, "\(pg.stderr)")
         let imported = try TicklerBinary.run(["import", "--config", dir + "/tickler.yaml", "--store", dir + "/imported.db", dir + "/firm.json"])

@@ -70,7 +70,7 @@ struct ClioBatchTests {
             """) == [["clio:matter:1001", "00042-Canary", "Canary v. Finch", "Ann Canary", "open", "clio:user:7", "clio:user:3",
                       "2026-09-01T04:00:00Z", "intake", "2026-11-30T15:00:00Z"]])
         #expect(try sqliteRows(path, "SELECT id, case_id, email, phone, language, time_zone FROM contacts") == [
-            ["clio:contact:501", "clio:matter:1001", "ann@example.test", "+12125550101", "en", "America/New_York"]])
+            ["clio:contact:501:matter:1001", "clio:matter:1001", "ann@example.test", "+12125550101", "en", "America/New_York"]])
         #expect(try sqliteRows(path, "SELECT id, case_id, starts_at, with_client, location FROM appointments") == [
             ["clio:calendar_entry:77", "clio:matter:1001", "2026-12-14T14:30:00Z", "1", "Dept. 12"]])
         #expect(try sqliteRows(path, "SELECT id, kind, due_at FROM deadlines ORDER BY id") == [
@@ -90,5 +90,21 @@ struct ClioBatchTests {
         #expect(try sqliteRows(path, "SELECT from_stage, to_stage, changed_at FROM stage_changes WHERE case_id = 'clio:matter:1001'")
             .last == ["intake", "investigation", "2026-12-02T14:00:00Z"])
         #expect(try sqliteRows(path, "SELECT count(*) FROM contacts") == [["1"]])
+    }
+
+    /// A client of two matters is a contact of each case: two rows, one per matter, neither taking the other's.
+    @Test func aClientOfTwoMattersIsAContactOfEach() throws {
+        let page = try Self.page(Clio.Matter.self, """
+            {"data": [
+              {"id": 1001, "display_number": "A-1", "status": "Open", "open_date": "2026-09-01", "client": {"id": 501, "name": "Ann Canary"},
+               "updated_at": "2026-11-30T10:00:00Z"},
+              {"id": 1002, "display_number": "A-2", "status": "Open", "open_date": "2026-10-01", "client": {"id": 501, "name": "Ann Canary"},
+               "updated_at": "2026-11-30T10:00:00Z"}
+             ], "meta": {"paging": {}}}
+            """)
+        var batch = ClioBatch(mapping: Self.mapping)
+        batch.add(matters: page.data)
+        #expect(batch.batch.contacts.map { "\($0.caseID) \($0.record.id)" }
+            == ["clio:matter:1001 clio:contact:501:matter:1001", "clio:matter:1002 clio:contact:501:matter:1002"])
     }
 }

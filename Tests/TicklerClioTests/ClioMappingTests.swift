@@ -77,16 +77,16 @@ struct ClioMappingTests {
             {"id": 501, "name": "Ann Canary", "type": "Person", "primary_email_address": "ann@example.test",
              "primary_phone_number": "(212) 555-0101 x12", "updated_at": "2026-11-30T10:15:00Z"}
             """)
-        let c = try Self.mapping.contact(k).get()
-        #expect(c == Contact(id: "clio:contact:501", name: "Ann Canary", email: "ann@example.test", phone: "+12125550101",
+        let c = try Self.mapping.contact(k, matter: 1001).get()
+        #expect(c == Contact(id: "clio:contact:501:matter:1001", name: "Ann Canary", email: "ann@example.test", phone: "+12125550101",
                              language: "es", timeZone: "America/New_York", preferred: .email))
         // No email: reached by text. A phone that is no number: left out, the contact kept.
-        let textOnly = try Self.mapping.contact(Clio.Contact(id: 502, name: "Bea", primary_phone_number: "212.555.0199")).get()
+        let textOnly = try Self.mapping.contact(Clio.Contact(id: 502, name: "Bea", primary_phone_number: "212.555.0199"), matter: 1001).get()
         #expect(textOnly.phone == "+12125550199" && textOnly.email == nil && textOnly.preferred == .sms)
         let noPhone = try Self.mapping.contact(Clio.Contact(id: 503, name: "Cy", primary_email_address: "cy@example.test",
-                                                            primary_phone_number: "call the front desk")).get()
+                                                            primary_phone_number: "call the front desk"), matter: 1001).get()
         #expect(noPhone.phone == nil && noPhone.email == "cy@example.test")
-        #expect(throws: ClioMapping.Skipped(.contact, 504, "no name")) { try Self.mapping.contact(Clio.Contact(id: 504, name: "")).get() }
+        #expect(throws: ClioMapping.Skipped(.contact, 504, "no name")) { try Self.mapping.contact(Clio.Contact(id: 504, name: ""), matter: 1001).get() }
     }
 
     @Test func phoneNumbersAreReadAsE164OrNotAtAll() {

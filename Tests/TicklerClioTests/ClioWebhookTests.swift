@@ -42,29 +42,17 @@ import TicklerTestKit
 
     @Test func signedChangesReachTheStoreAndNothingElseDoes() async throws {
         let dir = "/tmp/tickler-clio-webhook-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir + "/fake", withIntermediateDirectories: true)
-        let firm: [String: Any] = ["matters": [Self.matter(stage: "Intake", updated: Self.ago(hours: 72))],
-                                   "tasks": [Self.task(updated: Self.ago(hours: 72))]]
-        try JSONSerialization.data(withJSONObject: firm).write(to: URL(fileURLWithPath: dir + "/fake/firm.json"))
-        let server = try TestServer(script: "clio_fake.py", directory: dir + "/fake", arguments: [
-            "--client-id", "app", "--client-secret", "s", "--refresh-token", "r"])
-        defer { server.stop() }
-        let base = "http://127.0.0.1:\(server.port)"
+        let clio = try ClioFakeAccount(directory: dir + "/fake", firm: ["matters": [Self.matter(stage: "Intake", updated: Self.ago(hours: 72))],
+                                                                   "tasks": [Self.task(updated: Self.ago(hours: 72))]])
+        defer { clio.server.stop() }
+        let base = clio.base
         // The store, with the firm as the first pass brings it.
         let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: true)
         try """
             calendars:
               firm: { timezone: America/New_York }
             store: { sqlite: tickler.db }
-            sync:
-              clio:
-                region: us
-                client_id: app
-                client_secret_credential: clio-client-secret
-                refresh_token_credential: clio-refresh-token
-                webhook_url: "https://tickler.firm.test/clio/webhook"
-                api_url: "\(base)/api/v4"
-                token_url: "\(base)/oauth/token"
+            \(clio.syncBlock())
             policies:
               - { id: p, clock: { since: opened }, stages: [{ after: 1 day, notify: [assignee] }] }
             """.write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)

@@ -13,15 +13,11 @@ import TicklerTestKit
 @Suite(.serialized) struct ClioTaskChannelTests {
     @Test func aFireMakesExactlyOneTaskThroughRetriesAndAKill() async throws {
         let dir = "/tmp/tickler-clio-task-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: dir + "/fake", withIntermediateDirectories: true)
-        try Data("{}".utf8).write(to: URL(fileURLWithPath: dir + "/fake/firm.json"))
         // The first task request answers 503; the first task made is never answered.
-        let fake = try TestServer(script: "clio_fake.py", directory: dir + "/fake", arguments: [
-            "--client-id", "app", "--client-secret", "s-canary", "--refresh-token", "r-canary", "--fail-tasks", "1", "--hang-task", "1"])
-        defer { fake.stop() }
-        try "s-canary".write(toFile: dir + "/credentials/clio-client-secret", atomically: true, encoding: .utf8)
-        try "r-canary".write(toFile: dir + "/credentials/clio-refresh-token", atomically: true, encoding: .utf8)
+        let clio = try ClioFakeAccount(directory: dir + "/fake", firm: [:], clientSecret: "s-canary", refreshToken: "r-canary",
+                                       arguments: ["--fail-tasks", "1", "--hang-task", "1"])
+        defer { clio.server.stop() }
+        try clio.writeCredentials(to: dir + "/credentials")
         try """
             firm: { name: Example Partners }
             calendars:
@@ -31,15 +27,7 @@ import TicklerTestKit
             delivery: { retry_after: 1s, retry_max: 2s }
             channels:
               clio: { type: clio-task }
-            sync:
-              clio:
-                region: us
-                client_id: app
-                client_secret_credential: clio-client-secret
-                refresh_token_credential: clio-refresh-token
-                webhook_url: "https://tickler.firm.test/clio/webhook"
-                api_url: "http://127.0.0.1:\(fake.port)/api/v4"
-                token_url: "http://127.0.0.1:\(fake.port)/oauth/token"
+            \(clio.syncBlock())
             policies:
               - id: client-update-cadence
                 description: Client has had no update
@@ -57,10 +45,7 @@ import TicklerTestKit
         try await store.write(batch, now: Instant(seconds: 0))
         let environment = ["CREDENTIALS_DIRECTORY": dir + "/credentials"]
 
-        func created() -> [[String: Any]] {
-            guard let data = FileManager.default.contents(atPath: dir + "/fake/created_tasks.json") else { return [] }
-            return (try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
-        }
+        func created() -> [[String: Any]] { clio.records("created_tasks.json") }
         // The 503 is retried; the task is made, and its answer never comes: the daemon is killed there.
         let first = try DaemonProcess(config: dir + "/tickler.yaml", notify: nil, environment: environment)
         #expect(await waitUntil { created().count == 1 })
@@ -86,8 +71,7 @@ import TicklerTestKit
         #expect(description.hasSuffix("tickler:\(fire.fireID):clio:user:7"), "\(description)")
         #expect(!description.contains("Canary") && !description.contains("Ann"), "\(description)")
         // Requests: a refused search, a search and a creation before the kill; one search after it.
-        let log = (try? String(contentsOfFile: dir + "/fake/requests.jsonl", encoding: .utf8)) ?? ""
-        let taskRequests = log.split(separator: "\n").filter { $0.contains("/api/v4/tasks.json") }
+        let taskRequests = clio.requests().filter { $0.contains("/api/v4/tasks.json") }
         #expect(taskRequests.count == 4, "\(taskRequests)")
         second.signal(SIGTERM)
         #expect(second.wait(timeout: 120) == 0)

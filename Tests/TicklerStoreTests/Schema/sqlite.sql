@@ -215,6 +215,11 @@ CREATE TABLE tickler_sync_runs (
 -- table tickler_sync_versions
 CREATE TABLE tickler_sync_versions (id TEXT PRIMARY KEY NOT NULL, version TEXT NOT NULL) WITHOUT ROWID;
 
+-- table tickler_sync_webhooks
+CREATE TABLE tickler_sync_webhooks (
+    source TEXT NOT NULL, model TEXT NOT NULL, webhook_id TEXT NOT NULL, secret TEXT NOT NULL, status TEXT NOT NULL,
+    expires_at TEXT NOT NULL, PRIMARY KEY (source, model));
+
 -- table tickler_wake
 CREATE TABLE tickler_wake (case_id TEXT PRIMARY KEY, wake_at INTEGER NOT NULL) WITHOUT ROWID;
 
