@@ -117,10 +117,10 @@ policies:
     try:
         fields = {"users": "id,name,email,enabled,subscription_type,updated_at", "matters": "id", "calendar_entries": "id",
                   "tasks": "id", "communications": "id"}
-        token = json.load(urllib.request.urlopen(urllib.request.Request(
-            base + "/oauth/token", data=b"grant_type=refresh_token&refresh_token=r&client_id=app&client_secret=s")))["access_token"]
-
         def fetch_all():
+            # A token of its own each time (the fake honours only the last one it issued, and the sync takes one).
+            token = json.load(urllib.request.urlopen(urllib.request.Request(
+                base + "/oauth/token", data=b"grant_type=refresh_token&refresh_token=r&client_id=app&client_secret=s")))["access_token"]
             n = 0
             for model in fields:
                 url = f"{base}/api/v4/{model}.json?limit=200&order=id(asc)"
