@@ -79,10 +79,11 @@ public struct ClioSync: Sendable {
             cursor.since = cursor.syncedFrom.map { $0.adding(seconds: -margin) }
         }
         var url = cursor.nextPage
+        var page: ClioBatchPage
         while true {
-            let page: ClioBatchPage
             do {
                 page = try await self.page(model, since: cursor.since, at: url)
+                break
             } catch ClioAPI.Failure.refused where resumed {
                 // The page the cursor kept is no longer served (its token expired): the pass starts over; records
                 // already written are current and not written again.
@@ -90,24 +91,35 @@ public struct ClioSync: Sendable {
                 cursor.passStartedAt = clock.now
                 cursor.since = cursor.syncedFrom.map { $0.adding(seconds: -margin) }
                 url = nil
-                continue
             }
-            resumed = false
+        }
+        while true {
             for s in page.batch.skipped { skipped(s) }
             outcome.skipped += page.batch.skipped.count
+            let since = cursor.since
             cursor.nextPage = page.next
             if page.next == nil {
                 cursor.syncedFrom = cursor.passStartedAt
                 cursor.since = nil
                 cursor.passStartedAt = nil
             }
+            // The next page is asked for while this one is written: the request and its decoding overlap the
+            // write (the cursor written is still this page's, so a kill loses nothing).
+            let nextURL = page.next
+            async let following = next(model, since: since, at: nextURL)
             let w = try await store.writeSynced(page.batch.batch, versions: page.batch.versions, cursor: cursor, now: clock.now)
             outcome.written += w.written
             outcome.current += w.current
-            guard let next = page.next else { break }
-            url = next
+            guard let after = try await following else { break }
+            page = after
         }
         return cursor.syncedFrom ?? clock.now
+    }
+
+    /// The page at `url`, or nil when there is none.
+    private func next(_ model: Model, since: Instant?, at url: String?) async throws -> ClioBatchPage? {
+        guard let url else { return nil }
+        return try await page(model, since: since, at: url)
     }
 
     /// A page of `model` as a batch.
