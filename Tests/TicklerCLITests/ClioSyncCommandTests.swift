@@ -144,10 +144,15 @@ import TicklerTestKit
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        // The hang is logged before it starts: the first page was written before the second was asked for.
+        // The second page is asked for while the first is written: killed once the fake holds that request and
+        // the first page is in the store.
         let bound = Date().addingTimeInterval(120)
-        while !((try? String(contentsOfFile: s.dir + "/fake/requests.jsonl", encoding: .utf8)) ?? "").contains("\"status\": 0") {
-            #expect(Date() < bound, "the fake never saw the third list request")
+        func held() -> Bool {
+            ((try? String(contentsOfFile: s.dir + "/fake/requests.jsonl", encoding: .utf8)) ?? "").contains("\"status\": 0")
+                && (try? sqliteRows(s.db, "SELECT count(*) FROM cases")) == [["200"]]
+        }
+        while !held() {
+            #expect(Date() < bound, "the fake never held the second page of matters with the first written")
             if Date() >= bound { break }
             usleep(20_000)
         }
