@@ -147,7 +147,7 @@ let package = Package(
         ),
         .executableTarget(name: "tickler-fuzz", dependencies: ["TicklerFuzzTargets"], swiftSettings: strict),
         .testTarget(name: "TicklerCoreTests", dependencies: ["TicklerCore"], swiftSettings: strict),
-        .testTarget(name: "TicklerClioTests", dependencies: ["TicklerClio", "TicklerCore", "TicklerDelivery", "TicklerStore", "TicklerTestKit"], swiftSettings: strict),
+        .testTarget(name: "TicklerClioTests", dependencies: ["TicklerClio", "TicklerCore", "TicklerDelivery", "TicklerPostgres", "TicklerStore", "TicklerTestKit"], swiftSettings: strict),
         .testTarget(
             name: "TicklerFuzzTests", dependencies: ["TicklerFuzzTargets", "TicklerConfig", "TicklerStore"], swiftSettings: strict
         ),

@@ -3,6 +3,7 @@ import Testing
 import TicklerClio
 import TicklerCore
 import TicklerDelivery
+import TicklerPostgres
 import TicklerStore
 import TicklerTestKit
 
@@ -40,18 +41,40 @@ import TicklerTestKit
         return o?["status"] as? Int ?? -1
     }
 
-    @Test func signedChangesReachTheStoreAndNothingElseDoes() async throws {
+    enum Kind: String, CaseIterable { case sqlite, postgres }
+
+    @Test(arguments: Kind.allCases)
+    func signedChangesReachTheStoreAndNothingElseDoes(_ kind: Kind) async throws {
         let dir = "/tmp/tickler-clio-webhook-\(UUID().uuidString.prefix(8))"
         let clio = try ClioFakeAccount(directory: dir + "/fake", firm: ["matters": [Self.matter(stage: "Intake", updated: Self.ago(hours: 72))],
                                                                    "tasks": [Self.task(updated: Self.ago(hours: 72))]])
         defer { clio.server.stop() }
         let base = clio.base
-        // The store, with the firm as the first pass brings it.
-        let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: true)
+        // The store (SQLite, or a PostgreSQL database whose password is a credential of tickler-inbound's).
+        let store: any SyncState
+        let rows: (String) throws -> [[String]]
+        var storeLine = "store: { sqlite: tickler.db }"
+        var database: TestDatabase?
+        switch kind {
+        case .sqlite:
+            store = try SQLiteCaseStore(path: dir + "/tickler.db", create: true)
+            rows = { try sqliteRows(dir + "/tickler.db", $0) }
+        case .postgres:
+            let db = try TestDatabase()
+            database = db
+            try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
+            try db.password.write(toFile: dir + "/credentials/pg-password", atomically: true, encoding: .utf8)
+            var settings = PostgresSettings(host: db.host, port: db.port, user: db.user, database: db.name, tls: .disable, password: db.password)
+            settings.applicationName = "test"
+            store = try await PostgresCaseStore(settings, instance: "test")
+            rows = { try db.rows($0) }
+            storeLine = "store: { postgres: \"\(db.url)\", password_credential: pg-password }"
+        }
+        defer { _ = database }
         try """
             calendars:
               firm: { timezone: America/New_York }
-            store: { sqlite: tickler.db }
+            \(storeLine)
             \(clio.syncBlock())
             policies:
               - { id: p, clock: { since: opened }, stages: [{ after: 1 day, notify: [assignee] }] }
@@ -59,6 +82,7 @@ import TicklerTestKit
         let inbound = Process()
         inbound.executableURL = Self.binary
         inbound.arguments = ["--config", dir + "/tickler.yaml", "--listen", "127.0.0.1:0"]
+        inbound.environment = ProcessInfo.processInfo.environment.merging(["CREDENTIALS_DIRECTORY": dir + "/credentials"]) { _, n in n }
         let out = Pipe()
         inbound.standardOutput = out
         FileManager.default.createFile(atPath: dir + "/inbound.log", contents: nil)
@@ -86,17 +110,17 @@ import TicklerTestKit
         #expect(hooks.count == 4 && hooks.allSatisfy { $0.status == "enabled" })
         let matterHook = try #require(hooks.first { $0.model == "matter" }).id
         let taskHook = try #require(hooks.first { $0.model == "task" }).id
-        #expect(try sqliteRows(dir + "/tickler.db", "SELECT stage FROM cases") == [["intake"]])
+        #expect(try rows("SELECT stage FROM cases") == [["intake"]])
 
         // Versions are Clio's updated_at, in the past of this clock (a reconcile asks from a little before its start).
         let discovered = Self.ago(hours: 24)
         // A stage change: in the store and on the change feed by the time the delivery is answered.
-        let seq = try sqliteRows(dir + "/tickler.db", "SELECT max(seq) FROM tickler_changes")[0][0]
+        let seq = try rows("SELECT max(seq) FROM tickler_changes")[0][0]
         #expect(try Self.deliver(base, webhook: matterHook, data: Self.matter(stage: "Discovery", updated: discovered)) == 200)
-        #expect(try sqliteRows(dir + "/tickler.db", "SELECT stage FROM cases") == [["discovery"]])
-        #expect(try sqliteRows(dir + "/tickler.db", "SELECT DISTINCT table_name FROM tickler_changes WHERE seq > \(seq) ORDER BY 1")
+        #expect(try rows("SELECT stage FROM cases") == [["discovery"]])
+        #expect(try rows("SELECT DISTINCT table_name FROM tickler_changes WHERE seq > \(seq) ORDER BY 1")
             == [["cases"], ["contacts"], ["stage_changes"]])
-        let after = try sqliteRows(dir + "/tickler.db", "SELECT max(seq) FROM tickler_changes")
+        let after = try rows("SELECT max(seq) FROM tickler_changes")
 
         // Forged: refused before it is read, nothing written.
         #expect(try Self.deliver(base, webhook: matterHook, data: Self.matter(stage: "Closing", updated: Self.ago(hours: 1)), forge: true)
@@ -104,21 +128,21 @@ import TicklerTestKit
         // The same delivery again, and an older version after it: answered, nothing written.
         #expect(try Self.deliver(base, webhook: matterHook, data: Self.matter(stage: "Discovery", updated: discovered)) == 200)
         #expect(try Self.deliver(base, webhook: matterHook, data: Self.matter(stage: "Intake", updated: Self.ago(hours: 48))) == 200)
-        #expect(try sqliteRows(dir + "/tickler.db", "SELECT max(seq) FROM tickler_changes") == after)
-        #expect(try sqliteRows(dir + "/tickler.db", "SELECT stage FROM cases") == [["discovery"]])
+        #expect(try rows("SELECT max(seq) FROM tickler_changes") == after)
+        #expect(try rows("SELECT stage FROM cases") == [["discovery"]])
         // A matter delivered by the task's webhook is not a task: refused.
         #expect(try Self.deliver(base, webhook: taskHook, data: ["id": "x"]) == 400)
         // A deleted task: its deadline goes.
-        #expect(try sqliteRows(dir + "/tickler.db", "SELECT id FROM deadlines") == [["clio:task:90"]])
+        #expect(try rows("SELECT id FROM deadlines") == [["clio:task:90"]])
         #expect(try Self.deliver(base, webhook: taskHook, event: "deleted", data: ["id": 90]) == 200)
-        #expect(try sqliteRows(dir + "/tickler.db", "SELECT count(*) FROM deadlines") == [["0"]])
+        #expect(try rows("SELECT count(*) FROM deadlines") == [["0"]])
 
         // A change whose delivery was dropped: the next reconcile brings it.
         let renamed = Self.matter(stage: "Trial", updated: Self.stamp(Date()))
         try JSONSerialization.data(withJSONObject: ["matters": [renamed]]).write(to: URL(fileURLWithPath: dir + "/fake/firm.json"))
         clock.advance(to: start.adding(seconds: 600))
         #expect(await ClioSyncServiceTests.asleep(clock, until: start.adding(seconds: 1200)))
-        #expect(try sqliteRows(dir + "/tickler.db", "SELECT stage FROM cases") == [["trial"]])
+        #expect(try rows("SELECT stage FROM cases") == [["trial"]])
 
         // A handshake with a secret no webhook has is refused; with one it has, echoed.
         let bogus = HTTPExchange().send("POST", "http://127.0.0.1:\(port)/clio/webhook", headers: ["X-Hook-Secret: guessed"], body: Array("{}".utf8))
