@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// UTC offsets of one IANA time zone as a sorted transition table, so that converting between
 /// instants and wall-clock time is a binary search instead of a call into ICU on every step.
@@ -41,6 +42,18 @@ public final class ZoneRules: Sendable, Hashable {
     }
 
     public static let utc = ZoneRules(identifier: "UTC")!
+
+    private static let built = Mutex<[String: ZoneRules]>([:])
+
+    /// The rules of `identifier`, built once per process (building them walks three centuries of ICU's
+    /// transitions: milliseconds, which an import of many contacts paid once per contact); nil when it is
+    /// not an IANA zone. At most 1,024 zones are kept.
+    public static func named(_ identifier: String) -> ZoneRules? {
+        if let known = built.withLock({ $0[identifier] }) { return known }
+        guard let rules = ZoneRules(identifier: identifier) else { return nil }
+        built.withLock { if $0.count < 1024 { $0[identifier] = rules } }
+        return rules
+    }
 
     public static func == (l: ZoneRules, r: ZoneRules) -> Bool { l.identifier == r.identifier }
     public func hash(into h: inout Hasher) { h.combine(identifier) }

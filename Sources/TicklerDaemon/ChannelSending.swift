@@ -49,7 +49,7 @@ struct ChannelSending: LaneSending {
             return await worker.send(.webhook(body: body, key: d.sourceID, now: now))
         case .clioTask(let c):
             guard let f = d.fire, d.kind == .fire else { return .failed(reason: "the fire is no longer in the ledger") }
-            switch Self.clioTask(d, f, zone: ZoneRules(identifier: c.timeZone) ?? context.defaultZone, notice: context.notice(d, f)) {
+            switch Self.clioTask(d, f, zone: ZoneRules.named(c.timeZone) ?? context.defaultZone, notice: context.notice(d, f)) {
             case .success(let r): return await worker.send(.clioTask(r))
             case .failure(let box): return box.outcome
             }

@@ -300,7 +300,7 @@ public enum ImportReader {
         let phone = r.string("phone")
         if let phone, !Contact.isE164(phone) { r.problem("phone", "is not an E.164 number (e.g. +14155550123)") }
         let zone = r.string("time_zone")
-        if let zone, ZoneRules(identifier: zone) == nil { r.problem("time_zone", "is not an IANA time zone") }
+        if let zone, ZoneRules.named(zone) == nil { r.problem("time_zone", "is not an IANA time zone") }
         // Absent, the preference is email, or text for a contact with only a phone.
         let fallback: Contact.Medium = email == nil && phone != nil ? .sms : .email
         let preferred = r.choice("preferred_channel", Contact.Medium.self, default: fallback) ?? fallback

@@ -18,7 +18,6 @@ public final class ClientSettings: Sendable {
     /// `firm.phone` and `firm.email`: how clients reach the firm (HELP replies give both).
     public let firmPhone: String?
     public let firmEmail: String?
-    private let zones = ZoneCache()
 
     /// `clients.inbound`.
     public struct Inbound: Sendable, Equatable {
@@ -77,21 +76,6 @@ public final class ClientSettings: Sendable {
     /// The contact's own zone when it is a known one, else the firm's.
     public func zone(of c: Contact) -> ZoneRules {
         guard let id = c.timeZone else { return defaultZone }
-        return zones.rules(id) ?? defaultZone
-    }
-}
-
-/// Zone rules by identifier, built once each (building one reads the zone's whole transition table).
-final class ZoneCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var built: [String: ZoneRules?] = [:]
-
-    func rules(_ id: String) -> ZoneRules? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let r = built[id] { return r }
-        let r = ZoneRules(identifier: id)
-        built[id] = r
-        return r
+        return ZoneRules.named(id) ?? defaultZone
     }
 }
