@@ -8,15 +8,21 @@ Measured in the same run, median of BENCH_RUNS runs (default 3), each into a fre
   - baseline 1, the fake alone: every page fetched and decoded by a client that maps and writes nothing;
   - baseline 2, `tickler import` of the same firm in Tickler's own interchange format (the same rows).
 Then the wall time a 100,000-matter firm's first sync needs under Clio's documented rate limit (50
-requests a minute per token), computed from the requests this run made, scaled to 100,000 matters.
+requests a minute per token), computed from the requests this run made, scaled to 100,000 matters; and,
+through the release `tickler-inbound`, how long a signed webhook delivery (a matter's stage changed) takes
+from its request to its answer, which comes after the write committed (target: within 1 s), over
+BENCH_CLIO_DELIVERIES deliveries (default 200) into the synced store.
 
 Prints one line per measure and whether the target holds; exits 0 either way (a benchmark, not a test).
 """
+import hashlib
+import hmac
 import json
 import math
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -148,6 +154,7 @@ policies:
                 sys.exit("sync failed: " + r.stderr)
             syncs.append(t)
             requests = int(r.stdout.split(" in ")[1].split()[0])
+            last_store = store
             imported = os.path.join(DIR, "imported.db")
             for suffix in ["", "-wal", "-shm"]:
                 if os.path.exists(imported + suffix):
@@ -168,9 +175,53 @@ policies:
         big = math.ceil((requests - 1) * scale) + 1
         print(f"  a 100,000-matter first sync: about {big} requests; at Clio's {RATE} a minute, {big / RATE:.0f} minutes "
               f"({big / RATE / 60:.1f} h) of wall time, whatever the machine")
+        deliveries(config, last_store, clio["matters"], env)
     finally:
         fake.terminate()
         fake.wait()
+
+
+def deliveries(config, store, matters, env):
+    """Signed deliveries through the release tickler-inbound into `store`: request-to-answer times."""
+    inbound_bin = os.path.join(ROOT, ".build/release/tickler-inbound")
+    if not os.path.exists(inbound_bin):
+        print("  (no release tickler-inbound: webhook latency not measured)")
+        return
+    n = int(os.environ.get("BENCH_CLIO_DELIVERIES", "200"))
+    # A matter webhook as the sync records one.
+    db = sqlite3.connect(store)
+    db.execute("INSERT OR REPLACE INTO tickler_sync_webhooks (source, model, webhook_id, secret, status, expires_at) "
+               "VALUES ('clio', 'matter', '1', 'bench-secret', 'enabled', '2099-01-01T00:00:00Z')")
+    db.commit()
+    db.close()
+    cfg = config + ".inbound.yaml"
+    open(cfg, "w").write(open(config).read().replace("store: { sqlite: tickler.db }", "store: { sqlite: %s }" % store))
+    inbound = subprocess.Popen([inbound_bin, "--config", cfg, "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        port = int(inbound.stdout.readline().split()[1])
+        times = []
+        for k in range(n):
+            m = dict(matters[k % len(matters)])
+            m["matter_stage"] = {"id": 2, "name": "Stage %d" % k}
+            m["updated_at"] = "2026-12-%02dT%02d:%02d:00Z" % (1 + k // 1440, (k // 60) % 24, k % 60)
+            body = json.dumps({"data": m, "meta": {"event": "updated", "webhook_id": 1}}).encode()
+            sig = hmac.new(b"bench-secret", body, hashlib.sha256).hexdigest()
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/clio/webhook", data=body, method="POST",
+                                         headers={"X-Hook-Signature": sig, "Content-Type": "application/json"})
+            start = time.perf_counter()
+            with urllib.request.urlopen(req, timeout=30) as r:
+                if r.status != 200:
+                    sys.exit(f"delivery answered {r.status}")
+            times.append(time.perf_counter() - start)
+        times.sort()
+        p50, p99 = times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))]
+        print(f"  {'a webhook delivery, request to committed answer':44} p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "
+              f"max {times[-1] * 1000:.1f} ms over {n} (<= 1 s: {'ok' if times[-1] <= 1 else 'OVER TARGET'})")
+    finally:
+        inbound.terminate()
+        inbound.wait()
+
 
 
 if __name__ == "__main__":

@@ -71,11 +71,13 @@ public struct ClioSyncService: Sendable {
                 }
                 previous = run
             case .subscribe(let model), .renew(let model):
+                let renewing = schedule.expiries[model] != nil
                 do {
-                    let expiresAt = try await subscribe(model, renew: schedule.expiries[model] != nil)
+                    let expiresAt = try await subscribe(model, renew: renewing)
                     report(.subscribed(model: model, expiresAt: expiresAt))
                     change = schedule.subscribed(model, expiresAt: expiresAt, at: clock.now)
-                } catch ClioAPI.Failure.gone {
+                } catch ClioAPI.Failure.gone where renewing {
+                    // Clio no longer has it (expired, or deleted in Clio): subscribed again next.
                     try? await store.removeSyncWebhook(source: ClioSync.source, model: model)
                     schedule.lost(model)
                 } catch {
