@@ -81,6 +81,13 @@ struct SyncClio: AsyncParsableCommand {
             run.errorSince = run.errorSince ?? run.startedAt
             try? await store.saveSyncRun(run)
             throw CommandFailure.unavailable("error: \(failure)")
+        } catch {
+            // The store failed (the pass resumes from its cursors next time).
+            run.finishedAt = clock.now
+            run.error = ClioSyncService.reason(error)
+            run.errorSince = run.errorSince ?? run.startedAt
+            try? await store.saveSyncRun(run)
+            throw CommandFailure.unavailable("error: cannot write the store: \(error)")
         }
         Output.standard.write(Array(("synced \(run.written) records from Clio (\(run.current) already current) in \(run.requests) requests; "
             + "\(run.skipped) skipped\n").utf8))

@@ -122,7 +122,7 @@ public struct ClioSyncService: Sendable {
     }
 
     /// An error as the journal says it: Clio's failures say what failed, never a secret; others by type.
-    static func reason(_ error: any Error) -> String {
+    public static func reason(_ error: any Error) -> String {
         if let f = error as? ClioAPI.Failure { return f.description }
         if let s = error as? StoreUnavailable { return "the store: \(s.message)" }
         return "the store: \(String(describing: type(of: error)))"
