@@ -4,8 +4,7 @@ import TicklerStore
 /// One pass of the sync over every model of the Clio account, resumable: each page's rows are written in one
 /// transaction with the cursor of the page after it, so a sync killed anywhere resumes at the first page
 /// not written, and a record whose version the store already holds is not written again. A pass after a
-/// complete one asks only for what was updated since it started (less `margin`, for the difference between
-/// Clio's clock and this one).
+/// complete one asks only for what was updated since that one started (`SyncSchedule.updatedSince`).
 public struct ClioSync: Sendable {
     /// The store's name of this source (cursors, versions and runs are kept under it).
     public static let source = "clio"
@@ -46,8 +45,6 @@ public struct ClioSync: Sendable {
     public let store: any SyncState
     public let mapping: ClioMapping
     public let clock: any InstantClock
-    /// How far before the last complete pass's start the next pass asks from.
-    public var margin: Int64 = 300
 
     public init(api: ClioAPI, store: any SyncState, mapping: ClioMapping, clock: any InstantClock = SystemClock()) {
         self.api = api
@@ -76,7 +73,7 @@ public struct ClioSync: Sendable {
         var resumed = cursor.nextPage != nil
         if !resumed {
             cursor.passStartedAt = clock.now
-            cursor.since = cursor.syncedFrom.map { $0.adding(seconds: -margin) }
+            cursor.since = SyncSchedule.updatedSince(cursor.syncedFrom)
         }
         var url = cursor.nextPage
         var page: ClioBatchPage
@@ -89,7 +86,7 @@ public struct ClioSync: Sendable {
                 // already written are current and not written again.
                 resumed = false
                 cursor.passStartedAt = clock.now
-                cursor.since = cursor.syncedFrom.map { $0.adding(seconds: -margin) }
+                cursor.since = SyncSchedule.updatedSince(cursor.syncedFrom)
                 url = nil
             }
         }

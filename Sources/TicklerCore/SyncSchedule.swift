@@ -58,6 +58,13 @@ public struct SyncSchedule: Sendable, Equatable {
         return .wait(until: until)
     }
 
+    /// How far before the last complete pass began the next one asks from: Clio's clock and this one may
+    /// differ, and a record written while that pass read is caught by the next.
+    public static let clockMargin: Int64 = 300
+
+    /// The `updated_since` of a pass after a complete one that began at `syncedFrom` (nil: every record).
+    public static func updatedSince(_ syncedFrom: Instant?) -> Instant? { syncedFrom.map { $0.adding(seconds: -clockMargin) } }
+
     /// The expiry to ask for a webhook subscribed or renewed at `now`.
     public static func expiry(from now: Instant) -> Instant { now.adding(seconds: webhookLifetime) }
 

@@ -20,6 +20,12 @@ import TicklerCore
         #expect(s.next(now: Self.t0.adding(seconds: 640)) == .pass)
     }
 
+    /// A pass after a complete one asks from five minutes before that one began; the first asks for everything.
+    @Test func aPassAsksFromFiveMinutesBeforeTheLastCompleteOne() {
+        #expect(SyncSchedule.updatedSince(nil) == nil)
+        #expect(SyncSchedule.updatedSince(RFC3339.parse("2026-12-06T10:00:00Z")!) == RFC3339.parse("2026-12-06T09:55:00Z")!)
+    }
+
     @Test func aWebhookIsRenewedTenDaysBeforeItExpires() {
         let expires = Self.t0.adding(seconds: 30 * 86_400)
         var s = SyncSchedule(reconcile: 600, models: ["matter"], start: Self.t0, expiries: ["matter": expires])
