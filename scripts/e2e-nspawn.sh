@@ -233,8 +233,8 @@ synced() { test "$(inside /bin/journalctl -b -u tickler-sync-clio -o cat MESSAGE
 check "the sync's first pass is journaled" within 120 synced
 DB=$ROOT/var/lib/private/tickler/tickler.db
 check "Clio's matters are cases" test "$(sqlite3 "$DB" "SELECT count(*) FROM cases WHERE id LIKE 'clio:matter:%'")" -eq 30
-subscribed() { test "$(sqlite3 "$DB" "SELECT count(*) FROM tickler_sync_webhooks WHERE status = 'enabled'")" -eq 4; }
-check "its four webhooks are subscribed and enabled" within 60 subscribed
+subscribed() { test "$(sqlite3 "$DB" "SELECT count(*) FROM tickler_sync_webhooks WHERE status = 'enabled'")" -eq 5; }
+check "its five webhooks are subscribed and enabled" within 60 subscribed
 exposure=$(inside /bin/systemd-analyze security --no-pager tickler-sync-clio.service \
   | sed -n 's/.*Overall exposure level for tickler-sync-clio.service: \([0-9.]*\).*/\1/p')
 check "systemd-analyze security of the sync's unit is at most 1.5 ($exposure)" awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 1.5) }'

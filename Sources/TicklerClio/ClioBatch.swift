@@ -51,6 +51,40 @@ public struct ClioBatch: Sendable {
         }
     }
 
+    /// Contacts changed in Clio (a client's email or phone): each updates its rows on the cases it is the
+    /// client of (`rows`: the store's ids of those rows, `clio:contact:501:matter:1001`). A contact with no
+    /// row (not a client of a synced matter) is not written.
+    public mutating func add(contacts: [Clio.Contact], rows: [String]) {
+        var byContact: [Int64: [Int64]] = [:]
+        for row in rows {
+            let parts = row.split(separator: ":")
+            guard parts.count == 5, parts[0] == "clio", parts[1] == "contact", parts[3] == "matter",
+                  let contact = Int64(parts[2]), let matter = Int64(parts[4]) else { continue }
+            byContact[contact, default: []].append(matter)
+        }
+        for k in contacts {
+            guard let id = k.id, let matters = byContact[id] else { continue }
+            guard let version = version(.contact, id, k.updated_at) else { continue }
+            let key = ClioID.of(.contact, id)
+            switch mapping.contact(k, matter: matters[0]) {
+            case .success(let first):
+                for matter in matters {
+                    var c = first
+                    c.id = ClioID.contact(id, matter: matter)
+                    batch.contacts.append(.init(source: key, caseID: ClioID.of(.matter, matter), record: c))
+                }
+                versions[key] = version
+            case .failure(let why):
+                skipped.append(why)
+            }
+        }
+    }
+
+    /// The prefixes of the rows of `contacts` (`clio:contact:501:`), for the store to find them.
+    public static func rowPrefixes(_ contacts: [Clio.Contact]) -> [String] {
+        contacts.compactMap { $0.id.map { ClioID.of(.contact, $0) + ":" } }
+    }
+
     public mutating func add(calendarEntries: [Clio.CalendarEntry]) {
         for e in calendarEntries {
             guard let version = version(.calendarEntry, e.id, e.updated_at) else { continue }

@@ -25,6 +25,9 @@ public struct ClioSync: Sendable {
               fields: "id,display_number,description,status,open_date,close_date,"
                   + "client{id,name,primary_email_address,primary_phone_number},practice_area{id,name},responsible_attorney{id},"
                   + "responsible_staff{id},matter_stage{id,name},updated_at"),
+        // Changes to the matters' clients (an email, a phone): read from the second pass on (the first has them
+        // from the matters), written to each case the contact is the client of.
+        Model(name: "contacts", webhookModel: "contact", fields: "id,name,primary_email_address,primary_phone_number,updated_at"),
         Model(name: "calendar_entries", webhookModel: "calendar_entry",
               fields: "id,summary,start_at,all_day,location,matter{id},attendees{id,type},court_rule{id},updated_at"),
         Model(name: "tasks", webhookModel: "task", fields: "id,name,status,due_at,completed_at,statute_of_limitations,matter{id},updated_at"),
@@ -58,8 +61,9 @@ public struct ClioSync: Sendable {
         let cursors = Dictionary(try await store.syncCursors(source: Self.source).map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a })
         var outcome = Outcome()
         var from: Instant?
+        let start = clock.now
         for model in Self.models {
-            let done = try await pass(model, cursor: cursors[model.name], outcome: &outcome, skipped: skipped)
+            let done = try await pass(model, cursor: cursors[model.name], start: start, outcome: &outcome, skipped: skipped)
             from = from.map { min($0, done) } ?? done
         }
         outcome.syncedFrom = from
@@ -67,13 +71,20 @@ public struct ClioSync: Sendable {
     }
 
     /// One model's pass (resumed where its cursor stands); returns when it started.
-    private func pass(_ model: Model, cursor stored: SyncCursor?, outcome: inout Outcome,
+    private func pass(_ model: Model, cursor stored: SyncCursor?, start: Instant, outcome: inout Outcome,
                       skipped: (ClioMapping.Skipped) -> Void) async throws -> Instant {
         var cursor = stored ?? SyncCursor(source: Self.source, model: model.name)
         var resumed = cursor.nextPage != nil
         if !resumed {
             cursor.passStartedAt = clock.now
             cursor.since = SyncSchedule.updatedSince(cursor.syncedFrom)
+        }
+        if model.name == "contacts" && !resumed && cursor.since == nil {
+            // The first pass: every client came with its matter, no later than this run began.
+            cursor.syncedFrom = start
+            cursor.passStartedAt = nil
+            _ = try await store.writeSynced(ImportBatch(), versions: [:], cursor: cursor, now: clock.now)
+            return start
         }
         var url = cursor.nextPage
         var page: ClioBatchPage
@@ -122,11 +133,17 @@ public struct ClioSync: Sendable {
     /// A page of `model` as a batch.
     private func page(_ model: Model, since: Instant?, at url: String?) async throws -> ClioBatchPage {
         switch model.name {
-        case "users": try await page(model, Clio.User.self, since: since, at: url) { $0.add(users: $1) }
-        case "matters": try await page(model, Clio.Matter.self, since: since, at: url) { $0.add(matters: $1) }
-        case "calendar_entries": try await page(model, Clio.CalendarEntry.self, since: since, at: url) { $0.add(calendarEntries: $1) }
-        case "tasks": try await page(model, Clio.Task.self, since: since, at: url) { $0.add(tasks: $1) }
-        default: try await page(model, Clio.Communication.self, since: since, at: url) { $0.add(communications: $1) }
+        case "users": return try await page(model, Clio.User.self, since: since, at: url) { $0.add(users: $1) }
+        case "matters": return try await page(model, Clio.Matter.self, since: since, at: url) { $0.add(matters: $1) }
+        case "calendar_entries": return try await page(model, Clio.CalendarEntry.self, since: since, at: url) { $0.add(calendarEntries: $1) }
+        case "tasks": return try await page(model, Clio.Task.self, since: since, at: url) { $0.add(tasks: $1) }
+        case "contacts":
+            let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.Contact.self)
+            let rows = try await store.contactRowIDs(prefixes: ClioBatch.rowPrefixes(p.data))
+            var batch = ClioBatch(mapping: mapping)
+            batch.add(contacts: p.data, rows: rows)
+            return ClioBatchPage(batch: batch, next: p.next)
+        default: return try await page(model, Clio.Communication.self, since: since, at: url) { $0.add(communications: $1) }
         }
     }
 

@@ -98,11 +98,13 @@ public struct ClioWebhookReceiver: Sendable {
             case .task: batch.add(tasks: [try decoder.decode(Clio.Task.self, from: data)])
             case .communication: batch.add(communications: [try decoder.decode(Clio.Communication.self, from: data)])
             case .user: batch.add(users: [try decoder.decode(Clio.User.self, from: data)])
-            case .contact: throw Refusal(reason: "contacts are not subscribed")
+            case .contact:
+                let k = try decoder.decode(Clio.Contact.self, from: data)
+                batch.add(contacts: [k], rows: try await store.contactRowIDs(prefixes: ClioBatch.rowPrefixes([k])))
             }
         } catch let r as Refusal {
             throw r
-        } catch {
+        } catch is DecodingError {
             throw Refusal(reason: "a \(model) that is not the JSON Clio documents")
         }
         if let skipped = batch.skipped.first, batch.count == 0 {

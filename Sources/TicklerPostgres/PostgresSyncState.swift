@@ -57,6 +57,16 @@ extension PostgresCaseStore: SyncState {
         }
     }
 
+    public func contactRowIDs(prefixes: [String]) async throws -> [String] {
+        if prefixes.isEmpty { return [] }
+        let lows = Set(prefixes).sorted()
+        let highs = lows.map { $0 + "\u{10FFFF}" }
+        return try await rows("""
+            SELECT c.id FROM contacts c JOIN unnest(\(lows)::text[], \(highs)::text[]) AS r(low, high)
+            ON c.id >= r.low COLLATE "C" AND c.id < r.high COLLATE "C" ORDER BY c.id
+            """).compactMap { try? $0.decode(String.self) }
+    }
+
     public func syncCursors(source: String) async throws -> [SyncCursor] {
         try await rows("""
             SELECT model, since, next_page, pass_started_at, synced_from FROM tickler_sync_cursors WHERE source = \(source) ORDER BY model

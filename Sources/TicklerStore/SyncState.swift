@@ -17,6 +17,9 @@ public protocol SyncState: Sendable {
     /// goes with its contacts) unless the store holds a version newer than `version`, and records `version`
     /// so that an older delivery does not bring the record back. Returns whether rows were removed.
     func deleteSynced(key: String, version: Instant) async throws -> Bool
+    /// The ids of `contacts` rows that start with any of `prefixes` (`clio:contact:501:`: the rows of one
+    /// Clio contact, one per matter it is the client of), in id order.
+    func contactRowIDs(prefixes: [String]) async throws -> [String]
     /// The cursors of `source`'s models.
     func syncCursors(source: String) async throws -> [SyncCursor]
     /// The last run of `source`, if it ever ran.

@@ -100,8 +100,8 @@ import TicklerTestKit
         #expect(status.lines.contains { $0.hasPrefix("Clio sync: last run ") && $0.contains(", 254 written, 1 skipped; lag ") }, "\(status.stdout)")
         let seq = try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes")[0][0]
 
-        // In Clio, a matter is renamed and the task done; the next run asks for what was updated since the first
-        // began and writes those two records only.
+        // In Clio, a matter is renamed, the task done and another matter's client given a new address; the next
+        // run asks for what was updated since the first began and writes those three records only.
         let now = Self.stamp(Date())
         try rewrite(s) { firm in
             var matters = firm["matters"] as! [[String: Any]]
@@ -110,22 +110,25 @@ import TicklerTestKit
             firm["matters"] = matters
             firm["tasks"] = [["id": 90, "name": "File before SOL", "due_at": "2027-03-01", "statute_of_limitations": true, "matter": ["id": 1001],
                               "status": "complete", "completed_at": now, "updated_at": now]]
+            // And the client of matter 1002 has a new email address, the matter itself unchanged.
+            firm["contacts"] = [["id": 502, "name": "Ann Canary 2", "primary_email_address": "ann2@new.example.test", "updated_at": now]]
         }
         let before = listRequests(s).count
         let second = try s.sync()
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stdout == "synced 2 records from Clio (0 already current) in 6 requests; 0 skipped\n")
+        #expect(second.stdout == "synced 3 records from Clio (0 already current) in 7 requests; 0 skipped\n")
         let asked = listRequests(s).dropFirst(before)
-        #expect(asked.count == 5 && asked.allSatisfy { $0.contains("updated_since=") }, "\(asked)")
+        #expect(asked.count == 6 && asked.allSatisfy { $0.contains("updated_since=") }, "\(asked)")
         #expect(try sqliteRows(s.db, "SELECT title FROM cases WHERE id = 'clio:matter:1001'") == [["Renamed"]])
         #expect(try sqliteRows(s.db, "SELECT completed_at IS NOT NULL FROM deadlines") == [["1"]])
-        #expect(try sqliteRows(s.db, "SELECT DISTINCT table_name, case_id FROM tickler_changes WHERE seq > \(seq) ORDER BY table_name")
-            == [["cases", "clio:matter:1001"], ["contacts", "clio:matter:1001"], ["deadlines", "clio:matter:1001"]])
+        #expect(try sqliteRows(s.db, "SELECT DISTINCT table_name, case_id FROM tickler_changes WHERE seq > \(seq) ORDER BY table_name, case_id")
+            == [["cases", "clio:matter:1001"], ["contacts", "clio:matter:1001"], ["contacts", "clio:matter:1002"], ["deadlines", "clio:matter:1001"]])
+        #expect(try sqliteRows(s.db, "SELECT email FROM contacts WHERE case_id = 'clio:matter:1002'") == [["ann2@new.example.test"]])
         let seq2 = try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes")
 
-        // The next run asks from a little before the last began: the two come again, and are not written again.
+        // The next run asks from a little before the last began: the three come again, and are not written again.
         let third = try s.sync()
-        #expect(third.stdout == "synced 0 records from Clio (2 already current) in 6 requests; 0 skipped\n")
+        #expect(third.stdout == "synced 0 records from Clio (3 already current) in 7 requests; 0 skipped\n")
         #expect(try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes") == seq2)
         #expect(try sqliteRows(s.db, "SELECT source, error IS NULL FROM tickler_sync_runs") == [["clio", "1"]])
         for output in [first.stdout, first.stderr, second.stdout, second.stderr] {

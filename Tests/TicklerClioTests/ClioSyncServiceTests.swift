@@ -73,17 +73,18 @@ import TicklerTestKit
         let task = Task { try await service.run { events.add($0) } }
         defer { task.cancel() }
 
-        // Four webhooks (matters, calendar entries, tasks, communications), then a pass; asleep until the next.
+        // Five webhooks (matters, contacts, calendar entries, tasks, communications), then a pass; asleep until the next.
         #expect(await Self.asleep(clock, until: start.adding(seconds: 600)))
         let hooks = try Self.webhooks(dir)
-        #expect(hooks.map { $0["model"] as? String } == ["matter", "calendar_entry", "task", "communication"])
+        #expect(hooks.map { $0["model"] as? String } == ["matter", "contact", "calendar_entry", "task", "communication"])
         #expect(hooks.allSatisfy { $0["status"] as? String == "enabled" })
         #expect(hooks.allSatisfy { $0["expires_at"] as? String == start.adding(seconds: 30 * 86_400).rfc3339 })
-        #expect(Self.requests(dir).filter { $0.hasPrefix("PUT ") }.count == 4)
+        #expect(Self.requests(dir).filter { $0.hasPrefix("PUT ") }.count == 5)
         let stored = try await store.syncWebhooks(source: "clio")
-        #expect(stored.map(\.model) == ["calendar_entry", "communication", "matter", "task"])
+        #expect(stored.map(\.model) == ["calendar_entry", "communication", "contact", "matter", "task"])
         #expect(Set(stored.map(\.secret)) == Set(hooks.compactMap { $0["shared_secret"] as? String }))
-        #expect(events.value == ["subscribed matter", "subscribed calendar_entry", "subscribed task", "subscribed communication", "passed 1"])
+        #expect(events.value == ["subscribed matter", "subscribed contact", "subscribed calendar_entry", "subscribed task", "subscribed communication",
+                                "passed 1"])
 
         // Passes every ten minutes; the day before renewal is due, a pass and no renewal.
         let renewAt = start.adding(seconds: 20 * 86_400)
@@ -97,7 +98,7 @@ import TicklerTestKit
         // Ten days before expiry: each renewed to thirty days from then.
         clock.advance(to: renewAt)
         #expect(await Self.asleep(clock, until: renewAt.adding(seconds: 599)))
-        #expect(Self.requests(dir).filter { $0.hasPrefix("PATCH ") }.count == 4)
+        #expect(Self.requests(dir).filter { $0.hasPrefix("PATCH ") }.count == 5)
         #expect(try Self.webhooks(dir).allSatisfy { $0["expires_at"] as? String == renewAt.adding(seconds: 30 * 86_400).rfc3339 })
         #expect(try await store.syncWebhooks(source: "clio").allSatisfy { $0.expiresAt == renewAt.adding(seconds: 30 * 86_400) })
 
@@ -108,8 +109,8 @@ import TicklerTestKit
         clock.advance(to: second)
         #expect(await Self.asleep(clock, until: second.adding(seconds: 600)))
         let now = try Self.webhooks(dir)
-        #expect(now.count == 4 && now.contains { $0["model"] as? String == "matter" && ($0["id"] as? Int ?? 0) > 4 })
-        #expect(try await store.syncWebhooks(source: "clio").first { $0.model == "matter" }?.id == "5")
+        #expect(now.count == 5 && now.contains { $0["model"] as? String == "matter" && ($0["id"] as? Int ?? 0) > 5 })
+        #expect(try await store.syncWebhooks(source: "clio").first { $0.model == "matter" }?.id == "6")
         server.stop()
     }
 

@@ -107,7 +107,7 @@ import TicklerTestKit
         defer { task.cancel() }
         #expect(await ClioSyncServiceTests.asleep(clock, until: start.adding(seconds: 600)))
         let hooks = try await store.syncWebhooks(source: "clio")
-        #expect(hooks.count == 4 && hooks.allSatisfy { $0.status == "enabled" })
+        #expect(hooks.count == 5 && hooks.allSatisfy { $0.status == "enabled" })
         let matterHook = try #require(hooks.first { $0.model == "matter" }).id
         let taskHook = try #require(hooks.first { $0.model == "task" }).id
         #expect(try rows("SELECT stage FROM cases") == [["intake"]])
@@ -143,6 +143,12 @@ import TicklerTestKit
         clock.advance(to: start.adding(seconds: 600))
         #expect(await ClioSyncServiceTests.asleep(clock, until: start.adding(seconds: 1200)))
         #expect(try rows("SELECT stage FROM cases") == [["trial"]])
+
+        // The client's new address, delivered by the contacts' webhook: on the case the contact is the client of.
+        let contactHook = try #require(hooks.first { $0.model == "contact" }).id
+        #expect(try Self.deliver(base, webhook: contactHook, data: ["id": 501, "name": "Ann Canary", "primary_email_address": "ann@new.example.test",
+                                                                   "updated_at": Self.ago(hours: 0)]) == 200)
+        #expect(try rows("SELECT id, email FROM contacts") == [["clio:contact:501:matter:1001", "ann@new.example.test"]])
 
         // A handshake with a secret no webhook has is refused; with one it has, echoed.
         let bogus = HTTPExchange().send("POST", "http://127.0.0.1:\(port)/clio/webhook", headers: ["X-Hook-Secret: guessed"], body: Array("{}".utf8))

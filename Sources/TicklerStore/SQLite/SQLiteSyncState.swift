@@ -54,6 +54,20 @@ extension SQLiteCaseStore: SyncState {
         }
     }
 
+    public func contactRowIDs(prefixes: [String]) async throws -> [String] {
+        if prefixes.isEmpty { return [] }
+        return try await pool.read { db in
+            // A range of the primary key per prefix: every id that starts with it sorts between it and it
+            // followed by the highest character.
+            let statement = try db.cachedStatement(sql: "SELECT id FROM contacts WHERE id >= ? AND id < ? ORDER BY id")
+            var out: [String] = []
+            for p in Set(prefixes).sorted() {
+                out += try String.fetchAll(statement, arguments: [p, p + "\u{10FFFF}"])
+            }
+            return out
+        }
+    }
+
     public func syncCursors(source: String) async throws -> [SyncCursor] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
