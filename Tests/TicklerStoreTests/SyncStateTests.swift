@@ -101,4 +101,22 @@ import TicklerTestKit
         try await store.removeSyncWebhook(source: "clio", model: "matter")
         #expect(try await store.syncWebhooks(source: nil) == [task])
     }
+
+    /// The rows of one Clio contact, by the prefix of their ids: not another contact's whose id starts alike.
+    @Test(arguments: Kind.allCases)
+    func aContactsRowsAreFoundByTheirPrefix(_ kind: Kind) async throws {
+        let (store, keep) = try await Self.store(kind)
+        defer { _ = keep }
+        var b = ImportBatch()
+        for (contact, matter) in [(5, 1), (50, 2), (5, 3), (6, 4)] {
+            let caseID = "clio:matter:\(matter)"
+            b.cases.append(.init(source: caseID, record: .init(fields: CaseSnapshot(id: caseID, number: "M-\(matter)", status: .open,
+                                                                                    openedAt: Self.t("2026-09-01T04:00:00Z")), updatedAt: nil)))
+            b.contacts.append(.init(source: caseID, caseID: caseID, record: Contact(id: "clio:contact:\(contact):matter:\(matter)", name: "K")))
+        }
+        try await store.write(b, now: Self.t("2026-12-06T12:00:00Z"))
+        #expect(try await store.contactRowIDs(prefixes: ["clio:contact:5:"]) == ["clio:contact:5:matter:1", "clio:contact:5:matter:3"])
+        #expect(try await store.contactRowIDs(prefixes: ["clio:contact:6:", "clio:contact:7:", "clio:contact:6:"]) == ["clio:contact:6:matter:4"])
+        #expect(try await store.contactRowIDs(prefixes: []) == [])
+    }
 }
