@@ -51,27 +51,45 @@ public struct ClioBatch: Sendable {
         }
     }
 
+    /// Contacts related to matters other than as their clients: each a contact of its case that receives no
+    /// client update (`ClioMapping.relationship`).
+    public mutating func add(relationships: [Clio.Relationship]) {
+        for r in relationships {
+            guard let version = version(.relationship, r.id, r.updated_at) else { continue }
+            switch mapping.relationship(r) {
+            case .success(let m):
+                let key = ClioID.of(.relationship, r.id ?? 0)
+                batch.contacts.append(.init(source: key, caseID: m.caseID, record: m.contact))
+                versions[key] = version
+            case .failure(let why): skipped.append(why)
+            }
+        }
+    }
+
     /// Contacts changed in Clio (a client's email or phone): each updates its rows on the cases it is the
-    /// client of (`rows`: the store's ids of those rows, `clio:contact:501:matter:1001`). A contact with no
-    /// row (not a client of a synced matter) is not written.
+    /// client of or related to (`rows`: the store's ids of those rows, `clio:contact:501:matter:1001`,
+    /// `clio:contact:601:matter:1001:relationship:800`), a related one still receiving no client update. A
+    /// contact with no row (on no synced matter) is not written.
     public mutating func add(contacts: [Clio.Contact], rows: [String]) {
-        var byContact: [Int64: [Int64]] = [:]
+        var byContact: [Int64: [(row: String, matter: Int64, related: Bool)]] = [:]
         for row in rows {
             let parts = row.split(separator: ":")
-            guard parts.count == 5, parts[0] == "clio", parts[1] == "contact", parts[3] == "matter",
+            guard parts.count == 5 || (parts.count == 7 && parts[5] == "relationship" && Int64(parts[6]) != nil),
+                  parts[0] == "clio", parts[1] == "contact", parts[3] == "matter",
                   let contact = Int64(parts[2]), let matter = Int64(parts[4]) else { continue }
-            byContact[contact, default: []].append(matter)
+            byContact[contact, default: []].append((row, matter, parts.count == 7))
         }
         for k in contacts {
-            guard let id = k.id, let matters = byContact[id] else { continue }
+            guard let id = k.id, let rowsOfContact = byContact[id] else { continue }
             guard let version = version(.contact, id, k.updated_at) else { continue }
             let key = ClioID.of(.contact, id)
-            switch mapping.contact(k, matter: matters[0]) {
+            switch mapping.contact(k, matter: rowsOfContact[0].matter) {
             case .success(let first):
-                for matter in matters {
+                for row in rowsOfContact {
                     var c = first
-                    c.id = ClioID.contact(id, matter: matter)
-                    batch.contacts.append(.init(source: key, caseID: ClioID.of(.matter, matter), record: c))
+                    c.id = row.row
+                    if row.related { c.updatesEnabled = false }
+                    batch.contacts.append(.init(source: key, caseID: ClioID.of(.matter, row.matter), record: c))
                 }
                 versions[key] = version
             case .failure(let why):

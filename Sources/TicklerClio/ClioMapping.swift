@@ -100,6 +100,24 @@ public struct ClioMapping: Sendable {
                                 timeZone: defaults.timeZone, preferred: email == nil && phone != nil ? .sms : .email))
     }
 
+    /// A contact related to a matter other than as its client (a guardian, an interpreter, opposing counsel):
+    /// a contact of the case, as the client is, but one that never receives a client update (Clio does not
+    /// say which relations may be told about the case: Tickler sends less). Mail and calls from it are the
+    /// case's.
+    public func relationship(_ r: Clio.Relationship) -> Result<(caseID: String, contact: Contact), Skipped> {
+        guard let id = r.id else { return .failure(Skipped(.relationship, nil, "no id")) }
+        guard let matter = r.matter?.id else { return .failure(Skipped(.relationship, id, "not on a matter")) }
+        guard let k = r.contact, let contactID = k.id else { return .failure(Skipped(.relationship, id, "no contact")) }
+        switch contact(k, matter: matter) {
+        case .success(var c):
+            c.id = ClioID.related(contactID, matter: matter, relationship: id)
+            c.updatesEnabled = false
+            return .success((ClioID.of(.matter, matter), c))
+        case .failure(let why):
+            return .failure(Skipped(.relationship, id, why.reason))
+        }
+    }
+
     /// A calendar entry of a matter: a deadline of kind `court` when a court rule made it (an all-day one is
     /// due at the end of its day), else an appointment, with the client when a contact attends.
     public func calendarEntry(_ e: Clio.CalendarEntry) -> Result<CalendarRow, Skipped> {

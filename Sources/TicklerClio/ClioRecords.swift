@@ -94,6 +94,24 @@ public enum Clio {
         }
     }
 
+    /// A relationship: a contact related to a matter other than as its client, with how (`Guardian`,
+    /// `Opposing Counsel`).
+    public struct Relationship: Decodable, Sendable, Equatable {
+        public var id: Int64?
+        public var description: String?
+        public var matter: Reference?
+        public var contact: Contact?
+        public var updated_at: String?
+
+        public init(id: Int64?, description: String? = nil, matter: Reference? = nil, contact: Contact? = nil, updated_at: String? = nil) {
+            self.id = id
+            self.description = description
+            self.matter = matter
+            self.contact = contact
+            self.updated_at = updated_at
+        }
+    }
+
     /// A calendar entry: a meeting or hearing, or a date a court rule computed.
     public struct CalendarEntry: Decodable, Sendable, Equatable {
         public var id: Int64?

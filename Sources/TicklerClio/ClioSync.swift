@@ -13,18 +13,22 @@ public struct ClioSync: Sendable {
     public struct Model: Sendable, Equatable {
         /// The list endpoint's name (`calendar_entries`).
         public var name: String
-        /// Its webhook model (`calendar_entry`).
-        public var webhookModel: String
+        /// Its webhook model (`calendar_entry`); nil for one Clio has no webhooks for (users, relationships:
+        /// the reconcile brings their changes).
+        public var webhookModel: String?
         public var fields: String
     }
 
     /// Users first (matters name them), then matters, then what belongs to matters.
     public static let models: [Model] = [
-        Model(name: "users", webhookModel: "user", fields: "id,name,email,enabled,subscription_type,updated_at"),
+        Model(name: "users", webhookModel: nil, fields: "id,name,email,enabled,subscription_type,updated_at"),
         Model(name: "matters", webhookModel: "matter",
               fields: "id,display_number,description,status,open_date,close_date,"
                   + "client{id,name,primary_email_address,primary_phone_number},practice_area{id,name},responsible_attorney{id},"
                   + "responsible_staff{id},matter_stage{id,name},updated_at"),
+        // The contacts related to matters other than as clients (a guardian, opposing counsel), with theirs.
+        Model(name: "relationships", webhookModel: nil,
+              fields: "id,description,matter{id},contact{id,name,primary_email_address,primary_phone_number},updated_at"),
         // Changes to the matters' clients (an email, a phone): read from the second pass on (the first has them
         // from the matters), written to each case the contact is the client of.
         Model(name: "contacts", webhookModel: "contact", fields: "id,name,primary_email_address,primary_phone_number,updated_at"),
@@ -137,6 +141,7 @@ public struct ClioSync: Sendable {
         case "matters": return try await page(model, Clio.Matter.self, since: since, at: url) { $0.add(matters: $1) }
         case "calendar_entries": return try await page(model, Clio.CalendarEntry.self, since: since, at: url) { $0.add(calendarEntries: $1) }
         case "tasks": return try await page(model, Clio.Task.self, since: since, at: url) { $0.add(tasks: $1) }
+        case "relationships": return try await page(model, Clio.Relationship.self, since: since, at: url) { $0.add(relationships: $1) }
         case "contacts":
             let p = try await api.page(model.name, fields: model.fields, since: since, at: url, as: Clio.Contact.self)
             let rows = try await store.contactRowIDs(prefixes: ClioBatch.rowPrefixes(p.data))

@@ -17,8 +17,8 @@ public struct ClioSyncService: Sendable {
 
     /// The webhook events asked for: every change of a record.
     public static let events = ["created", "updated", "deleted"]
-    /// The models with webhooks (users have none in Clio).
-    public static var webhookModels: [ClioSync.Model] { ClioSync.models.filter { $0.name != "users" } }
+    /// The models with webhooks (Clio has none for users and relationships).
+    public static var webhookModels: [ClioSync.Model] { ClioSync.models.filter { $0.webhookModel != nil } }
 
     public let sync: ClioSync
     public let webhookURL: String
@@ -34,7 +34,7 @@ public struct ClioSyncService: Sendable {
         let clock = sync.clock
         let store = sync.store
         let known = try await store.syncWebhooks(source: ClioSync.source).filter { $0.status == "enabled" }
-        var schedule = SyncSchedule(reconcile: reconcile, models: Self.webhookModels.map(\.webhookModel), start: clock.now,
+        var schedule = SyncSchedule(reconcile: reconcile, models: Self.webhookModels.compactMap(\.webhookModel), start: clock.now,
                                     expiries: Dictionary(known.map { ($0.model, $0.expiresAt) }, uniquingKeysWith: { a, _ in a }))
         var previous = try await store.syncRun(source: ClioSync.source)
         while !Task.isCancelled {

@@ -98,6 +98,7 @@ public struct ClioWebhookReceiver: Sendable {
             case .task: batch.add(tasks: [try decoder.decode(Clio.Task.self, from: data)])
             case .communication: batch.add(communications: [try decoder.decode(Clio.Communication.self, from: data)])
             case .user: batch.add(users: [try decoder.decode(Clio.User.self, from: data)])
+            case .relationship: batch.add(relationships: [try decoder.decode(Clio.Relationship.self, from: data)])
             case .contact:
                 let k = try decoder.decode(Clio.Contact.self, from: data)
                 batch.add(contacts: [k], rows: try await store.contactRowIDs(prefixes: ClioBatch.rowPrefixes([k])))

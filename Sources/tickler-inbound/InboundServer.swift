@@ -182,7 +182,7 @@ final class RefuseConnection: ChannelInboundHandler, Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         let buffer = context.channel.allocator.buffer(string: Self.response)
-        context.writeAndFlush(NIOAny(buffer)).whenComplete { [context] _ in context.close(promise: nil) }
+        context.writeAndFlush(NIOAny(buffer)).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}

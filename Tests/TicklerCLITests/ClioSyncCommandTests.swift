@@ -14,6 +14,8 @@ import TicklerTestKit
              "open_date": "2026-09-01", "updated_at": "2026-11-30T15:00:00Z", "responsible_attorney": ["id": 3], "responsible_staff": ["id": 7],
              "client": ["id": 500 + i, "name": "Ann Canary \(i)", "primary_email_address": "ann\(i)@example.test"]]
         },
+        "relationships": [["id": 800, "description": "Guardian", "matter": ["id": 1001], "updated_at": "2026-11-30T15:00:00Z",
+                           "contact": ["id": 9001, "name": "Gail Canary", "primary_phone_number": "(212) 555-0199"]]],
         "calendar_entries": [["id": 77, "summary": "Hearing", "start_at": "2026-12-14T14:30:00Z", "all_day": false, "matter": ["id": 1001],
                               "attendees": [["id": 501, "type": "Contact"]]]],
         "tasks": [["id": 90, "name": "File before SOL", "due_at": "2027-03-01", "statute_of_limitations": true, "matter": ["id": 1001]]],
@@ -85,23 +87,27 @@ import TicklerTestKit
         let s = try Setup()
         let first = try s.sync()
         #expect(first.status == 0, "\(first.stderr)")
-        // Records: 2 users, 249 matters (each a case and its client's contact), a calendar entry, a task, a call.
-        // Requests: the token, users, two pages of matters, calendar entries, tasks, communications.
-        #expect(first.stdout == "synced 254 records from Clio (0 already current) in 7 requests; 1 skipped\n")
+        // Records: 2 users, 249 matters (each a case and its client's contact), a guardian, a calendar entry, a
+        // task, a call. Requests: the token, users, two pages of matters, relationships, calendar entries, tasks,
+        // communications.
+        #expect(first.stdout == "synced 255 records from Clio (0 already current) in 8 requests; 1 skipped\n")
         #expect(first.stderr == "warning: clio matter 1250: no display number\n")
         #expect(try sqliteRows(s.db, "SELECT count(*) FROM people WHERE id LIKE 'clio:user:%'") == [["2"]])
         #expect(try sqliteRows(s.db, "SELECT count(*), count(DISTINCT attorney_id) FROM cases") == [["249", "1"]])
-        #expect(try sqliteRows(s.db, "SELECT count(*) FROM contacts") == [["249"]])
+        #expect(try sqliteRows(s.db, "SELECT count(*) FROM contacts") == [["250"]])
+        // The guardian is a contact of the case who never receives a client update.
+        #expect(try sqliteRows(s.db, "SELECT id, case_id, phone, updates_enabled FROM contacts WHERE id LIKE '%:relationship:%'")
+            == [["clio:contact:9001:matter:1001:relationship:800", "clio:matter:1001", "+12125550199", "0"]])
         #expect(try sqliteRows(s.db, "SELECT id, case_id FROM appointments") == [["clio:calendar_entry:77", "clio:matter:1001"]])
         #expect(try sqliteRows(s.db, "SELECT id, kind, completed_at IS NULL FROM deadlines") == [["clio:task:90", "statute", "1"]])
         #expect(try sqliteRows(s.db, "SELECT id, direction FROM communications") == [["clio:communication:300", "inbound"]])
         #expect(listRequests(s).allSatisfy { !$0.contains("updated_since") })
         let status = try TicklerBinary.run(["status", "--config", s.config])
-        #expect(status.lines.contains { $0.hasPrefix("Clio sync: last run ") && $0.contains(", 254 written, 1 skipped; lag ") }, "\(status.stdout)")
+        #expect(status.lines.contains { $0.hasPrefix("Clio sync: last run ") && $0.contains(", 255 written, 1 skipped; lag ") }, "\(status.stdout)")
         let seq = try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes")[0][0]
 
         // In Clio, a matter is renamed, the task done and another matter's client given a new address; the next
-        // run asks for what was updated since the first began and writes those three records only.
+        // run asks for what was updated since the first began and writes those records only.
         let now = Self.stamp(Date())
         try rewrite(s) { firm in
             var matters = firm["matters"] as! [[String: Any]]
@@ -111,24 +117,29 @@ import TicklerTestKit
             firm["tasks"] = [["id": 90, "name": "File before SOL", "due_at": "2027-03-01", "statute_of_limitations": true, "matter": ["id": 1001],
                               "status": "complete", "completed_at": now, "updated_at": now]]
             // And the client of matter 1002 has a new email address, the matter itself unchanged.
-            firm["contacts"] = [["id": 502, "name": "Ann Canary 2", "primary_email_address": "ann2@new.example.test", "updated_at": now]]
+            firm["contacts"] = [["id": 502, "name": "Ann Canary 2", "primary_email_address": "ann2@new.example.test", "updated_at": now],
+                                // and the guardian of matter 1001 an email address.
+                                ["id": 9001, "name": "Gail Canary", "primary_email_address": "gail@example.test",
+                                 "primary_phone_number": "(212) 555-0199", "updated_at": now]]
         }
         let before = listRequests(s).count
         let second = try s.sync()
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stdout == "synced 3 records from Clio (0 already current) in 7 requests; 0 skipped\n")
+        #expect(second.stdout == "synced 4 records from Clio (0 already current) in 8 requests; 0 skipped\n")
         let asked = listRequests(s).dropFirst(before)
-        #expect(asked.count == 6 && asked.allSatisfy { $0.contains("updated_since=") }, "\(asked)")
+        #expect(asked.count == 7 && asked.allSatisfy { $0.contains("updated_since=") }, "\(asked)")
         #expect(try sqliteRows(s.db, "SELECT title FROM cases WHERE id = 'clio:matter:1001'") == [["Renamed"]])
         #expect(try sqliteRows(s.db, "SELECT completed_at IS NOT NULL FROM deadlines") == [["1"]])
         #expect(try sqliteRows(s.db, "SELECT DISTINCT table_name, case_id FROM tickler_changes WHERE seq > \(seq) ORDER BY table_name, case_id")
             == [["cases", "clio:matter:1001"], ["contacts", "clio:matter:1001"], ["contacts", "clio:matter:1002"], ["deadlines", "clio:matter:1001"]])
         #expect(try sqliteRows(s.db, "SELECT email FROM contacts WHERE case_id = 'clio:matter:1002'") == [["ann2@new.example.test"]])
+        #expect(try sqliteRows(s.db, "SELECT email, updates_enabled FROM contacts WHERE id LIKE 'clio:contact:9001:%'")
+            == [["gail@example.test", "0"]])
         let seq2 = try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes")
 
-        // The next run asks from a little before the last began: the three come again, and are not written again.
+        // The next run asks from a little before the last began: the four come again, and are not written again.
         let third = try s.sync()
-        #expect(third.stdout == "synced 0 records from Clio (3 already current) in 7 requests; 0 skipped\n")
+        #expect(third.stdout == "synced 0 records from Clio (4 already current) in 8 requests; 0 skipped\n")
         #expect(try sqliteRows(s.db, "SELECT max(seq) FROM tickler_changes") == seq2)
         #expect(try sqliteRows(s.db, "SELECT source, error IS NULL FROM tickler_sync_runs") == [["clio", "1"]])
         for output in [first.stdout, first.stderr, second.stdout, second.stderr] {
@@ -168,15 +179,18 @@ import TicklerTestKit
 
         let again = try s.sync()
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.hasPrefix("synced 52 records from Clio"), "\(again.stdout)")
+        #expect(again.stdout.hasPrefix("synced 53 records from Clio"), "\(again.stdout)")
         let matters = listRequests(s).dropFirst(before).filter { $0.hasPrefix("/api/v4/matters.json") }
         #expect(matters.count == 1 && matters.first?.contains("page_token=1200") == true, "\(matters)")
         #expect(try sqliteRows(s.db, "SELECT count(*) FROM cases") == [["249"]])
         #expect(try sqliteRows(s.db, """
-            SELECT table_name, case_id, count(*) FROM tickler_changes WHERE table_name IN ('cases', 'contacts')
+            SELECT table_name, case_id, count(*) FROM tickler_changes WHERE table_name = 'cases'
             GROUP BY table_name, case_id HAVING count(*) != 1
             """) == [])
         #expect(try sqliteRows(s.db, "SELECT count(*) FROM tickler_changes WHERE table_name = 'cases'") == [["249"]])
+        // A change per contact row: the 249 clients and the guardian of matter 1001.
+        #expect(try sqliteRows(s.db, "SELECT count(*), count(DISTINCT case_id) FROM tickler_changes WHERE table_name = 'contacts'")
+            == [["250", "249"]])
     }
 
     /// A refresh token Clio refuses: exit 3, the error without the secret, and `tickler status` shows the sync

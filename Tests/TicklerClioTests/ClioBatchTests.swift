@@ -92,6 +92,35 @@ struct ClioBatchTests {
         #expect(try sqliteRows(path, "SELECT count(*) FROM contacts") == [["1"]])
     }
 
+    /// A contact related to a matter (a guardian) is a contact of its case that receives no client update,
+    /// and stays so when the contact changes in Clio; a relationship that names no contact is skipped by id.
+    @Test func aRelatedContactIsOnTheCaseButNeverUpdatedAndItsChangesKeepItSo() throws {
+        let page = try Self.page(Clio.Relationship.self, """
+            {"data": [
+              {"id": 800, "description": "Guardian", "matter": {"id": 1001}, "updated_at": "2026-11-30T10:00:00Z",
+               "contact": {"id": 601, "name": "Gail Canary", "primary_phone_number": "212-555-0199"}},
+              {"id": 801, "description": "Opposing Counsel", "matter": {"id": 1001}},
+              {"id": 802, "description": "Judge", "contact": {"id": 602, "name": "Hon. Judge"}}
+             ], "meta": {"paging": {}}}
+            """)
+        var b = ClioBatch(mapping: Self.mapping)
+        b.add(relationships: page.data)
+        #expect(b.batch.contacts.map { "\($0.source) \($0.caseID) \($0.record.id) \($0.record.phone ?? "-") \($0.record.updatesEnabled)" }
+            == ["clio:relationship:800 clio:matter:1001 clio:contact:601:matter:1001:relationship:800 +12125550199 false"])
+        #expect(b.versions == ["clio:relationship:800": RFC3339.parse("2026-11-30T10:00:00Z")!])
+        #expect(b.skipped.map(\.description) == ["clio relationship 801: no contact", "clio relationship 802: not on a matter"])
+
+        // The contact is also the client of matter 1002: one change reaches both rows, the related one still off.
+        var change = ClioBatch(mapping: Self.mapping)
+        change.add(contacts: [Clio.Contact(id: 601, name: "Gail Canary", primary_email_address: "gail@example.test",
+                                           updated_at: "2026-12-01T10:00:00Z")],
+                   rows: ["clio:contact:601:matter:1001:relationship:800", "clio:contact:601:matter:1002", "clio:contact:6011:matter:9",
+                          "clio:contact:601:matter:1001:note:1"])
+        #expect(change.batch.contacts.map { "\($0.caseID) \($0.record.id) \($0.record.email ?? "-") \($0.record.updatesEnabled)" } == [
+            "clio:matter:1001 clio:contact:601:matter:1001:relationship:800 gail@example.test false",
+            "clio:matter:1002 clio:contact:601:matter:1002 gail@example.test true"])
+    }
+
     /// A client of two matters is a contact of each case: two rows, one per matter, neither taking the other's.
     @Test func aClientOfTwoMattersIsAContactOfEach() throws {
         let page = try Self.page(Clio.Matter.self, """

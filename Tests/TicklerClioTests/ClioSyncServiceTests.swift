@@ -149,7 +149,7 @@ import TicklerTestKit
         defer { task.cancel() }
         #expect(await Self.asleep(clock, until: start.adding(seconds: 600)))
         // Down: passes fail, again and again.
-        FileManager.default.createFile(atPath: dir + "/down", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir + "/down", contents: Data())
         let failing = Self.requests(dir).count
         #expect(await Self.drive(clock) { Self.requests(dir).dropFirst(failing).filter { $0.hasPrefix("GET /api/v4/") }.count >= 8 })
         #expect(events.value.filter { $0.hasPrefix("outage") } == ["outage: Clio: the API answered HTTP 503, 2 times in a row (users)"],

@@ -85,7 +85,7 @@ import TicklerTestKit
         inbound.environment = ProcessInfo.processInfo.environment.merging(["CREDENTIALS_DIRECTORY": dir + "/credentials"]) { _, n in n }
         let out = Pipe()
         inbound.standardOutput = out
-        FileManager.default.createFile(atPath: dir + "/inbound.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: dir + "/inbound.log", contents: nil)
         inbound.standardError = FileHandle(forWritingAtPath: dir + "/inbound.log")
         try inbound.run()
         defer { if inbound.isRunning { inbound.terminate() } }

@@ -5,9 +5,10 @@ run here, not Clio.
 
 - POST /oauth/token (form: grant_type=refresh_token, refresh_token, client_id, client_secret): a new
   bearer access token; a wrong client or refresh token answers 400 {"error": "invalid_client"}.
-- GET /api/v4/<model>.json (users, matters, contacts, calendar_entries, tasks, communications), with
-  `Authorization: Bearer <token>`: the records of DIR/firm.json's list <model> in id order, `limit` at most
-  200 (default 200), `updated_since` (records updated strictly after it), cursor paging by `page_token`;
+- GET /api/v4/<model>.json (users, matters, relationships, contacts, calendar_entries, tasks,
+  communications), with `Authorization: Bearer <token>`: the records of DIR/firm.json's list <model> in id
+  order, `limit` at most 200 (default 200), `updated_since` (records updated strictly after it), cursor
+  paging by `page_token`;
   each page is {"data": [...], "meta": {"paging": {"next": URL}, "records": N}}, no `next` on the last.
   A token other than the latest issued answers 401.
 - Rate limit: with --burst N, every list request after N answered since the last 429 is answered 429 with
@@ -57,7 +58,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MODELS = ["users", "matters", "contacts", "calendar_entries", "tasks", "communications"]
+MODELS = ["users", "matters", "relationships", "contacts", "calendar_entries", "tasks", "communications"]
 
 
 def instant(text):
