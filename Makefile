@@ -6,7 +6,7 @@ PREFIX      ?= /usr/local
 DESTDIR     ?=
 BINDIR      := $(DESTDIR)$(PREFIX)/bin
 SYSCONFDIR  ?= $(DESTDIR)/etc/tickler
-DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 python3-venv libsystemd-dev libcurl4-openssl-dev openssl pkg-config systemd systemd-container debootstrap scdoc man-db groff-base postgresql-15 faketime
+DEBIAN_PACKAGES := libsqlite3-dev sqlite3 python3 python3-venv libsystemd-dev libcurl4-openssl-dev openssl pkg-config systemd systemd-container debootstrap scdoc man-db groff-base postgresql-15 faketime dovecot-imapd
 
 .PHONY: all deps journald testenv postgres build release check test fuzz e2e demo demo-firm preview bench man install clean
 

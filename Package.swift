@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure domain: time, calendars, policies, the evaluator. Foundation only.
@@ -77,6 +78,16 @@ let package = Package(
         ),
         // Clio Manage: its API (token, paged lists under the rate limit), its records, and how each becomes a row.
         .target(name: "TicklerClio", dependencies: ["TicklerCore", "TicklerStore", "TicklerDelivery"], swiftSettings: strict),
+        // The firm's mailboxes: an IMAP client (TLS, IDLE) and the reader that records who wrote to whom.
+        .target(
+            name: "TicklerMail",
+            dependencies: [
+                "TicklerCore", "TicklerStore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
         // Helpers for tests that talk to real journald and a notify socket.
         .target(name: "TicklerTestKit", dependencies: ["TicklerCore"], swiftSettings: strict),
         // The `tickler` commands, as a library so tests can drive them in-process.
@@ -84,7 +95,7 @@ let package = Package(
             name: "TicklerCLI",
             dependencies: [
                 "TicklerCore", "TicklerConfig", "TicklerStore", "TicklerPostgres", "TicklerDelivery", "TicklerSession", "TicklerClio",
-                "TicklerJournal", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TicklerMail", "TicklerJournal", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -147,6 +158,8 @@ let package = Package(
         ),
         .executableTarget(name: "tickler-fuzz", dependencies: ["TicklerFuzzTargets"], swiftSettings: strict),
         .testTarget(name: "TicklerCoreTests", dependencies: ["TicklerCore"], swiftSettings: strict),
+        .testTarget(name: "TicklerMailTests", dependencies: ["TicklerMail", "TicklerCore", "TicklerStore", "TicklerPostgres", "TicklerTestKit"],
+                    swiftSettings: strict),
         .testTarget(name: "TicklerClioTests", dependencies: ["TicklerClio", "TicklerCore", "TicklerDelivery", "TicklerPostgres", "TicklerStore", "TicklerTestKit"], swiftSettings: strict),
         .testTarget(
             name: "TicklerFuzzTests", dependencies: ["TicklerFuzzTargets", "TicklerConfig", "TicklerStore"], swiftSettings: strict

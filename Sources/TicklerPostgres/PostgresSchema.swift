@@ -314,6 +314,13 @@ enum PostgresSchema {
                 source text NOT NULL, model text NOT NULL, webhook_id text NOT NULL, secret text NOT NULL, status text NOT NULL,
                 expires_at timestamptz NOT NULL, PRIMARY KEY (source, model));
             """),
+        ("v7-mail-folders", """
+            -- Where the mail reader stands in each folder of each mailbox: the folder's UIDVALIDITY and the last
+            -- UID read, written with the emails of the messages up to it.
+            CREATE TABLE tickler_mail_folders (
+                mailbox text NOT NULL, folder text NOT NULL, uid_validity bigint NOT NULL, last_uid bigint NOT NULL,
+                read_at timestamptz, PRIMARY KEY (mailbox, folder));
+            """),
     ]
 
     /// The statements of a migration, one by one (the extended protocol runs one at a time): split at each

@@ -367,6 +367,15 @@ enum Schema {
                     expires_at TEXT NOT NULL, PRIMARY KEY (source, model));
                 """)
         }
+        m.registerMigration("v17-mail-folders") { db in
+            // Where the mail reader stands in each folder of each mailbox (MailState): the folder's UIDVALIDITY
+            // and the last UID read, written with the emails of the messages up to it.
+            try db.execute(sql: """
+                CREATE TABLE tickler_mail_folders (
+                    mailbox TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, last_uid INTEGER NOT NULL, read_at TEXT,
+                    PRIMARY KEY (mailbox, folder)) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 

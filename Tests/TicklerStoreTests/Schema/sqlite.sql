@@ -183,6 +183,11 @@ CREATE TABLE "tickler_ledger" (
     recipients TEXT, channels TEXT, explanation TEXT, recorded_at TEXT NOT NULL, journaled INTEGER NOT NULL DEFAULT 1,
     UNIQUE (policy, subject, anchor_at, stage, repeat));
 
+-- table tickler_mail_folders
+CREATE TABLE tickler_mail_folders (
+    mailbox TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, last_uid INTEGER NOT NULL, read_at TEXT,
+    PRIMARY KEY (mailbox, folder)) WITHOUT ROWID;
+
 -- table tickler_outbox
 CREATE TABLE tickler_outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
