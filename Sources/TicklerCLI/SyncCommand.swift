@@ -11,7 +11,7 @@ import TicklerStore
 /// `tickler sync`: follow the firm's practice-management system.
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sync", abstract: "Bring the firm's practice-management records into the case tables.", subcommands: [SyncClio.self])
+        commandName: "sync", abstract: "Bring the firm's practice-management records into the case tables.", subcommands: [SyncClio.self, SyncMail.self])
 }
 
 /// `tickler sync clio --once`: every user, matter (with its client), calendar entry, task and logged call or

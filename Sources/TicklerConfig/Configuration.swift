@@ -44,6 +44,8 @@ public struct Configuration: Sendable {
     public var clients: ClientSettings?
     /// `sync: { clio: … }`: the practice-management account `tickler sync clio` follows, when there is one.
     public var clio: ClioSyncSettings?
+    /// The mailboxes `tickler sync mail` reads, by name.
+    public var mailboxes: [MailboxSettings] = []
     /// What works but reads badly, located: `tickler check-config` prints them; nothing refuses them.
     public var warnings: [Diagnostic] = []
     /// Where each stage of `stages:` was written (`AREA/ID`), for check-config's content checks.
@@ -89,6 +91,8 @@ public struct CredentialReference: Sendable, Equatable {
         case channel(String)
         /// A practice-management sync (`sync.clio`): read by `tickler sync`, not by the daemon.
         case sync(String)
+        /// A mailbox (`mailboxes.NAME`): read by `tickler sync mail`, not by the daemon.
+        case mailbox(String)
     }
 
     public var name: String
@@ -106,6 +110,7 @@ public struct CredentialReference: Sendable, Equatable {
         case .store: "the store"
         case .channel(let name): "channel '\(name)'"
         case .sync(let name): "sync.\(name)"
+        case .mailbox(let name): "mailbox '\(name)'"
         }
     }
 }

@@ -4,7 +4,7 @@ import Yams
 
 /// Reads `tickler.yaml` into a `Configuration`, or fails with every problem located in the file.
 public enum ConfigurationLoader {
-    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "clients", "stages", "sync", "policies"]
+    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "clients", "stages", "sync", "mailboxes", "policies"]
 
     /// The largest configuration read (a firm's policies fit in a few kilobytes).
     public static let maximumSize = 1 << 20
@@ -300,6 +300,10 @@ public enum ConfigurationLoader {
             journalIncludesClient: includeClient, policies: policies, templatesDirectory: templates, digest: digest, retry: retry,
             metrics: metrics, deadlineRules: deadlineRules, storeLocation: storeLocation, credentials: credentials, clients: clients)
         config.clio = clio
+        if let n = top["mailboxes"] {
+            // Their credentials are `tickler sync mail`'s, not the daemon's: not in `credentials`.
+            config.mailboxes = MailboxDecoder(reader: reader).decode(n)
+        }
         return config
     }
 

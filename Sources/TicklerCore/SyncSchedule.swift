@@ -82,6 +82,11 @@ public struct SyncSchedule: Sendable, Equatable {
     /// Clio no longer has a model's webhook (it expired, or was deleted): it is created again.
     public mutating func lost(_ model: String) { expiries[model] = nil }
 
+    /// Something says the sources changed (new mail in IDLE): a pass is due now.
+    public mutating func due(at now: Instant) {
+        if retryAt == nil { nextPass = min(nextPass, now) }
+    }
+
     /// A pass, a subscription or a renewal failed at `now`.
     public mutating func failed(at now: Instant) -> Change? {
         failures += 1

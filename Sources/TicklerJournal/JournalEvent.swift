@@ -5,7 +5,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
          storeRecovered, started, stopping, rowSkipped, channelOutage, channelRecovered, digestQueued, recipientRedirected, deadlineMoved, metricsUnwritable,
          storeReplaced, caughtUp, clockOffset, clockAgrees, claimLost, clientMessageHeld, clientMessageNotSent, clientStaffTask,
          inboundRecorded, inboundKeyword, inboundRejected, inboundKept, inboundUnforwarded, startFailed, syncOutage, syncRecovered,
-         syncPassed, syncRecordSkipped, syncWebhook
+         syncPassed, syncRecordSkipped, syncWebhook, mailOutage, mailRecovered, mailRead
 
     public var messageID: String {
         switch self {
@@ -45,17 +45,20 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .syncPassed: "14637d343f9f455a87c4907deca78ed5"
         case .syncRecordSkipped: "b77ab5d4c6d141ffad2582a15e4053ae"
         case .syncWebhook: "f28015cccda64fd3b7a7afec987d2cfc"
+        case .mailOutage: "6f0d2b8e4c7a4e19b3a5d8c1e2f4a790"
+        case .mailRecovered: "0b7e4c2a9d1f4a36b8e5c3d7f9a1b264"
+        case .mailRead: "d41c8e7a2b5f4e90a6c3b1d8e7f2a593"
         }
     }
 
     /// syslog priority: escalations 4, reminders 5, failures 3, routine 6, delivered 7.
     public var priority: Int {
         switch self {
-        case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent, .inboundKeyword, .syncRecovered: 5
+        case .reminderFired, .storeRecovered, .channelRecovered, .clockAgrees, .clientMessageNotSent, .inboundKeyword, .syncRecovered, .mailRecovered: 5
         case .escalationFired, .rowSkipped, .recipientRedirected, .deadlineMoved, .metricsUnwritable, .storeReplaced, .clockOffset, .claimLost,
              .clientStaffTask, .inboundRejected, .inboundKept, .inboundUnforwarded, .syncRecordSkipped: 4
-        case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage, .startFailed, .syncOutage: 3
-        case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld, .inboundRecorded, .syncPassed, .syncWebhook: 6
+        case .deliveryFailed, .reloadFailed, .storeOutage, .channelOutage, .startFailed, .syncOutage, .mailOutage: 3
+        case .configLoaded, .started, .stopping, .digestQueued, .caughtUp, .clientMessageHeld, .inboundRecorded, .syncPassed, .syncWebhook, .mailRead: 6
         case .delivered: 7
         }
     }

@@ -193,6 +193,16 @@ public final class IMAPConnection {
         return out
     }
 
+    /// The names of every folder (LIST "" "*"), as the server spells them.
+    public func folders() async throws -> [String] {
+        var out: [String] = []
+        for r in try await command("LIST \"\" \"*\"", shown: "LIST") where r.tag == "*" {
+            guard let t = r.tokens, t.count >= 5, t[1].atom?.uppercased() == "LIST" else { continue }
+            if let name = t[4].string ?? t[4].atom { out.append(name) }
+        }
+        return out.sorted()
+    }
+
     /// Opens `folder` read-only.
     public func examine(_ folder: String) async throws -> Folder {
         let untagged = try await command("EXAMINE \(try Self.quoted(folder))", shown: "EXAMINE \(folder)")
