@@ -41,7 +41,12 @@ public struct MailService: Sendable {
             case .wait(let until):
                 if schedule.failingSince == nil && !idlers.isEmpty {
                     let seconds = max(0, until.seconds - now.seconds)
-                    let (_, unsupported) = await Self.idle(idlers, for: .seconds(seconds), timeout: reader.timeout)
+                    var read: [String: MailFolderCursor] = [:]
+                    for m in idlers {
+                        guard let folder = m.inbound.first else { continue }
+                        read[m.name] = try? await reader.store.mailFolders(mailbox: m.name).first { $0.folder == folder }
+                    }
+                    let (_, unsupported) = await Self.idle(idlers, read: read, for: .seconds(seconds), timeout: reader.timeout)
                     idlers.removeAll { unsupported.contains($0.name) }
                     schedule.due(at: clock.now)
                     if Task.isCancelled { return }
@@ -83,9 +88,12 @@ public struct MailService: Sendable {
     private var runs: (any SyncState)? { reader.store as? any SyncState }
 
     /// Waits in IDLE on each mailbox's first inbound folder until one has new mail or `duration` passes.
-    /// Returns whether mail came, and the mailboxes whose servers offer no IDLE (polled from then on). A
-    /// mailbox that cannot be reached ends its wait at once: the pass that follows reports it.
-    static func idle(_ mailboxes: [Mailbox], for duration: Duration, timeout: Duration) async -> (Bool, Set<String>) {
+    /// Mail that came after the pass read the folder (`read`: where it stands) and before the wait began
+    /// ends the wait at once. Returns whether mail came, and the mailboxes whose servers offer no IDLE
+    /// (polled from then on). A mailbox that cannot be reached ends its wait at once: the pass that
+    /// follows reports it.
+    static func idle(_ mailboxes: [Mailbox], read: [String: MailFolderCursor], for duration: Duration,
+                     timeout: Duration) async -> (Bool, Set<String>) {
         let deadline = ContinuousClock.now + duration
         return await withTaskGroup(of: (String, Bool?).self) { group in
             for m in mailboxes {
@@ -94,7 +102,10 @@ public struct MailService: Sendable {
                     do {
                         return try await IMAPConnection.open(m.server, login: m.login, timeout: timeout) { c in
                             guard c.capabilities.contains("IDLE") else { return (m.name, nil) }
-                            _ = try await c.examine(folder)
+                            let status = try await c.examine(folder)
+                            if let cursor = read[m.name], cursor.uidValidity != status.uidValidity || (status.uidNext ?? 0) > cursor.lastUID + 1 {
+                                return (m.name, true)
+                            }
                             return (m.name, try await c.idle(until: deadline))
                         }
                     } catch {

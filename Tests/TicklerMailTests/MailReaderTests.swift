@@ -63,6 +63,15 @@ import TicklerTestKit
         }
     }
 
+    /// Now as an INTERNALDATE.
+    static func imapNow() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "dd-MMM-yyyy HH:mm:ss '+0000'"
+        return f.string(from: Date())
+    }
+
     @Test(arguments: Kind.allCases)
     func aClientsEmailIsInboundUntilTheReplyAnswersIt(_ kind: Kind) async throws {
         let dovecot = try TestDovecot(users: ["intake": "pw-intake", "bo": "pw-bo"])
