@@ -178,7 +178,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI", "TicklerTestKit"], swiftSettings: strict),
+        .testTarget(name: "TicklerCLITests", dependencies: ["TicklerCLI", "TicklerMail", "TicklerTestKit"], swiftSettings: strict),
         .testTarget(
             name: "TicklerDeliveryTests",
             dependencies: ["TicklerDelivery", "TicklerTestKit", .product(name: "Crypto", package: "swift-crypto")],

@@ -3,6 +3,7 @@ import Foundation
 import TicklerClio
 import TicklerConfig
 import TicklerCore
+import TicklerMail
 import TicklerPostgres
 import TicklerStore
 
@@ -27,6 +28,8 @@ struct Status: AsyncParsableCommand {
         var clientWaits = ClientWaits()
         var instances: [InstanceRecord] = []
         var sync: SyncStatus?
+        var mail: SyncStatus?
+        var mailboxes: [MailboxStatus] = []
         do {
             let people = try await store.people()
             warn(people.badRows)
@@ -50,6 +53,14 @@ struct Status: AsyncParsableCommand {
             if let clio = config.clio, let run = try await store.syncRun(source: ClioSync.source) {
                 sync = SyncStatus(name: "Clio", run: run, reconcile: clio.reconcile)
             }
+            if !config.mailboxes.isEmpty {
+                let poll = config.mailboxes.map(\.poll).min() ?? 60
+                mail = try await store.syncRun(source: MailService.source).map { SyncStatus(name: "Mail", run: $0, reconcile: poll) }
+                for m in config.mailboxes {
+                    mailboxes.append(MailboxStatus(name: m.name, folders: m.inbound + m.outbound, cursors: try await store.mailFolders(mailbox: m.name),
+                                                   poll: m.poll))
+                }
+            }
         } catch {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
@@ -61,7 +72,11 @@ struct Status: AsyncParsableCommand {
                                         "not_sent_no_consent": clientWaits.noConsent]
             }
             o["daemon"] = health
-            if let sync { o["sync"] = ["clio": sync.json(now: now)] }
+            var syncs: [String: Any] = [:]
+            if let sync { syncs["clio"] = sync.json(now: now) }
+            if let mail { syncs["mail"] = mail.json(now: now) }
+            if !syncs.isEmpty { o["sync"] = syncs }
+            if !mailboxes.isEmpty { o["mailboxes"] = Dictionary(uniqueKeysWithValues: mailboxes.map { ($0.name, $0.json(now: now)) }) }
             if !instances.isEmpty {
                 o["instances"] = instances.map { i -> [String: Any] in
                     ["id": i.id, "host": i.host, "pid": i.pid, "seen_at": i.seenAt.rfc3339, "clock_offset_ms": i.offsetMilliseconds,
@@ -104,6 +119,16 @@ struct Status: AsyncParsableCommand {
             Output.standard.line(alarming && colour ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
         } else if config.clio != nil {
             Output.standard.line("Clio sync: never ran on this store")
+        }
+        if let mail {
+            let (line, alarming) = mail.line(now: now, zone: zone)
+            Output.standard.line(alarming && colour ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
+        } else if !config.mailboxes.isEmpty {
+            Output.standard.line("Mail sync: never ran on this store")
+        }
+        for m in mailboxes {
+            let (line, alarming) = m.line(now: now, zone: zone)
+            Output.standard.line(alarming && colour ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
         }
         // On PostgreSQL, every instance that has recorded itself: its last tick, clock offset, leases.
         for i in instances {
