@@ -139,3 +139,27 @@ import TicklerTestKit
         }
     }
 }
+
+extension MailReaderTests {
+    /// XOAUTH2 (Microsoft 365's and Google Workspace's only login) against Dovecot's OAuth 2 passdb, which
+    /// asks a token introspection endpoint (a stand-in for the provider's) about each token.
+    @Test func anOAuthTokenLogsInByXOAUTH2AndARevokedOneIsRefused() async throws {
+        let dir = "/tmp/tickler-oauth2-\(UUID().uuidString.prefix(8))"
+        let introspection = try TestServer(script: "oauth2_introspect.py", directory: dir, arguments: [])
+        try #"{"token-canary": "intake"}"#.write(toFile: dir + "/tokens.json", atomically: true, encoding: .utf8)
+        let dovecot = try TestDovecot(users: ["intake": "pw-intake"], oauth2: "http://127.0.0.1:\(introspection.port)/introspect")
+        let server = IMAPServer(host: "127.0.0.1", port: dovecot.port, security: .tls, caFile: dovecot.caFile)
+        let exists = try await IMAPConnection.open(server, login: .xoauth2(user: "intake", token: "token-canary")) { c in
+            try await c.examine("INBOX").exists
+        }
+        #expect(exists == 0)
+        do {
+            _ = try await IMAPConnection.open(server, login: .xoauth2(user: "intake", token: "revoked-canary")) { _ in 0 }
+            Issue.record("a revoked token logged in")
+        } catch let e as IMAPError {
+            guard case .refused = e else { Issue.record("\(e)"); return }
+            #expect(!e.description.contains("canary"))
+        }
+        #expect(dovecot.log.contains("method=XOAUTH2"))
+    }
+}
