@@ -24,6 +24,8 @@ public struct GatewayForm: Sendable, Equatable {
         case message
         /// A status callback for a message we sent.
         case status
+        /// A voice call's status callback: a call on the firm's line ended (or changed state).
+        case call
     }
 
     /// The shape a documented field's value must have.
@@ -46,6 +48,10 @@ public struct GatewayForm: Sendable, Equatable {
         case url
         /// Anything the gateway adds that `accept_fields` lets through: at most 256 characters, no `+`.
         case accepted
+        /// A caller: E.164, or a word the gateway puts for a hidden number (`anonymous`, `restricted`).
+        case caller
+        /// An RFC 2822 date exactly as the gateway writes it: `Mon, 16 Aug 2010 03:45:01 +0000`.
+        case timestamp
     }
 
     /// The fields the gateway documents for an inbound message.
@@ -72,11 +78,27 @@ public struct GatewayForm: Sendable, Equatable {
         "ChannelToAddress": .number,
     ]
 
+    /// The fields the gateway documents for a voice call's status callback. The caller's name (CNAM) is
+    /// not among them: it is the caller's own text (`accept_fields` can add it).
+    static let callFields: [String: Shape] = {
+        var f: [String: Shape] = [
+            "CallSid": .sid, "AccountSid": .sid, "ParentCallSid": .sid, "From": .caller, "To": .caller, "Called": .caller, "Caller": .caller,
+            "ForwardedFrom": .caller, "CallStatus": .word, "Direction": .word, "ApiVersion": .word, "CallDuration": .count,
+            "Duration": .count, "RecordingDuration": .count, "RecordingSid": .sid, "RecordingUrl": .url, "SipResponseCode": .count,
+            "SequenceNumber": .count, "CallbackSource": .word, "Timestamp": .timestamp, "AnsweredBy": .word, "StirVerstat": .word,
+        ]
+        for who in ["From", "To", "Called", "Caller"] {
+            for part in ["City", "State", "Zip", "Country"] { f[who + part] = .place }
+        }
+        return f
+    }()
+
     /// The fields a request must carry.
     static func required(_ route: Route) -> [String] {
         switch route {
         case .message: ["AccountSid", "MessageSid", "From", "To"]
         case .status: ["AccountSid", "MessageSid", "MessageStatus"]
+        case .call: ["AccountSid", "CallSid", "CallStatus", "Direction", "From", "To"]
         }
     }
 
@@ -106,7 +128,11 @@ public struct GatewayForm: Sendable, Equatable {
 
     /// Checks `form` as a request to `route`; `accepted`: names `accept_fields` allows besides.
     public static func check(_ form: [(String, String)], route: Route, accepted: [String] = []) -> Result<GatewayForm, Problem> {
-        let documented = route == .message ? messageFields : statusFields
+        let documented = switch route {
+        case .message: messageFields
+        case .status: statusFields
+        case .call: callFields
+        }
         var fields: [String: String] = [:]
         for (name, value) in form {
             guard let shape = documented[name] ?? (accepted.contains(name) ? .accepted : nil) else { return .failure(.undocumented(name)) }
@@ -139,6 +165,19 @@ public struct GatewayForm: Sendable, Equatable {
             return bytes.count <= 2048 && value.hasPrefix("https://")
                 && all { $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "+") }
         case .accepted: return value.count <= 256 && all { noControl($0) && $0 != UInt8(ascii: "+") }
+        case .caller: return Contact.isE164(value) || ((1...32).contains(bytes.count) && all(isLetter))
+        case .timestamp:
+            // `Www, DD Mmm YYYY HH:MM:SS +ZZZZ`, 31 bytes, each in its place.
+            let pattern = Array("Aaa, 00 Aaa 0000 00:00:00 +0000".utf8)
+            guard bytes.count == pattern.count else { return false }
+            return zip(bytes, pattern).allSatisfy { b, p in
+                switch p {
+                case UInt8(ascii: "A"), UInt8(ascii: "a"): isLetter(b)
+                case UInt8(ascii: "0"): isDigit(b)
+                case UInt8(ascii: "+"): b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+                default: b == p
+                }
+            }
         }
     }
 }

@@ -103,7 +103,7 @@ actor InboundApplier {
                            "consent_entries": "\(e.consents.count)", "message_sid": "\(e.messageID)"])
         }
         for c in e.communications {
-            events.record(.inboundRecorded, "recorded a client's text on case \(c.caseID)",
+            events.record(.inboundRecorded, "recorded a client's \(c.record.channel == .call ? "call" : "text") on case \(c.caseID)",
                           ["case_id": "\(c.caseID)", "communication_id": "\(c.record.id)"])
         }
         // Who the text went to, by route and case: never its words, and the intake's address only redacted.

@@ -37,6 +37,7 @@ public struct InboundService: Sendable {
 
     public static let inboundPath = "/sms/inbound"
     public static let statusPath = "/sms/status"
+    public static let callPath = "/voice/status"
 
     /// Fails (with the reason) when the configuration does not describe replies: no `clients.inbound`, or
     /// no sms channel.
@@ -65,14 +66,14 @@ public struct InboundService: Sendable {
     public func handle(_ r: InboundRequest) async -> InboundResponse {
         let route = r.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? r.path
         if r.method == "GET" && route == "/healthz" { return InboundResponse(status: 200, body: "ok\n") }
-        guard r.method == "POST", route == Self.inboundPath || route == Self.statusPath else {
+        guard r.method == "POST", route == Self.inboundPath || route == Self.statusPath || route == Self.callPath else {
             return InboundResponse(status: 404, body: "not found\n")
         }
         guard let header = r.signature, signature.verify(header, url: inbound.publicURL + r.path, form: r.form) else {
             refused(route, "bad signature", signed: false)
             return InboundResponse(status: 403, body: "signature does not verify\n")
         }
-        let kind: GatewayForm.Route = route == Self.inboundPath ? .message : .status
+        let kind: GatewayForm.Route = route == Self.inboundPath ? .message : route == Self.statusPath ? .status : .call
         let form: GatewayForm
         switch GatewayForm.check(r.form, route: kind, accepted: inbound.acceptFields) {
         case .success(let f): form = f
@@ -84,9 +85,13 @@ public struct InboundService: Sendable {
             refused(route, "another account", signed: true)
             return InboundResponse(status: 403, body: "unknown account\n")
         }
-        guard let messageSID = form["MessageSid"] else { return InboundResponse(status: 200) }
-        // A message is applied once by its id; a status callback once per status of its text.
-        let sid = kind == .message ? messageSID : messageSID + "." + (form["MessageStatus"] ?? "")
+        // A message is applied once by its id; a status callback once per status of its text or call.
+        let sid: String
+        switch kind {
+        case .message: sid = form["MessageSid"] ?? ""
+        case .status: sid = (form["MessageSid"] ?? "") + "." + (form["MessageStatus"] ?? "")
+        case .call: sid = "call." + (form["CallSid"] ?? "") + "." + (form["CallStatus"] ?? "")
+        }
         let kept: InboundSpool.Kept
         do { kept = try applier.spool.keep(id: sid, route: kind, form: form, now: now()) } catch {
             // Without the spool the store is the only place: answered 503 when it does not take it either.
@@ -148,6 +153,7 @@ public struct InboundService: Sendable {
     @Sendable func decide(_ k: InboundSpool.Kept) async throws -> InboundOutcome {
         let from = k.form["From"] ?? "", sid = k.id, body = k.form["Body"] ?? "", t = k.receivedAt
         var effects = InboundEffects(messageID: sid, route: k.route.rawValue, receivedAt: t)
+        if k.route == .call { return try await call(k, effects: effects) }
         if k.route == .status {
             // What the carrier made of a text Tickler sent: recorded on it; an undelivered one falls back.
             effects.carrierStatus = CarrierStatus(messageSID: k.form["MessageSid"] ?? "", status: k.form["MessageStatus"] ?? "",
@@ -195,6 +201,26 @@ public struct InboundService: Sendable {
                                 phone: settings.firmPhone, email: settings.firmEmail)
         }
         return InboundOutcome(effects: effects, keyword: decision.keyword, reply: reply, unforwarded: unforwarded)
+    }
+}
+
+extension InboundService {
+    /// A call on the firm's line (`PhoneCall`): a missed or voicemail call from a contact is an unanswered
+    /// inbound call on each of their open cases; an answered one, or a connected call back to them, answers
+    /// their earlier unanswered calls. Nothing of the number is written but the contact rows it matched.
+    func call(_ k: InboundSpool.Kept, effects e: InboundEffects) async throws -> InboundOutcome {
+        var effects = e
+        let direction: PhoneCall.Direction = (k.form["Direction"] ?? "").hasPrefix("outbound") ? .outbound : .inbound
+        let number = direction == .inbound ? k.form["From"] : k.form["To"]
+        let voicemail = k.form["RecordingSid"] != nil || k.form["RecordingUrl"] != nil
+        guard let kind = PhoneCall.kind(direction: direction, status: k.form["CallStatus"] ?? "", seconds: k.form["CallDuration"].flatMap { Int($0) },
+                                        voicemail: voicemail),
+              let number, Contact.isE164(number) else { return InboundOutcome(effects: effects, keyword: nil, reply: nil) }
+        let open = try await store.contacts(phone: number).filter(\.caseOpen)
+        let r = PhoneCall.records(kind, call: k.form["CallSid"] ?? k.id, at: k.receivedAt, contacts: open.map { ($0.caseID, $0.contact.id) })
+        effects.communications = r.communications.map { CaseRecord(caseID: $0.caseID, $0.communication) }
+        effects.callAnswers = r.answers
+        return InboundOutcome(effects: effects, keyword: nil, reply: nil)
     }
 }
 

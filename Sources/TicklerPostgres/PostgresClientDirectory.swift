@@ -61,8 +61,15 @@ extension PostgresCaseStore: ClientDirectory {
                 try await c.run("""
                     INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at, body)
                     VALUES (\(m.record.id), \(m.caseID), \(m.record.direction.rawValue), \(m.record.channel.rawValue),
-                            \(m.record.kind.rawValue), \(m.record.occurredAt.date), NULL, \(effects.text))
+                            \(m.record.kind.rawValue), \(m.record.occurredAt.date), \(m.record.respondedAt?.date), \(effects.text))
                     ON CONFLICT (id) DO NOTHING
+                    """, logger: Self.logger)
+            }
+            for a in effects.callAnswers {
+                try await c.run("""
+                    UPDATE communications SET responded_at = \(a.at.date)
+                    WHERE case_id = \(a.caseID) AND direction = 'inbound' AND channel = 'call' AND responded_at IS NULL
+                      AND occurred_at <= \(a.at.date) AND id LIKE 'call:%' AND right(id, length(\(a.contactID)) + 1) = ':' || \(a.contactID)
                     """, logger: Self.logger)
             }
             for f in effects.forwards {

@@ -47,6 +47,8 @@ public struct InboundEffects: Sendable, Equatable {
     public var surveyResponse: CaseRecord<SurveyResponse>?
     /// What the carrier reported of a text Tickler sent (a status callback).
     public var carrierStatus: CarrierStatus?
+    /// Unanswered calls a call answers: each contact's inbound calls on the case (`call:…:<contact>`) before it.
+    public var callAnswers: [PhoneCall.Answer] = []
 
     public init(messageID: String, route: String, receivedAt: Instant, consents: [ConsentRecord] = [],
                 communications: [CaseRecord<Communication>] = [], text: String? = nil, forwards: [ReplyForward] = [],

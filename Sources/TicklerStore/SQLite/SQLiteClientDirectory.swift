@@ -59,9 +59,16 @@ extension SQLiteCaseStore: ClientDirectory {
                 let m = c.record
                 try db.execute(sql: """
                     INSERT INTO communications (id, case_id, direction, channel, kind, occurred_at, responded_at, body)
-                    VALUES (?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
                     """, arguments: [m.id, c.caseID, m.direction.rawValue, m.channel.rawValue, m.kind.rawValue, m.occurredAt.rfc3339,
-                                     effects.text])
+                                     m.respondedAt?.rfc3339, effects.text])
+            }
+            for a in effects.callAnswers {
+                try db.execute(sql: """
+                    UPDATE communications SET responded_at = ?1
+                    WHERE case_id = ?2 AND direction = 'inbound' AND channel = 'call' AND responded_at IS NULL AND occurred_at <= ?1
+                      AND id LIKE 'call:%' AND substr(id, length(id) - length(?3)) = ':' || ?3
+                    """, arguments: [a.at.rfc3339, a.caseID, a.contactID])
             }
             for f in effects.forwards {
                 try db.execute(sql: """
