@@ -130,6 +130,7 @@ bench: release postgres
 	scripts/bench-daemon.py
 	scripts/bench-postgres.py
 	scripts/bench-clio.py
+	scripts/bench-mail.py
 
 ## man: the man pages, from their scdoc sources in docs/man, into .build-man/.
 MANPAGES := .build-man/ticklerd.8 .build-man/tickler.1 .build-man/tickler.yaml.5 .build-man/tickler-inbound.8
