@@ -155,7 +155,7 @@ install: $(BUILT)/tickler $(BUILT)/ticklerd $(BUILT)/tickler-inbound man
 	install -d $(BINDIR) $(SYSCONFDIR) $(UNITDIR) $(CATALOGDIR) $(MANDIR)/man1 $(MANDIR)/man5 $(MANDIR)/man8 \
 		$(COMPLETIONS)/bash-completion/completions $(COMPLETIONS)/zsh/site-functions $(COMPLETIONS)/fish/vendor_completions.d
 	install -m 0755 $(BUILT)/tickler $(BUILT)/ticklerd $(BUILT)/tickler-inbound $(BINDIR)/
-	for u in ticklerd.service tickler-inbound.service tickler-sync-clio.service; do \
+	for u in ticklerd.service tickler-inbound.service tickler-sync.service tickler-sync-clio.service; do \
 		sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' systemd/$$u > $(UNITDIR)/$$u && chmod 0644 $(UNITDIR)/$$u; done
 	install -m 0644 systemd/tickler-inbound.socket $(UNITDIR)/tickler-inbound.socket
 	install -m 0644 systemd/tickler.catalog $(CATALOGDIR)/tickler.catalog

@@ -31,13 +31,14 @@ struct SyncMail: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.loadConfiguration()
-        guard !config.mailboxes.isEmpty else { throw CommandFailure.invalid("error: \(config.path) has no mailboxes") }
-        let mailboxes = try MailboxAccess.mailboxes(config.mailboxes, credentialsDirectory: credentialsDirectory)
-        let store = try await options.openStore(config, create: true)
-        let clock = SystemClock()
-        let reader = MailReader(store: store, clock: clock)
-        let poll = Int64(config.mailboxes.map(\.poll).min() ?? 60)
-        if !once { return try await serve(MailService(reader: reader, mailboxes: mailboxes, poll: poll)) }
+        let service = try await Self.prepare(config, options: options, credentialsDirectory: credentialsDirectory)
+        if !once {
+            SyncLogging.bootstrap()
+            return try await Self.serve(service, events: SyncLogging.events(), notifier: ServiceNotifier(), ready: true)
+        }
+        let reader = service.reader, mailboxes = service.mailboxes, clock = reader.clock
+        // The store `prepare` opened: a firm store, which keeps the runs too.
+        guard let store = reader.store as? any FirmStore else { throw CommandFailure.unavailable("error: the store keeps no runs") }
         let previous = try await store.syncRun(source: MailService.source)
         var run = SyncRun(source: MailService.source, startedAt: clock.now, syncedFrom: previous?.syncedFrom, error: previous?.error,
                           errorSince: previous?.errorSince)
@@ -68,16 +69,20 @@ struct SyncMail: AsyncParsableCommand {
         return s
     }
 
+    /// The mail service of `config.mailboxes`, their secrets read from the credentials (each missing one a
+    /// located error).
+    static func prepare(_ config: Configuration, options: CommonOptions, credentialsDirectory: String?) async throws -> MailService {
+        guard !config.mailboxes.isEmpty else { throw CommandFailure.invalid("error: \(config.path) has no mailboxes") }
+        let mailboxes = try MailboxAccess.mailboxes(config.mailboxes, credentialsDirectory: credentialsDirectory)
+        let store = try await options.openStore(config, create: true)
+        let reader = MailReader(store: store, clock: SystemClock())
+        return MailService(reader: reader, mailboxes: mailboxes, poll: Int64(config.mailboxes.map(\.poll).min() ?? 60))
+    }
+
     /// The service: journals each pass's counts, an outage once and its recovery (never an address or a
-    /// subject), and tells systemd it is ready once it runs.
-    func serve(_ service: MailService) async throws {
-        let env = ProcessInfo.processInfo.environment
-        let underSystemd = env["NOTIFY_SOCKET"] != nil || env["JOURNAL_STREAM"] != nil
-        let journal = Journal.isAvailable
-        LoggingSystem.bootstrap { _ in !underSystemd || !journal ? ConsoleLogHandler() as any LogHandler : SwiftLogNoOpLogHandler() }
-        let events = EventLog(logger: Logger(label: "tickler-sync"), journal: journal ? "tickler-sync" : nil)
-        let notifier = ServiceNotifier()
-        _ = notifier.notify(.ready, .status("reading \(service.mailboxes.count) mailbox\(service.mailboxes.count == 1 ? "" : "es")"))
+    /// subject), and tells systemd it is ready once it runs (`ready`: this is the process's only service).
+    static func serve(_ service: MailService, events: EventLog, notifier: ServiceNotifier, ready: Bool) async throws {
+        if ready { _ = notifier.notify(.ready, .status("reading \(service.mailboxes.count) mailbox\(service.mailboxes.count == 1 ? "" : "es")")) }
         try await service.run { event in
             switch event {
             case .outage(let reason):

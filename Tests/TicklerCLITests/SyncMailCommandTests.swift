@@ -145,4 +145,55 @@ import TicklerTestKit
         #expect(sync.stderr.hasPrefix("\(config):6:26: error: "), "\(sync.stderr)")
         #expect(sync.stderr.contains("(mailbox 'ok')"), "\(sync.stderr)")
     }
+
+    /// `tickler sync all` as the unit runs it: the mailbox's mail is recorded, then new mail as it comes (IDLE);
+    /// SIGTERM stops it.
+    @Test func theSyncServiceRecordsMailAsItComes() async throws {
+        let dovecot = try TestDovecot(users: ["intake": "pw-intake-canary"])
+        let dir = "/tmp/tickler-sync-all-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
+        try "pw-intake-canary".write(toFile: dir + "/credentials/intake-imap", atomically: true, encoding: .utf8)
+        try """
+            store: { sqlite: tickler.db }
+            mailboxes:
+              intake: { url: "imaps://127.0.0.1:\(dovecot.port)", user: intake, password_credential: intake-imap, ca_file: \(dovecot.caFile), poll: 30m }
+            policies:
+              - { id: p, clock: { since: inbound }, stages: [{ after: 1 day, notify: [assignee] }] }
+            """.write(toFile: dir + "/tickler.yaml", atomically: true, encoding: .utf8)
+        try #"{"cases": [{"id": "c1", "number": "N-1", "client_name": "Ann", "status": "open", "opened_at": "2026-09-01T16:00:00Z", "contacts": [{"id": "k1", "name": "Ann", "email": "ann@example.test"}]}]}"#
+            .write(toFile: dir + "/firm.json", atomically: true, encoding: .utf8)
+        #expect(try TicklerBinary.run(["import", dir + "/firm.json", "--config", dir + "/tickler.yaml"]).status == 0)
+        let server = IMAPServer(host: "127.0.0.1", port: dovecot.port, security: .tls, caFile: dovecot.caFile)
+        func deliver(_ id: String) async throws {
+            try await IMAPConnection.open(server, login: .password(user: "intake", password: "pw-intake-canary")) { c in
+                try await c.append(Array("From: ann@example.test\r\nTo: intake@firm.test\r\nMessage-ID: <\(id)>\r\nSubject: x\r\n\r\nhi\r\n".utf8),
+                                   to: "INBOX", internalDate: Self.imapDate(Instant(seconds: Int64(Date().timeIntervalSince1970))))
+            }
+        }
+        func recorded(_ id: String) -> Bool {
+            (try? sqliteRows(dir + "/tickler.db", "SELECT count(*) FROM communications WHERE id = 'mail:\(ReceivedMail.key(of: id)):k1'")) == [["1"]]
+        }
+        try await deliver("first@example.test")
+        let p = Process()
+        p.executableURL = TicklerBinary.url
+        p.arguments = ["sync", "all", "--config", dir + "/tickler.yaml", "--credentials-directory", dir + "/credentials"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        func until(_ what: () -> Bool) async -> Bool {
+            let end = ContinuousClock.now + .seconds(120)
+            while !what() {
+                if ContinuousClock.now > end || !p.isRunning { return false }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            return true
+        }
+        #expect(await until { recorded("first@example.test") })
+        // The poll is 30 minutes: only IDLE brings the next one in before the hang guard.
+        try await deliver("second@example.test")
+        #expect(await until { recorded("second@example.test") })
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+    }
 }
