@@ -166,7 +166,8 @@ import TicklerTestKit
         let server = IMAPServer(host: "127.0.0.1", port: dovecot.port, security: .tls, caFile: dovecot.caFile)
         func deliver(_ id: String) async throws {
             try await IMAPConnection.open(server, login: .password(user: "intake", password: "pw-intake-canary")) { c in
-                try await c.append(Array("From: ann@example.test\r\nTo: intake@firm.test\r\nMessage-ID: <\(id)>\r\nSubject: x\r\n\r\nhi\r\n".utf8),
+                try await c.append(Array(("From: Ann Canary <ann@example.test>\r\nTo: intake@firm.test\r\nMessage-ID: <\(id)>\r\n"
+                                          + "Subject: Subject canary\r\n\r\nBody canary\r\n").utf8),
                                    to: "INBOX", internalDate: Self.imapDate(Instant(seconds: Int64(Date().timeIntervalSince1970))))
             }
         }
@@ -193,6 +194,18 @@ import TicklerTestKit
         // The poll is 30 minutes: only IDLE brings the next one in before the hang guard.
         try await deliver("second@example.test")
         #expect(await until { recorded("second@example.test") })
+        // The journal says what it read, by counts: nothing of a message, nor the secret. Neither do the tables
+        // (but the contact's own row, which holds the address the firm gave it).
+        let entries = try JournalQuery.entries(["_PID=\(p.processIdentifier)", "MESSAGE_ID=d41c8e7a2b5f4e90a6c3b1d8e7f2a593"])
+        #expect(entries.contains { $0["TICKLER_RECORDED"] as? String == "1" })
+        let journal = try JournalQuery.values(of: "MESSAGE", ["_PID=\(p.processIdentifier)"]).joined(separator: "\n")
+        let tables = try sqliteRows(dir + "/tickler.db", "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('contacts', 'cases')")
+            .map { $0[0] }
+        var stored = ""
+        for t in tables { stored += try sqliteRows(dir + "/tickler.db", "SELECT * FROM \"\(t)\"").flatMap { $0 }.joined(separator: " ") }
+        for text in [journal, stored] {
+            for secret in ["canary", "Canary", "ann@example", "first@example", "pw-intake"] { #expect(!text.contains(secret), "\(secret)") }
+        }
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
     }

@@ -46,5 +46,8 @@ struct MailRoutingTests {
         #expect(route(Self.mail(from: "ann@example.test", extra: "Auto-Submitted: auto-replied\r\n"), .inbound) == .ignored(.automated))
         #expect(route(Self.mail(from: "someone@else.test"), .inbound) == .ignored(.stranger))
         #expect(route(Self.mail(from: "old@example.test"), .inbound) == .ignored(.closed))
+        // The firm's own out-of-office to a client, in Sent, answers nothing.
+        #expect(route(Self.mail(from: "bo@firm.test", to: "ann@example.test", extra: "Auto-Submitted: auto-replied\r\n"), .outbound)
+            == .ignored(.automated))
     }
 }
