@@ -14,21 +14,32 @@ public final class TestDovecot: @unchecked Sendable {
     }
 
     /// Starts one with `users` (name → password); with `oauth2`, an introspection URL XOAUTH2 tokens are checked at.
-    public init(users: [String: String], oauth2: String? = nil) throws {
-        directory = "/tmp/tickler-dovecot-\(UUID().uuidString.prefix(8))"
-        port = try Self.freePort()
-        var args = ["start", directory, String(port)]
+    /// The script runs on a thread of its own: a test's task never blocks the cooperative pool that every
+    /// other test shares.
+    public static func start(users: [String: String], oauth2: String? = nil) async throws -> TestDovecot {
+        let d = try TestDovecot(directory: "/tmp/tickler-dovecot-\(UUID().uuidString.prefix(8))", port: freePort())
+        var args = ["start", d.directory, String(d.port)]
         if let oauth2 { args += ["--oauth2", oauth2] }
         args += users.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
-        try run(args)
+        try await d.script(args)
+        return d
     }
 
-    deinit { try? run(["stop", directory]) }
+    private init(directory: String, port: Int) {
+        self.directory = directory
+        self.port = port
+    }
 
-    /// Stops the server (its mail is kept): clients cannot connect until `resume`.
-    public func stop() throws { try run(["stop", directory]) }
+    /// Gone with the test: killed from a thread of its own, without waiting.
+    deinit {
+        let args = ["stop", directory]
+        Thread.detachNewThread { _ = try? Self.runScript(args) }
+    }
 
-    public func resume() throws { try run(["resume", directory]) }
+    /// Kills the server (its mail is kept): clients cannot connect until `resume`.
+    public func stop() async throws { try await script(["stop", directory]) }
+
+    public func resume() async throws { try await script(["resume", directory]) }
 
     /// Delivers `message` into `user`'s `folder` as a delivery agent does, writing the Maildir file itself:
     /// it works while the server is stopped.
@@ -40,20 +51,27 @@ public final class TestDovecot: @unchecked Sendable {
         let name = "\(Int(Date().timeIntervalSince1970)).\(UUID().uuidString.prefix(12)).tickler-test"
         try message.write(toFile: box + "/tmp/" + name, atomically: false, encoding: .utf8)
         guard rename(box + "/tmp/" + name, box + "/new/" + name) == 0 else { throw Failure(description: "cannot deliver into \(box)") }
-        if getuid() == 0 { _ = try? runProcess("/bin/chown", ["-R", "nobody:", directory + "/mail/\(user)"]) }
+        if getuid() == 0 { _ = try? Self.runProcess("/bin/chown", ["-R", "nobody:", directory + "/mail/\(user)"]) }
     }
 
     /// Appends what the server logged (for a failing test's message).
     public var log: String { (try? String(contentsOfFile: directory + "/dovecot.log", encoding: .utf8)) ?? "" }
 
-    private func run(_ args: [String]) throws {
+    /// dovecot.sh with `args`, on a thread of its own.
+    private func script(_ args: [String]) async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread { c.resume(with: Result { try Self.runScript(args) }) }
+        }
+    }
+
+    private static func runScript(_ args: [String]) throws {
         let out = try runProcess("/bin/bash", [TestServer.root + "/scripts/testing/dovecot.sh"] + args)
         if out.status != 0 { throw Failure(description: "dovecot.sh \(args.prefix(2).joined(separator: " ")): \(out.output)") }
     }
 
     /// Runs `path` with `args`, its output into a file, and waits for it with waitpid (not Foundation's
     /// Process, whose wait can miss the exit of a script that leaves a daemon behind).
-    private func runProcess(_ path: String, _ args: [String]) throws -> (status: Int32, output: String) {
+    private static func runProcess(_ path: String, _ args: [String]) throws -> (status: Int32, output: String) {
         let log = "/tmp/tickler-dovecot-run-\(UUID().uuidString.prefix(8)).log"
         defer { unlink(log) }
         var actions = posix_spawn_file_actions_t()

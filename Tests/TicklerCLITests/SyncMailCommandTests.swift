@@ -19,7 +19,7 @@ import TicklerTestKit
     }
 
     @Test func anUnansweredEmailIsEscalatedAndAnAnsweredOneIsNot() async throws {
-        let dovecot = try TestDovecot(users: ["intake": "pw-intake-canary"])
+        let dovecot = try await TestDovecot.start(users: ["intake": "pw-intake-canary"])
         let dir = "/tmp/tickler-sync-mail-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
         try "pw-intake-canary\n".write(toFile: dir + "/credentials/intake-imap", atomically: true, encoding: .utf8)
@@ -149,7 +149,7 @@ import TicklerTestKit
     /// `tickler sync all` as the unit runs it: the mailbox's mail is recorded, then new mail as it comes (IDLE);
     /// SIGTERM stops it.
     @Test func theSyncServiceRecordsMailAsItComes() async throws {
-        let dovecot = try TestDovecot(users: ["intake": "pw-intake-canary"])
+        let dovecot = try await TestDovecot.start(users: ["intake": "pw-intake-canary"])
         let dir = "/tmp/tickler-sync-all-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir + "/credentials", withIntermediateDirectories: true)
         try "pw-intake-canary".write(toFile: dir + "/credentials/intake-imap", atomically: true, encoding: .utf8)

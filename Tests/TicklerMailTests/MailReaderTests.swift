@@ -74,7 +74,7 @@ import TicklerTestKit
 
     @Test(arguments: Kind.allCases)
     func aClientsEmailIsInboundUntilTheReplyAnswersIt(_ kind: Kind) async throws {
-        let dovecot = try TestDovecot(users: ["intake": "pw-intake", "bo": "pw-bo"])
+        let dovecot = try await TestDovecot.start(users: ["intake": "pw-intake", "bo": "pw-bo"])
         let firm = try await Self.firm(kind)
         let clock = ManualClock(RFC3339.parse("2026-12-06T12:00:00Z")!)
         let reader = MailReader(store: firm.store, clock: clock)
@@ -125,7 +125,7 @@ import TicklerTestKit
     }
 
     @Test func aWrongPasswordIsRefusedAndAnUntrustedCertificateUnreachable() async throws {
-        let dovecot = try TestDovecot(users: ["intake": "pw-intake"])
+        let dovecot = try await TestDovecot.start(users: ["intake": "pw-intake"])
         let box = Self.mailbox("intake", dovecot, user: "intake", password: "not-the-password")
         await #expect(throws: IMAPError.self) { try await IMAPConnection.open(box.server, login: box.login) { _ in 0 } }
         do { _ = try await IMAPConnection.open(box.server, login: box.login) { _ in 0 } } catch let e as IMAPError {
@@ -147,7 +147,7 @@ extension MailReaderTests {
         let dir = "/tmp/tickler-oauth2-\(UUID().uuidString.prefix(8))"
         let introspection = try TestServer(script: "oauth2_introspect.py", directory: dir, arguments: [])
         try #"{"token-canary": "intake"}"#.write(toFile: dir + "/tokens.json", atomically: true, encoding: .utf8)
-        let dovecot = try TestDovecot(users: ["intake": "pw-intake"], oauth2: "http://127.0.0.1:\(introspection.port)/introspect")
+        let dovecot = try await TestDovecot.start(users: ["intake": "pw-intake"], oauth2: "http://127.0.0.1:\(introspection.port)/introspect")
         let server = IMAPServer(host: "127.0.0.1", port: dovecot.port, security: .tls, caFile: dovecot.caFile)
         let exists = try await IMAPConnection.open(server, login: .xoauth2(user: "intake", token: "token-canary")) { c in
             try await c.examine("INBOX").exists

@@ -34,7 +34,7 @@ import TicklerTestKit
     }
 
     @Test func twoMinutesDownIsOneOutageAndOneRecoveryAndNothingIsLost() async throws {
-        let dovecot = try TestDovecot(users: ["intake": "pw-intake"])
+        let dovecot = try await TestDovecot.start(users: ["intake": "pw-intake"])
         let firm = try await MailReaderTests.firm(.sqlite)
         let clock = ManualClock(Instant(seconds: Int64(Date().timeIntervalSince1970)))
         let box = MailReaderTests.mailbox("intake", dovecot, user: "intake", password: "pw-intake")
@@ -47,7 +47,7 @@ import TicklerTestKit
         #expect(await clock.sleepers(atLeast: 1))
         #expect(try firm.rows("SELECT count(*) FROM communications") == [["2"]])  // on both open cases
 
-        try dovecot.stop()
+        try await dovecot.stop()
         let down = clock.now
         // Mail keeps arriving while the server is down (its delivery agent writes the mailbox).
         try dovecot.deliver(Self.message("during@example.test"), to: "intake")
@@ -58,7 +58,7 @@ import TicklerTestKit
             #expect(await Self.until { clock.sleeping == 1 && events.outages == 1 })
         }
         #expect(tries >= 3 && events.outages == 1 && events.recoveries == 0)
-        try dovecot.resume()
+        try await dovecot.resume()
         clock.advance(to: try #require(clock.nextDeadline))
         #expect(await Self.until { events.recoveries == 1 })
         #expect(await clock.sleepers(atLeast: 1))
@@ -71,7 +71,7 @@ import TicklerTestKit
     }
 
     @Test func aRecreatedFolderIsReadAgainOnlyFromTheWindow() async throws {
-        let dovecot = try TestDovecot(users: ["intake": "pw-intake"])
+        let dovecot = try await TestDovecot.start(users: ["intake": "pw-intake"])
         let firm = try await MailReaderTests.firm(.sqlite)
         let now = Instant(seconds: Int64(Date().timeIntervalSince1970))
         let clock = ManualClock(now)
@@ -115,7 +115,7 @@ extension MailServiceTests {
     /// With IDLE, new mail is read as it arrives, not at the next poll: the poll here is 30 minutes and the
     /// clock does not move, so only IDLE can bring the message in before the hang guard.
     @Test func newMailIsReadWhenItArrivesInIdle() async throws {
-        let dovecot = try TestDovecot(users: ["intake": "pw-intake"])
+        let dovecot = try await TestDovecot.start(users: ["intake": "pw-intake"])
         let firm = try await MailReaderTests.firm(.sqlite)
         let clock = ManualClock(Instant(seconds: Int64(Date().timeIntervalSince1970)))
         let box = MailReaderTests.mailbox("intake", dovecot, user: "intake", password: "pw-intake")
