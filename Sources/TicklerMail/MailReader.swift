@@ -65,21 +65,20 @@ public struct MailReader: Sendable {
                       connection c: IMAPConnection, outcome: inout Outcome) async throws {
         let status = try await c.examine(folder)
         let uids: [Int64]
-        if let cursor, cursor.uidValidity == status.uidValidity {
-            if let next = status.uidNext, next <= cursor.lastUID + 1 { return }
-            uids = try await c.uids(after: cursor.lastUID)
+        let known = cursor?.uidValidity == status.uidValidity
+        if let cursor, known {
+            if let next = status.uidNext, next <= cursor.lastUID + 1 { uids = [] } else { uids = try await c.uids(after: cursor.lastUID) }
         } else {
             if cursor != nil { outcome.revalidated.append("\(m.name)/\(folder)") }
-            let since = ZoneRules.utc.localDate(clock.now.adding(seconds: -m.window))
-            uids = try await c.uids(since: MailDate.imapSearchDate(since))
+            uids = try await c.uids(since: MailDate.imapSearchDate(MailDate.lookBack(from: clock.now, seconds: m.window)))
         }
-        var last = cursor?.uidValidity == status.uidValidity ? cursor?.lastUID ?? 0 : 0
+        var last = known ? cursor?.lastUID ?? 0 : 0
         if uids.isEmpty {
-            // A folder read for the first time, or recreated, with nothing in the window: its place is kept.
-            if cursor?.uidValidity != status.uidValidity {
-                _ = try await store.recordMail(MailBatch(), cursor: MailFolderCursor(mailbox: m.name, folder: folder,
-                    uidValidity: status.uidValidity, lastUID: max(last, (status.uidNext ?? 1) - 1), readAt: clock.now), now: clock.now)
-            }
+            // Nothing new: when it was read is kept (the status's lag), and a folder read for the first time, or
+            // recreated, keeps its place (past every message, none of which is in the window).
+            if !known { last = max(last, (status.uidNext ?? 1) - 1) }
+            _ = try await store.recordMail(MailBatch(), cursor: MailFolderCursor(mailbox: m.name, folder: folder, uidValidity: status.uidValidity,
+                                                                                 lastUID: last, readAt: clock.now), now: clock.now)
             return
         }
         var start = 0

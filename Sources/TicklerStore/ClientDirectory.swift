@@ -52,7 +52,8 @@ public struct InboundEffects: Sendable, Equatable {
 
     public init(messageID: String, route: String, receivedAt: Instant, consents: [ConsentRecord] = [],
                 communications: [CaseRecord<Communication>] = [], text: String? = nil, forwards: [ReplyForward] = [],
-                surveyResponse: CaseRecord<SurveyResponse>? = nil, carrierStatus: CarrierStatus? = nil) {
+                surveyResponse: CaseRecord<SurveyResponse>? = nil, carrierStatus: CarrierStatus? = nil, callAnswers: [PhoneCall.Answer] = []) {
+        self.callAnswers = callAnswers
         self.text = text
         self.forwards = forwards
         self.carrierStatus = carrierStatus

@@ -11,6 +11,34 @@ import TicklerTestKit
 @Suite struct ClientRepliesStoreTests {
     static let now = RFC3339.parse("2026-12-01T16:00:00Z")!
 
+    /// A call's answer marks the contact's earlier unanswered inbound calls on the case answered, and no one
+    /// else's: not a later call, not another contact's (whose id ends alike), not a text.
+    @Test(arguments: ClientRecordsTests.Kind.allCases)
+    func aCallAnswersTheContactsEarlierUnansweredCallsOnly(_ kind: ClientRecordsTests.Kind) async throws {
+        let (opened, keep) = try await ClientRecordsTests.store(kind)
+        defer { withExtendedLifetime(keep) {} }
+        let s = try #require(opened as? any FirmStore)
+        let t = Self.now
+        func call(_ id: String, _ at: Instant, answered: Instant? = nil, direction: Communication.Direction = .inbound) -> CaseRecord<Communication> {
+            CaseRecord(caseID: "c1", Communication(id: id, direction: direction, channel: .call, occurredAt: at, respondedAt: answered))
+        }
+        #expect(try await s.apply(InboundEffects(messageID: "call.CA1", route: "call", receivedAt: t, communications: [
+            call("call:CA1:k1", t), call("call:CA2:xk1", t), call("call:CA9:k1", t.adding(seconds: 7200)),
+            CaseRecord(caseID: "c1", Communication(id: "sms-SM9", direction: .inbound, channel: .sms, occurredAt: t)),
+        ]), now: t))
+        let back = t.adding(seconds: 3600)
+        #expect(try await s.apply(InboundEffects(messageID: "call.CA3", route: "call", receivedAt: back,
+                                                 communications: [call("call:CA3:k1", back, direction: .outbound)],
+                                                 callAnswers: [PhoneCall.Answer(caseID: "c1", contactID: "k1", at: back)]), now: back))
+        let comms = Dictionary(uniqueKeysWithValues: try await s.snapshot(caseIDs: ["c1"], detail: .evaluation, people: false).cases[0]
+            .communications.map { ($0.id, $0) })
+        #expect(comms["call:CA1:k1"]?.respondedAt == back)
+        #expect(comms["call:CA2:xk1"]?.respondedAt == nil)
+        #expect(comms["call:CA9:k1"]?.respondedAt == nil)
+        #expect(comms["sms-SM9"]?.respondedAt == nil)
+        #expect(comms["call:CA3:k1"]?.direction == .outbound)
+    }
+
     @Test(arguments: ClientRecordsTests.Kind.allCases)
     func repliesForwardsAnswersKeysAndLookups(_ kind: ClientRecordsTests.Kind) async throws {
         let (opened, keep) = try await ClientRecordsTests.store(kind)

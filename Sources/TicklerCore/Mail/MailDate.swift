@@ -38,7 +38,14 @@ public enum MailDate {
         return instant(year: year, month: month, day: day, hour: h, minute: m, second: s, offsetMinutes: offset)
     }
 
-    /// `Sun, 06 Dec 2026 10:25:48 +0000` (for IMAP APPEND and SEARCH callers, and tests).
+    /// The day a folder's look-back of `seconds` before `now` starts, for IMAP's `SEARCH SINCE` (which
+    /// compares whole days of arrival dates in the server's own zone): the day before that instant's UTC
+    /// day, so that whatever the server's zone the window is never cut short (it may hold a day or two more).
+    public static func lookBack(from now: Instant, seconds: Int64) -> LocalDate {
+        ZoneRules.utc.localDate(now.adding(seconds: -seconds)).adding(days: -1)
+    }
+
+    /// `9-Jan-2026`: a day as IMAP's `SEARCH SINCE` takes it.
     public static func imapSearchDate(_ date: LocalDate) -> String {
         let c = date.components
         return "\(c.day)-\(months[c.month - 1].prefix(1).uppercased() + months[c.month - 1].dropFirst())-\(c.year)"

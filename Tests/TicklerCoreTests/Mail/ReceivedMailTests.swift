@@ -39,6 +39,9 @@ struct ReceivedMailTests {
         #expect(MailDate.imap("06-Dec-2026 17:04:05 +0200") == t)
         #expect(MailDate.imap(" 6-Dec-2026 15:04:05 +0000") == t)
         #expect(MailDate.imapSearchDate(LocalDate(year: 2026, month: 1, day: 9)) == "9-Jan-2026")
+        // A week back from 10:00 UTC on Dec 6 starts on Nov 29 in UTC: searched from the day before.
+        #expect(MailDate.lookBack(from: RFC3339.parse("2026-12-06T10:00:00Z")!, seconds: 7 * 86_400) == LocalDate(year: 2026, month: 11, day: 28))
+        #expect(MailDate.lookBack(from: RFC3339.parse("2026-03-01T00:30:00Z")!, seconds: 86_400) == LocalDate(year: 2026, month: 2, day: 27))
     }
 
     @Test func aMessageIsKeyedByItsMessageIDAndRepliesByThoseItReferences() throws {
