@@ -78,7 +78,7 @@ test: deps journald testenv postgres
 ## fuzz: each parser under libFuzzer (-sanitize=fuzzer,address, optimized: 1 s per input is the hang limit)
 ## for FUZZ_SECONDS; seeds in fuzz/corpus.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS := config ics import-json import-csv time template store-row inbound-form
+FUZZ_TARGETS := config ics import-json import-csv time template store-row inbound-form mail-headers
 fuzz: deps
 	$(SWIFT) build -c release --product tickler-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -25,6 +25,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case storeRow = "store-row"
     /// A request body to `tickler-inbound`: form decoding, the gateway's field rules, the signature.
     case inboundForm = "inbound-form"
+    /// A message's header section as the mail reader reads it: fields, addresses, message ids, dates.
+    case mailHeaders = "mail-headers"
 
     /// Runs one input (the store target reads through the store's async API).
     public func run(_ bytes: [UInt8]) async throws(FuzzFinding) {
@@ -38,6 +40,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .template: try Self.template(text)
         case .storeRow: try await StoreRowFuzz.shared.run(bytes)
         case .inboundForm: try Self.inboundForm(bytes)
+        case .mailHeaders: try Self.mailHeaders(bytes)
         }
     }
 
@@ -48,10 +51,22 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         guard let first = bytes.first else { return }
         let form = InboundRequest.parseForm(Array(bytes.dropFirst()))
         _ = TwilioSignature(authToken: "fuzz").signature(url: "https://tickler.firm.test/sms/inbound", form: form)
-        let route: GatewayForm.Route = first & 1 == 0 ? .message : .status
+        let route: GatewayForm.Route = [.message, .status, .call][Int(first % 3)]
         guard case .success(let accepted) = GatewayForm.check(form, route: route) else { return }
         if Set(form.map(\.0)).count != form.count { throw FuzzFinding("a field given twice was accepted") }
         if accepted.fields.count != form.count { throw FuzzFinding("accepted fields do not match the form") }
+        if route == .call {
+            // A call's numbers are E.164 or a word for a hidden one; its only other `+` is a timestamp's zone.
+            let callers: Set<String> = ["From", "To", "Called", "Caller", "ForwardedFrom"]
+            for (name, value) in accepted.fields {
+                if callers.contains(name), !Contact.isE164(value), !value.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                    throw FuzzFinding("\(name) accepted neither E.164 nor a word")
+                }
+                if value.contains("+"), !callers.contains(name), name != "Timestamp" { throw FuzzFinding("a + accepted in \(name)") }
+                if name == "Timestamp", value.utf8.count != 31 { throw FuzzFinding("a Timestamp of another length accepted") }
+            }
+            return
+        }
         for (name, value) in accepted.fields {
             if (name == "From" || name == "To"), !Contact.isE164(value) { throw FuzzFinding("\(name) accepted not in E.164") }
             if value.contains("+"), !["Body", "From", "To", "ChannelToAddress"].contains(name), !name.hasPrefix("MediaContentType") {
@@ -59,6 +74,26 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             }
             if name.hasPrefix("MediaContentType"), value.contains(where: \.isUppercase) { throw FuzzFinding("an uppercase media type accepted") }
         }
+    }
+
+    /// Whatever the bytes, a header section reads without trapping; what it yields keeps the reader's
+    /// promises: addresses lowercased with one `@`, a key of 24 hex digits, no date before 1970 from a field
+    /// that says a year after it.
+    static func mailHeaders(_ bytes: [UInt8]) throws(FuzzFinding) {
+        let headers = MailHeaders(parsing: bytes)
+        for f in headers.fields where f.name != f.name.lowercased() { throw FuzzFinding("a field name not lowercased") }
+        _ = headers.first("date").flatMap(MailDate.rfc5322)
+        _ = MailDate.imap(String(decoding: bytes.prefix(64), as: UTF8.self))
+        guard let m = ReceivedMail(headers: headers, raw: bytes, internalDate: Instant(seconds: 0)) else {
+            throw FuzzFinding("a message with an arrival date was not read")
+        }
+        for a in m.from + m.recipients {
+            if a != a.lowercased() || a.split(separator: "@", omittingEmptySubsequences: false).count != 2 {
+                throw FuzzFinding("an address that is not one: \(a.prefix(80))")
+            }
+        }
+        if m.key.count != 24 || !m.key.allSatisfy(\.isHexDigit) { throw FuzzFinding("a key that is not 24 hex digits") }
+        if m.repliesTo.contains(where: { $0.count != 24 }) { throw FuzzFinding("a reply key that is not 24 hex digits") }
     }
 
     static func config(_ text: String) throws(FuzzFinding) {

@@ -73,7 +73,9 @@ public enum MailDate {
     }
 
     static func instant(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offsetMinutes: Int) -> Instant? {
-        guard (1...12).contains(month), day >= 1, day <= LocalDate.daysInMonth(year: year, month: month) else { return nil }
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= LocalDate.daysInMonth(year: year, month: month) else {
+            return nil
+        }
         let days = Int64(LocalDate(year: year, month: month, day: day).dayNumber)
         return Instant(seconds: days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetMinutes * 60))
     }

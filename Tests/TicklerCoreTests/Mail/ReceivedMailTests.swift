@@ -36,6 +36,7 @@ struct ReceivedMailTests {
         #expect(MailDate.rfc5322("6 Dec 2026 15:04 Z") == RFC3339.parse("2026-12-06T15:04:00Z"))
         #expect(MailDate.rfc5322("31 Feb 2026 10:00:00 +0000") == nil)
         #expect(MailDate.rfc5322("yesterday") == nil)
+        #expect(MailDate.rfc5322("1 Jan 99999999999999999 10:00 +0000") == nil)  // a year no calendar holds: not a trap
         #expect(MailDate.imap("06-Dec-2026 17:04:05 +0200") == t)
         #expect(MailDate.imap(" 6-Dec-2026 15:04:05 +0000") == t)
         #expect(MailDate.imapSearchDate(LocalDate(year: 2026, month: 1, day: 9)) == "9-Jan-2026")
