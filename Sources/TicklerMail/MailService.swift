@@ -46,11 +46,16 @@ public struct MailService: Sendable {
                         guard let folder = m.inbound.first else { continue }
                         read[m.name] = try? await reader.store.mailFolders(mailbox: m.name).first { $0.folder == folder }
                     }
-                    let (_, unsupported) = await Self.idle(idlers, read: read, for: .seconds(seconds), timeout: reader.timeout)
-                    idlers.removeAll { unsupported.contains($0.name) }
-                    schedule.due(at: clock.now)
+                    let wait = await Self.idle(idlers, read: read, for: .seconds(seconds), timeout: reader.timeout)
+                    idlers.removeAll { wait.unsupported.contains($0.name) }
                     if Task.isCancelled { return }
-                    continue
+                    if wait.arrived || wait.failed.isEmpty {
+                        // New mail, or the wait ran its course: the next pass now.
+                        schedule.due(at: clock.now)
+                        continue
+                    }
+                    // A wait that failed (the server refused IDLE or dropped the connection) is not a reason to
+                    // read again at once: the pass comes when it is due, and reports a server that is down.
                 }
                 do { try await clock.sleep(until: until, tolerance: nil) } catch { return }
             case .pass:
@@ -87,48 +92,57 @@ public struct MailService: Sendable {
 
     private var runs: (any SyncState)? { reader.store as? any SyncState }
 
+    /// How a wait in IDLE ended.
+    struct IdleWait {
+        /// New mail came.
+        var arrived = false
+        /// Mailboxes whose servers offer no IDLE (polled from then on).
+        var unsupported = Set<String>()
+        /// Mailboxes whose wait failed (unreachable, IDLE refused, the connection dropped).
+        var failed = Set<String>()
+    }
+
     /// Waits in IDLE on each mailbox's first inbound folder until one has new mail or `duration` passes.
     /// Mail that came after the pass read the folder (`read`: where it stands) and before the wait began
-    /// ends the wait at once. Returns whether mail came, and the mailboxes whose servers offer no IDLE
-    /// (polled from then on). A mailbox that cannot be reached ends its wait at once: the pass that
-    /// follows reports it.
+    /// ends the wait at once; so does a mailbox whose wait fails.
     static func idle(_ mailboxes: [Mailbox], read: [String: MailFolderCursor], for duration: Duration,
-                     timeout: Duration) async -> (Bool, Set<String>) {
+                     timeout: Duration) async -> IdleWait {
         let deadline = ContinuousClock.now + duration
-        return await withTaskGroup(of: (String, Bool?).self) { group in
+        return await withTaskGroup(of: (String, Bool?, Bool).self) { group in
             for m in mailboxes {
                 guard let folder = m.inbound.first else { continue }
                 group.addTask {
                     do {
                         return try await IMAPConnection.open(m.server, login: m.login, timeout: timeout) { c in
-                            guard c.capabilities.contains("IDLE") else { return (m.name, nil) }
+                            guard c.capabilities.contains("IDLE") else { return (m.name, nil, false) }
                             let status = try await c.examine(folder)
                             if let cursor = read[m.name], cursor.uidValidity != status.uidValidity || (status.uidNext ?? 0) > cursor.lastUID + 1 {
-                                return (m.name, true)
+                                return (m.name, true, false)
                             }
-                            return (m.name, try await c.idle(until: deadline))
+                            return (m.name, try await c.idle(until: deadline), false)
                         }
                     } catch {
-                        return (m.name, false)
+                        return (m.name, false, true)
                     }
                 }
             }
-            var unsupported = Set<String>()
-            var arrived = false
+            var wait = IdleWait()
             var waiting = true
-            for await (name, result) in group {
+            for await (name, result, failed) in group {
                 guard let result else {
-                    unsupported.insert(name)
+                    wait.unsupported.insert(name)
                     continue
                 }
-                arrived = arrived || result
+                wait.arrived = wait.arrived || result
+                // A wait cancelled because another ended is no failure.
+                if failed && waiting { wait.failed.insert(name) }
                 if waiting {
                     // The first wait to end (mail came, the time is up, or a server failed) ends them all.
                     waiting = false
                     group.cancelAll()
                 }
             }
-            return (arrived, unsupported)
+            return wait
         }
     }
 }

@@ -33,21 +33,27 @@ import TicklerTestKit
         "From: \(from)\r\nTo: intake@firm.test\r\nSubject: hello\r\nMessage-ID: <\(id)>\r\nDate: \(Date().formatted(.iso8601))\r\n\r\nbody\r\n"
     }
 
-    @Test func twoMinutesDownIsOneOutageAndOneRecoveryAndNothingIsLost() async throws {
+    /// Polled (a server without IDLE), or waiting in IDLE when the server goes: the failed wait falls back
+    /// to the clock, never to a loop of reads.
+    @Test(arguments: [false, true])
+    func twoMinutesDownIsOneOutageAndOneRecoveryAndNothingIsLost(idle: Bool) async throws {
         let dovecot = try await TestDovecot.start(users: ["intake": "pw-intake"])
         let firm = try await MailReaderTests.firm(.sqlite)
         let clock = ManualClock(Instant(seconds: Int64(Date().timeIntervalSince1970)))
         let box = MailReaderTests.mailbox("intake", dovecot, user: "intake", password: "pw-intake")
-        let service = MailService(reader: MailReader(store: firm.store, clock: clock, timeout: .seconds(30)), mailboxes: [box], poll: 60, idle: false)
+        let service = MailService(reader: MailReader(store: firm.store, clock: clock, timeout: .seconds(30)), mailboxes: [box], poll: 60, idle: idle)
         let events = Events()
         try dovecot.deliver(Self.message("before@example.test"), to: "intake")
         let task = Task { try await service.run { events.add($0) } }
         defer { task.cancel() }
         #expect(await Self.until { events.passes == 1 })
-        #expect(await clock.sleepers(atLeast: 1))
+        if !idle { #expect(await clock.sleepers(atLeast: 1)) }
         #expect(try firm.rows("SELECT count(*) FROM communications") == [["2"]])  // on both open cases
 
         try await dovecot.stop()
+        // Polled, the service sleeps on the clock; in IDLE, the dropped wait has it sleep there too.
+        #expect(await clock.sleepers(atLeast: 1))
+        #expect(events.passes == 1 && events.outages == 0, "the dropped wait was not read again at once")
         let down = clock.now
         // Mail keeps arriving while the server is down (its delivery agent writes the mailbox).
         try dovecot.deliver(Self.message("during@example.test"), to: "intake")
@@ -61,7 +67,8 @@ import TicklerTestKit
         try await dovecot.resume()
         clock.advance(to: try #require(clock.nextDeadline))
         #expect(await Self.until { events.recoveries == 1 })
-        #expect(await clock.sleepers(atLeast: 1))
+        // Back to waiting: on the clock when polled (in IDLE, on the server).
+        if !idle { #expect(await clock.sleepers(atLeast: 1)) }
         #expect(events.outages == 1 && events.recoveries == 1)
         let key = ReceivedMail.key(of: "during@example.test")
         #expect(try firm.rows("SELECT id FROM communications WHERE id LIKE 'mail:\(key):%' ORDER BY id") == [["mail:\(key):k1"], ["mail:\(key):k2"]])
