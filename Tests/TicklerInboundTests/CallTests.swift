@@ -70,6 +70,18 @@ import TicklerTestKit
         let after = Dictionary(uniqueKeysWithValues: try await calls(store).values.joined().map { ($0.id, $0) })
         #expect(after["call:CA2:k2"]?.respondedAt != nil && after["call:CA5:k2"]?.respondedAt == after["call:CA5:k2"]?.occurredAt)
 
+        // Nothing of the numbers reached the tables (but the contacts' own rows) or tickler-inbound's journal.
+        let db = firm.dir + "/tickler.db"
+        var stored = ""
+        for t in try sqliteRows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('contacts')").map({ $0[0] }) {
+            stored += try sqliteRows(db, "SELECT * FROM \"\(t)\"").flatMap { $0 }.joined(separator: " ")
+        }
+        let journal = try JournalQuery.values(of: "MESSAGE", ["_PID=\(inbound.process.processIdentifier)"]).joined(separator: "\n")
+        #expect(journal.contains("recorded a client's call on case c1"))
+        for text in [stored, journal] {
+            for number in ["2125550101", "3105550102", "212-555", "555-0101"] { #expect(!text.contains(number), "\(number)") }
+        }
+
         // A field the gateway does not document for calls is refused, as for texts.
         #expect(try inbound.post(InboundService.callPath, Self.call("CA6", status: "no-answer", from: "+12125550101", to: Self.firmLine,
                                                                    extra: [("Body", "hello")]), firm: firm).0 == 400)
