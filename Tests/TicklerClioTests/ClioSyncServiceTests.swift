@@ -44,7 +44,7 @@ import TicklerTestKit
 
     /// Waits until the service sleeps until `deadline` (its schedule's next step), bounded as a hang guard.
     static func asleep(_ clock: ManualClock, until deadline: Instant) async -> Bool {
-        let bound = Date().addingTimeInterval(120)
+        let bound = Date().addingTimeInterval(300)
         while Date() < bound {
             if clock.nextDeadline == deadline { return true }
             try? await Task.sleep(for: .milliseconds(10))
@@ -64,8 +64,11 @@ import TicklerTestKit
         let store = try SQLiteCaseStore(path: dir + "/t.db", create: true)
         let start = Instant(seconds: Int64(Date().timeIntervalSince1970))
         let clock = ManualClock(start)
+        // The service's schedule on the injected clock; the API's pacing and its retries on the wall clock (and
+        // not the rate limit, which ClioAPITests pin), so that a request the loaded machine drops is sent again
+        // rather than waiting on a clock the test holds still.
         let api = ClioAPI(account: .init(apiURL: base + "/api/v4", tokenURL: base + "/oauth/token", clientID: "app", clientSecret: "s",
-                                         refreshToken: "r"), clock: clock)
+                                         refreshToken: "r"), clock: SystemClock(), perMinute: 100_000)
         let sync = ClioSync(api: api, store: store, mapping: ClioMapping(defaults: .init(timeZone: "America/New_York"))!, clock: clock)
         // Nothing listens at this URL: every handshake fails, and the service activates each webhook itself.
         let service = ClioSyncService(sync: sync, webhookURL: "http://127.0.0.1:9/clio/webhook", reconcile: 600)

@@ -99,8 +99,10 @@ import TicklerTestKit
 
         let start = Instant(seconds: Int64(Date().timeIntervalSince1970))
         let clock = ManualClock(start)
+        // The API's pacing and retries on the wall clock, the service's schedule on the injected one (as in
+        // ClioSyncServiceTests).
         let api = ClioAPI(account: .init(apiURL: base + "/api/v4", tokenURL: base + "/oauth/token", clientID: "app", clientSecret: "s",
-                                         refreshToken: "r"), clock: clock)
+                                         refreshToken: "r"), clock: SystemClock(), perMinute: 100_000)
         let sync = ClioSync(api: api, store: store, mapping: ClioMapping(defaults: .init(timeZone: "America/New_York"))!, clock: clock)
         let service = ClioSyncService(sync: sync, webhookURL: "http://127.0.0.1:\(port)/clio/webhook", reconcile: 600)
         let task = Task { try await service.run { _ in } }
