@@ -64,13 +64,18 @@ public final class PostgresCaseStore: Sendable {
                 database: settings.database, tls: try Self.connectionTLS(settings))
             direct.options.connectTimeout = .milliseconds(settings.connectTimeout.milliseconds)
             direct.options.additionalStartupParameters = startup
-            let connection = try await PostgresConnection.connect(configuration: direct, id: 0, logger: Self.logger)
-            do {
-                try await Self.migrate(connection)
-                try? await connection.close()
-            } catch {
-                try? await connection.close()
-                throw error
+            // A migration the server ended (its transaction left idle past the timeout while this process was
+            // held up) is rolled back whole: tried once more on a new connection.
+            for attempt in 1...2 {
+                let connection = try await PostgresConnection.connect(configuration: direct, id: attempt == 1 ? 0 : 1, logger: Self.logger)
+                do {
+                    try await Self.migrate(connection)
+                    try? await connection.close()
+                    break
+                } catch {
+                    try? await connection.close()
+                    if attempt == 2 { throw error }
+                }
             }
         } catch {
             pool.withLock { $0.running.cancel() }
