@@ -4,7 +4,7 @@ import Testing
 import TicklerTestKit
 @testable import Systemd
 
-@Suite struct JournalFieldTests {
+@Suite(.ownThreads) struct JournalFieldTests {
     @Test func metadataKeysBecomeValidTicklerFieldNames() {
         #expect(JournalEntry.ticklerFieldName("case_id") == "TICKLER_CASE_ID")
         #expect(JournalEntry.ticklerFieldName("case-number") == "TICKLER_CASE_NUMBER")
@@ -31,7 +31,7 @@ import TicklerTestKit
 }
 
 /// Needs journald listening on /run/systemd/journal/socket: `make test` starts it when it is not.
-@Suite(.enabled(if: Journal.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil,
+@Suite(.ownThreads, .enabled(if: Journal.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil,
                 "journald is not running: `make test` (or `make journald`) starts it; under CI this suite always runs"))
 struct JournaldRoundTripTests {
     @Test func anEntryReachesJournaldWithEveryFieldRepeatedFieldsAndNewlines() throws {

@@ -5,7 +5,7 @@ import TicklerTestKit
 /// `tickler import calls.json`: a phone system's call log, all or nothing, as the voice callbacks are: a
 /// missed call or a voicemail is unanswered on the caller's open cases until an answered call or a call
 /// back that connected; a second import of the same log changes nothing.
-struct CallLogImportTests {
+@Suite(.ownThreads) struct CallLogImportTests {
     func firm() throws -> String {
         let dir = "/tmp/tickler-calls-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -3,7 +3,7 @@ import Testing
 import TicklerTestKit
 
 /// `check-config` over templates, and `test-channel` against a real SMTP server and webhook receiver.
-@Suite struct ChannelCommandTests {
+@Suite(.ownThreads) struct ChannelCommandTests {
     func firm(smtpPort: Int, hookPort: Int = 9) throws -> String {
         let dir = try smallFirmDirectory()
         let config = smallConfig.replacingOccurrences(of: "policies:", with: """

@@ -5,7 +5,7 @@ import TicklerTestKit
 /// The operator's side of client messages: `client-preview` shows what each contact would get, when,
 /// by what and why not; `consents` lists and records consent; `cancel` stops a message in its undo
 /// window; `status` counts what waits.
-@Suite struct ClientCommandTests {
+@Suite(.ownThreads) struct ClientCommandTests {
     static let config = """
         firm: { name: Example Law }
         calendars:

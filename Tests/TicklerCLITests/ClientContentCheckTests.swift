@@ -5,7 +5,7 @@ import TicklerTestKit
 /// `check-config` says, at its place, what works but would read badly to clients: a stage without text in
 /// a configured language, a text message that cannot fit the sms channel's segments (and what is sent
 /// instead), HELP replies that cannot give the firm's phone and email. The configuration stays valid.
-@Suite struct ClientContentCheckTests {
+@Suite(.ownThreads) struct ClientContentCheckTests {
     static let config = """
         firm: { name: Example Law }
         calendars:

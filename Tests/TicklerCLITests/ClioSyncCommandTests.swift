@@ -5,7 +5,7 @@ import TicklerTestKit
 /// `tickler sync clio --once` against the fake Clio API over loopback, into a real SQLite store: every
 /// model's records become rows, what cannot be mapped is warned about by id only, a second pass writes
 /// nothing new, and missing secrets are located errors.
-@Suite(.serialized) struct ClioSyncCommandTests {
+@Suite(.serialized, .ownThreads) struct ClioSyncCommandTests {
     static var firm: [String: Any] { [
         "users": [["id": 3, "name": "Alex Attorney", "email": "alex@firm.test", "enabled": true, "subscription_type": "Attorney"],
                   ["id": 7, "name": "Pat Paralegal", "email": "pat@firm.test", "enabled": true, "subscription_type": "NonAttorney"]],

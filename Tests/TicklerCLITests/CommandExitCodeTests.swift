@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import TicklerTestKit
 
-@Suite struct CommandExitCodeTests {
+@Suite(.ownThreads) struct CommandExitCodeTests {
     @Test func checkConfigPrintsEveryLocatedErrorAndExitsOne() throws {
         let dir = scratch()
         put("""

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import TicklerTestKit
 
-@Suite struct DaemonOnceTests {
+@Suite(.ownThreads) struct DaemonOnceTests {
     static func ticklerd(_ arguments: [String]) throws -> TicklerBinary.Result { try TicklerBinary.daemon(arguments) }
 
     @Test func onceRecordsEachDueStepExactlyOnceAcrossRuns() throws {
@@ -31,7 +32,7 @@ import Testing
     }
 }
 
-@Suite struct PlanExplainTests {
+@Suite(.ownThreads) struct PlanExplainTests {
     @Test func explainsEachFireDueNow() throws {
         let dir = try smallFirmDirectory()
         let r = try TicklerBinary.run(["plan", "--config", dir + "/tickler.yaml", "--at", "2026-09-22T00:00:00Z", "--explain"])

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TicklerTestKit
 
 /// `tickler deadline`, computed deadlines driving `until: deadline` policies, and `calendar-impact`.
-@Suite struct DeadlineCommandTests {
+@Suite(.ownThreads) struct DeadlineCommandTests {
     static let config = """
         calendars:
           firm: { timezone: America/New_York, holidays: [us-federal] }

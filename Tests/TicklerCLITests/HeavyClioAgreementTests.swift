@@ -7,7 +7,7 @@ import TicklerTestKit
 /// fake Clio in one `--once` run, into SQLite and into PostgreSQL, gives the same `tickler plan` as the same
 /// firm written by hand in Tickler's interchange format and imported: the mapping (docs/clio.md) is what
 /// the firm would have written itself. Heavy: a minute of CPU on two cores.
-@Suite(.serialized) struct HeavyClioAgreementTests {
+@Suite(.serialized, .ownThreads) struct HeavyClioAgreementTests {
     static let matters = 5000
     static let zone = ZoneRules(identifier: "America/New_York")!
 

@@ -5,7 +5,7 @@ import TicklerTestKit
 
 /// The operator's commands against a fixed firm whose backlog `ticklerd --once` has recorded: exact JSON,
 /// sane tables, and the bounds of snooze and ack.
-@Suite(.serialized) struct OperatorCommandTests {
+@Suite(.serialized, .ownThreads) struct OperatorCommandTests {
     static let config = """
         firm: { name: Example Law }
         calendars:
@@ -177,7 +177,7 @@ import TicklerTestKit
 }
 
 /// The man pages render without warnings, and `make install` lays everything out.
-@Suite struct InstallTests {
+@Suite(.ownThreads) struct InstallTests {
     @Test(arguments: ["ticklerd.8", "tickler.1", "tickler.yaml.5"])
     func manPagesRenderWithoutWarnings(page: String) throws {
         let dir = scratch()

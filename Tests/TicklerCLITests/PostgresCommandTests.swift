@@ -3,7 +3,7 @@ import Testing
 import TicklerTestKit
 
 /// The operator's commands against a PostgreSQL store: the same answers as on SQLite.
-@Suite struct PostgresCommandTests {
+@Suite(.ownThreads) struct PostgresCommandTests {
     /// The small firm's configuration pointed at a fresh database, its password in a credentials directory.
     static func postgresFirm(_ db: TestDatabase) throws -> (dir: String, env: [String: String]) {
         let dir = scratch()
@@ -56,7 +56,7 @@ import TicklerTestKit
 /// `ticklerd --once` on PostgreSQL records what it records on SQLite: the same demo firm imported into
 /// both, each caught up once. (The PostgreSQL catch-up woke its cases at a fraction of a second past the
 /// second its claim then read, so none was due to it, and it recorded nothing.)
-@Suite struct PostgresOnceTests {
+@Suite(.ownThreads) struct PostgresOnceTests {
     @Test func ticklerdOnceRecordsOnPostgreSQLWhatItRecordsOnSQLite() throws {
         let db = try TestDatabase()
         let (dir, env) = try PostgresCommandTests.postgresFirm(db)

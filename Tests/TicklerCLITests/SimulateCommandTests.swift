@@ -1,6 +1,7 @@
 import Testing
+import TicklerTestKit
 
-@Suite struct SimulateCommandTests {
+@Suite(.ownThreads) struct SimulateCommandTests {
     @Test func listsEveryFireInContractOrderAndFormat() throws {
         let dir = try smallFirmDirectory()
         let r = try TicklerBinary.run(["simulate", "--config", dir + "/tickler.yaml", "--from", "2026-09-01T00:00:00Z",

@@ -7,7 +7,7 @@ import TicklerTestKit
 /// `tickler sync mail --once` against a real Dovecot into a real SQLite store, then the unanswered-inbound
 /// policy on pinned time: the client whose email was left unanswered is escalated, the one answered in
 /// time is not. `tickler status` shows the mailbox; check-config locates every mistake in `mailboxes:`.
-@Suite(.serialized) struct SyncMailCommandTests {
+@Suite(.serialized, .ownThreads) struct SyncMailCommandTests {
     static func stamp(_ t: Instant) -> String { t.rfc3339 }
 
     static func imapDate(_ t: Instant) -> String {

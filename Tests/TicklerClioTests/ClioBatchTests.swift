@@ -8,7 +8,7 @@ import TicklerTestKit
 /// Pages as Clio's list endpoints answer them, made into one batch and written by the store's own writer
 /// into a real SQLite store: the rows read back exactly, what cannot be mapped is listed by id, and a
 /// later page of the same records updates the rows in place (the stage change recorded by the store).
-struct ClioBatchTests {
+@Suite(.ownThreads) struct ClioBatchTests {
     static let mapping = ClioMapping(defaults: .init(language: "en", timeZone: "America/New_York"))!
 
     static func page<T: Decodable & Sendable>(_ type: T.Type, _ json: String) throws -> Clio.Page<T> {

@@ -12,7 +12,7 @@ import TicklerTestKit
 /// and on the change feed when the delivery is answered; a forged one gets 401 and writes nothing; a
 /// repeat or an older version writes nothing; a deleted task's row goes; a change whose delivery was
 /// dropped is caught by the next reconcile; and nothing of the client reaches the receiver's log.
-@Suite(.serialized) struct ClioWebhookTests {
+@Suite(.serialized, .ownThreads) struct ClioWebhookTests {
     static let binary: URL = {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {

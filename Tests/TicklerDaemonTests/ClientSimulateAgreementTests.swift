@@ -10,7 +10,7 @@ import TicklerTestKit
 /// `tickler simulate` lists each client message with the time it goes (after the undo window, inside the
 /// contact's quiet hours) and the medium, or why it does not; the daemon, run over the same week on a
 /// manual clock against the SMTP sink and the SMS gateway, sends exactly those, at those times.
-@Suite(.serialized) struct ClientSimulateAgreementTests {
+@Suite(.serialized, .ownThreads) struct ClientSimulateAgreementTests {
     /// What a message came to, keyed by (case, policy, stage, subject, contact): "by MEDIUM at TIME" or
     /// "not sent" / "staff task".
     typealias Outcomes = [String: String]

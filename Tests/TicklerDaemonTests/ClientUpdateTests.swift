@@ -123,7 +123,7 @@ struct ClientFirm {
     }
 }
 
-@Suite(.serialized) struct ClientUpdateTests {
+@Suite(.serialized, .ownThreads) struct ClientUpdateTests {
     /// ticklerd as a process on the real clock and real journald: the messages go, and no entry of the
     /// daemon holds a client's name, address or number.
     @Test func nothingOfTheClientsReachesTheJournal() async throws {

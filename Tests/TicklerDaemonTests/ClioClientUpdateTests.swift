@@ -12,7 +12,7 @@ import TicklerTestKit
 /// `tickler-inbound` serves) writes the matter's new stage, the daemon on an injected clock sees it on the
 /// change feed, holds the client's update through the undo window and sends it when the window ends, in
 /// the stage's words, to the contact the matter's client became.
-@Suite(.serialized) struct ClioClientUpdateTests {
+@Suite(.serialized, .ownThreads) struct ClioClientUpdateTests {
     static func matter(stage: String, updated: String) -> [String: Any] {
         ["id": 1001, "display_number": "M-1", "description": "Canary v. Finch", "status": "Open", "open_date": "2026-09-01",
          "responsible_staff": ["id": 7], "matter_stage": ["id": 4, "name": stage], "updated_at": updated,

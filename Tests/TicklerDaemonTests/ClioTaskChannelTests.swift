@@ -10,7 +10,7 @@ import TicklerTestKit
 /// synced matter becomes one task in Clio, on the matter, assigned to the recipient, due on the fire's
 /// day, with nothing of the client in it; a 503 is retried, and a daemon killed after Clio created the
 /// task but before its answer came finds the task on restart instead of making a second.
-@Suite(.serialized) struct ClioTaskChannelTests {
+@Suite(.serialized, .ownThreads) struct ClioTaskChannelTests {
     @Test func aFireMakesExactlyOneTaskThroughRetriesAndAKill() async throws {
         let dir = "/tmp/tickler-clio-task-\(UUID().uuidString.prefix(8))"
         // The first task request answers 503; the first task made is never answered.

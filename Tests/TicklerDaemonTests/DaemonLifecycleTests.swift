@@ -89,7 +89,7 @@ enum FirmFixture {
     }
 }
 
-@Suite(.serialized) struct DaemonLifecycleTests {
+@Suite(.serialized, .ownThreads) struct DaemonLifecycleTests {
     /// READY=1 once the configuration is valid and the store open, before any case is evaluated; the
     /// catch-up follows, reported in STATUS=, then a reload and a stop, each announced in order.
     @Test func readyBeforeTheCatchUpThenReloadAndStopInOrder() async throws {
@@ -186,7 +186,7 @@ enum FirmFixture {
     }
 }
 
-@Suite(.serialized) struct DaemonJournalTests {
+@Suite(.serialized, .ownThreads) struct DaemonJournalTests {
     static func journal(_ matches: [String]) throws -> [[String: Any]] { try JournalQuery.entries(matches) }
 
     @Test func eachFireIsOneJournalEntryWithEveryField() async throws {
@@ -223,7 +223,7 @@ enum FirmFixture {
 }
 
 
-@Suite(.serialized) struct CredentialCheckTests {
+@Suite(.serialized, .ownThreads) struct CredentialCheckTests {
     static func firm() async throws -> (dir: String, config: String) {
         let dir = try await FirmFixture.directory()
         let config = FirmFixture.config.replacingOccurrences(of: "policies:", with: """
@@ -276,7 +276,7 @@ enum FirmFixture {
     }
 }
 
-@Suite(.serialized) struct SingleInstanceTests {
+@Suite(.serialized, .ownThreads) struct SingleInstanceTests {
     /// A second daemon, or `--once` from a timer, on the store a running daemon serves exits 3 and says who
     /// holds it; once the first stops, the store is free again.
     @Test func aSecondDaemonOnTheSameStoreExitsThree() async throws {

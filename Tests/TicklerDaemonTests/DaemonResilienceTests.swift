@@ -11,7 +11,7 @@ import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon
 
-@Suite(.serialized) struct DaemonResilienceTests {
+@Suite(.serialized, .ownThreads) struct DaemonResilienceTests {
     @Test func aVanishedStoreIsJournaledOnceRetriedAndItsRecoveryJournaledOnce() async throws {
         let dir = try await FirmFixture.directory()
         let notify = NotifySocket()
@@ -41,7 +41,7 @@ import TicklerTestKit
 
 }
 
-@Suite(.serialized) struct ChangeFeedPruningTests {
+@Suite(.serialized, .ownThreads) struct ChangeFeedPruningTests {
     @Test func aFullRescanPrunesTheFeedItHasRead() async throws {
         let dir = try await FirmFixture.directory(cases: 3)
         let store = try SQLiteCaseStore(path: dir + "/tickler.db", create: false)
@@ -60,7 +60,7 @@ import TicklerTestKit
     }
 }
 
-@Suite(.serialized) struct FailedTickTests {
+@Suite(.serialized, .ownThreads) struct FailedTickTests {
     /// Another writer holds the store's write lock for 40 s (of the daemon's clock) across the moment an
     /// escalation comes due: the ticks in that time fail, and the first tick after the lock is released
     /// fires it, not the next full rescan an hour later (the cycle's next stage is weeks away, so nothing
@@ -104,7 +104,7 @@ import TicklerTestKit
     }
 }
 
-@Suite(.serialized) struct SlowReloadTests {
+@Suite(.serialized, .ownThreads) struct SlowReloadTests {
     /// A reload whose configuration takes long to load (a hung network mount, a huge file): the loop's timer
     /// goes on pinging the watchdog meanwhile, no tick starts, and once loaded the reload is applied.
     @Test(.timeLimit(.minutes(10))) func aSlowConfigurationLoadDoesNotStallTheLoop() async throws {
@@ -144,7 +144,7 @@ import TicklerTestKit
     }
 }
 
-@Suite(.serialized) struct StoreReloadTests {
+@Suite(.serialized, .ownThreads) struct StoreReloadTests {
     /// A reload that names another store is refused where `store:` is written; the daemon keeps its
     /// configuration and goes on serving the store it holds.
     @Test func aReloadThatChangesTheStoreIsRefusedWithItsLocation() async throws {

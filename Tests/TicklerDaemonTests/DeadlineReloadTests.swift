@@ -6,7 +6,7 @@ import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon
 
-@Suite(.serialized) struct DeadlineReloadTests {
+@Suite(.serialized, .ownThreads) struct DeadlineReloadTests {
     static func config(holidays: String) -> String {
         """
         calendars:

@@ -101,7 +101,7 @@ func waitUntil(_ timeout: Double = 120, _ condition: () async throws -> Bool) as
     return try await condition()
 }
 
-@Suite(.serialized) struct DeliveryTests {
+@Suite(.serialized, .ownThreads) struct DeliveryTests {
     @Test func everyFireOfABurstReachesEveryRecipientExactlyOnce() async throws {
         let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))")
         let receiver = try TestServer.webhook(directory: "/tmp/tickler-hook-\(UUID().uuidString.prefix(8))", secret: DeliveryFirm.secret)

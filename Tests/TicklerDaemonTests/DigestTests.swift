@@ -9,7 +9,7 @@ import TicklerStore
 import TicklerTestKit
 @testable import TicklerDaemon
 
-@Suite(.serialized) struct DigestTests {
+@Suite(.serialized, .ownThreads) struct DigestTests {
     /// A week with Thanksgiving in it, hour by hour on a manual clock, the daemon restarted mid-week: each
     /// person gets one digest per business day (none on the holiday or the weekend), each listing their
     /// open follow-ups oldest first with counts per policy.

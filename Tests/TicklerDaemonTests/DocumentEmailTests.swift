@@ -11,7 +11,7 @@ import TicklerTestKit
 /// Outstanding documents are asked for once a day per contact, in one message listing what the firm marked
 /// shareable: two requests that come due together make one email, and a request that may not be shown
 /// makes none of its own. The real SMTP sink, a manual clock.
-@Suite(.serialized) struct DocumentEmailTests {
+@Suite(.serialized, .ownThreads) struct DocumentEmailTests {
     @Test func twoRequestsDueTogetherMakeOneEmailListingOnlyWhatMayBeShown() async throws {
         let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))")
         let gateway = try TestServer.smsGateway(directory: "/tmp/tickler-sms-\(UUID().uuidString.prefix(8))",

@@ -8,7 +8,7 @@ import TicklerTestKit
 @testable import TicklerDaemon
 
 /// Heavy: 300 emails across three kills. Run apart from the fast suite (see HeavyKillStormTests).
-@Suite(.serialized) struct HeavyDeliveryKillTests {
+@Suite(.serialized, .ownThreads) struct HeavyDeliveryKillTests {
     @Test func aKillMidQueueLosesNothingAndDuplicatesOnlyWhatWasInFlight() async throws {
         let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))")
         let firm = try await DeliveryFirm(cases: 150, smtpPort: sink.port)

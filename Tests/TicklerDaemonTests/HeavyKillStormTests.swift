@@ -13,7 +13,7 @@ import TicklerTestKit
 
 /// Heavy: ten thousand fires and twenty kills. `make test` runs the Heavy suites on their own, one at a
 /// time, after the fast suite (`make check` leaves them out).
-@Suite(.serialized) struct HeavyKillStormTests {
+@Suite(.serialized, .ownThreads) struct HeavyKillStormTests {
     /// Kill -9 at random moments while 10,000 fires come due, 20 times over: the ledger ends with each
     /// due fire exactly once, and the journal (the policy's only channel) every one of them, repeating at
     /// most one entry per kill. Half the kills come at a random time after start (often before the burst),

@@ -11,7 +11,7 @@ import TicklerTestKit
 /// Heavy: three instances on one PostgreSQL database while 50,000 fires come due, half of them sent by
 /// email and half by webhook; one instance killed (`kill -9`) and restarted twenty times, ten while the
 /// burst fires and ten while it is sent.
-@Suite(.serialized) struct HeavyPostgresKillStormTests {
+@Suite(.serialized, .ownThreads) struct HeavyPostgresKillStormTests {
     static let cases = 50_000
     static let kills = 20
 

@@ -10,7 +10,7 @@ import TicklerTestKit
 /// Heavy: the database restarts under two instances, and one instance is cut off from it for two
 /// minutes, while steps come due: each is recorded once, journaled, and late by no more than the fault
 /// allows; each instance journals the outage it saw once, and its end once.
-@Suite(.serialized) struct HeavyPostgresOutageTests {
+@Suite(.serialized, .ownThreads) struct HeavyPostgresOutageTests {
     static let lease = 5, poll = 1
 
     /// A configuration for `url`: one policy whose single stage is due a minute after a case opens.

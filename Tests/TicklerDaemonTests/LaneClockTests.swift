@@ -9,7 +9,7 @@ import TicklerTestKit
 
 /// The delivery lanes sleep on the daemon's clock: a test moves the clock, not the wall clock, to show
 /// when they act and that they did nothing before.
-@Suite(.serialized) struct LaneClockTests {
+@Suite(.serialized, .ownThreads) struct LaneClockTests {
     /// An email the server refused for now (451) waits ten minutes of the clock for its next attempt. The
     /// server takes mail again at once, yet every time the lane is asleep before the retry time, nothing was
     /// sent; the clock moved to where the lane sleeps until, it is sent at its retry time.

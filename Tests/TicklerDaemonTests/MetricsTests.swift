@@ -3,7 +3,7 @@ import Testing
 import TicklerTestKit
 @testable import TicklerDaemon
 
-@Suite struct MetricsTests {
+@Suite(.ownThreads) struct MetricsTests {
     /// Each tick writes the textfile: open cycles by policy and stage, fires by action, deliveries by
     /// channel and outcome, tick duration and time, store errors; atomically (no temporary file left).
     @Test func aTickWritesPrometheusTextAtomically() async throws {
@@ -38,7 +38,7 @@ import TicklerTestKit
     }
 }
 
-@Suite struct MetricsPermissionTests {
+@Suite(.ownThreads) struct MetricsPermissionTests {
     /// The file gets exactly the configured mode (not the umask's) and group, so node_exporter, running as
     /// another user, can read it; by default only the service's user can.
     @Test(arguments: [("", 0o600, nil), ("mode: \"0644\"", 0o644, nil), ("mode: \"0640\", group: nogroup", 0o640, "nogroup")])

@@ -103,13 +103,13 @@ enum PostgresAgreement {
     }
 }
 
-@Suite(.serialized) struct PostgresAgreementTests {
+@Suite(.serialized, .ownThreads) struct PostgresAgreementTests {
     @Test func threeInstancesFireWhatSimulateListsOverTwoDays() async throws {
         try await PostgresAgreement.run(cases: 60, days: 2)
     }
 }
 
-@Suite(.serialized) struct HeavyPostgresAgreementTests {
+@Suite(.serialized, .ownThreads) struct HeavyPostgresAgreementTests {
     /// The size: 10,000 cases over 30 days.
     @Test func threeInstancesFireWhatSimulateListsForTenThousandCasesOverAMonth() async throws {
         try await PostgresAgreement.run(cases: 10_000, days: 30, fullRescan: "720h")

@@ -9,7 +9,7 @@ import TicklerTestKit
 @testable import TicklerStore
 
 /// `ticklerd` processes sharing one PostgreSQL database.
-@Suite(.serialized) struct PostgresInstancesTests {
+@Suite(.serialized, .ownThreads) struct PostgresInstancesTests {
     /// A firm directory whose configuration names `db`, its password in a credentials directory.
     static func directory(_ db: TestDatabase) throws -> (dir: String, env: [String: String]) {
         let dir = "/tmp/tickler-pg-\(UUID().uuidString.prefix(8))"

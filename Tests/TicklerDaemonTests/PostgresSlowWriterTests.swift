@@ -8,7 +8,7 @@ import TicklerTestKit
 
 /// Writers that hold their transaction for seconds, interleaved with fast ones, under two instances: a
 /// change is seen when its writer commits, however long after the changes that committed meanwhile.
-@Suite(.serialized) struct PostgresSlowWriterTests {
+@Suite(.serialized, .ownThreads) struct PostgresSlowWriterTests {
     static let slow = 10, fast = 30, inert = 10_000
 
     /// The database's clock is pinned, so nothing comes due by time passing: a case fires only once an

@@ -9,7 +9,7 @@ import TicklerTestKit
 
 /// An instance stopped (SIGSTOP) for longer than the store's lease, in the middle of a claim and in the
 /// middle of a send, then resumed: the others take its work over, and what it does late is refused.
-@Suite(.serialized) struct PostgresStallTests {
+@Suite(.serialized, .ownThreads) struct PostgresStallTests {
     static let lease = 5, poll = 1
 
     /// The process of the instance whose session matches `condition` in pg_stat_activity (its sessions carry

@@ -9,7 +9,7 @@ import TicklerTestKit
 /// `tickler simulate` and the daemon share one evaluation path: over a simulated month of a demo firm, the
 /// daemon's ticks (every 15 minutes of a manual clock) record exactly the fires `simulate` lists for the
 /// month, no more, no fewer, with the same due instants.
-@Suite(.serialized) struct SimulateAgreementTests {
+@Suite(.serialized, .ownThreads) struct SimulateAgreementTests {
     static let config = """
         calendars:
           firm: { timezone: America/Los_Angeles, business_hours: "09:00-17:00", holidays: [us-federal, 2026-12-24] }

@@ -15,7 +15,7 @@ import TicklerTestKit
 /// (by the built-in `staff-tasks` policy), escalates while open, and stops once closed. Quiet hours defer a
 /// message; they never drop it. A delivered update is an outbound status update of the case. All on a
 /// manual clock, with the real SMTP sink and SMS gateway.
-@Suite(.serialized) struct StaffTaskTests {
+@Suite(.serialized, .ownThreads) struct StaffTaskTests {
     /// The client firm of `ClientUpdateTests`, its case c1 with an attorney, and Ann's second number: a
     /// contact (k6) reachable only by text, who consented to reminders there.
     struct Firm {

@@ -11,7 +11,7 @@ import TicklerTestKit
 /// Another file put at the store's path while the daemon runs: the daemon closes the old one (its lanes
 /// too), opens the new one, and what the new one holds fires; nothing is written to the old file after
 /// the swap, and nothing of it comes back into the new one.
-@Suite(.serialized) struct StoreReplacementTests {
+@Suite(.serialized, .ownThreads) struct StoreReplacementTests {
     enum Swap: String, CaseIterable, Sendable {
         /// `rm tickler.db; cp backup.db tickler.db`
         case restoreFromBackup

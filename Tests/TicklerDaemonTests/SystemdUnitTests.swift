@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TicklerTestKit
 @testable import TicklerDaemon
 @testable import TicklerJournal
 
 /// The unit and the catalog are part of the program: checked by systemd's own tools.
-@Suite struct SystemdUnitTests {
+@Suite(.ownThreads) struct SystemdUnitTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 

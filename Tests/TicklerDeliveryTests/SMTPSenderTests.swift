@@ -6,7 +6,7 @@ import TicklerTestKit
 
 /// Email against a real SMTP server on loopback (aiosmtpd), which parses what it receives with Python's
 /// own email package: the tests read its view of each message.
-@Suite struct SMTPSenderTests {
+@Suite(.ownThreads) struct SMTPSenderTests {
     let composer = MessageComposer(templates: .builtIn)
 
     func settings(port: Int, scheme: String = "smtp", tls: ChannelSettings.Email.StartTLS = .off, user: String? = nil,

@@ -5,7 +5,7 @@ import TicklerTestKit
 @testable import TicklerDelivery
 
 /// Webhooks against a real HTTP(S) receiver on loopback that verifies the signature itself.
-@Suite struct WebhookSenderTests {
+@Suite(.ownThreads) struct WebhookSenderTests {
     let composer = MessageComposer(templates: .builtIn)
     let secret = "whsec-canary-0000"
 

@@ -9,7 +9,7 @@ import TicklerTestKit
 /// on a real SQLite store: a missed call or a voicemail from a client is an unanswered inbound call on each
 /// of their open cases; a connected call back answers it; an unsigned callback, a call still ringing or a
 /// call back that did not connect changes nothing.
-@Suite(.serialized) struct CallTests {
+@Suite(.serialized, .ownThreads) struct CallTests {
     static func call(_ sid: String, status: String, direction: String = "inbound", from: String, to: String, duration: String? = nil,
                      extra: [(String, String)] = []) -> [(String, String)] {
         [("AccountSid", "AC1"), ("CallSid", sid), ("CallStatus", status), ("Direction", direction), ("From", from), ("To", to),

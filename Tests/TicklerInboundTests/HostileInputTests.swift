@@ -103,7 +103,7 @@ extension Array where Element == UInt8 {
 
 /// `tickler-inbound` attacked as the internet would, over real HTTP against the real receiver: forged and
 /// replayed signatures, slow and endless connections, a store that stops answering, a flood of refusals.
-@Suite(.serialized) struct HostileInputTests {
+@Suite(.serialized, .ownThreads) struct HostileInputTests {
     static let victim = "+12125550101"
     static let attacker = "+19995550100"
 

@@ -134,7 +134,7 @@ final class InboundProcess {
     }
 }
 
-@Suite(.serialized) struct InboundTests {
+@Suite(.serialized, .ownThreads) struct InboundTests {
     static func message(_ sid: String, _ from: String, _ body: String) -> [(String, String)] {
         [("AccountSid", "AC1"), ("MessageSid", sid), ("From", from), ("To", "+13125550000"), ("Body", body), ("NumMedia", "0")]
     }

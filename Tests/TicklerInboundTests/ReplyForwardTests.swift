@@ -17,7 +17,7 @@ import TicklerTestKit
 /// words are kept with the inbound communication in the firm's store and go to staff by email; the
 /// journal never has them. `tickler-inbound` as a process over real HTTP, requests signed independently,
 /// the daemon in-process on a manual clock, the real SMTP sink.
-@Suite(.serialized) struct ReplyForwardTests {
+@Suite(.serialized, .ownThreads) struct ReplyForwardTests {
     /// Every entry a logger was given, for a daemon in-process.
     final class Captured: Sendable {
         let lines = Mutex<[String]>([])

@@ -16,7 +16,7 @@ import TicklerTestKit
 /// recorded on the case and escalates to the attorney by email through an ordinary policy
 /// (`since: low_score`). The daemon in-process on a manual clock, the SMS gateway and the SMTP sink on
 /// loopback, the reply through the receiver's own logic.
-@Suite(.serialized) struct SurveyTests {
+@Suite(.serialized, .ownThreads) struct SurveyTests {
     @Test func aDetractorScoreEscalatesToTheAttorney() async throws {
         let sink = try TestServer.smtp(directory: "/tmp/tickler-sink-\(UUID().uuidString.prefix(8))")
         let gateway = try TestServer.smsGateway(directory: "/tmp/tickler-sms-\(UUID().uuidString.prefix(8))", sid: "AC1", token: "tok-1")

@@ -10,7 +10,7 @@ import TicklerTestKit
 /// in INBOX becomes an inbound email on their open cases, the staff reply in Sent answers it, a message in
 /// two mailboxes is recorded once, machines and strangers are left out, and nothing of a message but its
 /// key, the contact row and the date reaches the store.
-@Suite(.serialized) struct MailReaderTests {
+@Suite(.serialized, .ownThreads) struct MailReaderTests {
     enum Kind: String, CaseIterable { case sqlite, postgres }
 
     struct Firm {

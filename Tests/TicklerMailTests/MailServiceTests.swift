@@ -9,7 +9,7 @@ import TicklerTestKit
 /// The service on an injected clock against a real Dovecot: stopped for two minutes, it reports one
 /// outage and one recovery, and the mail delivered while the server was down is recorded afterwards.
 /// A folder recreated (a new UIDVALIDITY) is read again only from the look-back window.
-@Suite(.serialized) struct MailServiceTests {
+@Suite(.serialized, .ownThreads) struct MailServiceTests {
     final class Events: Sendable {
         let list = Mutex<[MailService.Event]>([])
         func add(_ e: MailService.Event) { list.withLock { $0.append(e) } }

@@ -8,7 +8,7 @@ import TicklerTestKit
 /// Contacts, stages and their history, shareable document titles and the consent ledger, on both stores:
 /// imported, read back (names and addresses only in full reads), a stage change recorded by the store for
 /// any writer, and consent entries added once however often a file is imported.
-@Suite struct ClientRecordsTests {
+@Suite(.ownThreads) struct ClientRecordsTests {
     static let now = RFC3339.parse("2026-12-01T16:00:00Z")!
 
     static let firm = """

@@ -66,7 +66,7 @@ enum ClaimRace {
     }
 }
 
-@Suite struct PostgresClaimTests {
+@Suite(.ownThreads) struct PostgresClaimTests {
     @Test func threeStoresClaimingAtOnceFireOnlyTheHighestDueStepOfEachCase() async throws {
         try await ClaimRace.run(rounds: 20, perRound: 6)
     }
@@ -118,7 +118,7 @@ enum ClaimRace {
 }
 
 /// The collapse race at the size: 1,000 rounds.
-@Suite(.serialized) struct HeavyPostgresClaimRaceTests {
+@Suite(.serialized, .ownThreads) struct HeavyPostgresClaimRaceTests {
     @Test func aThousandRoundsOfThreeStoresClaimingAtOnce() async throws {
         try await ClaimRace.run(rounds: 1000, perRound: 3)
     }

@@ -7,7 +7,7 @@ import TicklerTestKit
 
 /// The PostgreSQL store against the tests' real server: migrations under several instances at once, the
 /// same firm read back as SQLite reads it, the change queue, claims of due cases, and leases.
-@Suite struct PostgresStoreTests {
+@Suite(.ownThreads) struct PostgresStoreTests {
     static let t0 = RFC3339.parse("2026-09-01T16:00:00Z")!
 
     static func open(_ db: TestDatabase, instance: String = "test") async throws -> PostgresCaseStore {
@@ -74,6 +74,38 @@ import TicklerTestKit
         let d = try await Self.open(db, instance: "d")
         #expect(try db.rows("SELECT count(*) FROM tickler_migrations") == [["\(PostgresSchema.migrations.count)"]])
         for s in stores + [d] { await s.close() }
+    }
+
+    /// The server ends the session running the migrations (as it does a transaction left idle past its
+    /// timeout while the process was held up): the open tries once more on a new connection, and the
+    /// migrations, rolled back whole, are applied once.
+    @Test func aMigrationTheServerEndsIsAppliedOnANewConnection() async throws {
+        let db = try TestDatabase()
+        let holder = try db.psqlInBackground("SELECT pg_advisory_lock(\(PostgresSchema.migrationLock)); SELECT pg_sleep(600)")
+        defer { holder.terminate() }
+        func until(_ sql: String) throws -> String? {
+            let end = Date().addingTimeInterval(120)
+            while Date() < end {
+                if let v = try db.rows(sql).first?.first, !v.isEmpty { return v }
+                usleep(20_000)
+            }
+            return nil
+        }
+        let holderPID = try #require(try until("""
+            SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = \(PostgresSchema.migrationLock & 0xFFFF_FFFF)
+            """), "the holder never took the migrations' lock")
+        async let opened = Self.open(db, instance: "retried")
+        // The open's first connection waits on the lock inside its migration transaction: ended there.
+        let first = try #require(try until("""
+            SELECT pid FROM pg_stat_activity WHERE application_name = 'retried' AND wait_event_type = 'Lock'
+            """), "the open never waited on the migrations' lock")
+        #expect(try db.rows("SELECT pg_terminate_backend(\(first))") == [["t"]])
+        #expect(try until("SELECT 1 FROM pg_stat_activity WHERE application_name = 'retried' AND pid <> \(first)") != nil,
+                "no second connection")
+        #expect(try db.rows("SELECT pg_terminate_backend(\(holderPID))") == [["t"]])
+        let store = try await opened
+        #expect(try db.rows("SELECT count(*) FROM tickler_migrations") == [["\(PostgresSchema.migrations.count)"]])
+        await store.close()
     }
 
     @Test func aFirmImportedReadsBackAsSQLiteReadsIt() async throws {
