@@ -167,6 +167,9 @@ install: $(BUILT)/tickler $(BUILT)/ticklerd $(BUILT)/tickler-inbound man
 	$(BUILT)/tickler --generate-completion-script fish > $(COMPLETIONS)/fish/vendor_completions.d/tickler.fish
 	install -m 0644 config/tickler.yaml $(SYSCONFDIR)/tickler.yaml.example
 	install -m 0644 config/court-holidays.ics $(SYSCONFDIR)/court-holidays.ics
+	install -d $(DESTDIR)$(PREFIX)/share/tickler/courts/holidays
+	install -m 0644 config/courts/*.yaml $(DESTDIR)$(PREFIX)/share/tickler/courts/
+	install -m 0644 config/courts/holidays/*.yaml $(DESTDIR)$(PREFIX)/share/tickler/courts/holidays/
 	[ -e $(SYSCONFDIR)/tickler.yaml ] || install -m 0644 config/tickler.yaml $(SYSCONFDIR)/tickler.yaml
 	[ -e $(SYSCONFDIR)/templates ] || { install -d $(SYSCONFDIR)/templates && \
 		install -m 0644 config/templates/*.mustache $(SYSCONFDIR)/templates/; }

@@ -7,8 +7,10 @@ import TicklerStore
 
 /// `--config` and `--store`, shared by every command.
 struct CommonOptions: ParsableArguments {
+    static let defaultConfigPath = "/etc/tickler/tickler.yaml"
+
     @Option(help: "The configuration file.")
-    var config: String = "/etc/tickler/tickler.yaml"
+    var config: String = CommonOptions.defaultConfigPath
 
     @Option(help: "A SQLite store file or a postgres:// URL to use instead of the configuration's store.")
     var store: String?

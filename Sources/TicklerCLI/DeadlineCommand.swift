@@ -8,31 +8,40 @@ import TicklerCore
 struct DeadlineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deadline",
-        abstract: "Compute a deadline from a trigger by court rules (Fed. R. Civ. P. 6(a)) and explain it.",
+        abstract: "Compute a deadline from a trigger by a court's rules and explain it.",
         discussion: """
-            The calendar's weekends and legal holidays end the count; its time zone ends the last day. Where the
-            rule is unsettled (a weekday observed in place of a weekend holiday), both readings are computed, the
-            earlier is used and the other is reported as the alternative.
+            With --court, the court's file (config/courts/COURT.yaml, or the configuration's courts: directory)
+            gives the counting method (frcp-6a, frap-26a, frbp-9006a, ca-ccp, ny-gcl, tx-trcp), the time zone,
+            the holidays and the closures; --from-court names the court below for an appeal (Fed. R. App. P.
+            26(a)(6)(C)). Without it, a configured calendar is counted by Fed. R. Civ. P. 6(a). Where the rule
+            is unsettled, every reading is computed, the earliest is used and the latest is reported as the
+            alternative.
             """)
 
     @OptionGroup var options: CommonOptions
 
-    @Option(help: "The calendar (default: court, else the configuration's default calendar).")
+    @Option(help: "The court (us-sdny, ca-superior, ny-supreme, ...): its method, zone, holidays and closures.")
+    var court: String?
+
+    @Option(name: .customLong("from-court"), help: "For an appeal: the court that entered the judgment.")
+    var fromCourt: String?
+
+    @Option(help: "Without --court: the calendar (default: court, else the configuration's default calendar).")
     var calendar: String?
 
-    @Option(help: "The counting method.")
-    var counting = "frcp-6a"
+    @Option(help: "Without --court: the counting method (frcp-6a).")
+    var counting: String?
 
-    @Option(help: "The trigger: a date (that day in the calendar's zone), an RFC 3339 instant, or now.")
+    @Option(help: "The trigger: a date (that day in the court's zone), an RFC 3339 instant, or now.")
     var trigger: String
 
-    @Option(help: "The period: N days or N hours, optionally followed by 'before'.")
+    @Option(help: "The period: N days, N court days or N hours, optionally followed by 'before'.")
     var period: String
 
-    @Option(help: "How the triggering paper was served: personal, electronic, mail or other.")
+    @Option(help: "How the triggering paper was served: personal, electronic, mail, mail-out-of-state, mail-out-of-country, overnight, fax or other.")
     var service: String?
 
-    @Option(name: .customLong("mail-days"), help: "Days Rule 6(d) adds after service by mail.")
+    @Option(name: .customLong("mail-days"), help: "Without --court: days Rule 6(d) adds after service by mail.")
     var mailDays = 3
 
     @Option(help: "Output format: text or json.")
@@ -41,18 +50,24 @@ struct DeadlineCommand: AsyncParsableCommand {
     func run() async throws {
         guard ["text", "json"].contains(format) else { throw CommandFailure.usage("--format must be text or json") }
         guard (0...30).contains(mailDays) else { throw CommandFailure.usage("--mail-days must be from 0 to 30") }
-        guard DeadlineRule.Counting(rawValue: counting) != nil else {
-            throw CommandFailure.usage("--counting must be \(DeadlineRule.Counting.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard let period = CourtPeriod(parsing: self.period) else {
-            throw CommandFailure.usage("--period must be N days or N hours, optionally followed by 'before' (\"14 days before\")")
+            throw CommandFailure.usage("--period must be N days, N court days or N hours, optionally followed by 'before' (\"14 days before\")")
         }
         var method: TriggerEvent.ServiceMethod?
         if let service {
             guard let m = TriggerEvent.ServiceMethod(rawValue: service) else {
-                throw CommandFailure.usage("--service must be personal, electronic, mail or other")
+                throw CommandFailure.usage("--service must be \(TriggerEvent.ServiceMethod.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             method = m
+        }
+        if let court {
+            guard calendar == nil, counting == nil else { throw CommandFailure.usage("--court sets the calendar and the counting method: leave out --calendar and --counting") }
+            return try await run(court: court, period: period, service: method)
+        }
+        guard fromCourt == nil else { throw CommandFailure.usage("--from-court goes with --court") }
+        let counting = self.counting ?? DeadlineRule.Counting.frcp6a.rawValue
+        guard DeadlineRule.Counting(rawValue: counting) != nil else {
+            throw CommandFailure.usage("--counting must be \(DeadlineRule.Counting.allCases.map(\.rawValue).joined(separator: ", ")) (other methods: --court)")
         }
         let config = try options.loadConfiguration()
         let cal: BusinessCalendar
@@ -65,19 +80,64 @@ struct DeadlineCommand: AsyncParsableCommand {
             cal = config.calendars["court"] ?? config.defaultCalendar
         }
         let at = try TimeArgument.parse(trigger, option: "--trigger", zone: cal.zone, now: TimeArgument.wallClock)
-        let result = FRCP6a.compute(trigger: at, period: period, calendar: cal, mailDays: method == .mail ? mailDays : 0)
+        let result = FRCP6a.compute(trigger: at, period: period, calendar: cal, mailDays: method?.isMail == true ? mailDays : 0)
+        var object: [String: Any] = ["counting": counting, "calendar": cal.name]
+        if let method { object["service"] = method.rawValue }
+        try print(result, trigger: at, period: period, extra: object)
+    }
+
+    /// `--court`: the court's file decides everything.
+    private func run(court id: String, period: CourtPeriod, service: TriggerEvent.ServiceMethod?) async throws {
+        // The configuration (when there is one) may add courts of the firm's own.
+        var firmCourts: String?
+        if FileManager.default.fileExists(atPath: options.config) {
+            firmCourts = try options.loadConfiguration().courtsDirectory
+        } else if options.config != CommonOptions.defaultConfigPath {
+            throw CommandFailure.invalid("cannot read the configuration \(options.config)")
+        }
+        let library = CourtLibrary.standard(firm: firmCourts)
+        func load(_ id: String, _ option: String) throws -> Court {
+            let found: Court?
+            do { found = try library.court(id) } catch { throw CommandFailure.invalid(error.description) }
+            guard let c = found else {
+                let known = library.courtIDs
+                throw CommandFailure.usage("\(option): no court '\(id)'" + (known.isEmpty ? " (no court files found)" : "; the courts are \(known.joined(separator: ", "))"))
+            }
+            return c
+        }
+        let court = try load(id, "--court")
+        var below: Court?
+        if let from = fromCourt {
+            guard court.method == .frap26a else {
+                throw CommandFailure.usage("--from-court is for a court of appeals (frap-26a); \(court.id) counts by \(court.method.rawValue)")
+            }
+            below = try load(from, "--from-court")
+        }
+        guard period.unit != .hours || court.method.isFederal else {
+            throw CommandFailure.usage("--period in hours: \(court.method.title) counts days only")
+        }
+        let at = try TimeArgument.parse(trigger, option: "--trigger", zone: court.zone, now: TimeArgument.wallClock)
+        let result = CourtCount.compute(trigger: at, period: period, method: court.method, days: court.days(appealFrom: below), service: service)
+        var object: [String: Any] = ["court": court.id, "court_name": court.name, "counting": court.method.rawValue]
+        if let below { object["from_court"] = below.id }
+        if let service { object["service"] = service.rawValue }
+        try print(result, trigger: at, period: period, extra: object)
+    }
+
+    private func print(_ result: CourtDeadline, trigger at: Instant, period: CourtPeriod, extra: [String: Any]) throws {
         if format == "text" {
             Output.standard.line(result.text)
             return
         }
+        let zone = result.zone
         var object: [String: Any] = [
-            "due": result.due.rfc3339, "due_local": cal.zone.format(result.due), "last_day": result.lastDay.iso8601,
-            "trigger": at.rfc3339, "period": period.description, "counting": counting, "calendar": cal.name,
-            "timezone": cal.zone.identifier, "explanation": result.steps.map(\.line), "warnings": result.warnings,
+            "due": result.due.rfc3339, "due_local": zone.format(result.due), "last_day": result.lastDay.iso8601,
+            "trigger": at.rfc3339, "period": period.description, "timezone": zone.identifier,
+            "explanation": result.steps.map(\.line), "warnings": result.warnings, "rules": result.rules,
         ]
-        if let method { object["service"] = method.rawValue }
+        object.merge(extra) { _, new in new }
         if let a = result.alternative {
-            object["alternative"] = ["due": a.due.rfc3339, "due_local": cal.zone.format(a.due), "last_day": a.lastDay.iso8601,
+            object["alternative"] = ["due": a.due.rfc3339, "due_local": zone.format(a.due), "last_day": a.lastDay.iso8601,
                                      "reading": a.reading, "explanation": a.steps.map(\.line)] as [String: Any]
         }
         Output.standard.line(try JSONLine.encode(object))

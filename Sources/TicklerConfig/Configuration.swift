@@ -46,6 +46,10 @@ public struct Configuration: Sendable {
     public var clio: ClioSyncSettings?
     /// The mailboxes `tickler sync mail` reads, by name.
     public var mailboxes: [MailboxSettings] = []
+    /// The firm's own court and holiday files (`courts:`), read before the shipped ones.
+    public var courtsDirectory: String?
+    /// The courts deadlines can be counted in.
+    public var courts: CourtLibrary { .standard(firm: courtsDirectory) }
     /// What works but reads badly, located: `tickler check-config` prints them; nothing refuses them.
     public var warnings: [Diagnostic] = []
     /// Where each stage of `stages:` was written (`AREA/ID`), for check-config's content checks.

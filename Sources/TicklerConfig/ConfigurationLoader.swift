@@ -4,7 +4,7 @@ import Yams
 
 /// Reads `tickler.yaml` into a `Configuration`, or fails with every problem located in the file.
 public enum ConfigurationLoader {
-    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "clients", "stages", "sync", "mailboxes", "policies"]
+    static let topKeys = ["firm", "calendars", "store", "poll", "channels", "defaults", "journal", "templates", "digest", "delivery", "deadline_rules", "metrics", "clients", "stages", "sync", "mailboxes", "courts", "policies"]
 
     /// The largest configuration read (a firm's policies fit in a few kilobytes).
     public static let maximumSize = 1 << 20
@@ -303,6 +303,17 @@ public enum ConfigurationLoader {
         if let n = top["mailboxes"] {
             // Their credentials are `tickler sync mail`'s, not the daemon's: not in `credentials`.
             config.mailboxes = MailboxDecoder(reader: reader).decode(n)
+        }
+        if let n = top["courts"], let dir = reader.string(n, "courts") {
+            // The firm's own courts and holiday files (docs/courts.md), each checked here.
+            let full = resolve(dir, against: directory)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
+                config.courtsDirectory = full
+                reader.add(CourtLibrary.standard(firm: full).check(in: full))
+            } else {
+                reader.error(n, "courts '\(dir)' must be a directory of court files")
+            }
         }
         return config
     }

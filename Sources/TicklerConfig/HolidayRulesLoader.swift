@@ -14,13 +14,16 @@ import Yams
 ///   - { name: "Day after Thanksgiving", after: "4 thursday november", days: 1 }
 ///   - { name: "Election Day", election_day: true, years: even }
 ///   - { name: Juneteenth, date: 06-19, since: 2023, citation: "…" }
+///   - { name: "Christmas Eve", on: 2026-12-24, unsettled: "a day closed by executive order, not a holiday by statute" }
 /// ```
 ///
-/// Every mistake is reported as `FILE:LINE:COL: error: …`.
+/// `unsettled:` says why it is doubtful whether the day is a legal holiday (deadlines are then counted both
+/// ways, the earlier used); `observed_unsettled:` says it of every weekday observed in place of a weekend
+/// holiday. Every mistake is reported as `FILE:LINE:COL: error: …`.
 public enum HolidayRulesLoader {
-    static let topKeys = ["name", "citation", "observed", "holidays"]
-    static let ruleKeys = ["name", "date", "nth", "after", "days", "election_day", "observed", "since", "until", "years", "forward_only",
-                           "citation"]
+    static let topKeys = ["name", "citation", "observed", "observed_unsettled", "holidays"]
+    static let ruleKeys = ["name", "date", "nth", "after", "days", "election_day", "on", "observed", "since", "until", "years", "forward_only",
+                           "citation", "unsettled"]
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
                          "december"]
 
@@ -47,10 +50,14 @@ public enum HolidayRulesLoader {
         let citation = top["citation"].flatMap { reader.string($0, "citation") } ?? ""
         var observed = HolidayRule.Observed.none
         if let n = top["observed"] { observed = Self.observed(n, reader) ?? .none }
+        let observedDoubt = top["observed_unsettled"].flatMap { reader.string($0, "observed_unsettled") }
         var rules: [HolidayRule] = []
         if let n = top["holidays"], let items = reader.sequence(n, "holidays") {
             for item in items {
-                if let r = rule(item, observed: observed, citation: citation, reader) { rules.append(r) }
+                if var r = rule(item, observed: observed, citation: citation, reader) {
+                    r.observedDoubt = observedDoubt
+                    rules.append(r)
+                }
             }
         }
         if !reader.diagnostics.isEmpty { throw ConfigurationError(diagnostics: reader.diagnostics) }
@@ -70,10 +77,13 @@ public enum HolidayRulesLoader {
         guard let f = reader.mapping(node, "a holiday", allowed: ruleKeys, required: ["name"]) else { return nil }
         let name = f["name"].flatMap { reader.string($0, "name") } ?? ""
         var day: HolidayRule.Day?
-        let kinds = ["date", "nth", "after", "election_day"].filter { f[$0] != nil }
+        let kinds = ["date", "nth", "after", "election_day", "on"].filter { f[$0] != nil }
         if kinds.count != 1 {
-            reader.error(node, "holiday '\(name)' needs exactly one of date, nth, after or election_day")
+            reader.error(node, "holiday '\(name)' needs exactly one of date, nth, after, election_day or on")
             return nil
+        }
+        if let n = f["on"], let text = reader.string(n, "on") {
+            if let d = LocalDate(iso8601: text) { day = .once(d) } else { reader.error(n, "on '\(text)' must be a date, YYYY-MM-DD") }
         }
         if let n = f["date"], let text = reader.string(n, "date") {
             let p = text.split(separator: "-")
@@ -103,6 +113,7 @@ public enum HolidayRulesLoader {
         }
         if let n = f["forward_only"] { rule.forwardOnly = reader.bool(n, "forward_only") ?? false }
         if let n = f["citation"], let text = reader.string(n, "citation") { rule.citation = text }
+        if let n = f["unsettled"], let text = reader.string(n, "unsettled") { rule.doubt = text }
         return day == nil ? nil : rule
     }
 

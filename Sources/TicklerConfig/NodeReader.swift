@@ -25,6 +25,9 @@ final class NodeReader {
         warnings.append(location(node).warning(message))
     }
 
+    /// Problems found in another file (a court file the configuration names).
+    func add(_ more: [Diagnostic]) { diagnostics += more }
+
     func error(line: Int, column: Int, file: String? = nil, _ message: String) {
         diagnostics.append(Diagnostic(file: file ?? self.file, line: line, column: column, message: message))
     }

@@ -42,9 +42,13 @@ public struct DeadlineRule: Sendable {
     }
 }
 
-/// `21 days`, `72 hours`, `14 days before`.
+/// `21 days`, `72 hours`, `14 days before`, `16 court days before`.
 public struct CourtPeriod: Sendable, Equatable, CustomStringConvertible {
-    public enum Unit: String, Sendable { case days, hours }
+    public enum Unit: String, Sendable {
+        case days, hours
+        /// Days the court is open: weekends and holidays are not counted (Cal. Code Civ. Proc. § 1005(b)).
+        case courtDays = "court days"
+    }
 
     public var amount: Int
     public var unit: Unit
@@ -58,20 +62,22 @@ public struct CourtPeriod: Sendable, Equatable, CustomStringConvertible {
     }
 
     public init?(parsing text: String) {
-        let words = text.split(separator: " ").map { $0.lowercased() }
-        guard words.count == 2 || (words.count == 3 && words[2] == "before"), let n = Int(words[0]), n > 0, n <= 100_000
-        else { return nil }
-        switch words[1] {
+        var words = text.split(separator: " ").map { $0.lowercased() }
+        backward = words.last == "before"
+        if backward { words.removeLast() }
+        guard let first = words.first, let n = Int(first), n > 0, n <= 100_000 else { return nil }
+        switch words.dropFirst().joined(separator: " ") {
         case "day", "days": unit = .days
         case "hour", "hours": unit = .hours
+        case "court day", "court days": unit = .courtDays
         default: return nil
         }
         amount = n
-        backward = words.count == 3
     }
 
     public var description: String {
-        "\(amount) \(amount == 1 ? String(unit.rawValue.dropLast()) : unit.rawValue)\(backward ? " before" : "")"
+        let name = amount == 1 ? String(unit.rawValue.dropLast()) : unit.rawValue
+        return "\(amount) \(name)\(backward ? " before" : "")"
     }
 }
 

@@ -6,11 +6,18 @@ public struct Holiday: Hashable, Sendable {
     /// A state holiday that Fed. R. Civ. P. 6(a)(6)(C) counts only for periods measured after an event
     /// (`forward_only: true`); business-day counting always skips it.
     public var forwardOnly: Bool
+    /// Why it is unsettled whether the day is a legal holiday (a Texas state holiday under Tex. R. Civ. P. 4;
+    /// a day closed by executive order): deadlines are counted both ways and the earlier is used.
+    public var doubt: String?
+    /// The law that makes it a holiday.
+    public var citation: String
 
-    public init(name: String, observed: Bool = false, forwardOnly: Bool = false) {
+    public init(name: String, observed: Bool = false, forwardOnly: Bool = false, doubt: String? = nil, citation: String = "") {
         self.name = name
         self.observed = observed
         self.forwardOnly = forwardOnly
+        self.doubt = doubt
+        self.citation = citation
     }
 }
 

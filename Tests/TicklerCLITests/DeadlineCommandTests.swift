@@ -72,6 +72,43 @@ import TicklerTestKit
         #expect(try TicklerBinary.run(["deadline", "--config", config, "--trigger", "2026-11-02", "--period", "3 weeks"]).status == 2)
     }
 
+    /// `--court`: the court's file gives the method, zone and holidays; the JSON lists every rule applied.
+    @Test func deadlineInACourtPrintsTheRulesItAppliedAndTheUnsettledReading() throws {
+        // No configuration: the shipped courts are found beside the build.
+        func json(_ arguments: [String]) throws -> [String: Any] {
+            let r = try TicklerBinary.run(["deadline", "--format", "json"] + arguments)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        }
+        // California, served by mail on Mon Mar 16, 2026: 10 days + 5 end on Cesar Chavez Day, so Wed Apr 1.
+        let ca = try json(["--court", "ca-superior", "--trigger", "2026-03-16", "--period", "10 days", "--service", "mail"])
+        #expect(ca["due"] as? String == "2026-04-02T06:59:59Z")
+        #expect(ca["due_local"] as? String == "2026-04-01T23:59:59-07:00")
+        #expect(ca["court"] as? String == "ca-superior" && ca["counting"] as? String == "ca-ccp" && ca["service"] as? String == "mail")
+        let rules = try #require(ca["rules"] as? [String])
+        #expect(rules.contains("Code Civ. Proc. § 1013(a)") && rules.contains("Code Civ. Proc. §§ 12, 12a"), "\(rules)")
+        #expect(rules.contains { $0.contains("6700") }, "the holiday's statute: \(rules)")
+        // New York, 8 days before a Friday Feb 20 motion: Lincoln's Birthday read both ways.
+        let ny = try json(["--court", "ny-supreme", "--trigger", "2026-02-20T09:30:00-05:00", "--period", "8 days before"])
+        #expect(ny["last_day"] as? String == "2026-02-11")
+        #expect((ny["alternative"] as? [String: Any])?["last_day"] as? String == "2026-02-13")
+        #expect((ny["warnings"] as? [String])?.count == 1)
+        // An appeal to the Second Circuit from Massachusetts counts Patriots' Day.
+        let appeal = try json(["--court", "us-ca2", "--from-court", "us-dma", "--trigger", "2026-04-10", "--period", "10 days"])
+        #expect(appeal["last_day"] as? String == "2026-04-21" && appeal["from_court"] as? String == "us-dma")
+        // A configuration named but missing is an error, not silently the shipped courts alone.
+        let missing = try TicklerBinary.run(["deadline", "--court", "us-sdny", "--trigger", "2026-04-10", "--period", "10 days",
+                                             "--config", scratch() + "/none.yaml"])
+        #expect(missing.status == 1 && missing.stderr.contains("cannot read the configuration"))
+        // Mistakes are usage errors, named.
+        let unknown = try TicklerBinary.run(["deadline", "--court", "xx-nowhere", "--trigger", "2026-04-10", "--period", "10 days"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no court 'xx-nowhere'") && unknown.stderr.contains("us-sdny"))
+        let hours = try TicklerBinary.run(["deadline", "--court", "ca-superior", "--trigger", "2026-04-10", "--period", "48 hours"])
+        #expect(hours.status == 2 && hours.stderr.contains("counts days only"))
+        let notAppeal = try TicklerBinary.run(["deadline", "--court", "us-sdny", "--from-court", "us-dma", "--trigger", "2026-04-10", "--period", "10 days"])
+        #expect(notAppeal.status == 2 && notAppeal.stderr.contains("court of appeals"))
+    }
+
     @Test func aComputedDeadlineFiresAsAStoredOneWould() throws {
         let dir = try directory()
         let r = try TicklerBinary.run(["simulate", "--config", dir + "/tickler.yaml", "--from", "2026-11-01", "--to", "2026-12-01",

@@ -83,7 +83,7 @@ struct HolidayRulesTests {
                 "bad.yaml:4:22: error: date '02-30' must be MM-DD (02-12)",
                 "bad.yaml:5:21: error: nth '5th monday of june' must be N WEEKDAY MONTH (3 monday january, last monday may)",
                 "bad.yaml:6:5: error: holiday 'C' with after: needs days:",
-                "bad.yaml:7:5: error: holiday 'D' needs exactly one of date, nth, after or election_day",
+                "bad.yaml:7:5: error: holiday 'D' needs exactly one of date, nth, after, election_day or on",
                 "bad.yaml:8:36: error: years must be every, even or odd",
             ])
         }

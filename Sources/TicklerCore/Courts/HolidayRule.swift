@@ -11,6 +11,8 @@ public struct HolidayRule: Sendable, Equatable {
         case after(Day, days: Int)
         /// The Tuesday after the first Monday in November.
         case electionDay
+        /// One day only (a closure declared by executive order): its year alone.
+        case once(LocalDate)
 
         /// The day in `year`.
         public func date(in year: Int) -> LocalDate {
@@ -19,6 +21,7 @@ public struct HolidayRule: Sendable, Equatable {
             case .nth(let n, let w, let m): return LocalDate.nthWeekday(n, w, year: year, month: m)
             case .after(let day, let days): return day.date(in: year).adding(days: days)
             case .electionDay: return LocalDate.nthWeekday(1, .monday, year: year, month: 11).adding(days: 1)
+            case .once(let d): return d
             }
         }
     }
@@ -50,9 +53,15 @@ public struct HolidayRule: Sendable, Equatable {
     public var forwardOnly: Bool
     /// Where the rule comes from (`Cal. Civ. Proc. Code § 135`), for the explanation of every day it moves.
     public var citation: String
+    /// Why it is unsettled whether the day counts as a legal holiday (nil: it does).
+    public var doubt: String?
+    /// Why it is unsettled whether the weekday it is observed on counts (5 U.S.C. § 6103's observed days
+    /// come from an executive order, not the statute).
+    public var observedDoubt: String?
 
     public init(name: String, day: Day, observed: Observed = .none, since: Int? = nil, until: Int? = nil, years: Years = .every,
-                forwardOnly: Bool = false, citation: String = "") {
+                forwardOnly: Bool = false, citation: String = "", doubt: String? = nil) {
+        self.doubt = doubt
         self.name = name
         self.day = day
         self.observed = observed
@@ -65,6 +74,7 @@ public struct HolidayRule: Sendable, Equatable {
 
     /// Whether it is law in `year`.
     public func applies(in year: Int) -> Bool {
+        if case .once(let d) = day { return d.year == year }
         if let since, year < since { return false }
         if let until, year > until { return false }
         switch years {
@@ -80,14 +90,14 @@ public struct HolidayRule: Sendable, Equatable {
         var out: [(LocalDate, Holiday)] = []
         for y in [year, year + 1] where applies(in: y) {
             let date = day.date(in: y)
-            let holiday = Holiday(name: name, forwardOnly: forwardOnly)
+            let holiday = Holiday(name: name, forwardOnly: forwardOnly, doubt: doubt, citation: citation)
             let observedName = name + " (observed)"
             if y == year { out.append((date, holiday)) }
             switch (observed, date.weekday) {
             case (.saturdayToFridaySundayToMonday, .saturday):
-                out.append((date.adding(days: -1), Holiday(name: observedName, observed: true, forwardOnly: forwardOnly)))
+                out.append((date.adding(days: -1), Holiday(name: observedName, observed: true, forwardOnly: forwardOnly, doubt: doubt ?? observedDoubt, citation: citation)))
             case (.saturdayToFridaySundayToMonday, .sunday), (.sundayToMonday, .sunday):
-                out.append((date.adding(days: 1), Holiday(name: observedName, observed: true, forwardOnly: forwardOnly)))
+                out.append((date.adding(days: 1), Holiday(name: observedName, observed: true, forwardOnly: forwardOnly, doubt: doubt ?? observedDoubt, citation: citation)))
             default: break
             }
         }
