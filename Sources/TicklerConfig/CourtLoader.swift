@@ -21,20 +21,10 @@ public enum CourtLoader {
 
     /// Reads the court at `path`; `holidays` finds a holiday file by name (nil: there is none).
     public static func load(path: String, holidays: (String) throws(ConfigurationError) -> HolidayRules?) throws(ConfigurationError) -> Court {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: "cannot read the file")])
-        }
         let reader = NodeReader(file: path)
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw ConfigurationError(diagnostics: [ConfigurationLoader.syntaxDiagnostic(error, file: path)])
-        } catch {
-            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: "cannot parse YAML")])
-        }
-        guard let root, let f = reader.mapping(root, "a court", allowed: keys, required: ["id", "method", "timezone", "holidays"]) else {
-            throw ConfigurationError(diagnostics: reader.diagnostics.isEmpty
-                ? [Diagnostic(file: path, line: 1, column: 1, message: "the file is empty")] : reader.diagnostics)
-        }
+        guard let root = try DataFile.root(try DataFile.text(path), path: path),
+              let f = reader.mapping(root, "a court", allowed: keys, required: ["id", "method", "timezone", "holidays"])
+        else { throw DataFile.notAMapping(path, reader) }
         let id = f["id"].flatMap { reader.string($0, "id") } ?? ""
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         if let n = f["id"], !id.isEmpty, id != stem { reader.error(n, "id '\(id)' must be the file's name without .yaml ('\(stem)')") }

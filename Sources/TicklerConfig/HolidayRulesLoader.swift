@@ -28,24 +28,14 @@ public enum HolidayRulesLoader {
                          "december"]
 
     public static func load(path: String) throws(ConfigurationError) -> HolidayRules {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: "cannot read the file")])
-        }
-        return try parse(text, path: path)
+        try parse(try DataFile.text(path), path: path)
     }
 
     public static func parse(_ text: String, path: String) throws(ConfigurationError) -> HolidayRules {
         let reader = NodeReader(file: path)
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw ConfigurationError(diagnostics: [ConfigurationLoader.syntaxDiagnostic(error, file: path)])
-        } catch {
-            throw ConfigurationError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: "cannot parse YAML")])
-        }
-        guard let root, let top = reader.mapping(root, "a holiday file", allowed: topKeys, required: ["name", "holidays"]) else {
-            throw ConfigurationError(diagnostics: reader.diagnostics.isEmpty
-                ? [Diagnostic(file: path, line: 1, column: 1, message: "the file is empty")] : reader.diagnostics)
-        }
+        guard let root = try DataFile.root(text, path: path),
+              let top = reader.mapping(root, "a holiday file", allowed: topKeys, required: ["name", "holidays"])
+        else { throw DataFile.notAMapping(path, reader) }
         let name = top["name"].flatMap { reader.string($0, "name") } ?? ""
         let citation = top["citation"].flatMap { reader.string($0, "citation") } ?? ""
         var observed = HolidayRule.Observed.none

@@ -37,7 +37,7 @@ public struct DeadlineRule: Sendable {
         switch counting {
         case .frcp6a:
             FRCP6a.compute(trigger: event.occurredAt, period: period, calendar: calendar,
-                           mailDays: event.serviceMethod == .mail ? addDaysForMail : 0)
+                           mailDays: event.serviceMethod?.isMail == true ? addDaysForMail : 0)
         }
     }
 }
