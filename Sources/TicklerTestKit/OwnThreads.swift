@@ -21,18 +21,14 @@ public struct OwnThreads: TestTrait, SuiteTrait, TestScoping {
 
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         // The suite itself is only a grouping: its tests are scoped one by one.
-                guard testCase != nil else { return try await function() }
+        guard testCase != nil else { return try await function() }
         await Self.slots.acquire()
         let executor = ThreadsExecutor(threads: 2)
-        do {
-            try await withTaskExecutorPreference(executor) { try await function() }
-        } catch {
+        defer {
             executor.finish()
             Self.slots.release()
-            throw error
         }
-        executor.finish()
-        Self.slots.release()
+        try await withTaskExecutorPreference(executor) { try await function() }
     }
 
     static let slots = AsyncSlots(Self.width)
