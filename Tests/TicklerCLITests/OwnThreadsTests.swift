@@ -11,7 +11,7 @@ import TicklerTestKit
     }
 
     @Test func anAsynchronousTestComesBackToItsOwnThreadsAfterEachWait() async throws {
-        try await Task.sleep(for: .milliseconds(10))
+        await Task.yield()
         #expect(ThreadsExecutor.isCurrent)
         let child = await Task { ThreadsExecutor.isCurrent }.value
         #expect(!child, "an unstructured task runs on the shared pool")
