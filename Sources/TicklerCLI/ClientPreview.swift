@@ -65,7 +65,7 @@ struct ClientPreview: AsyncParsableCommand {
             for subject in policy.clock.subjects(of: c) {
                 let recorded = facts.highestRecorded(CycleKey(policy: policy.id, subject: subject.ref, anchor: subject.anchor))
                 for stage in policy.stages where stage.notify.contains(.client) && (recorded.map { $0.stage < stage.number } ?? true) {
-                    let due = max(now, CycleSchedule.due(of: stage, in: policy, anchor: subject.anchor))
+                    let due = max(now, CycleSchedule.due(of: stage, in: policy, anchor: subject.anchor, courtCalendar: subject.courtCalendar))
                     if next.map({ due < $0.due }) ?? true { next = (policy, stage, subject, due) }
                 }
             }

@@ -34,7 +34,7 @@ enum HoldBounds {
         var best: Limit?
         for p in config.policies where (policy == nil || p.id == policy) && p.appliesTo.matches(c) {
             for s in p.clock.subjects(of: c) where subject == nil || s.ref == subject {
-                guard let b = Snooze.bound(policy: p, anchor: s.anchor), b > now else { continue }
+                guard let b = Snooze.bound(policy: p, anchor: s.anchor, courtCalendar: s.courtCalendar), b > now else { continue }
                 if best == nil || b < best!.at { best = Limit(at: b, policy: p, subject: s.ref) }
             }
         }

@@ -244,10 +244,22 @@ public enum ConfigurationLoader {
             if valid { metrics = file }
         }
 
+        var courtsDirectory: String?
+        if let n = top["courts"], let dir = reader.string(n, "courts") {
+            // The firm's own courts and holiday files (docs/courts.md), each checked here.
+            let full = resolve(dir, against: directory)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
+                courtsDirectory = full
+                reader.add(CourtLibrary.standard(firm: full).check(in: full))
+            } else {
+                reader.error(n, "courts '\(dir)' must be a directory of court files")
+            }
+        }
         var deadlineRules: [DeadlineRule] = []
         if let n = top["deadline_rules"] {
-            deadlineRules = DeadlineRuleDecoder(reader: reader, calendars: calendars,
-                                                fallback: calendars["court"] ?? defaults.calendar).decode(n)
+            deadlineRules = DeadlineRuleDecoder(reader: reader, calendars: calendars, fallback: calendars["court"] ?? defaults.calendar,
+                                                courts: CourtResolver(CourtLibrary.standard(firm: courtsDirectory))).decode(n)
         }
 
         var clients: ClientSettings?
@@ -304,17 +316,7 @@ public enum ConfigurationLoader {
             // Their credentials are `tickler sync mail`'s, not the daemon's: not in `credentials`.
             config.mailboxes = MailboxDecoder(reader: reader).decode(n)
         }
-        if let n = top["courts"], let dir = reader.string(n, "courts") {
-            // The firm's own courts and holiday files (docs/courts.md), each checked here.
-            let full = resolve(dir, against: directory)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
-                config.courtsDirectory = full
-                reader.add(CourtLibrary.standard(firm: full).check(in: full))
-            } else {
-                reader.error(n, "courts '\(dir)' must be a directory of court files")
-            }
-        }
+        config.courtsDirectory = courtsDirectory
         return config
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TicklerCore
 import Yams
 
@@ -142,5 +143,22 @@ public struct CourtLibrary: Sendable {
             }
         }
         return out
+    }
+}
+
+/// Courts by id, each loaded and made ready to count once, for the configuration's deadline rules (a case
+/// may name any court of the library).
+public final class CourtResolver: Sendable {
+    public let library: CourtLibrary
+    private let cache = Mutex<[String: CourtRules?]>([:])
+
+    public init(_ library: CourtLibrary) { self.library = library }
+
+    /// The court `id` (nil: unknown, or its file is broken — `check-config` reports that).
+    public func rules(_ id: String) -> CourtRules? {
+        if let hit = cache.withLock({ $0[id] }) { return hit }
+        let loaded = (try? library.court(id)).flatMap { $0 }.map(CourtRules.init)
+        cache.withLock { $0[id] = loaded }
+        return loaded
     }
 }

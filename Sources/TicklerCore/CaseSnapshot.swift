@@ -21,6 +21,8 @@ public struct CaseSnapshot: Sendable, Equatable {
     public var appointments: [Appointment]
     /// Trigger events (service of a complaint, entry of an order…) that deadline rules count from.
     public var events: [TriggerEvent]
+    /// The court the case is in (a court file's id, `ca-superior`), for deadline rules with `court: case`.
+    public var court: String?
     /// The people client messages go to (see `messageableContacts`).
     public var contacts: [Contact]
     /// Where the case stands in its practice area's stage vocabulary (`intake`, `discovery`…).
@@ -38,7 +40,7 @@ public struct CaseSnapshot: Sendable, Equatable {
         attorneyID: String? = nil, openedAt: Instant, closedAt: Instant? = nil, tags: [String] = [],
         communications: [Communication] = [], deadlines: [Deadline] = [], documentRequests: [DocumentRequest] = [],
         appointments: [Appointment] = [], events: [TriggerEvent] = [], contacts: [Contact] = [], stage: String? = nil,
-        stageChanges: [StageChange] = []
+        stageChanges: [StageChange] = [], court: String? = nil
     ) {
         self.id = id
         self.number = number
@@ -61,6 +63,7 @@ public struct CaseSnapshot: Sendable, Equatable {
         self.contacts = contacts
         self.stage = stage
         self.stageChanges = stageChanges
+        self.court = court
     }
 
     /// When someone at the firm last reached out on the case (a call, an email, a letter): the latest
@@ -120,9 +123,12 @@ public struct Deadline: Sendable, Equatable {
     /// not said). Fields the firm fills to be shown to clients; read only in full snapshots.
     public var location: String
     public var clientAttends: Bool?
+    /// The days of the court that counted a computed deadline: `court days` before it are that court's.
+    public var courtCalendar: CalendarRef?
 
     public init(id: String, title: String = "", kind: Kind, dueAt: Instant, completedAt: Instant? = nil, location: String = "",
-                clientAttends: Bool? = nil) {
+                clientAttends: Bool? = nil, courtCalendar: CalendarRef? = nil) {
+        self.courtCalendar = courtCalendar
         self.location = location
         self.clientAttends = clientAttends
         self.id = id

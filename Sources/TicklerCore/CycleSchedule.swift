@@ -16,7 +16,7 @@ public struct CycleSchedule: Sendable {
         self.subject = subject
         var steps: [Step] = []
         for stage in policy.stages {
-            let due = Self.due(of: stage, in: policy, anchor: subject.anchor)
+            let due = Self.due(of: stage, in: policy, anchor: subject.anchor, courtCalendar: subject.courtCalendar)
             steps.append(Step(index: StepIndex(stage: stage.number), due: due))
             if due > horizon { break }
         }
@@ -32,8 +32,11 @@ public struct CycleSchedule: Sendable {
     }
 
     /// The anchor shifted by the stage's offset on its counting calendar, then placed at `at:` on that date.
-    public static func due(of stage: Stage, in policy: Policy, anchor: Instant, recorder: SkipRecorder? = nil) -> Instant {
-        var t = stage.counting.shift(anchor, by: stage.offset, sign: stage.side == .after ? 1 : -1, recorder: recorder)
+    /// `court days` before a deadline a court counted are that court's (`courtCalendar`).
+    public static func due(of stage: Stage, in policy: Policy, anchor: Instant, courtCalendar: CalendarRef? = nil,
+                           recorder: SkipRecorder? = nil) -> Instant {
+        let counting = stage.offset.unit == .courtDays ? courtCalendar?.calendar ?? stage.counting : stage.counting
+        var t = counting.shift(anchor, by: stage.offset, sign: stage.side == .after ? 1 : -1, recorder: recorder)
         if let at = stage.at { t = policy.calendar.place(t, at: at) }
         return t
     }

@@ -55,7 +55,7 @@ public enum DeadlineImpact {
         var out: [String: Instant] = [:]
         for event in c.events {
             for rule in rules.rules {
-                if let d = rule.deadline(for: event), !stored.contains(d.id) { out[d.id] = d.dueAt }
+                if let d = rule.deadline(for: event, caseCourt: c.court), !stored.contains(d.id) { out[d.id] = d.dueAt }
             }
         }
         return out

@@ -13,9 +13,12 @@ public struct DeadlineRule: Sendable {
     public var kind: Deadline.Kind
     /// Rule 6(d): days added after the period when the event was served by mail (0: none).
     public var addDaysForMail: Int
+    /// The court whose rules count it instead of `counting` over `calendar` (docs/courts.md).
+    public var court: CourtChoice?
 
     public init(id: String, onEvent: String, period: CourtPeriod, counting: Counting = .frcp6a, calendar: BusinessCalendar,
-                title: String = "", kind: Deadline.Kind = .court, addDaysForMail: Int = 0) {
+                title: String = "", kind: Deadline.Kind = .court, addDaysForMail: Int = 0, court: CourtChoice? = nil) {
+        self.court = court
         self.id = id
         self.onEvent = onEvent
         self.period = period
@@ -26,13 +29,21 @@ public struct DeadlineRule: Sendable {
         self.addDaysForMail = addDaysForMail
     }
 
-    /// The deadline this rule computes from `event`, or nil when the event is of another kind.
-    public func deadline(for event: TriggerEvent) -> Deadline? {
+    /// The deadline this rule computes from `event` of a case in `caseCourt`, or nil when the event is of
+    /// another kind (or the rule counts by the case's court and it has none Tickler knows, nor a fallback).
+    /// A deadline counted by a court carries that court's days to the reminders before it.
+    public func deadline(for event: TriggerEvent, caseCourt: String? = nil) -> Deadline? {
         guard event.kind == onEvent else { return nil }
-        let c = compute(event)
-        return Deadline(id: "\(id):\(event.id)", title: title.isEmpty ? id : title, kind: kind, dueAt: c.due)
+        let title = title.isEmpty ? id : title
+        if let court {
+            guard let rules = court.rules(for: caseCourt) else { return nil }
+            let c = rules.count(trigger: event.occurredAt, period: period, service: event.serviceMethod)
+            return Deadline(id: "\(id):\(event.id)", title: title, kind: kind, dueAt: c.due, courtCalendar: CalendarRef(rules.calendar))
+        }
+        return Deadline(id: "\(id):\(event.id)", title: title, kind: kind, dueAt: compute(event).due)
     }
 
+    /// `event` counted by `counting` over `calendar` (a rule without a court).
     public func compute(_ event: TriggerEvent) -> CourtDeadline {
         switch counting {
         case .frcp6a:
@@ -101,9 +112,26 @@ public struct DeadlineRuleSet: Sendable {
         let stored = Set(c.deadlines.map(\.id))
         for event in c.events {
             for rule in byEvent[event.kind] ?? [] {
-                if let d = rule.deadline(for: event), !stored.contains(d.id) { out.deadlines.append(d) }
+                if let d = rule.deadline(for: event, caseCourt: c.court), !stored.contains(d.id) { out.deadlines.append(d) }
             }
         }
         return out
+    }
+}
+
+/// Which court counts a rule's deadlines: the one the rule names, or the case's own (`court: case`), else a
+/// fallback.
+public enum CourtChoice: Sendable {
+    case fixed(CourtRules)
+    /// `lookup` finds a court by id (nil: unknown).
+    case ofCase(fallback: CourtRules?, lookup: @Sendable (String) -> CourtRules?)
+
+    public func rules(for caseCourt: String?) -> CourtRules? {
+        switch self {
+        case .fixed(let r): return r
+        case .ofCase(let fallback, let lookup):
+            if let id = caseCourt, !id.isEmpty, let r = lookup(id) { return r }
+            return fallback
+        }
     }
 }

@@ -28,7 +28,7 @@ public struct Explanation: Sendable, Equatable {
     public init(fire: Fire, policy: Policy, subject: Subject) {
         let stage = policy.stages[fire.key.step.stage - 1]
         let recorder = SkipRecorder()
-        var due = CycleSchedule.due(of: stage, in: policy, anchor: subject.anchor, recorder: recorder)
+        var due = CycleSchedule.due(of: stage, in: policy, anchor: subject.anchor, courtCalendar: subject.courtCalendar, recorder: recorder)
         if fire.key.step.repeatNumber > 0, let rule = stage.repeatRule {
             due = CycleSchedule.repeatDue(due, rule: rule, number: fire.key.step.repeatNumber, recorder: recorder)
             repeatEvery = rule.every
@@ -43,7 +43,7 @@ public struct Explanation: Sendable, Equatable {
         self.anchor = subject.anchor
         self.anchorSource = subject.anchorSource.description
         self.offset = stage.offsetText
-        self.countedOn = stage.counting.name
+        self.countedOn = stage.offset.unit == .courtDays ? subject.courtCalendar?.calendar.name ?? stage.counting.name : stage.counting.name
         self.zone = policy.calendar.zone
         self.skipped = recorder.days
         self.due = due

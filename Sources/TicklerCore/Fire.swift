@@ -85,16 +85,16 @@ public struct Snooze: Sendable, Equatable {
         guard !snoozes.isEmpty else { return nil }
         let key = CycleKey(policy: policy.id, subject: subject.ref, anchor: subject.anchor)
         guard let h = holdUntil(snoozes, policy: policy.id, cycle: key) else { return nil }
-        if let b = bound(policy: policy, anchor: subject.anchor), h > b { return b }
+        if let b = bound(policy: policy, anchor: subject.anchor, courtCalendar: subject.courtCalendar), h > b { return b }
         return h
     }
 
     /// How far a hold may reach for a cycle of `policy` anchored at `anchor`: a cycle counting down to a
     /// deadline or an appointment is never held past its last `before:` stage (a snooze must not swallow
     /// the T-2-court-days escalation). Nil: no bound.
-    public static func bound(policy: Policy, anchor: Instant) -> Instant? {
+    public static func bound(policy: Policy, anchor: Instant, courtCalendar: CalendarRef? = nil) -> Instant? {
         guard let last = policy.stages.last(where: { $0.side == .before }) else { return nil }
-        return CycleSchedule.due(of: last, in: policy, anchor: anchor)
+        return CycleSchedule.due(of: last, in: policy, anchor: anchor, courtCalendar: courtCalendar)
     }
 }
 

@@ -135,7 +135,7 @@ public enum PolicyClock: Sendable, Equatable {
             return c.deadlines.compactMap { d in
                 guard d.completedAt == nil, kinds?.contains(d.kind) ?? true else { return nil }
                 return Subject(ref: SubjectRef(.deadline, d.id), anchor: d.dueAt,
-                               anchorSource: .deadlineDue(kind: d.kind, id: d.id))
+                               anchorSource: .deadlineDue(kind: d.kind, id: d.id), courtCalendar: d.courtCalendar)
             }
 
         case .untilAppointment:

@@ -42,8 +42,11 @@ public struct Subject: Sendable, Equatable {
     public var endsAt: Instant?
     /// Where the anchor comes from, for explanations; no client data.
     public var anchorSource: AnchorSource
+    /// For a deadline a court counted: that court's days, on which `court days` stages count.
+    public var courtCalendar: CalendarRef?
 
-    public init(ref: SubjectRef, anchor: Instant, endsAt: Instant? = nil, anchorSource: AnchorSource) {
+    public init(ref: SubjectRef, anchor: Instant, endsAt: Instant? = nil, anchorSource: AnchorSource, courtCalendar: CalendarRef? = nil) {
+        self.courtCalendar = courtCalendar
         self.ref = ref
         self.anchor = anchor
         self.endsAt = endsAt

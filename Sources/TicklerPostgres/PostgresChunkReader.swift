@@ -100,15 +100,15 @@ struct PostgresChunkReader {
         // For evaluation, client_email reads as empty when set: whether the client can be written to, not where.
         let email = detail == .full ? "client_email" : "CASE WHEN client_email IS NULL OR client_email = '' THEN NULL ELSE '' END"
         return "SELECT id, number, \(text("title")), \(text("client_name")), \(email), "
-            + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags::text, stage FROM cases"
+            + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags::text, stage, court FROM cases"
     }
 
     static func select(_ table: CaseRecordTable, _ detail: SnapshotDetail) -> String { table.select(detail) }
 
     static func decodeCase(_ row: PostgresRow, bad: inout [BadRow]) -> CaseSnapshot? {
-        guard let (id, number, title, client, email, statusText, area, office, assignee, attorney, opened, closed, tagText, stage) =
+        guard let (id, number, title, client, email, statusText, area, office, assignee, attorney, opened, closed, tagText, stage, court) =
             try? row.decode((String, String, String, String, String?, String, String?, String?, String?, String?, Date, Date?, String,
-                             String?).self, context: .default) else {
+                             String?, String?).self, context: .default) else {
             bad.append(BadRow(table: "cases", id: (try? row.decode(String.self)) ?? "", caseID: "", problem: "a column cannot be read"))
             return nil
         }
@@ -125,7 +125,7 @@ struct PostgresChunkReader {
         return CaseSnapshot(
             id: id, number: number, title: title, clientName: client, clientEmail: email, status: status,
             practiceArea: area, office: office, assigneeID: assignee, attorneyID: attorney, openedAt: Instant(opened),
-            closedAt: closed.map(Instant.init), tags: tags, stage: stage)
+            closedAt: closed.map(Instant.init), tags: tags, stage: stage, court: court)
     }
 
     static func add(_ row: PostgresRow, of table: CaseRecordTable, to c: inout CaseSnapshot, bad: inout [BadRow]) {

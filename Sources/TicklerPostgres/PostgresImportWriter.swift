@@ -28,12 +28,12 @@ struct PostgresImportWriter {
                    }),
             Target(table: "cases", columns: ["id", "number", "title", "client_name", "client_email", "status", "practice_area",
                                              "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at",
-                                             "stage"],
+                                             "stage", "court"],
                    rows: batch.cases.map { c in
                        let r = c.record.fields
                        return [r.id, r.number, r.title, r.clientName, r.clientEmail, r.status.rawValue, r.practiceArea, r.office,
                                r.assigneeID, r.attorneyID, r.openedAt.rfc3339, r.closedAt?.rfc3339, JSONText.array(r.tags),
-                               (c.record.updatedAt ?? now).rfc3339, r.stage]
+                               (c.record.updatedAt ?? now).rfc3339, r.stage, r.court]
                    }),
             Target(table: "communications", columns: ["id", "case_id", "direction", "channel", "kind", "occurred_at", "responded_at",
                                                       "automated", "body"],
@@ -113,7 +113,10 @@ struct PostgresImportWriter {
             if buffer.readableBytes > 0 { try await writer.write(buffer) }
         }
         let columns = t.columns.joined(separator: ", ")
-        let updates = t.columns.dropFirst().dropLast(t.insertOnly).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        // A case's court is kept when a later write (a sync that knows none) gives none.
+        let updates = t.columns.dropFirst().dropLast(t.insertOnly).map {
+            t.table == "cases" && $0 == "court" ? "court = COALESCE(excluded.court, \(t.table).court)" : "\($0) = excluded.\($0)"
+        }.joined(separator: ", ")
         try await connection.run(PostgresQuery(unsafeSQL: """
             INSERT INTO \(t.table) (\(columns)) SELECT \(columns) FROM \(staging) ORDER BY id
             ON CONFLICT (id) DO UPDATE SET \(updates)

@@ -321,6 +321,10 @@ enum PostgresSchema {
                 mailbox text NOT NULL, folder text NOT NULL, uid_validity bigint NOT NULL, last_uid bigint NOT NULL,
                 read_at timestamptz, PRIMARY KEY (mailbox, folder));
             """),
+        ("v8-case-court", """
+            -- The court a case is in (docs/courts.md): deadline rules with `court: case` count by it.
+            ALTER TABLE cases ADD COLUMN court text;
+            """),
     ]
 
     /// The statements of a migration, one by one (the extended protocol runs one at a time): split at each

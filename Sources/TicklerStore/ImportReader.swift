@@ -205,7 +205,7 @@ public enum ImportReader {
 
     static func caseRecord(_ r: RecordReader, nested: Bool) -> ImportBatch.CaseRecord? {
         var allowed: Set<String> = ["id", "number", "title", "client_name", "client_email", "status", "practice_area",
-                                    "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at", "stage"]
+                                    "office", "assignee_id", "attorney_id", "opened_at", "closed_at", "tags", "updated_at", "stage", "court"]
         if nested { allowed.formUnion(["communications", "deadlines", "document_requests", "appointments", "events", "contacts"]) }
         r.rejectUnknown(allowed: allowed)
         let id = r.id()
@@ -222,7 +222,7 @@ public enum ImportReader {
             id: id ?? "", number: number ?? "", title: title, clientName: clientName, clientEmail: clientEmail,
             status: status ?? .open, practiceArea: r.string("practice_area"), office: r.string("office"),
             assigneeID: r.string("assignee_id"), attorneyID: r.string("attorney_id"), openedAt: opened ?? Instant(seconds: 0),
-            closedAt: closed, tags: tags, stage: r.string("stage"))
+            closedAt: closed, tags: tags, stage: r.string("stage"), court: r.string("court"))
         guard id != nil else { return nil }
         return ImportBatch.CaseRecord(fields: c, updatedAt: updated)
     }

@@ -109,6 +109,48 @@ import TicklerTestKit
         #expect(notAppeal.status == 2 && notAppeal.stderr.contains("court of appeals"))
     }
 
+    /// The example configuration's `court: case` rules in one firm with a case in Los Angeles Superior Court
+    /// and one in New York Supreme Court: each answer is due by its court's holidays in its court's zone, and
+    /// the "2 court days before" escalation counts that court's days.
+    @Test func theExampleDeadlinePoliciesCountEachCasesCourt() throws {
+        let dir = scratch()
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = repository.appendingPathComponent("config/tickler.yaml").path
+        put("""
+            {"people": [{"id": "a1", "name": "Alex", "role": "attorney"}, {"id": "p1", "name": "Pat", "manager_id": "a1"}],
+             "cases": [
+              {"id": "c-ca", "number": "LA-1", "status": "open", "assignee_id": "p1", "attorney_id": "a1", "opened_at": "2026-01-05T17:00:00Z",
+               "court": "ca-superior", "events": [
+                {"id": "ca1", "kind": "complaint_served", "occurred_at": "2026-03-10T17:00:00Z", "service_method": "personal"},
+                {"id": "ca2", "kind": "complaint_served", "occurred_at": "2026-01-23T17:00:00Z", "service_method": "personal"}]},
+              {"id": "c-ny", "number": "NY-1", "status": "open", "assignee_id": "p1", "attorney_id": "a1", "opened_at": "2026-01-05T17:00:00Z",
+               "court": "ny-supreme", "events": [
+                {"id": "ny1", "kind": "complaint_served", "occurred_at": "2026-03-10T17:00:00Z", "service_method": "personal"},
+                {"id": "ny2", "kind": "complaint_served", "occurred_at": "2026-01-23T17:00:00Z", "service_method": "personal"}]}]}
+            """, dir + "/firm.json")
+        let store = dir + "/firm.db"
+        let imported = try TicklerBinary.run(["import", "--config", config, "--store", store, dir + "/firm.json"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let r = try TicklerBinary.run(["simulate", "--config", config, "--store", store, "--from", "2026-01-24", "--to", "2026-04-05"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var at: [String: String] = [:]
+        for line in r.lines {
+            guard let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], o["policy"] as? String == "deadline-approach",
+                  let subject = o["subject"] as? String, let stage = o["stage"] as? Int, let time = o["at"] as? String else { continue }
+            at["\(subject) \(stage)"] = time
+        }
+        // Served Tue Mar 10: 21 days end Tue Mar 31, Cesar Chavez Day, a judicial holiday in California (Wed Apr 1,
+        // midnight Pacific) but not in New York (Tue Mar 31, midnight Eastern).
+        #expect(at["deadline:answer:ca1 4"] == "2026-04-02T06:59:59Z", "\(at)")
+        #expect(at["deadline:answer:ny1 4"] == "2026-04-01T03:59:59Z", "\(at)")
+        // Served Fri Jan 23: due Fri Feb 13 in both. Two court days before skip Lincoln's Birthday (Thu Feb 12),
+        // a holiday of both courts that the policy's own calendar does not have: Tue Feb 10, 09:00.
+        #expect(at["deadline:answer:ca2 4"] == "2026-02-14T07:59:59Z", "\(at)")
+        #expect(at["deadline:answer:ny2 4"] == "2026-02-14T04:59:59Z", "\(at)")
+        #expect(at["deadline:answer:ca2 3"] == "2026-02-10T17:00:00Z", "\(at)")
+        #expect(at["deadline:answer:ny2 3"] == "2026-02-10T17:00:00Z", "\(at)")
+    }
+
     @Test func aComputedDeadlineFiresAsAStoredOneWould() throws {
         let dir = try directory()
         let r = try TicklerBinary.run(["simulate", "--config", dir + "/tickler.yaml", "--from", "2026-11-01", "--to", "2026-12-01",

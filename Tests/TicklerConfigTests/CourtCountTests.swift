@@ -309,3 +309,56 @@ struct CourtsDirectoryTests {
         }
     }
 }
+
+/// `deadline_rules:` with `court:`: the court's rules count, and every misuse is located.
+struct CourtDeadlineRuleTests {
+    static func rules(_ yaml: String) throws(ConfigurationError) -> [DeadlineRule] {
+        try ConfigurationLoader.parse(yaml + "\n" + CourtsDirectoryTests.policies, path: "/tmp/tickler.yaml").deadlineRules
+    }
+
+    @Test func aRuleCountsByItsCourtOrTheCasesAndGivesTheDeadlineTheCourtsDays() throws {
+        let rules = try Self.rules("""
+            deadline_rules:
+              - { id: answer, on_event: served, period: "21 days", court: case, default_court: us-cdca }
+              - { id: notice, on_event: hearing, period: "16 court days before", court: ca-superior, kind: filing }
+            """)
+        let set = DeadlineRuleSet(rules)
+        func due(_ court: String?, _ kind: String, _ at: String) -> Deadline? {
+            let c = CaseSnapshot(id: "c", number: "1", openedAt: RFC3339.parse("2026-01-01T00:00:00Z")!,
+                                 events: [TriggerEvent(id: "e", kind: kind, occurredAt: RFC3339.parse(at)!)], court: court)
+            return set.apply(to: c).deadlines.first
+        }
+        // Served Tue Mar 10, 2026: Tue Mar 31 in New York; Cesar Chavez Day in California: Wed Apr 1; the
+        // default (C.D. Cal.) counts California's holiday forward too.
+        #expect(due("ny-supreme", "served", "2026-03-10T17:00:00Z")?.dueAt.rfc3339 == "2026-04-01T03:59:59Z")
+        #expect(due("ca-superior", "served", "2026-03-10T17:00:00Z")?.dueAt.rfc3339 == "2026-04-02T06:59:59Z")
+        #expect(due(nil, "served", "2026-03-10T17:00:00Z")?.dueAt.rfc3339 == "2026-04-02T06:59:59Z")
+        #expect(due("xx-unknown", "served", "2026-03-10T17:00:00Z")?.dueAt.rfc3339 == "2026-04-02T06:59:59Z", "an unknown court: the default")
+        // 16 court days before a hearing on Thu Feb 26, 2026: Mon Feb 2; the deadline carries the court's days.
+        let notice = due("ny-supreme", "hearing", "2026-02-26T17:00:00Z")
+        #expect(notice?.dueAt.rfc3339 == "2026-02-03T07:59:59Z")
+        #expect(notice?.courtCalendar?.calendar.name == "ca-superior")
+    }
+
+    @Test func everyMisuseOfCourtInADeadlineRuleIsLocated() throws {
+        do {
+            _ = try Self.rules("""
+                deadline_rules:
+                  - { id: a, on_event: x, period: "21 days", court: xx-nowhere }
+                  - { id: b, on_event: x, period: "21 days", court: ca-superior, counting: frcp-6a }
+                  - { id: c, on_event: x, period: "48 hours", court: ny-supreme }
+                  - { id: d, on_event: x, period: "21 days", court: us-sdny, default_court: us-edny }
+                  - { id: e, on_event: x, period: "5 court days", calendar: court }
+                calendars: { court: { timezone: America/New_York } }
+                """)
+            Issue.record("accepted")
+        } catch {
+            let text = error.diagnostics.map(\.description)
+            #expect(text.contains { $0.hasPrefix("/tmp/tickler.yaml:2:53: error: deadline rule 'a': unknown court 'xx-nowhere'; the courts are ") }, "\(text)")
+            #expect(text.contains("/tmp/tickler.yaml:3:76: error: deadline rule 'b': court: sets the counting, the calendar and the days added for service; leave out counting"), "\(text)")
+            #expect(text.contains("/tmp/tickler.yaml:4:54: error: deadline rule 'c': N.Y. Gen. Constr. Law §§ 20, 25-a counts days only, not hours"), "\(text)")
+            #expect(text.contains("/tmp/tickler.yaml:5:77: error: deadline rule 'd': default_court goes with court: case"), "\(text)")
+            #expect(text.contains("/tmp/tickler.yaml:6:35: error: deadline rule 'e': a period in court days needs court: (Fed. R. Civ. P. 6(a) counts every day)"), "\(text)")
+        }
+    }
+}

@@ -96,6 +96,9 @@ public struct CourtDays: Sendable {
         self.closures = [:]
     }
 
+    /// Every date with a holiday in the court's table (none for a configured calendar's).
+    var holidayDates: [LocalDate] { (table?.byDay.keys).map { $0.map { LocalDate(dayNumber: $0) } } ?? [] }
+
     /// Every holiday on `date` (the calendar's own lookup gives one; a weekday observed in place of a weekend
     /// federal holiday is doubtful there, as 5 U.S.C. § 6103 with Exec. Order No. 11582 makes it).
     public func holidays(on date: LocalDate) -> [Holiday] {

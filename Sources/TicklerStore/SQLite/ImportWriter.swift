@@ -18,19 +18,20 @@ struct ImportWriter {
         }
         let cases = try db.cachedStatement(sql: """
             INSERT INTO cases (id, number, title, client_name, client_email, status, practice_area, office, assignee_id,
-                attorney_id, opened_at, closed_at, tags, updated_at, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                attorney_id, opened_at, closed_at, tags, updated_at, stage, court) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET number = excluded.number, title = excluded.title,
                 client_name = excluded.client_name, client_email = excluded.client_email, status = excluded.status,
                 practice_area = excluded.practice_area, office = excluded.office, assignee_id = excluded.assignee_id,
                 attorney_id = excluded.attorney_id, opened_at = excluded.opened_at, closed_at = excluded.closed_at,
-                tags = excluded.tags, updated_at = excluded.updated_at, stage = excluded.stage
+                tags = excluded.tags, updated_at = excluded.updated_at, stage = excluded.stage,
+                court = COALESCE(excluded.court, cases.court)
             """)
         for c in batch.cases {
             let r = c.record.fields
             try cases.execute(arguments: [
                 r.id, r.number, r.title, r.clientName, r.clientEmail, r.status.rawValue, r.practiceArea, r.office,
                 r.assigneeID, r.attorneyID, r.openedAt.rfc3339, r.closedAt?.rfc3339, JSONText.array(r.tags),
-                (c.record.updatedAt ?? now).rfc3339, r.stage,
+                (c.record.updatedAt ?? now).rfc3339, r.stage, r.court,
             ])
         }
         let comms = try db.cachedStatement(sql: """

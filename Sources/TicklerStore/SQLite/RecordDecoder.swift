@@ -16,7 +16,7 @@ struct RecordDecoder {
         let text = { (name: String) in detail == .full ? name : "''" }
         let email = detail == .full ? "client_email" : "CASE WHEN client_email IS NULL OR client_email = '' THEN NULL ELSE '' END"
         return "SELECT id, number, \(text("title")), \(text("client_name")), \(email), "
-            + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags, stage FROM cases"
+            + "status, practice_area, office, assignee_id, attorney_id, opened_at, closed_at, tags, stage, court FROM cases"
     }
 
     /// A row of `cases`, or nil with the problem in `bad`.
@@ -24,7 +24,7 @@ struct RecordDecoder {
         var row = Cells(s, table: "cases", caseColumn: 0)
         let id = row.text(0) ?? "", number = row.text(1) ?? "", title = row.text(2) ?? "", client = row.text(3) ?? ""
         let email = row.text(4), area = row.text(6), office = row.text(7), assignee = row.text(8), attorney = row.text(9)
-        let tagText = row.text(12), stage = row.text(13)
+        let tagText = row.text(12), stage = row.text(13), court = row.text(14)
         if let problem = row.problem { return skip(row, problem, &bad) }
         guard let status = statuses.match(s, 5) else { return skip(row, "unknown status", &bad) }
         guard let opened = instant(s, 10) else { return skip(row, "opened_at is not an RFC 3339 timestamp", &bad) }
@@ -41,7 +41,7 @@ struct RecordDecoder {
         return CaseSnapshot(
             id: id, number: number, title: title, clientName: client, clientEmail: email, status: status,
             practiceArea: area, office: office, assigneeID: assignee, attorneyID: attorney, openedAt: opened,
-            closedAt: closed, tags: tags, stage: stage)
+            closedAt: closed, tags: tags, stage: stage, court: court)
     }
 
     /// Adds a row of `table` to its case `c`; a row that cannot be read is reported in `bad` instead.

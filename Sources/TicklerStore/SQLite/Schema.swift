@@ -376,6 +376,10 @@ enum Schema {
                     PRIMARY KEY (mailbox, folder)) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v18-case-court") { db in
+            // The court a case is in (docs/courts.md): deadline rules with `court: case` count by it.
+            try db.execute(sql: "ALTER TABLE cases ADD COLUMN court TEXT;")
+        }
         return m
     }
 

@@ -80,7 +80,7 @@ CREATE TABLE cases (
     id TEXT PRIMARY KEY NOT NULL, number TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
     client_name TEXT NOT NULL DEFAULT '', client_email TEXT, status TEXT NOT NULL,
     practice_area TEXT, office TEXT, assignee_id TEXT, attorney_id TEXT,
-    opened_at TEXT NOT NULL, closed_at TEXT, tags TEXT NOT NULL DEFAULT '[]', updated_at TEXT NOT NULL, stage TEXT);
+    opened_at TEXT NOT NULL, closed_at TEXT, tags TEXT NOT NULL DEFAULT '[]', updated_at TEXT NOT NULL, stage TEXT, court TEXT);
 
 -- table communications
 CREATE TABLE communications (
