@@ -30,7 +30,7 @@ import TicklerTestKit
                                  status: CaseSnapshot.Status.allCases[n % 4], practiceArea: n % 2 == 0 ? "pi" : nil, office: "la",
                                  assigneeID: "p1", attorneyID: n % 5 == 0 ? nil : "a1", openedAt: opened,
                                  closedAt: n % 4 == 3 ? opened.adding(seconds: 86_400) : nil,
-                                 tags: n % 7 == 0 ? ["vip", "say \"hi\"\\"] : [])
+                                 tags: n % 7 == 0 ? ["vip", "say \"hi\"\\"] : [], court: n % 3 == 0 ? "ca-superior" : nil)
             b.cases.append(.init(source: "t", record: .init(fields: c, updatedAt: opened)))
             b.communications.append(.init(source: "t", caseID: c.id, record: Communication(
                 id: "m\(n)", direction: n % 2 == 0 ? .inbound : .outbound, channel: .call, kind: n % 3 == 0 ? .statusUpdate : .other,
@@ -118,6 +118,10 @@ import TicklerTestKit
         // An update moves a record to another case; the importer's upsert keeps the last of an id.
         var again = ImportBatch()
         again.deadlines = [.init(source: "t", caseID: "c001", record: Deadline(id: "d0", kind: .filing, dueAt: Self.t0))]
+        // A later write of a case that gives no court (a sync that knows none) keeps the one recorded.
+        var courtless = batch.cases[0]
+        courtless.record.fields.court = nil
+        again.cases = [courtless]
         try await pg.write(again, now: Self.t0)
         try await lite.write(again, now: Self.t0)
 
@@ -125,6 +129,8 @@ import TicklerTestKit
         let b = try await lite.snapshot(caseIDs: nil, detail: .full, people: true)
         #expect(a.people == b.people)
         #expect(a.cases.count == 60)
+        #expect(a.cases.first { $0.id == "c000" }?.court == "ca-superior" && a.cases.first { $0.id == "c001" }?.court == nil)
+        #expect(b.cases.first { $0.id == "c000" }?.court == "ca-superior")
         #expect(Self.normalized(a.cases) == Self.normalized(b.cases))
         #expect(a.badRows.isEmpty && b.badRows.isEmpty)
         // Evaluation reads leave client data out, on both.
