@@ -26,6 +26,12 @@ struct CommonOptions: ParsableArguments {
         }
     }
 
+    /// The configuration's deadline rules with the court closures `store` records joined to its courts.
+    static func deadlineRules(_ config: Configuration, _ store: any FirmStore) async throws -> DeadlineRuleSet {
+        guard config.countsByCourt else { return config.deadlineRuleSet }
+        return config.withClosures(try await store.courtClosures()).deadlineRuleSet
+    }
+
     /// The store named by `--store`, else by the configuration; exit 3 when it cannot be opened.
     func openStore(_ configuration: Configuration?, create: Bool = false) async throws -> any FirmStore {
         try await Self.openStore(override: store, configuration: configuration, create: create)

@@ -46,8 +46,8 @@ struct DiffConfig: AsyncParsableCommand {
             let people = try await db.people()
             warn(people.badRows)
             let staff = Staff(people.people)
-            let old = FirmEvaluation(policies: before.policies, rules: before.deadlineRuleSet, staff: staff)
-            let new = FirmEvaluation(policies: after.policies, rules: after.deadlineRuleSet, staff: staff)
+            let old = FirmEvaluation(policies: before.policies, rules: try await CommonOptions.deadlineRules(before, db), staff: staff)
+            let new = FirmEvaluation(policies: after.policies, rules: try await CommonOptions.deadlineRules(after, db), staff: staff)
             try await FirmScan.run(db, ledger: true, holds: true, work: { chunk in
                 warn(chunk.badRows)
                 return Self.changes(chunk, old: old, new: new, from: start, to: end, zone: zone, json: json)

@@ -25,7 +25,7 @@ enum HoldBounds {
             throw CommandFailure.unavailable("error: cannot read the store: \(error)")
         }
         guard let c = snapshot.cases.first else { throw CommandFailure.invalid("error: no case with id '\(id)'") }
-        return config.deadlineRuleSet.apply(to: c)
+        return try await CommonOptions.deadlineRules(config, store).apply(to: c)
     }
 
     /// The earliest bound among the case's cycles (of `policy`, or all) that is still ahead of `now`.

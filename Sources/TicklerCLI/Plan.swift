@@ -47,7 +47,7 @@ struct Plan: AsyncParsableCommand {
         do {
             let people = try await store.people()
             warn(people.badRows)
-            let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: Staff(people.people))
+            let evaluation = FirmEvaluation(policies: config.policies, rules: try await CommonOptions.deadlineRules(config, store), staff: Staff(people.people))
             let work = Self.work(evaluation, now: now, json: json, explain: explain)
             if let caseID {
                 let chunk = try await store.chunk(caseIDs: [caseID], detail: .evaluation, ledger: true, holds: true)

@@ -45,7 +45,7 @@ struct Simulate: AsyncParsableCommand {
         do {
             let people = try await store.people()
             warn(people.badRows)
-            let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: Staff(people.people))
+            let evaluation = FirmEvaluation(policies: config.policies, rules: try await CommonOptions.deadlineRules(config, store), staff: Staff(people.people))
             let work = Self.work(evaluation, from: start, to: end, clients: clientFires)
             if let caseID {
                 let chunk = try await store.chunk(caseIDs: [caseID], detail: .evaluation, ledger: false, holds: true)

@@ -34,7 +34,7 @@ struct Status: AsyncParsableCommand {
             let people = try await store.people()
             warn(people.badRows)
             let staff = Staff(people.people)
-            let evaluation = FirmEvaluation(policies: config.policies, rules: config.deadlineRuleSet, staff: staff)
+            let evaluation = FirmEvaluation(policies: config.policies, rules: try await CommonOptions.deadlineRules(config, store), staff: staff)
             let court = config.calendars["court"] ?? config.defaultCalendar
             let horizon = court.shift(now, by: Period(7, .businessDays))
             let parts = StatusParts()

@@ -12,7 +12,7 @@ public struct TicklerCommand: AsyncParsableCommand {
         version: TicklerVersion.string,
         subcommands: [CheckConfig.self, Import.self, Plan.self, Simulate.self, Status.self, History.self, SnoozeCommand.self,
                       SnoozesCommand.self, UnsnoozeCommand.self, AckCommand.self, DiffConfig.self, DeadlineCommand.self,
-                      CalendarImpact.self, TestChannel.self, DemoData.self, MigrateStore.self, CancelCommand.self,
+                      CalendarImpact.self, ClosureCommand.self, TestChannel.self, DemoData.self, MigrateStore.self, CancelCommand.self,
                       ConsentsCommand.self, ClientPreview.self, DoneCommand.self, SyncCommand.self, TestMailbox.self])
 
     public init() {}

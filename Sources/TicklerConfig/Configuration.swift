@@ -50,6 +50,23 @@ public struct Configuration: Sendable {
     public var courtsDirectory: String?
     /// The courts deadlines can be counted in.
     public var courts: CourtLibrary { .standard(firm: courtsDirectory) }
+
+    /// Whether a deadline rule counts by a court (and so by its closures).
+    public var countsByCourt: Bool { deadlineRules.contains { $0.court != nil } }
+
+    /// This configuration with `closures` (the store's, by court) joined to the courts its deadline rules
+    /// count by.
+    public func withClosures(_ closures: [String: [CourtClosure]]) -> Configuration {
+        guard countsByCourt else { return self }
+        let resolver = CourtResolver(courts, closures: closures)
+        var c = self
+        c.deadlineRules = deadlineRules.map { rule in
+            var rule = rule
+            if rule.court != nil { rule.courts = resolver }
+            return rule
+        }
+        return c
+    }
     /// What works but reads badly, located: `tickler check-config` prints them; nothing refuses them.
     public var warnings: [Diagnostic] = []
     /// Where each stage of `stages:` was written (`AREA/ID`), for check-config's content checks.

@@ -148,16 +148,25 @@ public struct CourtLibrary: Sendable {
 
 /// Courts by id, each loaded and made ready to count once, for the configuration's deadline rules (a case
 /// may name any court of the library).
-public final class CourtResolver: Sendable {
+public final class CourtResolver: CourtSource {
     public let library: CourtLibrary
+    /// Closures recorded in the store (`tickler closure add`), by court, joining each court file's own.
+    public let closures: [String: [CourtClosure]]
     private let cache = Mutex<[String: CourtRules?]>([:])
 
-    public init(_ library: CourtLibrary) { self.library = library }
+    public init(_ library: CourtLibrary, closures: [String: [CourtClosure]] = [:]) {
+        self.library = library
+        self.closures = closures
+    }
 
     /// The court `id` (nil: unknown, or its file is broken — `check-config` reports that).
     public func rules(_ id: String) -> CourtRules? {
         if let hit = cache.withLock({ $0[id] }) { return hit }
-        let loaded = (try? library.court(id)).flatMap { $0 }.map(CourtRules.init)
+        let loaded = (try? library.court(id)).flatMap { $0 }.map { court -> CourtRules in
+            var court = court
+            court.closures += closures[id] ?? []
+            return CourtRules(court)
+        }
         cache.withLock { $0[id] = loaded }
         return loaded
     }

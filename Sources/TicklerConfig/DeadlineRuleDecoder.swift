@@ -61,7 +61,7 @@ struct DeadlineRuleDecoder {
                 }
                 guard ok, let period, let choice else { continue }
                 rules.append(DeadlineRule(id: id, onEvent: event, period: period, calendar: fallback ?? .utcDefault, title: title, kind: kind,
-                                          court: choice))
+                                          court: choice, courts: courts))
                 continue
             }
             if let n = f["default_court"] { reader.error(n, "\(what): default_court goes with court: case"); ok = false }
@@ -118,15 +118,14 @@ struct DeadlineRuleDecoder {
             return r
         }
         if name == "case" {
-            var fallback: CourtRules?
+            var fallback: String?
             if let d = defaultNode, let id = reader.string(d, "default_court") {
-                guard let r = load(id, d) else { return nil }
-                fallback = r
+                guard load(id, d) != nil else { return nil }
+                fallback = id
             }
-            let resolver = courts
-            return .ofCase(fallback: fallback, lookup: { resolver.rules($0) })
+            return .ofCase(fallback: fallback)
         }
         if let d = defaultNode { reader.error(d, "\(what): default_court goes with court: case"); return nil }
-        return load(name, node).map(CourtChoice.fixed)
+        return load(name, node).map { _ in CourtChoice.fixed(name) }
     }
 }

@@ -13,12 +13,15 @@ public struct DeadlineRule: Sendable {
     public var kind: Deadline.Kind
     /// Rule 6(d): days added after the period when the event was served by mail (0: none).
     public var addDaysForMail: Int
-    /// The court whose rules count it instead of `counting` over `calendar` (docs/courts.md).
+    /// The court whose rules count it instead of `counting` over `calendar` (docs/courts.md), found in `courts`.
     public var court: CourtChoice?
+    public var courts: (any CourtSource)?
 
     public init(id: String, onEvent: String, period: CourtPeriod, counting: Counting = .frcp6a, calendar: BusinessCalendar,
-                title: String = "", kind: Deadline.Kind = .court, addDaysForMail: Int = 0, court: CourtChoice? = nil) {
+                title: String = "", kind: Deadline.Kind = .court, addDaysForMail: Int = 0, court: CourtChoice? = nil,
+                courts: (any CourtSource)? = nil) {
         self.court = court
+        self.courts = courts
         self.id = id
         self.onEvent = onEvent
         self.period = period
@@ -36,7 +39,7 @@ public struct DeadlineRule: Sendable {
         guard event.kind == onEvent else { return nil }
         let title = title.isEmpty ? id : title
         if let court {
-            guard let rules = court.rules(for: caseCourt) else { return nil }
+            guard let courts, let rules = court.rules(for: caseCourt, in: courts) else { return nil }
             let c = rules.count(trigger: event.occurredAt, period: period, service: event.serviceMethod)
             return Deadline(id: "\(id):\(event.id)", title: title, kind: kind, dueAt: c.due, courtCalendar: CalendarRef(rules.calendar))
         }
@@ -121,17 +124,23 @@ public struct DeadlineRuleSet: Sendable {
 
 /// Which court counts a rule's deadlines: the one the rule names, or the case's own (`court: case`), else a
 /// fallback.
-public enum CourtChoice: Sendable {
-    case fixed(CourtRules)
-    /// `lookup` finds a court by id (nil: unknown).
-    case ofCase(fallback: CourtRules?, lookup: @Sendable (String) -> CourtRules?)
+public enum CourtChoice: Sendable, Equatable {
+    case fixed(String)
+    case ofCase(fallback: String?)
 
-    public func rules(for caseCourt: String?) -> CourtRules? {
+    /// The id of the court that counts a deadline of a case in `caseCourt`, among `courts`.
+    public func rules(for caseCourt: String?, in courts: any CourtSource) -> CourtRules? {
         switch self {
-        case .fixed(let r): return r
-        case .ofCase(let fallback, let lookup):
-            if let id = caseCourt, !id.isEmpty, let r = lookup(id) { return r }
-            return fallback
+        case .fixed(let id): return courts.rules(id)
+        case .ofCase(let fallback):
+            if let id = caseCourt, !id.isEmpty, let r = courts.rules(id) { return r }
+            return fallback.flatMap { courts.rules($0) }
         }
     }
+}
+
+/// Where a deadline rule finds its court by id, ready to count (the configuration's court files with the
+/// closures the store records).
+public protocol CourtSource: Sendable {
+    func rules(_ id: String) -> CourtRules?
 }

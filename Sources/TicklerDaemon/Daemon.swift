@@ -96,6 +96,8 @@ public actor Daemon {
     var runner = RunnerState()
     /// The last configuration read by a reload, until it is applied or rejected.
     var loaded: Loaded?
+    /// The court closures the store recorded, as joined to the deadline rules in force (nil: not read yet).
+    var closures: [String: [CourtClosure]]?
     /// The channel lanes: they send what the ledger queued, beside the poll loop.
     var deliveries: DeliveryService
     /// What the lanes keep when they are made anew: their claimant's name, what is in flight, the metrics.

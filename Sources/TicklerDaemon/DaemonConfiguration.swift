@@ -30,8 +30,10 @@ extension Daemon {
     }
 
     func applyConfiguration() async {
-        guard case .success(let (next, nextTemplates)) = loaded else { return }
+        guard case .success(let (loadedConfig, nextTemplates)) = loaded else { return }
         loaded = nil
+        // The closures already joined stay joined: a reload journals only what the new file moves.
+        let next = closures.map { loadedConfig.withClosures($0) } ?? loadedConfig
         let oldRules = config.deadlineRuleSet
         let old = inForce
         inForce = ConfigurationInForce(next, templates: nextTemplates, loadedAt: options.now(), events: old.events)

@@ -26,7 +26,8 @@ extension Daemon {
     /// fires, journals it: the store's engine does it.
     @discardableResult
     func tick(_ kind: Machine.TickKind) async throws -> TickResult {
-        try await engine.tick(kind, on: self)
+        try await refreshClosures()
+        return try await engine.tick(kind, on: self)
     }
 
     /// Evaluates every case now, as a catch-up does, whatever the state machine says (tests).

@@ -325,6 +325,12 @@ enum PostgresSchema {
             -- The court a case is in (docs/courts.md): deadline rules with `court: case` count by it.
             ALTER TABLE cases ADD COLUMN court text;
             """),
+        ("v9-court-closures", """
+            -- Days a court was closed (tickler closure add): a last day on one moves to the next open day.
+            CREATE TABLE tickler_court_closures (
+                court text NOT NULL, day date NOT NULL, reason text NOT NULL, source text NOT NULL, recorded_at timestamptz NOT NULL,
+                PRIMARY KEY (court, day));
+            """),
     ]
 
     /// The statements of a migration, one by one (the extended protocol runs one at a time): split at each

@@ -151,6 +151,49 @@ import TicklerTestKit
         #expect(at["deadline:answer:ny2 3"] == "2026-02-10T17:00:00Z", "\(at)")
     }
 
+    /// `tickler closure add` lists the pending deadlines the closure moves (only those ending on it, only in
+    /// its court); `simulate` counts by it; `remove` moves them back.
+    @Test func aClosureListsTheDeadlinesItMovesAndTheCommandsCountByIt() throws {
+        let dir = scratch()
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = repository.appendingPathComponent("config/tickler.yaml").path
+        put("""
+            {"people": [{"id": "p1", "name": "Pat"}],
+             "cases": [
+              {"id": "la", "number": "LA-1", "status": "open", "assignee_id": "p1", "opened_at": "2026-01-05T17:00:00Z", "court": "ca-superior",
+               "events": [{"id": "la1", "kind": "complaint_served", "occurred_at": "2026-01-23T17:00:00Z"},
+                          {"id": "la2", "kind": "complaint_served", "occurred_at": "2026-01-22T17:00:00Z"}]},
+              {"id": "ny", "number": "NY-1", "status": "open", "assignee_id": "p1", "opened_at": "2026-01-05T17:00:00Z", "court": "ny-supreme",
+               "events": [{"id": "ny1", "kind": "complaint_served", "occurred_at": "2026-01-23T17:00:00Z"}]}]}
+            """, dir + "/firm.json")
+        let store = dir + "/firm.db"
+        #expect(try TicklerBinary.run(["import", "--config", config, "--store", store, dir + "/firm.json"]).status == 0)
+        // Served Fri Jan 23: Fri Feb 13 in both courts; served Thu Jan 22: Thu Feb 12, Lincoln's Birthday, so also Fri Feb 13.
+        let add = try TicklerBinary.run(["closure", "add", "--config", config, "--store", store, "--court", "ca-superior", "--date", "2026-02-13",
+                                         "--reason", "storm", "--source", "https://court.test/order-7", "--at", "2026-02-01T12:00:00Z"])
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(add.lines == [
+            "recorded closure of ca-superior on 2026-02-13: storm (https://court.test/order-7)",
+            "LA-1  deadline:answer:la1  2026-02-13T23:59:59-08:00 → 2026-02-17T23:59:59-08:00  later",
+            "LA-1  deadline:answer:la2  2026-02-13T23:59:59-08:00 → 2026-02-17T23:59:59-08:00  later",
+            "2 pending computed deadlines moved",
+        ])
+        let list = try TicklerBinary.run(["closure", "list", "--config", config, "--store", store])
+        #expect(list.lines == ["ca-superior  2026-02-13  storm  (https://court.test/order-7)"])
+        let sim = try TicklerBinary.run(["simulate", "--config", config, "--store", store, "--from", "2026-02-01", "--to", "2026-02-20"])
+        let due = sim.lines.filter { $0.contains("\"stage\": 4") && $0.contains("deadline:answer:la1") }
+        #expect(due.count == 1 && due[0].contains("\"at\": \"2026-02-18T07:59:59Z\""), "\(sim.stdout)")
+        let remove = try TicklerBinary.run(["closure", "remove", "--config", config, "--store", store, "--court", "ca-superior",
+                                            "--date", "2026-02-13", "--at", "2026-02-01T12:00:00Z"])
+        #expect(remove.lines.contains("LA-1  deadline:answer:la1  2026-02-17T23:59:59-08:00 → 2026-02-13T23:59:59-08:00  earlier"), "\(remove.stdout)")
+        // Mistakes are named.
+        let unknown = try TicklerBinary.run(["closure", "add", "--config", config, "--store", store, "--court", "xx", "--date", "2026-02-13",
+                                             "--reason", "r", "--source", "s"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no court 'xx'"))
+        let again = try TicklerBinary.run(["closure", "remove", "--config", config, "--store", store, "--court", "ca-superior", "--date", "2026-02-13"])
+        #expect(again.status == 1 && again.stderr.contains("no closure of ca-superior on 2026-02-13"))
+    }
+
     @Test func aComputedDeadlineFiresAsAStoredOneWould() throws {
         let dir = try directory()
         let r = try TicklerBinary.run(["simulate", "--config", dir + "/tickler.yaml", "--from", "2026-11-01", "--to", "2026-12-01",

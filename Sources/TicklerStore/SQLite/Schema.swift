@@ -380,6 +380,14 @@ enum Schema {
             // The court a case is in (docs/courts.md): deadline rules with `court: case` count by it.
             try db.execute(sql: "ALTER TABLE cases ADD COLUMN court TEXT;")
         }
+        m.registerMigration("v19-court-closures") { db in
+            // Days a court was closed (tickler closure add): a last day on one moves to the next open day.
+            try db.execute(sql: """
+                CREATE TABLE tickler_court_closures (
+                    court TEXT NOT NULL, day TEXT NOT NULL, reason TEXT NOT NULL, source TEXT NOT NULL, recorded_at TEXT NOT NULL,
+                    PRIMARY KEY (court, day)) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 

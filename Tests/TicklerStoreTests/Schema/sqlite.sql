@@ -139,6 +139,11 @@ CREATE TABLE tickler_consents (
     recorded_at TEXT NOT NULL,
     UNIQUE (contact_id, channel, purpose, at, granted, source));
 
+-- table tickler_court_closures
+CREATE TABLE tickler_court_closures (
+    court TEXT NOT NULL, day TEXT NOT NULL, reason TEXT NOT NULL, source TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    PRIMARY KEY (court, day)) WITHOUT ROWID;
+
 -- table tickler_deliveries
 CREATE TABLE "tickler_deliveries" (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
