@@ -91,16 +91,19 @@ import TicklerTestKit
             }
             return nil
         }
+        // Other tests' stores take the same lock in their own databases: only this database's sessions count.
         let holderPID = try #require(try until("""
-            SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = \(PostgresSchema.migrationLock & 0xFFFF_FFFF)
+            SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objid = \(PostgresSchema.migrationLock & 0xFFFF_FFFF)
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND a.query LIKE '%pg_sleep(600)%'
             """), "the holder never took the migrations' lock")
         async let opened = Self.open(db, instance: "retried")
         // The open's first connection waits on the lock inside its migration transaction: ended there.
         let first = try #require(try until("""
-            SELECT pid FROM pg_stat_activity WHERE application_name = 'retried' AND wait_event_type = 'Lock'
+            SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'retried' AND wait_event_type = 'Lock'
             """), "the open never waited on the migrations' lock")
         #expect(try db.rows("SELECT pg_terminate_backend(\(first))") == [["t"]])
-        #expect(try until("SELECT 1 FROM pg_stat_activity WHERE application_name = 'retried' AND pid <> \(first)") != nil,
+        #expect(try until("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'retried' AND pid <> \(first)") != nil,
                 "no second connection")
         #expect(try db.rows("SELECT pg_terminate_backend(\(holderPID))") == [["t"]])
         let store = try await opened
