@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TicklerConfig
 import TicklerCore
+import TicklerStore
 
 /// `tickler deadline`: computes one court deadline by hand, with every day counted or skipped and why:
 /// the check a lawyer can run against the rule book.
@@ -88,10 +89,20 @@ struct DeadlineCommand: AsyncParsableCommand {
 
     /// `--court`: the court's file decides everything.
     private func run(court id: String, period: CourtPeriod, service: TriggerEvent.ServiceMethod?) async throws {
-        // The configuration (when there is one) may add courts of the firm's own.
+        // The configuration (when there is one) may add courts of the firm's own, and its store the closures
+        // recorded with `tickler closure add`.
         var firmCourts: String?
+        var recorded: [String: [CourtClosure]] = [:]
         if FileManager.default.fileExists(atPath: options.config) {
-            firmCourts = try options.loadConfiguration().courtsDirectory
+            let config = try options.loadConfiguration()
+            firmCourts = config.courtsDirectory
+            do {
+                let store = try await options.openStore(config)
+                recorded = try await store.courtClosures()
+                await store.shutdown()
+            } catch {
+                Output.error("warning: the closures recorded in the store are not counted: \(error)")
+            }
         } else if options.config != CommonOptions.defaultConfigPath {
             throw CommandFailure.invalid("cannot read the configuration \(options.config)")
         }
@@ -105,7 +116,8 @@ struct DeadlineCommand: AsyncParsableCommand {
             }
             return c
         }
-        let court = try load(id, "--court")
+        var court = try load(id, "--court")
+        court.closures += recorded[court.id] ?? []
         var below: Court?
         if let from = fromCourt {
             guard court.method == .frap26a else {

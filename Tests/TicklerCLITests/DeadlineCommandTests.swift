@@ -178,6 +178,9 @@ import TicklerTestKit
             "LA-1  deadline:answer:la2  2026-02-13T23:59:59-08:00 → 2026-02-17T23:59:59-08:00  later",
             "2 pending computed deadlines moved",
         ])
+        let counted = try TicklerBinary.run(["deadline", "--config", config, "--store", store, "--court", "ca-superior",
+                                             "--trigger", "2026-01-23T17:00:00Z", "--period", "21 days", "--format", "json"])
+        #expect(counted.stdout.contains("\"last_day\":\"2026-02-17\""), "tickler deadline counts the recorded closure: \(counted.stdout)")
         let list = try TicklerBinary.run(["closure", "list", "--config", config, "--store", store])
         #expect(list.lines == ["ca-superior  2026-02-13  storm  (https://court.test/order-7)"])
         let sim = try TicklerBinary.run(["simulate", "--config", config, "--store", store, "--from", "2026-02-01", "--to", "2026-02-20"])
