@@ -5,8 +5,8 @@ import TicklerPostgres
 import TicklerStore
 
 /// `tickler migrate-store --from FILE`: copies a SQLite store into the PostgreSQL store the configuration
-/// (or `--store`) names: the case tables, the ledger (so nothing recorded fires again) and the holds, in one
-/// transaction. Stop ticklerd on the SQLite store first and let it deliver what it queued (`ticklerd
+/// (or `--store`) names: the case tables, the ledger (so nothing recorded fires again), the holds, the staff
+/// tasks and the court closures, in one transaction. Stop ticklerd on the SQLite store first and let it deliver what it queued (`ticklerd
 /// --once`): queued deliveries and the outbox are not copied.
 struct MigrateStore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +28,7 @@ struct MigrateStore: AsyncParsableCommand {
         do {
             let copied = try await StoreMigration(from: source, to: target).run()
             Output.standard.line("copied \(copied.cases) cases, \(copied.people) people, \(copied.records) records, "
-                + "\(copied.ledger) ledger entries, \(copied.holds) holds and \(copied.staffTasks) staff tasks "
+                + "\(copied.ledger) ledger entries, \(copied.holds) holds, \(copied.staffTasks) staff tasks and \(copied.closures) court closures "
                 + "from \(from) to \(target.displayName)")
             if !copied.skipped.isEmpty { warn(copied.skipped) }
         } catch {

@@ -144,9 +144,19 @@ struct PostgresImportWriter {
 extension PostgresCaseStore {
     /// Writes a copied store in one transaction: `batch` as an import, the ledger entries and holds as they
     /// were recorded (a key or hold already here is left as it is). The import's triggers queue every case.
-    func copy(_ batch: ImportBatch, ledger: [LedgerEntry], holds: [HoldRecord], staffTasks: [StaffTask] = [], now: Instant) async throws {
+    func copy(_ batch: ImportBatch, ledger: [LedgerEntry], holds: [HoldRecord], staffTasks: [StaffTask] = [],
+              closures: [String: [CourtClosure]] = [:], now: Instant) async throws {
         try await transaction { c in
             try await PostgresImportWriter(connection: c, now: now).write(batch)
+            for (court, days) in closures {
+                for d in days {
+                    let day = d.date.iso8601
+                    try await c.run("""
+                        INSERT INTO tickler_court_closures (court, day, reason, source, recorded_at)
+                        VALUES (\(court), \(day)::date, \(d.reason), \(d.source), \(now.date)) ON CONFLICT (court, day) DO NOTHING
+                        """, logger: Self.logger)
+                }
+            }
             for t in staffTasks {
                 try await c.run("""
                     INSERT INTO tickler_staff_tasks (id, case_id, contact_id, fire_id, reason, created_at, done_at, done_by, done_reason)

@@ -16,7 +16,7 @@ public struct StoreMigration {
     }
 
     public struct Copied: Sendable {
-        public var people = 0, cases = 0, records = 0, ledger = 0, holds = 0, staffTasks = 0
+        public var people = 0, cases = 0, records = 0, ledger = 0, holds = 0, staffTasks = 0, closures = 0
         /// Rows of the SQLite store that cannot be read: not copied.
         public var skipped: [BadRow] = []
     }
@@ -50,8 +50,9 @@ public struct StoreMigration {
         let ledger = try await from.ledger(caseID: nil, policy: nil, since: nil)
         let holds = try await from.holds(caseID: nil, now: Instant(seconds: 0), all: true)
         let tasks = try await from.staffTasks(caseID: nil, includeDone: true)
+        let closures = try await from.courtClosures()
         let now = try await to.databaseNow()
-        try await to.copy(batch, ledger: ledger, holds: holds, staffTasks: tasks, now: now)
+        try await to.copy(batch, ledger: ledger, holds: holds, staffTasks: tasks, closures: closures, now: now)
         var copied = Copied()
         copied.people = batch.people.count
         copied.cases = batch.cases.count
@@ -59,6 +60,7 @@ public struct StoreMigration {
         copied.ledger = ledger.count
         copied.holds = holds.count
         copied.staffTasks = tasks.count
+        copied.closures = closures.values.reduce(0) { $0 + $1.count }
         copied.skipped = snapshot.badRows
         return copied
     }

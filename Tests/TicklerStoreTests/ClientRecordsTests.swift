@@ -174,10 +174,14 @@ import TicklerTestKit
               ('t2', 'c1', 'k3', 'f4', 'every medium the contact consented to refused the message', '2026-12-01T19:00:00Z',
                '2026-12-01T20:00:00Z', 'pat', 'called');
             """)
+        let closure = CourtClosure(date: LocalDate(year: 2026, month: 2, day: 13), reason: "storm", source: "order 7")
+        _ = try await sqlite.addCourtClosure(court: "ca-superior", closure, now: at)
         let db = try TestDatabase()
         let pg = try await PostgresStoreTests.open(db)
         let copied = try await StoreMigration(from: sqlite, to: pg).run()
         #expect(copied.staffTasks == 2)
+        #expect(copied.closures == 1)
+        #expect(try await pg.courtClosures() == ["ca-superior": [closure]])
         #expect(try await pg.staffTasks(caseID: nil, includeDone: true) == sqlite.staffTasks(caseID: nil, includeDone: true))
         let comms = try await pg.snapshot(caseIDs: ["c1"], detail: .full, people: false).cases[0].communications.sorted { $0.id < $1.id }
         #expect(comms.map { "\($0.id) \($0.automated) \($0.body ?? "-")" } == ["sms-SM1 false Can you call me after 5?", "tickler-f2.k1 true -"])
