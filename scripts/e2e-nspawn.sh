@@ -47,6 +47,8 @@ install -D -m 0644 systemd/tickler-inbound.socket "$ROOT/usr/local/lib/systemd/s
 install -D -m 0644 systemd/tickler-sync-clio.service "$ROOT/usr/local/lib/systemd/system/tickler-sync-clio.service"
 install -D -m 0644 systemd/tickler-sync.service "$ROOT/usr/local/lib/systemd/system/tickler-sync.service"
 install -D -m 0644 systemd/tickler.catalog "$ROOT/usr/lib/systemd/catalog/tickler.catalog"
+rm -rf "$ROOT/usr/local/share/tickler/courts" && mkdir -p "$ROOT/usr/local/share/tickler"
+cp -r config/courts "$ROOT/usr/local/share/tickler/courts"
 # A new, root-owned state directory each run: systemd then hands it (recursively) to the dynamic user.
 rm -rf "$ROOT/var/lib/private/tickler" "$ROOT/var/lib/tickler"
 mkdir -p "$ROOT/etc/tickler" "$ROOT/var/lib/private/tickler"
@@ -103,6 +105,11 @@ check "container booted" test "$(inside /bin/systemctl is-system-running)" != "s
 inside /bin/journalctl --update-catalog
 
 check "unit verifies inside the container" inside /bin/systemd-analyze verify --man=no /usr/local/lib/systemd/system/ticklerd.service
+# The installed courts (share/tickler/courts beside the binaries): 30 days after Sun Mar 1, 2026 end on Cesar
+# Chavez Day, a judicial holiday in California.
+courts_count() { inside /usr/local/bin/tickler deadline --court ca-superior --trigger 2026-03-01 --period "30 days" --format json \
+  2>/dev/null | grep -q '"last_day":"2026-04-01"'; }
+check "the installed courts count a deadline" courts_count
 # Type=notify: start returns once READY=1 arrived: the configuration is valid and the store open. The
 # catch-up over every case follows as ordinary ticks, and is journaled when done.
 check "systemctl start returns active" inside /bin/systemctl start ticklerd

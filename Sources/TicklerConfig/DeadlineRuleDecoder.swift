@@ -108,7 +108,9 @@ struct DeadlineRuleDecoder {
         func load(_ id: String, _ at: Node) -> CourtRules? {
             guard let r = courts.rules(id) else {
                 let known = courts.library.courtIDs
-                reader.error(at, "\(what): unknown court '\(id)'" + (known.isEmpty ? "" : "; the courts are \(known.joined(separator: ", "))"))
+                reader.error(at, "\(what): unknown court '\(id)'" + (known.isEmpty
+                    ? "; no court files were found (share/tickler/courts beside the executables, or the configuration's courts:)"
+                    : "; the courts are \(known.joined(separator: ", "))"))
                 return nil
             }
             if period?.unit == .hours && !r.court.method.isFederal {
